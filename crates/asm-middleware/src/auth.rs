@@ -1,0 +1,227 @@
+//! Agent authentication: password hashing, opaque session tokens in an httpOnly cookie, the
+//! signed-in extractor (which enforces idle and absolute timeouts), and the CSRF guard.
+
+use crate::error::{ApiResult, Failure};
+use crate::AppState;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use asm_types::{error_type, Agent, REQUEST_HEADER, SESSION_COOKIE};
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
+use sha2::{Digest, Sha256};
+use std::sync::OnceLock;
+
+/// Hashes a password with Argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
+    let salt = SaltString::encode_b64(&bytes).map_err(|e| e.to_string())?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// Checks a password against a PHC hash; a malformed hash never matches.
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc)
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+/// Spends the same time as a real check when the user does not exist (no user enumeration by timing).
+pub fn verify_against_dummy(password: &str) {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let phc = DUMMY.get_or_init(|| hash_password("dummy password").unwrap_or_default());
+    let _ = verify_password(password, phc);
+}
+
+/// A new random identifier: `bytes` random bytes as lower-case hex.
+pub fn random_id(bytes: usize) -> Result<String, Failure> {
+    let mut buf = vec![0u8; bytes];
+    getrandom::fill(&mut buf).map_err(Failure::internal)?;
+    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// What the database stores instead of the token itself.
+pub fn token_hash(token: &str) -> String {
+    Sha256::digest(token.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The session cookie carrying `token`.
+pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {
+    Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .secure(secure)
+        .path("/")
+        .build()
+}
+
+/// A cookie that removes the session cookie.
+pub fn clear_cookie(secure: bool) -> Cookie<'static> {
+    let mut c = session_cookie(String::new(), secure);
+    c.make_removal();
+    c
+}
+
+/// The signed-in agent of this request. Extracting it checks the cookie, the idle timeout and
+/// the absolute lifetime, and extends the idle window.
+#[derive(Clone, Debug)]
+pub struct SignedIn {
+    /// The agent.
+    pub agent: Agent,
+    /// Hash of the session token.
+    pub token_hash: String,
+    /// When the session now ends unless extended (ms since the epoch).
+    pub expires_at: i64,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Failure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let token = jar
+            .get(SESSION_COOKIE)
+            .map(|c| c.value().to_owned())
+            .filter(|t| !t.is_empty())
+            .ok_or_else(Failure::unauthenticated)?;
+        let hash = token_hash(&token);
+        let now = state.now();
+        let idle = i64::from(state.config.idle_timeout) * 1000;
+        let max = i64::from(state.config.max_lifetime) * 1000;
+        state
+            .db(move |c| {
+                let row = c
+                    .query_row(
+                        "SELECT s.agent_uid, s.created, s.last_seen, a.name, a.email, a.groups_csv, a.disabled \
+                         FROM agent_sessions s JOIN agents a ON a.uid = s.agent_uid WHERE s.token_hash = ?1",
+                        params![hash],
+                        |r| {
+                            Ok((
+                                r.get::<_, String>(0)?,
+                                r.get::<_, i64>(1)?,
+                                r.get::<_, i64>(2)?,
+                                r.get::<_, String>(3)?,
+                                r.get::<_, String>(4)?,
+                                r.get::<_, String>(5)?,
+                                r.get::<_, bool>(6)?,
+                            ))
+                        },
+                    )
+                    .optional()?;
+                let Some((uid, created, last_seen, name, email, groups, disabled)) = row else {
+                    return Err(Failure::unauthenticated());
+                };
+                if disabled || now >= last_seen + idle || now >= created + max {
+                    end_agent_session(c, &hash, &uid, now, "timeout")?;
+                    return Err(Failure::unauthenticated());
+                }
+                c.execute(
+                    "UPDATE agent_sessions SET last_seen = ?1 WHERE token_hash = ?2",
+                    params![now, hash],
+                )?;
+                Ok(SignedIn {
+                    agent: Agent {
+                        uid,
+                        name,
+                        email,
+                        groups: crate::db::parse_groups(&groups),
+                    },
+                    token_hash: hash,
+                    expires_at: (now + idle).min(created + max),
+                })
+            })
+            .await
+    }
+}
+
+/// Ends an agent session: ends the agent's active emulation (with `reason`), deletes the
+/// session and writes the audit records.
+pub fn end_agent_session(
+    c: &Connection,
+    token_hash: &str,
+    agent_uid: &str,
+    now: i64,
+    reason: &str,
+) -> ApiResult<()> {
+    crate::routes::sessions::end_active_emulation(c, agent_uid, now, reason)?;
+    let removed = c.execute(
+        "DELETE FROM agent_sessions WHERE token_hash = ?1",
+        params![token_hash],
+    )?;
+    if removed > 0 {
+        let action = if reason == "timeout" {
+            "session-expired"
+        } else {
+            "sign-out"
+        };
+        crate::db::audit(c, now, Some(agent_uid), None, action, None)?;
+    }
+    Ok(())
+}
+
+/// Ends every agent session whose idle window or lifetime has passed (the periodic sweep).
+pub fn expire_sessions(c: &Connection, now: i64, idle_ms: i64, max_ms: i64) -> ApiResult<usize> {
+    let expired: Vec<(String, String)> = {
+        let mut stmt = c.prepare(
+            "SELECT token_hash, agent_uid FROM agent_sessions WHERE last_seen + ?2 <= ?1 OR created + ?3 <= ?1",
+        )?;
+        let rows = stmt.query_map(params![now, idle_ms, max_ms], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+        rows.collect::<Result<_, _>>()?
+    };
+    for (hash, uid) in &expired {
+        end_agent_session(c, hash, uid, now, "timeout")?;
+    }
+    Ok(expired.len())
+}
+
+/// Whether `origin` may call the API: the server's own origin, or one on the allow-list.
+pub fn origin_allowed(state: &AppState, origin: &str, host: Option<&str>) -> bool {
+    if state.config.allowed_origins.iter().any(|o| o == origin) {
+        return true;
+    }
+    host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+}
+
+/// CSRF guard: a state-changing request needs the `X-ASM-Request` header and an allowed `Origin`.
+pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+        return next.run(req).await;
+    }
+    let headers = req.headers();
+    if !headers.contains_key(REQUEST_HEADER) {
+        return Failure::new(
+            StatusCode::FORBIDDEN,
+            error_type::CSRF,
+            format!("The {REQUEST_HEADER} header is required."),
+        )
+        .into_response();
+    }
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    match origin {
+        Some(o) if origin_allowed(&state, o, host) => next.run(req).await,
+        _ => Failure::new(
+            StatusCode::FORBIDDEN,
+            error_type::CSRF,
+            "This origin may not call the ASM API.",
+        )
+        .into_response(),
+    }
+}

@@ -1,0 +1,50 @@
+//! Server configuration (command line and environment).
+
+use clap::Parser;
+use std::path::PathBuf;
+
+/// The reference ASM middleware with its embedded demo store.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "asm-middleware", version, about)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "ASM_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+    /// SQLite database file; created, migrated and seeded on first start.
+    #[arg(long, env = "ASM_DB", default_value = "asm-demo.sqlite")]
+    pub db: PathBuf,
+    /// Number of generated customers when seeding a new database.
+    #[arg(long, env = "ASM_CUSTOMERS", default_value_t = 10_000)]
+    pub customers: u32,
+    /// Agent session idle timeout, seconds.
+    #[arg(long, env = "ASM_IDLE_TIMEOUT", default_value_t = 600)]
+    pub idle_timeout: u32,
+    /// Agent session absolute lifetime, seconds.
+    #[arg(long, env = "ASM_MAX_LIFETIME", default_value_t = 12 * 3600)]
+    pub max_lifetime: u32,
+    /// Origins (besides the server's own) allowed to call the API with credentials, comma separated.
+    #[arg(long, env = "ASM_ALLOWED_ORIGINS", value_delimiter = ',')]
+    pub allowed_origins: Vec<String>,
+    /// Mark the session cookie `Secure` (use behind HTTPS).
+    #[arg(long, env = "ASM_SECURE_COOKIE", default_value_t = false)]
+    pub secure_cookie: bool,
+    /// Folder with the built overlay bundle (Trunk's `dist`), served at `/asm-overlay/`.
+    #[arg(long, env = "ASM_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+}
+
+impl Config {
+    /// Defaults for tests: a database path of the caller's choosing, a small store.
+    pub fn for_tests(db: PathBuf) -> Self {
+        Self {
+            listen: "127.0.0.1:0".into(),
+            db,
+            customers: 200,
+            idle_timeout: 600,
+            max_lifetime: 12 * 3600,
+            allowed_origins: vec!["http://shop.example".into()],
+            secure_cookie: false,
+            dist: PathBuf::from("dist"),
+        }
+    }
+}

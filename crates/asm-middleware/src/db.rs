@@ -1,0 +1,199 @@
+//! SQLite storage: connection pool, schema migrations and small helpers.
+
+use r2d2_sqlite::rusqlite::{self, Connection};
+use r2d2_sqlite::SqliteConnectionManager;
+use std::path::Path;
+
+/// A pool of SQLite connections.
+pub type Pool = r2d2::Pool<SqliteConnectionManager>;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE agents (
+    uid TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    groups_csv TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE customers (
+    customer_id TEXT PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    town TEXT NOT NULL,
+    country TEXT NOT NULL,
+    signed_up INTEGER NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    consent INTEGER NOT NULL DEFAULT 1,
+    password_hash TEXT,
+    search TEXT NOT NULL
+);
+CREATE INDEX customers_name ON customers(name COLLATE NOCASE, customer_id);
+CREATE TABLE products (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    price_cents INTEGER NOT NULL
+);
+CREATE TABLE carts (
+    code TEXT PRIMARY KEY,
+    customer_id TEXT REFERENCES customers(customer_id),
+    status TEXT NOT NULL DEFAULT 'active',
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL
+);
+CREATE INDEX carts_customer ON carts(customer_id, modified);
+CREATE TABLE cart_entries (
+    cart_code TEXT NOT NULL REFERENCES carts(code),
+    product_code TEXT NOT NULL REFERENCES products(code),
+    quantity INTEGER NOT NULL,
+    PRIMARY KEY (cart_code, product_code)
+);
+CREATE TABLE orders (
+    code TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    placed INTEGER NOT NULL,
+    total_cents INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    placed_by TEXT
+);
+CREATE INDEX orders_customer ON orders(customer_id, placed);
+CREATE TABLE agent_sessions (
+    token_hash TEXT PRIMARY KEY,
+    agent_uid TEXT NOT NULL REFERENCES agents(uid),
+    created INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+);
+CREATE TABLE assisted_sessions (
+    session_id TEXT PRIMARY KEY,
+    agent_uid TEXT NOT NULL REFERENCES agents(uid),
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    base_site TEXT NOT NULL,
+    cart_id TEXT,
+    reason TEXT,
+    created INTEGER NOT NULL,
+    ended INTEGER,
+    end_reason TEXT
+);
+CREATE INDEX assisted_sessions_agent ON assisted_sessions(agent_uid, ended);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    agent_uid TEXT,
+    customer_id TEXT,
+    action TEXT NOT NULL,
+    detail TEXT
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+"#];
+
+/// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.
+pub fn open(path: &Path) -> Result<Pool, String> {
+    let manager = SqliteConnectionManager::file(path).with_init(|c| {
+        c.execute_batch(
+            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
+             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+        )
+    });
+    let pool = r2d2::Pool::builder()
+        .max_size(8)
+        .build(manager)
+        .map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+    Ok(pool)
+}
+
+/// Runs the migrations this database has not seen yet, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in (0_i64..)
+        .zip(MIGRATIONS.iter())
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// Writes one audit record.
+pub fn audit(
+    conn: &Connection,
+    at: i64,
+    agent: Option<&str>,
+    customer: Option<&str>,
+    action: &str,
+    detail: Option<&str>,
+) -> rusqlite::Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (at, agent_uid, customer_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![at, agent, customer, action, detail],
+    )?;
+    Ok(())
+}
+
+/// Splits the stored comma-separated group list.
+pub fn parse_groups(csv: &str) -> Vec<String> {
+    csv.split(',')
+        .map(str::trim)
+        .filter(|g| !g.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Formats cents as a money string, e.g. `$1,234.50`.
+pub fn money(cents: i64) -> String {
+    let sign = if cents < 0 { "-" } else { "" };
+    let cents = cents.unsigned_abs();
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}${grouped}.{:02}", cents % 100)
+}
+
+/// Formats milliseconds since the epoch as RFC 3339 (UTC).
+pub fn rfc3339(ms: i64) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn money_groups_thousands() {
+        assert_eq!(money(0), "$0.00");
+        assert_eq!(money(123_456_78), "$123,456.78");
+        assert_eq!(money(-5), "-$0.05");
+    }
+
+    #[test]
+    fn rfc3339_of_epoch() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn migrate_is_idempotent() {
+        let mut c = Connection::open_in_memory().expect("open");
+        migrate(&mut c).expect("first");
+        migrate(&mut c).expect("second");
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+}

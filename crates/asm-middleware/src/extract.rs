@@ -1,0 +1,51 @@
+//! JSON, query and path extractors whose rejections use the API's one error body.
+
+use crate::error::Failure;
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// `axum::Json` with API errors.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(Failure))]
+pub struct Json<T>(pub T);
+
+impl<T: serde::Serialize> IntoResponse for Json<T> {
+    fn into_response(self) -> Response {
+        axum::Json(self.0).into_response()
+    }
+}
+
+/// `axum::extract::Query` with API errors.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(Failure))]
+pub struct Query<T>(pub T);
+
+/// `axum::extract::Path` with API errors.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(Failure))]
+pub struct Path<T>(pub T);
+
+impl From<JsonRejection> for Failure {
+    fn from(r: JsonRejection) -> Self {
+        let status = if r.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        Failure::new(status, asm_types::error_type::VALIDATION, r.body_text()).with_subject("body")
+    }
+}
+
+impl From<QueryRejection> for Failure {
+    fn from(r: QueryRejection) -> Self {
+        Failure::validation("query", r.body_text())
+    }
+}
+
+impl From<PathRejection> for Failure {
+    fn from(r: PathRejection) -> Self {
+        Failure::validation("path", r.body_text())
+    }
+}

@@ -1,0 +1,68 @@
+//! `asm-middleware` binary: opens (and seeds) the database, sweeps expired sessions, serves.
+
+use asm_middleware::config::Config;
+use asm_middleware::{app, auth, AppState, Clock};
+use clap::Parser;
+use std::time::Duration;
+
+#[tokio::main]
+async fn main() {
+    let config = Config::parse();
+    if let Err(e) = run(config).await {
+        eprintln!("asm-middleware: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(config: Config) -> Result<(), String> {
+    let started = std::time::Instant::now();
+    let listen = config.listen.clone();
+    let dist = config.dist.clone();
+    let db_path = config.db.clone();
+    let state = tokio::task::spawn_blocking(move || AppState::open(config, Clock::system()))
+        .await
+        .map_err(|e| e.to_string())??;
+    println!(
+        "asm-middleware: database {} ready in {:.1} s",
+        db_path.display(),
+        started.elapsed().as_secs_f64()
+    );
+    if !dist.join("asm-loader.js").exists() {
+        println!(
+            "asm-middleware: warning: no overlay bundle in {} (run `trunk build --release` first)",
+            dist.display()
+        );
+    }
+    spawn_sweeper(state.clone());
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("asm-middleware: listening on http://{addr}/  (storefront with ASM: http://{addr}/?asm=true)");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// Ends expired agent sessions every 15 s so that emulations end (and are audited) on time
+/// even when the agent's browser is gone.
+fn spawn_sweeper(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(15));
+        loop {
+            tick.tick().await;
+            let now = state.now();
+            let idle = i64::from(state.config.idle_timeout) * 1000;
+            let max = i64::from(state.config.max_lifetime) * 1000;
+            if let Err(e) = state
+                .db(move |c| auth::expire_sessions(c, now, idle, max))
+                .await
+            {
+                eprintln!("asm-middleware: session sweep failed: {:?}", e.body);
+            }
+        }
+    });
+}

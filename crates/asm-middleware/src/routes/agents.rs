@@ -1,0 +1,185 @@
+//! Agent sign-in, sign-out, "me" and agent details.
+
+use crate::auth::{self, SignedIn};
+use crate::db;
+use crate::db::parse_groups;
+use crate::error::{ApiResult, Failure};
+use crate::extract::{Json, Path};
+use crate::routes::sessions::active_emulation;
+use crate::AppState;
+use asm_types::{error_type, Agent, AgentLoginRequest, AgentSession, SESSION_COOKIE};
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum_extra::extract::cookie::CookieJar;
+use r2d2_sqlite::rusqlite::{params, OptionalExtension};
+
+/// `POST /agents/login`: checks the credentials, sets the httpOnly session cookie.
+/// Customer credentials are refused with `NotAnAgentError`.
+pub async fn login(
+    State(state): State<AppState>,
+    jar: CookieJar,
+    Json(req): Json<AgentLoginRequest>,
+) -> ApiResult<(CookieJar, Json<AgentSession>)> {
+    let username = req.username.trim().to_owned();
+    if username.is_empty() {
+        return Err(Failure::validation(
+            "username",
+            "Enter your agent ID or e-mail.",
+        ));
+    }
+    if req.password.is_empty() {
+        return Err(Failure::validation("password", "Enter your password."));
+    }
+    let token = auth::random_id(32)?;
+    let hash = auth::token_hash(&token);
+    let now = state.now();
+    let idle = i64::from(state.config.idle_timeout) * 1000;
+    let max = i64::from(state.config.max_lifetime) * 1000;
+    let idle_seconds = state.config.idle_timeout;
+    let session = state
+        .db(move |c| {
+            let agent = c
+                .query_row(
+                    "SELECT uid, name, email, groups_csv, password_hash, disabled FROM agents \
+                     WHERE uid = ?1 OR email = ?1 COLLATE NOCASE",
+                    params![username],
+                    |r| {
+                        Ok((
+                            Agent {
+                                uid: r.get(0)?,
+                                name: r.get(1)?,
+                                email: r.get(2)?,
+                                groups: parse_groups(&r.get::<_, String>(3)?),
+                            },
+                            r.get::<_, String>(4)?,
+                            r.get::<_, bool>(5)?,
+                        ))
+                    },
+                )
+                .optional()?;
+            if let Some((agent, phc, disabled)) = agent {
+                if auth::verify_password(&req.password, &phc) && !disabled {
+                    c.execute(
+                        "INSERT INTO agent_sessions (token_hash, agent_uid, created, last_seen) VALUES (?1, ?2, ?3, ?3)",
+                        params![hash, agent.uid, now],
+                    )?;
+                    db::audit(c, now, Some(&agent.uid), None, "sign-in", None)?;
+                    let emulation = active_emulation(c, &agent.uid)?;
+                    return Ok(AgentSession {
+                        agent,
+                        expires_at: (now + idle).min(now + max),
+                        server_time: now,
+                        idle_timeout_seconds: idle_seconds,
+                        emulation,
+                    });
+                }
+                db::audit(c, now, Some(&agent.uid), None, "sign-in-failed", None)?;
+                return Err(invalid_credentials());
+            }
+            let customer_hash: Option<Option<String>> = c
+                .query_row(
+                    "SELECT password_hash FROM customers WHERE uid = ?1",
+                    params![username],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            match customer_hash.flatten() {
+                Some(phc) if auth::verify_password(&req.password, &phc) => {
+                    db::audit(c, now, None, None, "sign-in-refused-customer", Some(&username))?;
+                    Err(Failure::new(
+                        StatusCode::FORBIDDEN,
+                        error_type::NOT_AN_AGENT,
+                        "These are customer credentials. Only customer support agents can sign in to Assisted Service Mode.",
+                    ))
+                }
+                _ => {
+                    auth::verify_against_dummy(&req.password);
+                    db::audit(c, now, None, None, "sign-in-failed", Some(&username))?;
+                    Err(invalid_credentials())
+                }
+            }
+        })
+        .await?;
+    let jar = jar.add(auth::session_cookie(token, state.config.secure_cookie));
+    Ok((jar, Json(session)))
+}
+
+fn invalid_credentials() -> Failure {
+    Failure::new(
+        StatusCode::UNAUTHORIZED,
+        error_type::INVALID_CREDENTIALS,
+        "The agent ID or password is wrong.",
+    )
+}
+
+/// `POST /agents/logout`: ends the agent session (and any emulation) and clears the cookie.
+/// Succeeds also when there is no session, so a stale tab can always sign out.
+pub async fn logout(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> ApiResult<(StatusCode, CookieJar)> {
+    if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
+        let hash = auth::token_hash(&token);
+        let now = state.now();
+        state
+            .db(move |c| {
+                let uid: Option<String> = c
+                    .query_row(
+                        "SELECT agent_uid FROM agent_sessions WHERE token_hash = ?1",
+                        params![hash],
+                        |r| r.get(0),
+                    )
+                    .optional()?;
+                match uid {
+                    Some(uid) => auth::end_agent_session(c, &hash, &uid, now, "sign-out"),
+                    None => Ok(()),
+                }
+            })
+            .await?;
+    }
+    Ok((
+        StatusCode::NO_CONTENT,
+        jar.add(auth::clear_cookie(state.config.secure_cookie)),
+    ))
+}
+
+/// `GET /agents/me`: the signed-in agent, the session expiry and the emulation in progress.
+pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<AgentSession>> {
+    let now = state.now();
+    let idle_seconds = state.config.idle_timeout;
+    let uid = s.agent.uid.clone();
+    let emulation = state.db(move |c| active_emulation(c, &uid)).await?;
+    Ok(Json(AgentSession {
+        agent: s.agent,
+        expires_at: s.expires_at,
+        server_time: now,
+        idle_timeout_seconds: idle_seconds,
+        emulation,
+    }))
+}
+
+/// `GET /agents/{agentId}`: an agent's details.
+pub async fn get_agent(
+    State(state): State<AppState>,
+    _s: SignedIn,
+    Path(agent_id): Path<String>,
+) -> ApiResult<Json<Agent>> {
+    let agent = state
+        .db(move |c| {
+            Ok(c.query_row(
+                "SELECT uid, name, email, groups_csv FROM agents WHERE uid = ?1",
+                params![agent_id],
+                |r| {
+                    Ok(Agent {
+                        uid: r.get(0)?,
+                        name: r.get(1)?,
+                        email: r.get(2)?,
+                        groups: parse_groups(&r.get::<_, String>(3)?),
+                    })
+                },
+            )
+            .optional()?)
+        })
+        .await?;
+    agent.map(Json).ok_or_else(|| Failure::not_found("Agent"))
+}

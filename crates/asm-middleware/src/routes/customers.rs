@@ -1,0 +1,196 @@
+//! Customer search and a customer's carts.
+
+use crate::auth::SignedIn;
+use crate::db::{money, rfc3339};
+use crate::error::{ApiResult, Failure};
+use crate::extract::{Json, Path, Query};
+use crate::AppState;
+use asm_types::{
+    CartEntry, CartList, CartSummary, CustomerSearchEntry, CustomerSearchPage, Pagination,
+};
+use axum::extract::State;
+use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
+use serde::Deserialize;
+
+/// Query of `GET /customers/search`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchParams {
+    /// Name, e-mail or customer id (any part); empty lists everyone.
+    #[serde(default)]
+    pub query: Option<String>,
+    /// Base site (required).
+    pub base_site: Option<String>,
+    /// Zero-based page.
+    #[serde(default)]
+    pub current_page: Option<u32>,
+    /// Page size, 1..=100 (default 20).
+    #[serde(default)]
+    pub page_size: Option<u32>,
+}
+
+/// Largest page a search may ask for.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// Checks the base site parameter.
+pub fn require_base_site(base_site: Option<&str>) -> ApiResult<String> {
+    match base_site.map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s.to_owned()),
+        _ => Err(Failure::validation(
+            "baseSite",
+            "The baseSite parameter is required.",
+        )),
+    }
+}
+
+/// `GET /customers/search`: customers whose name, e-mail or id contains the query, by name.
+pub async fn search(
+    State(state): State<AppState>,
+    _s: SignedIn,
+    Query(p): Query<SearchParams>,
+) -> ApiResult<Json<CustomerSearchPage>> {
+    require_base_site(p.base_site.as_deref())?;
+    let page_size = p.page_size.unwrap_or(20);
+    if page_size == 0 || page_size > MAX_PAGE_SIZE {
+        return Err(Failure::validation(
+            "pageSize",
+            format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
+        ));
+    }
+    let current_page = p.current_page.unwrap_or(0);
+    let query = p.query.unwrap_or_default().trim().to_lowercase();
+    let page = state
+        .db(move |c| search_customers(c, &query, current_page, page_size))
+        .await?;
+    Ok(Json(page))
+}
+
+/// Runs a customer search (case-insensitive substring over name, e-mail and customer id).
+pub fn search_customers(
+    c: &Connection,
+    query: &str,
+    current_page: u32,
+    page_size: u32,
+) -> ApiResult<CustomerSearchPage> {
+    let escaped: String = query
+        .chars()
+        .flat_map(|ch| match ch {
+            '%' | '_' | '\\' => vec!['\\', ch],
+            _ => vec![ch],
+        })
+        .collect();
+    let pattern = format!("%{escaped}%");
+    let total: i64 = c.query_row(
+        "SELECT COUNT(*) FROM customers WHERE search LIKE ?1 ESCAPE '\\'",
+        params![pattern],
+        |r| r.get(0),
+    )?;
+    let mut stmt = c.prepare_cached(
+        "SELECT c.uid, c.name, c.customer_id, \
+           (SELECT code FROM carts WHERE customer_id = c.customer_id AND status = 'active' ORDER BY modified DESC LIMIT 1), \
+           EXISTS (SELECT 1 FROM orders WHERE customer_id = c.customer_id) \
+         FROM customers c WHERE c.search LIKE ?1 ESCAPE '\\' \
+         ORDER BY c.name COLLATE NOCASE, c.customer_id LIMIT ?2 OFFSET ?3",
+    )?;
+    let offset = i64::from(current_page) * i64::from(page_size);
+    let entries = stmt
+        .query_map(params![pattern, page_size, offset], |r| {
+            Ok(CustomerSearchEntry {
+                uid: r.get(0)?,
+                name: r.get(1)?,
+                customer_id: r.get(2)?,
+                last_cart_id: r.get(3)?,
+                has_order: r.get(4)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CustomerSearchPage {
+        entries,
+        pagination: Pagination {
+            current_page,
+            page_size,
+            total_pages: u32::try_from((total + i64::from(page_size) - 1) / i64::from(page_size))
+                .unwrap_or(u32::MAX),
+            total_results: u64::try_from(total).unwrap_or(0),
+        },
+    })
+}
+
+/// Query with only the base site.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SiteParams {
+    /// Base site (required).
+    pub base_site: Option<String>,
+}
+
+/// `GET /customers/{customerId}/carts`: the customer's active carts with their lines.
+pub async fn carts(
+    State(state): State<AppState>,
+    _s: SignedIn,
+    Path(customer_id): Path<String>,
+    Query(p): Query<SiteParams>,
+) -> ApiResult<Json<CartList>> {
+    require_base_site(p.base_site.as_deref())?;
+    let list = state
+        .db(move |c| {
+            let exists = c
+                .query_row(
+                    "SELECT 1 FROM customers WHERE customer_id = ?1",
+                    params![customer_id],
+                    |_| Ok(()),
+                )
+                .optional()?;
+            if exists.is_none() {
+                return Err(Failure::not_found("Customer"));
+            }
+            customer_carts(c, &customer_id)
+        })
+        .await?;
+    Ok(Json(list))
+}
+
+/// A customer's active carts, most recently modified first.
+pub fn customer_carts(c: &Connection, customer_id: &str) -> ApiResult<CartList> {
+    let mut stmt = c.prepare_cached(
+        "SELECT code, modified FROM carts WHERE customer_id = ?1 AND status = 'active' ORDER BY modified DESC",
+    )?;
+    let heads = stmt
+        .query_map(params![customer_id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut entries_stmt = c.prepare_cached(
+        "SELECT p.code, p.name, e.quantity, p.price_cents * e.quantity FROM cart_entries e \
+         JOIN products p ON p.code = e.product_code WHERE e.cart_code = ?1 ORDER BY p.name",
+    )?;
+    let mut carts = Vec::with_capacity(heads.len());
+    for (code, modified) in heads {
+        let lines = entries_stmt
+            .query_map(params![code], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        carts.push(CartSummary {
+            code,
+            total_items: lines.iter().map(|l| l.2).sum(),
+            total: money(lines.iter().map(|l| l.3).sum()),
+            modified: rfc3339(modified),
+            entries: lines
+                .into_iter()
+                .map(|(product_code, product_name, quantity, cents)| CartEntry {
+                    product_code,
+                    product_name,
+                    quantity,
+                    total: money(cents),
+                })
+                .collect(),
+        });
+    }
+    Ok(CartList { carts })
+}

@@ -1,0 +1,42 @@
+//! The demo storefront (plain HTML + JS, embedded in the binary) and the overlay bundle.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use std::path::Path;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+const INDEX: &str = include_str!("../storefront/index.html");
+const SCRIPT: &str = include_str!("../storefront/store.js");
+const STYLE: &str = include_str!("../storefront/store.css");
+
+/// A strict policy the demo page runs under, to prove the overlay needs no more than this.
+pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+     style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+     object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    ([(header::CONTENT_TYPE, content_type)], body).into_response()
+}
+
+/// Routes of the demo store and `/asm-overlay/*` (files of `dist`).
+pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
+    let store = Router::new()
+        .route("/", get(|| async { Html(INDEX) }))
+        .route(
+            "/store.js",
+            get(|| async { asset("text/javascript; charset=utf-8", SCRIPT) }),
+        )
+        .route(
+            "/store.css",
+            get(|| async { asset("text/css; charset=utf-8", STYLE) }),
+        )
+        .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CSP),
+        ));
+    store.nest_service("/asm-overlay", ServeDir::new(dist))
+}

@@ -1,0 +1,306 @@
+//! The ASM HTTP contract: every request and response body exchanged between the overlay
+//! (wasm32) and the middleware (native). Both sides depend on this crate, so the contract
+//! cannot drift. JSON field names are camelCase, as in SAP's `assistedservicewebservices`.
+
+use serde::{Deserialize, Serialize};
+
+/// Header every state-changing request must carry (CSRF defence together with the `Origin` check).
+pub const REQUEST_HEADER: &str = "X-ASM-Request";
+/// Name of the httpOnly cookie that holds the opaque agent session id.
+pub const SESSION_COOKIE: &str = "asm_session";
+
+/// Stable error `type` values. The overlay reacts to these, never to messages.
+pub mod error_type {
+    /// Wrong user name or password.
+    pub const INVALID_CREDENTIALS: &str = "InvalidCredentialsError";
+    /// The credentials belong to a customer, not a customer support agent.
+    pub const NOT_AN_AGENT: &str = "NotAnAgentError";
+    /// No agent session, or it expired (idle or absolute): sign in again.
+    pub const INVALID_TOKEN: &str = "InvalidTokenError";
+    /// The request lacks the `X-ASM-Request` header or comes from an origin that is not allowed.
+    pub const CSRF: &str = "CsrfError";
+    /// The agent may not do this.
+    pub const FORBIDDEN: &str = "ForbiddenError";
+    /// A parameter or body field is missing or malformed.
+    pub const VALIDATION: &str = "ValidationError";
+    /// The thing asked for does not exist.
+    pub const NOT_FOUND: &str = "NotFoundError";
+    /// The customer's account is disabled: no emulation.
+    pub const CUSTOMER_DISABLED: &str = "CustomerDisabledError";
+    /// The customer has not consented to assisted service: no emulation.
+    pub const NO_CONSENT: &str = "CustomerConsentError";
+    /// The user to emulate is an agent: agents cannot be emulated.
+    pub const CANNOT_EMULATE_AGENT: &str = "CannotEmulateAgentError";
+    /// Too many failed sign-ins; retry after the `Retry-After` header's seconds.
+    pub const TOO_MANY_ATTEMPTS: &str = "TooManyAttemptsError";
+    /// The server failed; nothing the client did wrong.
+    pub const INTERNAL: &str = "InternalError";
+}
+
+/// One error in an error body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Stable machine-readable kind, one of [`error_type`].
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Human-readable text, safe to show to the agent.
+    pub message: String,
+    /// Finer reason, e.g. the field that failed validation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// What the error is about, e.g. a parameter name or a customer id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+}
+
+/// The one body of every non-2xx answer: `{ "errors": [ ... ] }`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorList {
+    /// At least one error.
+    pub errors: Vec<ApiError>,
+}
+
+impl ErrorList {
+    /// A body with a single error.
+    pub fn single(kind: &str, message: impl Into<String>) -> Self {
+        Self {
+            errors: vec![ApiError {
+                kind: kind.to_owned(),
+                message: message.into(),
+                reason: None,
+                subject: None,
+            }],
+        }
+    }
+}
+
+/// Agent sign-in form.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentLoginRequest {
+    /// Agent id or e-mail.
+    pub username: String,
+    /// Plain password (sent over TLS in production; never stored).
+    pub password: String,
+}
+
+/// A customer service agent.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Agent {
+    /// Agent unique identifier.
+    pub uid: String,
+    /// Full name.
+    pub name: String,
+    /// E-mail.
+    pub email: String,
+    /// Permission groups, e.g. `asagentgroup`, `asagentsalesmanagergroup`.
+    pub groups: Vec<String>,
+}
+
+/// Group every agent belongs to.
+pub const AGENT_GROUP: &str = "asagentgroup";
+/// Group of sales managers (may also place orders while emulating).
+pub const SALES_MANAGER_GROUP: &str = "asagentsalesmanagergroup";
+
+impl Agent {
+    /// Whether the agent is a sales manager.
+    pub fn is_sales_manager(&self) -> bool {
+        self.groups.iter().any(|g| g == SALES_MANAGER_GROUP)
+    }
+}
+
+/// The signed-in agent's session as the server sees it. Returned by sign-in and by
+/// `GET /agents/me`; every authenticated request extends the idle window.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AgentSession {
+    /// Who is signed in.
+    pub agent: Agent,
+    /// When the session ends unless extended, in milliseconds since the Unix epoch (server clock).
+    pub expires_at: i64,
+    /// The server's clock when this answer was made (ms since the epoch), to correct client skew.
+    pub server_time: i64,
+    /// The idle timeout in seconds.
+    pub idle_timeout_seconds: u32,
+    /// The emulation in progress, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emulation: Option<AssistedSession>,
+}
+
+/// Paging parameters and totals (zero-based pages).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pagination {
+    /// Current page (zero-based).
+    pub current_page: u32,
+    /// Results per page.
+    pub page_size: u32,
+    /// Number of pages.
+    pub total_pages: u32,
+    /// Number of results over all pages.
+    pub total_results: u64,
+}
+
+/// One customer in a search result.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerSearchEntry {
+    /// Customer e-mail (the login uid).
+    pub uid: String,
+    /// Full name.
+    pub name: String,
+    /// Customer id.
+    pub customer_id: String,
+    /// The customer's most recent cart, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_cart_id: Option<String>,
+    /// Whether the customer has placed orders.
+    pub has_order: bool,
+}
+
+/// A page of customer search results.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerSearchPage {
+    /// The customers on this page.
+    pub entries: Vec<CustomerSearchEntry>,
+    /// Paging.
+    pub pagination: Pagination,
+}
+
+/// Request to start emulating a customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssistedSessionRequest {
+    /// Customer to emulate.
+    pub customer_id: String,
+    /// Base site.
+    pub base_site: String,
+    /// Optional cart to work with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_id: Option<String>,
+    /// Why the agent emulates (free text or ticket id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+/// Status of an assisted (emulation) session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum SessionStatus {
+    /// Emulation in progress.
+    Active,
+    /// Emulation ended.
+    Ended,
+}
+
+/// An assisted service session: an agent emulating a customer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AssistedSession {
+    /// Unique session identifier.
+    pub session_id: String,
+    /// The emulating agent.
+    pub agent_id: String,
+    /// The emulated customer.
+    pub customer_id: String,
+    /// The emulated customer's full name.
+    pub customer_name: String,
+    /// The emulated customer's e-mail.
+    pub customer_email: String,
+    /// Base site.
+    pub base_site: String,
+    /// The cart worked with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_id: Option<String>,
+    /// Start time, RFC 3339.
+    pub created_at: String,
+    /// Active or ended.
+    pub status: SessionStatus,
+}
+
+/// One line of a cart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartEntry {
+    /// Product code.
+    pub product_code: String,
+    /// Product name.
+    pub product_name: String,
+    /// Quantity.
+    pub quantity: u32,
+    /// Formatted line total.
+    pub total: String,
+}
+
+/// A cart with its lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartSummary {
+    /// Cart code (the "cart number" a customer reads out).
+    pub code: String,
+    /// Number of items.
+    pub total_items: u32,
+    /// Formatted total.
+    pub total: String,
+    /// Last modification, RFC 3339.
+    pub modified: String,
+    /// The lines.
+    #[serde(default)]
+    pub entries: Vec<CartEntry>,
+}
+
+/// A customer's carts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartList {
+    /// Carts, most recently modified first.
+    pub carts: Vec<CartSummary>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_body_uses_type_field() {
+        let body = ErrorList::single(error_type::INVALID_TOKEN, "expired");
+        let json = serde_json::to_string(&body).expect("serialise");
+        assert_eq!(
+            json,
+            r#"{"errors":[{"type":"InvalidTokenError","message":"expired"}]}"#
+        );
+    }
+
+    #[test]
+    fn session_status_is_upper_case_as_in_the_seed() {
+        let json = serde_json::to_string(&SessionStatus::Active).expect("serialise");
+        assert_eq!(json, r#""ACTIVE""#);
+    }
+
+    #[test]
+    fn search_page_reads_the_seed_shape() {
+        let page: CustomerSearchPage = serde_json::from_str(
+            r#"{"entries":[{"uid":"a@b.c","name":"A B","customerId":"c1","hasOrder":true}],
+                "pagination":{"currentPage":0,"pageSize":20,"totalPages":1,"totalResults":1}}"#,
+        )
+        .expect("parse");
+        assert_eq!(page.entries[0].customer_id, "c1");
+        assert_eq!(page.entries[0].last_cart_id, None);
+        assert_eq!(page.pagination.total_results, 1);
+    }
+
+    #[test]
+    fn sales_manager_is_recognised_by_group() {
+        let mut agent = Agent {
+            uid: "a".into(),
+            name: "A".into(),
+            email: "a@x".into(),
+            groups: vec![AGENT_GROUP.into()],
+        };
+        assert!(!agent.is_sales_manager());
+        agent.groups.push(SALES_MANAGER_GROUP.into());
+        assert!(agent.is_sales_manager());
+    }
+}
