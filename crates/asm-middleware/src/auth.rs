@@ -149,8 +149,9 @@ impl FromRequestParts<AppState> for SignedIn {
     }
 }
 
-/// Ends an agent session: ends the agent's active emulation (with `reason`), deletes the
-/// session and writes the audit records.
+/// Ends an agent session: deletes the session, ends the agent's active emulation (with
+/// `reason`; on `timeout` only when no other session of the agent remains) and writes the
+/// audit records.
 pub fn end_agent_session(
     c: &Connection,
     token_hash: &str,
@@ -158,11 +159,21 @@ pub fn end_agent_session(
     now: i64,
     reason: &str,
 ) -> ApiResult<()> {
-    crate::routes::sessions::end_active_emulation(c, agent_uid, now, reason)?;
     let removed = c.execute(
         "DELETE FROM agent_sessions WHERE token_hash = ?1",
         params![token_hash],
     )?;
+    // A session that times out ends the emulation only if it was the agent's last session: a
+    // stale session (another device, or one left behind by signing in again) must not end the
+    // emulation the agent is doing in a live one. When that one ends too, the emulation ends.
+    let other_sessions: bool = c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM agent_sessions WHERE agent_uid = ?1)",
+        params![agent_uid],
+        |r| r.get(0),
+    )?;
+    if reason != "timeout" || !other_sessions {
+        crate::routes::sessions::end_active_emulation(c, agent_uid, now, reason)?;
+    }
     if removed > 0 {
         let action = if reason == "timeout" {
             "session-expired"

@@ -95,6 +95,8 @@ const TOWNS: &[(&str, &str)] = &[
     ("Tokyo", "JP"),
     ("Sydney", "AU"),
 ];
+/// Products: code, name, price in cents (written as `dollars_cents`).
+#[allow(clippy::inconsistent_digit_grouping)]
 const PRODUCTS: &[(&str, &str, i64)] = &[
     ("300938", "Photosmart E317 Digital Camera", 114_12),
     ("358639", "DSC-N1 Camera", 356_23),
@@ -125,6 +127,19 @@ pub fn seed_if_empty(conn: &mut Connection, customers: u32, now: i64) -> Result<
     seed(conn, customers, now).map_err(|e| e.to_string())?;
     Ok(true)
 }
+
+/// A persona customer: id, uid, first name, last name, disabled, consent, password hash.
+type PersonaRow<'a> = (
+    &'a str,
+    &'a str,
+    &'a str,
+    &'a str,
+    bool,
+    bool,
+    Option<&'a str>,
+);
+/// An owned [`PersonaRow`], for personas and generated customers alike.
+type CustomerRow = (String, String, String, String, bool, bool, Option<String>);
 
 fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn std::error::Error>> {
     let tx = conn.transaction()?;
@@ -173,7 +188,7 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
         )?;
 
         let linda_hash = hash_password(CUSTOMER.password)?;
-        let personas: [(&str, &str, &str, &str, bool, bool, Option<&str>); 4] = [
+        let personas: [PersonaRow<'_>; 4] = [
             (
                 LINDA_ID,
                 CUSTOMER.login,
@@ -211,7 +226,7 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
                 None,
             ),
         ];
-        let mut all: Vec<(String, String, String, String, bool, bool, Option<String>)> = personas
+        let mut all: Vec<CustomerRow> = personas
             .iter()
             .map(|(id, uid, f, l, dis, con, pw)| {
                 (

@@ -6,6 +6,8 @@ pub mod sessions;
 
 use crate::error::Failure;
 use crate::AppState;
+use asm_types::error_type;
+use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::Router;
 
@@ -24,6 +26,14 @@ pub fn router(state: AppState) -> Router {
             get(sessions::get).delete(sessions::delete),
         )
         .fallback(|| async { Failure::not_found("API route") })
+        // Also the wrong method on a known path answers with the API's one error body.
+        .method_not_allowed_fallback(|| async {
+            Failure::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                error_type::NOT_FOUND,
+                "This API route does not support this method.",
+            )
+        })
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::csrf_guard,
