@@ -1,1 +1,19 @@
-//! placeholder
+//! asm-overlay: the Assisted Service Mode bar, a Leptos CSR app mounted in a Shadow DOM on top
+//! of any storefront. The loader script (`loader/asm-loader.js`) calls [`mount`] once ASM is on.
+
+pub mod api;
+pub mod clock;
+pub mod components;
+pub mod host;
+pub mod search;
+pub mod state;
+
+use wasm_bindgen::prelude::*;
+
+/// Mounts the overlay at the top of `<body>` (idempotent). `api_base` is the middleware's ASM
+/// API (absolute or relative URL, e.g. `/asm`); `base_site` the storefront's base site.
+#[wasm_bindgen]
+pub fn mount(api_base: String, base_site: String) -> Result<(), JsValue> {
+    let config = api::Api::new(api_base, base_site);
+    host::mount(config)
+}

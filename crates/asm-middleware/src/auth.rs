@@ -8,13 +8,15 @@ use argon2::Argon2;
 use asm_types::{error_type, Agent, REQUEST_HEADER, SESSION_COOKIE};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
+use axum::http::HeaderValue;
 use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, OnceLock};
 
 /// Hashes a password with Argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> Result<String, String> {
@@ -93,6 +95,7 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Failure;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Failure> {
+        let slot = parts.extensions.get::<ExpirySlot>().cloned();
         let jar = CookieJar::from_headers(&parts.headers);
         let token = jar
             .get(SESSION_COOKIE)
@@ -146,7 +149,31 @@ impl FromRequestParts<AppState> for SignedIn {
                 })
             })
             .await
+            .inspect(|s| {
+                if let Some(slot) = slot {
+                    slot.0.store(s.expires_at, Ordering::SeqCst);
+                }
+            })
     }
+}
+
+/// Where the signed-in extractor leaves the session's new expiry for [`expiry_header`].
+#[derive(Clone, Default)]
+pub struct ExpirySlot(Arc<AtomicI64>);
+
+/// Reports the agent session's new expiry (ms) in [`asm_types::EXPIRES_HEADER`] on every
+/// authenticated answer, so the overlay's timer mirrors the server's idle window.
+pub async fn expiry_header(mut req: Request, next: Next) -> Response {
+    let slot = ExpirySlot::default();
+    req.extensions_mut().insert(slot.clone());
+    let mut res = next.run(req).await;
+    let at = slot.0.load(Ordering::SeqCst);
+    if at > 0 {
+        if let Ok(v) = HeaderValue::from_str(&at.to_string()) {
+            res.headers_mut().insert(asm_types::EXPIRES_HEADER, v);
+        }
+    }
+    res
 }
 
 /// Ends an agent session: deletes the session, ends the agent's active emulation (with

@@ -113,6 +113,7 @@ pub fn app(state: AppState) -> Router {
             header::CONTENT_TYPE,
             HeaderName::from_static("x-asm-request"),
         ])
+        .expose_headers([HeaderName::from_static("x-asm-session-expires")])
         .max_age(std::time::Duration::from_secs(600));
     let api = routes::router(state.clone())
         .layer(SetResponseHeaderLayer::overriding(

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 
 /// Header every state-changing request must carry (CSRF defence together with the `Origin` check).
 pub const REQUEST_HEADER: &str = "X-ASM-Request";
+/// Response header with the agent session's new expiry (ms since the epoch, server clock),
+/// sent on every authenticated answer.
+pub const EXPIRES_HEADER: &str = "X-ASM-Session-Expires";
 /// Name of the httpOnly cookie that holds the opaque agent session id.
 pub const SESSION_COOKIE: &str = "asm_session";
 

@@ -34,6 +34,7 @@ pub fn router(state: AppState) -> Router {
                 "This API route does not support this method.",
             )
         })
+        .layer(axum::middleware::from_fn(crate::auth::expiry_header))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::auth::csrf_guard,

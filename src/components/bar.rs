@@ -1,0 +1,110 @@
+//! The ASM bar: title, agent, timer, sign-out, collapse and close, and the body for the agent's
+//! current step (sign in, find a customer, emulating).
+
+use crate::components::{CustomerSearch, EmulationPanel, SessionTimer, SignInForm};
+use crate::host::{self, COLLAPSED_KEY};
+use crate::state::use_asm;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Step {
+    Restoring,
+    SignIn,
+    FindCustomer,
+    Emulating,
+}
+
+/// The bar at the top of the page.
+#[component]
+pub fn Bar() -> impl IntoView {
+    let asm = use_asm();
+    let collapsed = RwSignal::new(host::flag(COLLAPSED_KEY));
+    let signing_out = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let signed_in = move || asm.agent.with(Option::is_some);
+    let step = Memo::new(move |_| {
+        if asm.restoring.get() {
+            Step::Restoring
+        } else if asm.agent.with(Option::is_none) {
+            Step::SignIn
+        } else if asm.emulation.with(Option::is_some) {
+            Step::Emulating
+        } else {
+            Step::FindCustomer
+        }
+    });
+
+    let toggle = move |_| {
+        let now = !collapsed.get_untracked();
+        collapsed.set(now);
+        host::set_flag(COLLAPSED_KEY, now);
+    };
+    let sign_out = move |_| {
+        if signing_out.get_untracked() {
+            return;
+        }
+        signing_out.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match asm.api().sign_out().await {
+                Ok(()) => asm.signed_out(None),
+                Err(e) if asm.session_lost(&e) => {}
+                Err(e) => error.set(Some(format!("Could not sign out: {}", e.message()))),
+            }
+            signing_out.set(false);
+        });
+    };
+
+    view! {
+        <section class="asm-bar" aria-label="Assisted Service Mode">
+            <header class="asm-header">
+                <span class="asm-title">"Assisted Service Mode"</span>
+                <Show when=signed_in>
+                    <span class="asm-agent">
+                        {move || asm.agent.with(|a| a.as_ref().map(|a| a.name.clone()).unwrap_or_default())}
+                    </span>
+                    <SessionTimer />
+                    <button
+                        class="asm-button asm-sign-out"
+                        on:click=sign_out
+                        disabled=move || signing_out.get()
+                    >
+                        "Sign Out"
+                    </button>
+                </Show>
+                <button
+                    class="asm-button asm-toggle"
+                    aria-expanded=move || (!collapsed.get()).to_string()
+                    on:click=toggle
+                >
+                    {move || if collapsed.get() { "Show" } else { "Hide" }}
+                </button>
+                <Show when=move || !signed_in() && !asm.restoring.get()>
+                    <button
+                        class="asm-button asm-close"
+                        aria-label="Close Assisted Service Mode"
+                        on:click=move |_| host::close()
+                    >
+                        "×"
+                    </button>
+                </Show>
+            </header>
+            <Show when=move || error.get().is_some()>
+                <p class="asm-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            <Show when=move || !collapsed.get()>
+                <div class="asm-body">
+                    {move || match step.get() {
+                        Step::Restoring => {
+                            view! { <p class="asm-muted" role="status">"Loading…"</p> }.into_any()
+                        }
+                        Step::SignIn => view! { <SignInForm /> }.into_any(),
+                        Step::FindCustomer => view! { <CustomerSearch /> }.into_any(),
+                        Step::Emulating => view! { <EmulationPanel /> }.into_any(),
+                    }}
+                </div>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,228 @@
+//! Customer search as you type: debounced, from three characters, at most 20 results, keyboard
+//! navigation (combobox pattern), and no stale answer ever shown: a newer search aborts the
+//! older request and any late answer is dropped by its sequence number.
+
+use crate::api::{Abort, ApiError};
+use crate::search::{normalized_query, Highlight, DEBOUNCE_MS, MAX_RESULTS};
+use crate::state::use_asm;
+use asm_types::CustomerSearchEntry;
+use gloo_timers::callback::Timeout;
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The search box and its result list; choosing a customer starts emulation.
+#[component]
+pub fn CustomerSearch() -> impl IntoView {
+    let asm = use_asm();
+    let typed = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<Vec<CustomerSearchEntry>>);
+    let loading = RwSignal::new(false);
+    let open = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let highlight = RwSignal::new(Highlight::default());
+    let starting = RwSignal::new(false);
+    let debounce = StoredValue::new_local(None::<Timeout>);
+    let in_flight = StoredValue::new_local(None::<Abort>);
+    let seq = StoredValue::new(0_u64);
+
+    // Forget whatever is pending: timer, request, and any answer still on its way.
+    let cancel_pending = move || {
+        debounce.update_value(|t| {
+            if let Some(t) = t.take() {
+                t.cancel();
+            }
+        });
+        in_flight.update_value(|a| {
+            if let Some(a) = a.take() {
+                a.abort();
+            }
+        });
+        seq.update_value(|s| *s += 1);
+    };
+
+    let search = move |query: String| {
+        cancel_pending();
+        let id = seq.get_value();
+        let abort = Abort::new();
+        in_flight.set_value(Some(abort.clone()));
+        loading.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let answer = asm
+                .api()
+                .search_customers(&query, MAX_RESULTS, &abort)
+                .await;
+            if seq.try_get_value() != Some(id) {
+                return; // superseded: a newer search owns the list now
+            }
+            loading.set(false);
+            match answer {
+                Ok(reply) => {
+                    asm.touch(reply.expires_at);
+                    results.set(Some(reply.body.entries));
+                    highlight.set(Highlight::default());
+                    open.set(true);
+                }
+                Err(ApiError::Aborted) => {}
+                Err(e) if asm.session_lost(&e) => {}
+                Err(e) => error.set(Some(e.message())),
+            }
+        });
+    };
+
+    let on_input = move |ev| {
+        let value = event_target_value(&ev);
+        typed.set(value.clone());
+        cancel_pending();
+        match normalized_query(&value) {
+            Some(query) => {
+                let timer = Timeout::new(DEBOUNCE_MS, move || search(query));
+                debounce.set_value(Some(timer));
+            }
+            None => {
+                loading.set(false);
+                error.set(None);
+                results.set(None);
+                open.set(false);
+            }
+        }
+    };
+
+    let retry = move |_| {
+        if let Some(query) = normalized_query(&typed.get_untracked()) {
+            search(query);
+        }
+    };
+
+    let choose = move |customer: CustomerSearchEntry| {
+        if starting.get_untracked() {
+            return;
+        }
+        starting.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match asm.api().start_emulation(&customer.customer_id).await {
+                Ok(reply) => {
+                    asm.touch(reply.expires_at);
+                    asm.emulation_started(reply.body);
+                }
+                Err(e) if asm.session_lost(&e) => {}
+                Err(e) => error.set(Some(e.message())),
+            }
+            starting.set(false);
+        });
+    };
+
+    let on_keydown = move |ev: KeyboardEvent| {
+        let len = results.with(|r| r.as_ref().map_or(0, Vec::len));
+        match ev.key().as_str() {
+            "ArrowDown" => {
+                ev.prevent_default();
+                open.set(true);
+                highlight.update(|h| *h = h.next(len));
+            }
+            "ArrowUp" => {
+                ev.prevent_default();
+                open.set(true);
+                highlight.update(|h| *h = h.prev(len));
+            }
+            "Enter" => {
+                ev.prevent_default();
+                let chosen = highlight
+                    .get_untracked()
+                    .0
+                    .and_then(|i| results.with_untracked(|r| r.as_ref()?.get(i).cloned()));
+                if let Some(customer) = chosen {
+                    choose(customer);
+                }
+            }
+            "Escape" => {
+                if open.get_untracked() {
+                    ev.prevent_default();
+                    open.set(false);
+                    highlight.set(Highlight::default());
+                }
+            }
+            _ => {}
+        }
+    };
+
+    let no_match = move || results.with(|r| r.as_ref().is_some_and(Vec::is_empty));
+
+    view! {
+        <div class="asm-search">
+            <label class="asm-label" for="asm-customer-search">
+                "Find a customer"
+            </label>
+            <div class="asm-search-field">
+                <input
+                    id="asm-customer-search"
+                    type="search"
+                    role="combobox"
+                    autocomplete="off"
+                    placeholder="Name, e-mail or customer ID"
+                    aria-autocomplete="list"
+                    aria-controls="asm-search-results"
+                    aria-expanded=move || open.get().to_string()
+                    aria-activedescendant=move || highlight.get().0.map(|i| format!("asm-opt-{i}"))
+                    aria-busy=move || loading.get().to_string()
+                    prop:value=move || typed.get()
+                    on:input=on_input
+                    on:keydown=on_keydown
+                />
+                <Show when=move || loading.get() || starting.get()>
+                    <span class="asm-spinner" role="status" aria-label="Loading"></span>
+                </Show>
+            </div>
+            <Show when=move || error.get().is_some()>
+                <p class="asm-error" role="alert">
+                    {move || error.get().unwrap_or_default()} " "
+                    <button type="button" class="asm-button asm-link" on:click=retry>
+                        "Retry"
+                    </button>
+                </p>
+            </Show>
+            <Show when=move || open.get() && no_match()>
+                <p class="asm-empty" role="status">"No customer found."</p>
+            </Show>
+            <Show when=move || open.get() && !no_match() && results.with(Option::is_some)>
+                <ul
+                    id="asm-search-results"
+                    class="asm-results"
+                    class:asm-stale=move || loading.get()
+                    role="listbox"
+                    aria-label="Customers"
+                >
+                    {move || {
+                        results
+                            .get()
+                            .unwrap_or_default()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, customer)| {
+                                let name = customer.name.clone();
+                                let email = customer.uid.clone();
+                                let is_active = move || highlight.get().0 == Some(i);
+                                view! {
+                                    <li
+                                        id=format!("asm-opt-{i}")
+                                        role="option"
+                                        class="asm-result"
+                                        class:asm-active=is_active
+                                        aria-selected=move || is_active().to_string()
+                                        on:mousedown=move |ev| ev.prevent_default()
+                                        on:click=move |_| choose(customer.clone())
+                                    >
+                                        <span class="asm-name">{name}</span>
+                                        <span class="asm-email">{email}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
+            </Show>
+        </div>
+    }
+}

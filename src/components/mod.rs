@@ -1,0 +1,15 @@
+//! The overlay's components, one per file.
+
+mod app;
+mod bar;
+mod customer_search;
+mod emulation;
+mod session_timer;
+mod sign_in;
+
+pub use app::App;
+pub use bar::Bar;
+pub use customer_search::CustomerSearch;
+pub use emulation::EmulationPanel;
+pub use session_timer::SessionTimer;
+pub use sign_in::SignInForm;

@@ -1,0 +1,108 @@
+//! Everything that touches the host page: the Shadow DOM mount point, the events the storefront
+//! listens to, and the per-tab flags (ASM on, bar collapsed). No secret is ever stored here.
+
+use crate::api::Api;
+use crate::components::App;
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{CustomEvent, CustomEventInit, HtmlElement, ShadowRootInit, ShadowRootMode};
+
+/// Id of the overlay's host element.
+pub const HOST_ID: &str = "asm-overlay-host";
+/// The overlay's stylesheet, injected into the shadow root.
+pub const STYLE: &str = include_str!("../style/overlay.css");
+/// sessionStorage key: ASM was turned on in this tab (read by the loader too).
+pub const ENABLED_KEY: &str = "asm_enabled";
+/// sessionStorage key: the bar is collapsed.
+pub const COLLAPSED_KEY: &str = "asm_collapsed";
+
+/// Host events dispatched on `window`.
+pub mod event {
+    /// The overlay is mounted.
+    pub const READY: &str = "asm:ready";
+    /// An agent signed in (or was found signed in on page load).
+    pub const AGENT_SIGNED_IN: &str = "asm:agent-signed-in";
+    /// The agent signed out or the session ended.
+    pub const AGENT_SIGNED_OUT: &str = "asm:agent-signed-out";
+    /// Emulation started (or is in progress on page load): `{customerId, name, email, cartId}`.
+    pub const EMULATION_STARTED: &str = "asm:emulation-started";
+    /// Emulation ended: `{customerId}`.
+    pub const EMULATION_ENDED: &str = "asm:emulation-ended";
+    /// The agent closed the bar.
+    pub const CLOSED: &str = "asm:closed";
+}
+
+/// Creates `<asm-overlay id=asm-overlay-host>` at the top of `<body>`, attaches an open shadow
+/// root with the stylesheet and a `<div>` mount point, and mounts the app there. Idempotent.
+pub fn mount(api: Api) -> Result<(), JsValue> {
+    let document = document();
+    if document.get_element_by_id(HOST_ID).is_some() {
+        return Ok(());
+    }
+    let body = document
+        .body()
+        .ok_or_else(|| JsValue::from_str("no <body>"))?;
+    let host = document.create_element("asm-overlay")?;
+    host.set_id(HOST_ID);
+    body.prepend_with_node_1(&host)?;
+    let shadow = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLE));
+    shadow.append_child(&style)?;
+    let root: HtmlElement = document.create_element("div")?.unchecked_into();
+    root.set_class_name("asm-root");
+    shadow.append_child(&root)?;
+    leptos::mount::mount_to(root, move || view! { <App api=api /> }).forget();
+    emit(event::READY, &[]);
+    Ok(())
+}
+
+/// Removes the overlay from the page and forgets that ASM was on in this tab.
+pub fn close() {
+    set_flag(ENABLED_KEY, false);
+    if let Some(host) = document().get_element_by_id(HOST_ID) {
+        host.remove();
+    }
+    emit(event::CLOSED, &[]);
+}
+
+/// Dispatches `name` on `window` with a `detail` object of string fields.
+pub fn emit(name: &str, detail: &[(&str, Option<&str>)]) {
+    let obj = js_sys::Object::new();
+    for (key, value) in detail {
+        let value = value.map(JsValue::from_str).unwrap_or(JsValue::NULL);
+        let _ = js_sys::Reflect::set(&obj, &JsValue::from_str(key), &value);
+    }
+    let init = CustomEventInit::new();
+    init.set_detail(&obj);
+    if let Ok(ev) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = window().dispatch_event(&ev);
+    }
+}
+
+fn session_storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+/// Reads a per-tab flag.
+pub fn flag(key: &str) -> bool {
+    session_storage()
+        .and_then(|s| s.get_item(key).ok().flatten())
+        .is_some_and(|v| v == "1")
+}
+
+/// Sets or clears a per-tab flag (storage may be unavailable: then it is simply not kept).
+pub fn set_flag(key: &str, on: bool) {
+    if let Some(s) = session_storage() {
+        let _ = if on {
+            s.set_item(key, "1")
+        } else {
+            s.remove_item(key)
+        };
+    }
+}
+
+/// The browser's wall clock, ms since the epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}

@@ -1,0 +1,159 @@
+//! The overlay's shared state (agent, emulation, session clock) as a small context type, with
+//! the transitions that keep it, the server and the host page in step.
+
+use crate::api::{Api, ApiError};
+use crate::clock::SessionClock;
+use crate::host::{self, event};
+use asm_types::{Agent, AgentSession, AssistedSession};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Message shown when the session ran out.
+pub const TIMED_OUT: &str = "Your ASM session timed out and the agent was signed out.";
+/// Message shown when the server says the session is gone.
+pub const SESSION_ENDED: &str = "Your ASM session has ended. Please sign in again.";
+
+/// The overlay's state, shared by every component through context.
+#[derive(Clone, Copy)]
+pub struct Asm {
+    /// The middleware client.
+    pub api: StoredValue<Api>,
+    /// True until the first `GET /agents/me` answered.
+    pub restoring: RwSignal<bool>,
+    /// The signed-in agent.
+    pub agent: RwSignal<Option<Agent>>,
+    /// The emulation in progress.
+    pub emulation: RwSignal<Option<AssistedSession>>,
+    /// When the agent session ends.
+    pub clock: RwSignal<Option<SessionClock>>,
+    /// A notice for the agent above the sign-in form (e.g. the session timed out).
+    pub notice: RwSignal<Option<String>>,
+}
+
+/// Creates the state and provides it to the components below.
+pub fn provide_asm(api: Api) -> Asm {
+    let asm = Asm {
+        api: StoredValue::new(api),
+        restoring: RwSignal::new(true),
+        agent: RwSignal::new(None),
+        emulation: RwSignal::new(None),
+        clock: RwSignal::new(None),
+        notice: RwSignal::new(None),
+    };
+    provide_context(asm);
+    asm
+}
+
+/// The state provided by [`provide_asm`].
+pub fn use_asm() -> Asm {
+    expect_context::<Asm>()
+}
+
+impl Asm {
+    /// The middleware client.
+    pub fn api(&self) -> Api {
+        self.api.get_value()
+    }
+
+    /// Asks the server whether this tab's agent is still signed in (page load / reload).
+    pub fn restore(self) {
+        spawn_local(async move {
+            match self.api().me().await {
+                Ok(reply) => self.signed_in(reply.body),
+                Err(e) if e.session_ended() => {}
+                Err(e) => self.notice.set(Some(e.message())),
+            }
+            self.restoring.set(false);
+        });
+    }
+
+    /// The agent is signed in: remember the session and tell the host page.
+    pub fn signed_in(&self, session: AgentSession) {
+        self.notice.set(None);
+        self.clock.set(Some(SessionClock::new(
+            session.expires_at,
+            session.server_time,
+            session.idle_timeout_seconds,
+            host::now_ms(),
+        )));
+        host::emit(
+            event::AGENT_SIGNED_IN,
+            &[
+                ("agentId", Some(&session.agent.uid)),
+                ("name", Some(&session.agent.name)),
+            ],
+        );
+        self.agent.set(Some(session.agent));
+        if let Some(emulation) = session.emulation {
+            self.emulation_started(emulation);
+        }
+    }
+
+    /// The server reported a new session expiry.
+    pub fn touch(&self, expires_at: Option<i64>) {
+        if let Some(at) = expires_at {
+            self.clock.update(|c| {
+                if let Some(c) = c {
+                    *c = c.with_expiry(at);
+                }
+            });
+        }
+    }
+
+    /// Emulation started (or found in progress): show it and tell the host page.
+    pub fn emulation_started(&self, session: AssistedSession) {
+        host::emit(
+            event::EMULATION_STARTED,
+            &[
+                ("customerId", Some(&session.customer_id)),
+                ("name", Some(&session.customer_name)),
+                ("email", Some(&session.customer_email)),
+                ("cartId", session.cart_id.as_deref()),
+                ("sessionId", Some(&session.session_id)),
+            ],
+        );
+        self.emulation.set(Some(session));
+    }
+
+    /// Emulation ended: forget it and tell the host page.
+    pub fn emulation_ended(&self) {
+        if let Some(ended) = self.emulation.get_untracked() {
+            self.emulation.set(None);
+            host::emit(
+                event::EMULATION_ENDED,
+                &[("customerId", Some(&ended.customer_id))],
+            );
+        }
+    }
+
+    /// The agent is signed out (by hand, by timeout or by the server); `notice` says why.
+    pub fn signed_out(&self, notice: Option<&str>) {
+        self.emulation_ended();
+        let was_signed_in = self.agent.get_untracked().is_some();
+        self.agent.set(None);
+        self.clock.set(None);
+        self.notice.set(notice.map(str::to_owned));
+        if was_signed_in {
+            host::emit(event::AGENT_SIGNED_OUT, &[]);
+        }
+    }
+
+    /// Reacts to a failed request that means the session is gone; returns whether it did.
+    pub fn session_lost(&self, error: &ApiError) -> bool {
+        if error.session_ended() {
+            self.signed_out(Some(SESSION_ENDED));
+            true
+        } else {
+            false
+        }
+    }
+
+    /// The session timer reached zero: sign out on the server too (best effort; the server
+    /// has already expired the session on its own clock).
+    pub fn expire(self) {
+        self.signed_out(Some(TIMED_OUT));
+        spawn_local(async move {
+            let _ = self.api().sign_out().await;
+        });
+    }
+}
