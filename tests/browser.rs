@@ -1,0 +1,493 @@
+//! Browser tests of the overlay's components in headless Chromium, with the HTTP layer stubbed
+//! at `window.fetch`. Run: `cargo test -p asm-overlay --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use serde_json::json;
+use support::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const LOGIN: &str = "POST /asm/agents/login";
+const SEARCH: &str = "/asm/customers/search";
+
+fn signed_in() {
+    route("GET /asm/agents/me", 200, session(600_000, None));
+}
+
+// ---- mounting and isolation ------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn mounts_in_a_shadow_root_with_its_own_stylesheet_and_announces_ready() {
+    start(|| {});
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    let style = find("style").expect("style inside the shadow root");
+    assert!(style.text_content().unwrap_or_default().contains(":host"));
+    assert_eq!(events_named("asm:ready").len(), 1);
+    // Mounting twice keeps one overlay.
+    asm_overlay::mount("/asm".into(), "electronics".into()).expect("mount again");
+    let hosts = web_sys::window()
+        .unwrap()
+        .document()
+        .unwrap()
+        .query_selector_all("asm-overlay")
+        .unwrap();
+    assert_eq!(hosts.length(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn close_removes_the_overlay_and_forgets_asm_for_the_tab() {
+    start(|| {});
+    until("close button", || find(".asm-close").is_some()).await;
+    click(".asm-close");
+    let doc = web_sys::window().unwrap().document().unwrap();
+    assert!(doc.get_element_by_id(asm_overlay::host::HOST_ID).is_none());
+    assert!(!asm_overlay::host::flag(asm_overlay::host::ENABLED_KEY));
+    assert_eq!(events_named("asm:closed").len(), 1);
+}
+
+// ---- sign-in ---------------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn wrong_password_shows_the_server_message_and_keeps_what_was_typed() {
+    start(|| {
+        route(
+            LOGIN,
+            401,
+            json!({ "errors": [{ "type": "InvalidCredentialsError", "message": "The agent ID or password is wrong." }] }),
+        )
+    });
+    sign_in_through_form().await;
+    until("error", || find(".asm-error").is_some()).await;
+    assert_eq!(text(".asm-error"), "The agent ID or password is wrong.");
+    assert_eq!(value_of("input[name=username]"), "asagent");
+    assert_eq!(value_of("input[name=password]"), "secret");
+    let login = calls_to("/asm/agents/login");
+    assert_eq!(login.len(), 1);
+    assert_eq!(
+        login[0]
+            .headers
+            .get("x-asm-request")
+            .and_then(|v| v.as_str()),
+        Some("1")
+    );
+    assert!(login[0].body.contains("\"username\":\"asagent\""));
+}
+
+#[wasm_bindgen_test]
+async fn customer_credentials_are_refused_with_the_reason() {
+    start(|| {
+        route(
+            LOGIN,
+            403,
+            json!({ "errors": [{ "type": "NotAnAgentError", "message": "Only customer support agents can sign in." }] }),
+        )
+    });
+    sign_in_through_form().await;
+    until("error", || find(".asm-error").is_some()).await;
+    assert_eq!(
+        text(".asm-error"),
+        "Only customer support agents can sign in."
+    );
+    assert!(find("#asm-customer-search").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn dead_middleware_gives_a_clear_message_and_retry_works() {
+    start(|| route_raw(LOGIN, json!({ "network": true })));
+    sign_in_through_form().await;
+    until("error", || find(".asm-error").is_some()).await;
+    assert!(
+        text(".asm-error").starts_with("Cannot reach the ASM service"),
+        "{}",
+        text(".asm-error")
+    );
+    // The service comes back; submitting again signs in with the same, kept input.
+    route(LOGIN, 200, session(600_000, None));
+    click("button[type=submit]");
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    let login = calls_to("/asm/agents/login");
+    assert_eq!(login.len(), 2);
+    assert_eq!(login[0].body, login[1].body);
+}
+
+#[wasm_bindgen_test]
+async fn malformed_and_server_error_answers_are_explained() {
+    start(|| {
+        route_raw(
+            LOGIN,
+            json!({ "status": 200, "body": "<html>proxy page</html>" }),
+        )
+    });
+    sign_in_through_form().await;
+    until("error", || find(".asm-error").is_some()).await;
+    assert!(
+        text(".asm-error").contains("does not understand"),
+        "{}",
+        text(".asm-error")
+    );
+    route_raw(
+        LOGIN,
+        json!({ "status": 503, "body": "Service Unavailable" }),
+    );
+    click("button[type=submit]");
+    until("5xx error", || text(".asm-error").contains("(503)")).await;
+}
+
+#[wasm_bindgen_test]
+async fn empty_fields_are_refused_without_a_request() {
+    start(|| {});
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    click("button[type=submit]");
+    until("error", || find(".asm-error").is_some()).await;
+    assert!(text(".asm-error").contains("Enter your agent ID"));
+    assert!(calls_to("/asm/agents/login").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn signing_in_tells_the_host_page_and_restores_an_emulation_in_progress() {
+    start(|| {
+        route(
+            LOGIN,
+            200,
+            session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))),
+        )
+    });
+    sign_in_through_form().await;
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    let signed = events_named("asm:agent-signed-in");
+    assert_eq!(signed.len(), 1);
+    assert_eq!(signed[0].detail["agentId"], "asagent");
+    let started = events_named("asm:emulation-started");
+    assert_eq!(started.len(), 1);
+    assert_eq!(started[0].detail["customerId"], "C-LINDA");
+    assert_eq!(started[0].detail["name"], "Linda Wolf");
+    assert_eq!(started[0].detail["cartId"], "00001234");
+    assert_eq!(text(".asm-emulation .asm-name"), "Linda Wolf");
+}
+
+#[wasm_bindgen_test]
+async fn page_load_with_a_live_session_skips_the_form() {
+    start(signed_in);
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    assert!(find(".asm-sign-in").is_none());
+    assert_eq!(text(".asm-agent"), "Avery Agent");
+}
+
+// ---- customer search ---------------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn search_is_debounced_and_waits_for_three_characters() {
+    start(|| {
+        signed_in();
+        search_routes(
+            json!({ "lind": { "status": 200, "body": page(&[("Linda Wolf", "linda@example.com", "C-LINDA")]) } }),
+        );
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "li");
+    type_into("#asm-customer-search", "lin");
+    type_into("#asm-customer-search", "lind");
+    until("results", || find(".asm-result").is_some()).await;
+    // "lin" was typed before "lind" and would have fired first had it not been cancelled.
+    let searches = calls_to(SEARCH);
+    assert_eq!(searches.len(), 1, "{searches:?}");
+    assert_eq!(searches[0].params["query"], "lind");
+    assert_eq!(searches[0].params["pageSize"], "20");
+    assert_eq!(searches[0].params["baseSite"], "electronics");
+    // Back under three characters: the list goes away at once, no request.
+    type_into("#asm-customer-search", "li");
+    until("list closed", || find(".asm-result").is_none()).await;
+    settle().await;
+    assert_eq!(calls_to(SEARCH).len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn results_show_name_and_email_and_no_match_is_said() {
+    start(|| {
+        signed_in();
+        search_routes(json!({ "wolf": { "status": 200, "body": page(&[
+            ("Linda Wolf", "linda@example.com", "C-LINDA"), ("Tom Wolf", "tom@example.com", "C-TOM")]) } }));
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "wolf");
+    until("results", || find_all(".asm-result").len() == 2).await;
+    assert_eq!(text(".asm-result .asm-name"), "Linda Wolf");
+    assert_eq!(text(".asm-result .asm-email"), "linda@example.com");
+    type_into("#asm-customer-search", "zzzz");
+    until("no match", || find(".asm-empty").is_some()).await;
+    assert_eq!(text(".asm-empty"), "No customer found.");
+    assert!(find(".asm-result").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn keyboard_moves_wraps_closes_and_chooses() {
+    start(|| {
+        signed_in();
+        search_routes(json!({ "abc": { "status": 200, "body": page(&[
+            ("A One", "a1@x.com", "C-1"), ("A Two", "a2@x.com", "C-2"), ("A Three", "a3@x.com", "C-3")]) } }));
+        route("POST /asm/sessions", 201, emulation("C-3", "A Three"));
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "abc");
+    until("results", || find_all(".asm-result").len() == 3).await;
+    let selected = || {
+        find_all(".asm-result")
+            .iter()
+            .position(|e| e.get_attribute("aria-selected").as_deref() == Some("true"))
+    };
+    assert_eq!(selected(), None);
+    press("#asm-customer-search", "ArrowDown");
+    until("first", || selected() == Some(0)).await;
+    let input = find("#asm-customer-search").unwrap();
+    assert_eq!(
+        input.get_attribute("aria-activedescendant").as_deref(),
+        Some("asm-opt-0")
+    );
+    press("#asm-customer-search", "ArrowUp");
+    until("wrapped to last", || selected() == Some(2)).await;
+    press("#asm-customer-search", "Escape");
+    until("closed", || find(".asm-result").is_none()).await;
+    assert_eq!(
+        input.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    press("#asm-customer-search", "ArrowUp");
+    until("reopened on last", || selected() == Some(2)).await;
+    press("#asm-customer-search", "Enter");
+    until("emulating", || find(".asm-emulation").is_some()).await;
+    let posts = calls_to("/asm/sessions");
+    assert_eq!(posts.len(), 1);
+    assert!(
+        posts[0].body.contains("\"customerId\":\"C-3\""),
+        "{}",
+        posts[0].body
+    );
+    assert_eq!(
+        events_named("asm:emulation-started")[0].detail["customerId"],
+        "C-3"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_superseded_search_is_aborted_and_its_late_answer_dropped() {
+    start(|| {
+        signed_in();
+        search_routes(json!({
+            // Ignores the abort and answers late, as a slow proxy might.
+            "ali": { "gate": "slow", "status": 200, "body": page(&[("Stale Alison", "old@x.com", "C-OLD")]) },
+            "alice": { "status": 200, "body": page(&[("Alice Fresh", "alice@x.com", "C-NEW")]) }
+        }));
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "ali");
+    until("first request", || calls_to(SEARCH).len() == 1).await;
+    assert!(find(".asm-spinner").is_some(), "spinner while loading");
+    type_into("#asm-customer-search", "alice");
+    until("fresh results", || {
+        text(".asm-result .asm-name") == "Alice Fresh"
+    })
+    .await;
+    assert!(
+        calls_to(SEARCH)[0].aborted,
+        "the superseded request was aborted"
+    );
+    assert!(release("slow"));
+    settle().await;
+    assert_eq!(text(".asm-result .asm-name"), "Alice Fresh");
+    assert_eq!(find_all(".asm-result").len(), 1);
+    assert!(find(".asm-spinner").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn search_failure_offers_retry() {
+    start(|| {
+        signed_in();
+        search_routes(
+            json!({ "tom": { "status": 500, "body": { "errors": [{ "type": "InternalError", "message": "The server failed to answer. Please try again." }] } } }),
+        );
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "tom");
+    until("error", || find(".asm-error").is_some()).await;
+    assert!(text(".asm-error").contains("The server failed to answer."));
+    search_routes(
+        json!({ "tom": { "status": 200, "body": page(&[("Tom Wolf", "tom@x.com", "C-TOM")]) } }),
+    );
+    click_button("Retry");
+    until("results after retry", || {
+        text(".asm-result .asm-name") == "Tom Wolf"
+    })
+    .await;
+    assert!(find(".asm-error").is_none());
+    assert_eq!(value_of("#asm-customer-search"), "tom");
+}
+
+#[wasm_bindgen_test]
+async fn customer_data_is_rendered_as_text() {
+    let evil = "<img src=x onerror=\"window.__asmPwned=1\">Mallory";
+    start(|| {
+        signed_in();
+        search_routes(
+            json!({ "mal": { "status": 200, "body": page(&[(evil, "<b>m</b>@x.com", "C-INJECT")]) } }),
+        );
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "mal");
+    until("results", || find(".asm-result").is_some()).await;
+    assert_eq!(text(".asm-result .asm-name"), evil);
+    assert_eq!(text(".asm-result .asm-email"), "<b>m</b>@x.com");
+    assert!(find(".asm-result img").is_none());
+    assert!(find(".asm-result b").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_emulation_shows_why_and_stays_in_search() {
+    start(|| {
+        signed_in();
+        search_routes(
+            json!({ "dan": { "status": 200, "body": page(&[("Dan Disabled", "dan@x.com", "C-DISABLED")]) } }),
+        );
+        route(
+            "POST /asm/sessions",
+            403,
+            json!({ "errors": [{ "type": "CustomerDisabledError", "message": "This customer's account is disabled and cannot be emulated." }] }),
+        );
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "dan");
+    until("results", || find(".asm-result").is_some()).await;
+    click(".asm-result");
+    until("error", || find(".asm-error").is_some()).await;
+    assert!(text(".asm-error").contains("disabled"));
+    assert!(find(".asm-emulation").is_none());
+    assert!(events_named("asm:emulation-started").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn a_session_that_ended_on_the_server_returns_to_sign_in() {
+    start(|| {
+        signed_in();
+        search_routes(json!({ "tom": { "status": 401, "body": invalid_token() } }));
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "tom");
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    assert!(text(".asm-sign-in .asm-notice").contains("session has ended"));
+    assert_eq!(events_named("asm:agent-signed-out").len(), 1);
+}
+
+// ---- emulation and session --------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn end_session_ends_emulation_and_tells_the_host_page() {
+    start(|| {
+        route(
+            "GET /asm/agents/me",
+            200,
+            session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))),
+        );
+        route(
+            "DELETE /asm/sessions/s-C-LINDA",
+            200,
+            emulation("C-LINDA", "Linda Wolf"),
+        );
+    });
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    assert!(
+        text(".asm-emulation .asm-notice").contains("reflect the effects on the customer account")
+    );
+    click_button("End Session");
+    until("search again", || find("#asm-customer-search").is_some()).await;
+    let ended = events_named("asm:emulation-ended");
+    assert_eq!(ended.len(), 1);
+    assert_eq!(ended[0].detail["customerId"], "C-LINDA");
+    let deletes = calls_to("/asm/sessions/s-C-LINDA");
+    assert_eq!(deletes[0].method, "DELETE");
+    assert_eq!(
+        deletes[0]
+            .headers
+            .get("x-asm-request")
+            .and_then(|v| v.as_str()),
+        Some("1")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn sign_out_ends_everything() {
+    start(|| {
+        route(
+            "GET /asm/agents/me",
+            200,
+            session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))),
+        )
+    });
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    click_button("Sign Out");
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    assert_eq!(calls_to("/asm/agents/logout").len(), 1);
+    assert_eq!(events_named("asm:emulation-ended").len(), 1);
+    assert_eq!(events_named("asm:agent-signed-out").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn the_timer_shows_the_servers_time_left() {
+    start(|| route("GET /asm/agents/me", 200, session(125_000, None)));
+    until("timer", || !text(".asm-timer-value").is_empty()).await;
+    let shown = text(".asm-timer-value");
+    assert!(shown == "02:05" || shown == "02:04", "{shown}");
+}
+
+#[wasm_bindgen_test]
+async fn the_timer_follows_the_expiry_the_server_reports() {
+    start(|| {
+        route("GET /asm/agents/me", 200, session(60_000, None));
+        let later = js_sys::Date::now() as i64 + 300_000;
+        route_raw(
+            "GET /asm/customers/search",
+            json!({ "status": 200, "body": page(&[]), "headers": { "X-ASM-Session-Expires": later.to_string() } }),
+        );
+    });
+    until("timer", || {
+        text(".asm-timer-value").starts_with("01:00")
+            || text(".asm-timer-value").starts_with("00:59")
+    })
+    .await;
+    type_into("#asm-customer-search", "abc");
+    until("extended", || {
+        text(".asm-timer-value").starts_with("05:00")
+            || text(".asm-timer-value").starts_with("04:59")
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn at_zero_the_agent_is_signed_out_and_emulation_ends() {
+    // The server says the session ends now (e.g. the laptop slept past it).
+    start(|| {
+        route(
+            "GET /asm/agents/me",
+            200,
+            session(0, Some(emulation("C-LINDA", "Linda Wolf"))),
+        )
+    });
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    assert!(text(".asm-sign-in .asm-notice").contains("timed out"));
+    until("logout sent", || calls_to("/asm/agents/logout").len() == 1).await;
+    assert_eq!(events_named("asm:emulation-ended").len(), 1);
+    assert_eq!(events_named("asm:agent-signed-out").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn collapse_hides_the_body_and_is_remembered_for_the_tab() {
+    start(signed_in);
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    click_button("Hide");
+    until("collapsed", || find(".asm-body").is_none()).await;
+    assert!(asm_overlay::host::flag(asm_overlay::host::COLLAPSED_KEY));
+    click_button("Show");
+    until("expanded", || find("#asm-customer-search").is_some()).await;
+    assert!(!asm_overlay::host::flag(asm_overlay::host::COLLAPSED_KEY));
+}

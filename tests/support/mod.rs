@@ -1,0 +1,283 @@
+//! Browser-test support: a scripted `fetch` stub (routes, gates, network failures, abort
+//! tracking), mounting a fresh overlay, and helpers to read and drive its shadow DOM.
+
+use asm_overlay::api::Api;
+use asm_overlay::host::{self, HOST_ID};
+use gloo_timers::future::TimeoutFuture;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, EventInit, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+
+#[wasm_bindgen(inline_js = r#"
+export function install_stub() {
+  window.__asm = { calls: [], routes: {}, gates: {}, events: [] };
+  for (const name of ['asm:ready', 'asm:agent-signed-in', 'asm:agent-signed-out',
+                      'asm:emulation-started', 'asm:emulation-ended', 'asm:closed']) {
+    if (!window.__asmListening) addEventListener(name, (e) => window.__asm.events.push({ name, detail: e.detail }));
+  }
+  window.__asmListening = true;
+  window.fetch = async (input, init) => {
+    const req = input instanceof Request ? input : new Request(input, init);
+    const url = new URL(req.url);
+    const call = { method: req.method, path: url.pathname, params: Object.fromEntries(url.searchParams),
+                   headers: Object.fromEntries(req.headers), body: await req.clone().text(), aborted: false };
+    req.signal.addEventListener('abort', () => { call.aborted = true; });
+    window.__asm.calls.push(call);
+    let route = window.__asm.routes[req.method + ' ' + url.pathname];
+    if (typeof route === 'function') route = route(call);
+    if (!route) route = { status: 404, body: { errors: [{ type: 'NotFoundError', message: 'stub: no route' }] } };
+    if (route.gate) {
+      await new Promise((resolve, reject) => {
+        window.__asm.gates[route.gate] = resolve;
+        if (route.honourAbort) req.signal.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')));
+      });
+    }
+    if (route.network) throw new TypeError('Failed to fetch');
+    const body = typeof route.body === 'string' ? route.body : JSON.stringify(route.body ?? null);
+    return new Response(route.status === 204 ? null : body, { status: route.status || 200,
+      headers: Object.assign({ 'content-type': 'application/json' }, route.headers || {}) });
+  };
+}
+export function set_route(key, json) { window.__asm.routes[key] = JSON.parse(json); }
+export function set_search_route(json_by_query) {
+  const byQuery = JSON.parse(json_by_query);
+  window.__asm.routes['GET /asm/customers/search'] = (call) => byQuery[call.params.query] ??
+    { status: 200, body: { entries: [], pagination: { currentPage: 0, pageSize: 20, totalPages: 0, totalResults: 0 } } };
+}
+export function release(gate) { const g = window.__asm.gates[gate]; if (g) { g(); return true; } return false; }
+export function calls_json() { return JSON.stringify(window.__asm.calls); }
+export function events_json() { return JSON.stringify(window.__asm.events); }
+"#)]
+extern "C" {
+    fn install_stub();
+    fn set_route(key: &str, json: &str);
+    fn set_search_route(json_by_query: &str);
+    /// Lets a gated request answer; false when no request waits at that gate yet.
+    pub fn release(gate: &str) -> bool;
+    fn calls_json() -> String;
+    fn events_json() -> String;
+}
+
+/// One request the overlay made.
+#[derive(Debug, serde::Deserialize)]
+pub struct Call {
+    pub method: String,
+    pub path: String,
+    pub params: serde_json::Map<String, serde_json::Value>,
+    pub headers: serde_json::Map<String, serde_json::Value>,
+    pub body: String,
+    pub aborted: bool,
+}
+
+/// One host event the overlay dispatched.
+#[derive(Debug, serde::Deserialize)]
+pub struct HostEvent {
+    pub name: String,
+    pub detail: serde_json::Value,
+}
+
+/// Answers `key` (`"METHOD /path"`) with `status` and a JSON `body`.
+pub fn route(key: &str, status: u16, body: serde_json::Value) {
+    set_route(
+        key,
+        &serde_json::json!({ "status": status, "body": body }).to_string(),
+    );
+}
+
+/// Answers `key` with a raw route object (`gate`, `network`, `honourAbort`, `headers`, ...).
+pub fn route_raw(key: &str, route: serde_json::Value) {
+    set_route(key, &route.to_string());
+}
+
+/// Answers customer searches by query; unknown queries get an empty page.
+pub fn search_routes(by_query: serde_json::Value) {
+    set_search_route(&by_query.to_string());
+}
+
+/// The requests made so far.
+pub fn calls() -> Vec<Call> {
+    serde_json::from_str(&calls_json()).expect("calls")
+}
+
+/// Requests to `path`.
+pub fn calls_to(path: &str) -> Vec<Call> {
+    calls().into_iter().filter(|c| c.path == path).collect()
+}
+
+/// Host events so far.
+pub fn events() -> Vec<HostEvent> {
+    serde_json::from_str(&events_json()).expect("events")
+}
+
+/// Events named `name`.
+pub fn events_named(name: &str) -> Vec<HostEvent> {
+    events().into_iter().filter(|e| e.name == name).collect()
+}
+
+/// An agent session body as `GET /agents/me` answers it; `left_ms` until expiry.
+pub fn session(left_ms: i64, emulation: Option<serde_json::Value>) -> serde_json::Value {
+    let now = js_sys::Date::now() as i64;
+    let mut s = serde_json::json!({
+        "agent": { "uid": "asagent", "name": "Avery Agent", "email": "asagent@asm.example", "groups": ["asagentgroup"] },
+        "expiresAt": now + left_ms, "serverTime": now, "idleTimeoutSeconds": 600
+    });
+    if let Some(e) = emulation {
+        s["emulation"] = e;
+    }
+    s
+}
+
+/// An assisted session body.
+pub fn emulation(customer_id: &str, name: &str) -> serde_json::Value {
+    serde_json::json!({
+        "sessionId": format!("s-{customer_id}"), "agentId": "asagent", "customerId": customer_id,
+        "customerName": name, "customerEmail": format!("{}@example.com", customer_id.to_lowercase()),
+        "baseSite": "electronics", "cartId": "00001234", "createdAt": "2026-11-22T10:00:00Z", "status": "ACTIVE"
+    })
+}
+
+/// A search page with `(name, email, id)` customers.
+pub fn page(customers: &[(&str, &str, &str)]) -> serde_json::Value {
+    let entries: Vec<_> = customers
+        .iter()
+        .map(|(name, uid, id)| serde_json::json!({ "uid": uid, "name": name, "customerId": id, "hasOrder": false }))
+        .collect();
+    let n = entries.len();
+    serde_json::json!({ "entries": entries, "pagination": { "currentPage": 0, "pageSize": 20, "totalPages": 1, "totalResults": n } })
+}
+
+/// The 401 body of an ended session.
+pub fn invalid_token() -> serde_json::Value {
+    serde_json::json!({ "errors": [{ "type": "InvalidTokenError", "message": "Your agent session has ended. Please sign in again." }] })
+}
+
+/// Removes any overlay, installs a fresh stub, lets `routes` set the answers, and mounts.
+pub fn start(routes: impl FnOnce()) {
+    if let Some(old) = gloo_utils_document().get_element_by_id(HOST_ID) {
+        old.remove();
+    }
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.clear();
+    }
+    install_stub();
+    route("GET /asm/agents/me", 401, invalid_token());
+    route("POST /asm/agents/logout", 204, serde_json::Value::Null);
+    routes();
+    host::mount(Api::new("/asm".into(), "electronics".into())).expect("mount");
+}
+
+fn gloo_utils_document() -> web_sys::Document {
+    web_sys::window()
+        .expect("window")
+        .document()
+        .expect("document")
+}
+
+/// The first element matching `selector` inside the overlay's shadow root.
+pub fn find(selector: &str) -> Option<Element> {
+    gloo_utils_document()
+        .get_element_by_id(HOST_ID)?
+        .shadow_root()?
+        .query_selector(selector)
+        .ok()
+        .flatten()
+}
+
+/// All elements matching `selector` inside the shadow root.
+pub fn find_all(selector: &str) -> Vec<Element> {
+    let Some(root) = gloo_utils_document()
+        .get_element_by_id(HOST_ID)
+        .and_then(|h| h.shadow_root())
+    else {
+        return vec![];
+    };
+    let list = root.query_selector_all(selector).expect("selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into().ok())
+        .collect()
+}
+
+/// Text of the first match, or "".
+pub fn text(selector: &str) -> String {
+    find(selector)
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+/// Waits (polling, up to 5 s) until `cond` holds; panics with `what` otherwise.
+pub async fn until(what: &str, cond: impl Fn() -> bool) {
+    for _ in 0..250 {
+        if cond() {
+            return;
+        }
+        TimeoutFuture::new(20).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+/// Lets pending tasks, timers of 0 ms and microtasks run.
+pub async fn settle() {
+    for _ in 0..5 {
+        TimeoutFuture::new(10).await;
+    }
+}
+
+/// Types `value` into the input matching `selector` (sets the value, fires `input`).
+pub fn type_into(selector: &str, value: &str) {
+    let input: HtmlInputElement = find(selector).expect("input").dyn_into().expect("an input");
+    input.set_value(value);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let ev = Event::new_with_event_init_dict("input", &init).expect("event");
+    input.dispatch_event(&ev).expect("dispatch");
+}
+
+/// The value of the input matching `selector`.
+pub fn value_of(selector: &str) -> String {
+    find(selector)
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|i| i.value())
+        .unwrap_or_default()
+}
+
+/// Presses `key` in the element matching `selector`.
+pub fn press(selector: &str, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    find(selector)
+        .expect("target")
+        .dispatch_event(&ev)
+        .expect("dispatch");
+}
+
+/// Clicks the element matching `selector`.
+pub fn click(selector: &str) {
+    let el: web_sys::HtmlElement = find(selector)
+        .expect("clickable")
+        .dyn_into()
+        .expect("html element");
+    el.click();
+}
+
+/// Clicks the button whose text is `label`.
+pub fn click_button(label: &str) {
+    let button = find_all("button")
+        .into_iter()
+        .find(|b| b.text_content().is_some_and(|t| t.trim() == label))
+        .unwrap_or_else(|| panic!("no button {label}"));
+    button
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("button")
+        .click();
+}
+
+/// Signs in through the form (the stub must answer `POST /asm/agents/login`).
+pub async fn sign_in_through_form() {
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    type_into("input[name=username]", "asagent");
+    type_into("input[name=password]", "secret");
+    click("button[type=submit]");
+}
