@@ -137,12 +137,10 @@ pub fn CustomerSearch() -> impl IntoView {
                     choose(customer);
                 }
             }
-            "Escape" => {
-                if open.get_untracked() {
-                    ev.prevent_default();
-                    open.set(false);
-                    highlight.set(Highlight::default());
-                }
+            "Escape" if open.get_untracked() => {
+                ev.prevent_default();
+                open.set(false);
+                highlight.set(Highlight::default());
             }
             _ => {}
         }

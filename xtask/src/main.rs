@@ -1,1 +1,350 @@
-fn main() {}
+//! `cargo xtask`: the project's set-up commands.
+//!
+//! - `cargo xtask demo [middleware flags…]`: installs what is missing, builds the release overlay
+//!   bundle and the middleware, and runs the middleware with its demo store.
+//! - `cargo xtask test`: installs what is missing and runs every check and test suite.
+//! - `cargo xtask setup`: only installs what is missing.
+//! - `cargo xtask sizes`: builds the release bundle and prints its sizes.
+//!
+//! Each install step runs only when its tool is missing, so a second run starts at once.
+
+use std::env;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+const TRUNK_VERSION: &str = "~0.21";
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let root = root();
+    if let Err(e) = env::set_current_dir(&root) {
+        eprintln!("xtask: cannot enter {}: {e}", root.display());
+        return ExitCode::FAILURE;
+    }
+    set_path(&root);
+    let result = match args.first().map(String::as_str) {
+        Some("demo") => demo(&args[1..]),
+        Some("test") => test(),
+        Some("setup") => setup(true),
+        Some("sizes") => setup(false)
+            .and_then(|()| release_bundle())
+            .and_then(|()| sizes()),
+        _ => {
+            eprintln!("usage: cargo xtask <demo [middleware flags…] | test | setup | sizes>");
+            return ExitCode::FAILURE;
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Puts cargo's bin folder and the npm tools (wasm-opt from `binaryen`) first on PATH.
+fn set_path(root: &Path) {
+    let mut dirs = vec![root.join("node_modules/.bin")];
+    if let Some(home) = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+    {
+        dirs.push(home.join("bin"));
+    }
+    if let Some(path) = env::var_os("PATH") {
+        dirs.extend(env::split_paths(&path));
+    }
+    if let Ok(joined) = env::join_paths(dirs) {
+        env::set_var("PATH", joined);
+    }
+}
+
+type Step = Result<(), String>;
+
+/// A named step of `cargo xtask test`.
+type NamedStep<'a> = (&'a str, Box<dyn Fn() -> Step>);
+
+/// Runs `program args…`, streaming its output; fails on a non-zero exit.
+fn run(program: &str, args: &[&str]) -> Step {
+    run_env(program, args, &[])
+}
+
+fn run_env(program: &str, args: &[&str], envs: &[(&str, &str)]) -> Step {
+    println!("xtask: $ {program} {}", args.join(" "));
+    let status = Command::new(program)
+        .args(args)
+        .envs(envs.iter().copied())
+        .status()
+        .map_err(|e| format!("cannot run {program}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{program} {} failed ({status})", args.join(" ")))
+    }
+}
+
+/// The output of `program args…`, or `None` when it cannot run or fails.
+fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// The exact `wasm-bindgen` version the lock file uses (the CLI must match it).
+fn wasm_bindgen_version() -> Result<String, String> {
+    let lock = fs::read_to_string("Cargo.lock").map_err(|e| format!("Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines.next().and_then(|l| l.strip_prefix("version = \"")) {
+                return Ok(v.trim_end_matches('"').to_owned());
+            }
+        }
+    }
+    Err("wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn as_root(cmd: &[&str]) -> Step {
+    let is_root = output("id", &["-u"]).is_some_and(|u| u.trim() == "0");
+    if is_root {
+        run_env(cmd[0], &cmd[1..], &[("DEBIAN_FRONTEND", "noninteractive")])
+    } else {
+        let mut args = vec!["env", "DEBIAN_FRONTEND=noninteractive"];
+        args.extend_from_slice(cmd);
+        run("sudo", &args)
+    }
+}
+
+/// Installs what is missing. `browser`: also Chromium, ChromeDriver and Playwright.
+fn setup(browser: bool) -> Step {
+    let started = Instant::now();
+    let targets = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if !targets
+        .lines()
+        .any(|t| t.trim() == "wasm32-unknown-unknown")
+    {
+        run("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
+    }
+    let trunk_ok = output("trunk", &["--version"]).is_some_and(|v| v.contains("0.21."));
+    if !trunk_ok {
+        println!("xtask: installing trunk {TRUNK_VERSION} (about 10 minutes on 2 cores)");
+        run(
+            "cargo",
+            &["install", "trunk", "--version", TRUNK_VERSION, "--locked"],
+        )?;
+    }
+    let wbg = wasm_bindgen_version()?;
+    let wbg_ok = output("wasm-bindgen", &["--version"])
+        .is_some_and(|v| v.trim() == format!("wasm-bindgen {wbg}"))
+        && output("wasm-bindgen-test-runner", &["--version"]).is_some();
+    if !wbg_ok {
+        println!("xtask: installing wasm-bindgen-cli {wbg} (about 4 minutes)");
+        run(
+            "cargo",
+            &["install", "wasm-bindgen-cli", "--version", &wbg, "--force"],
+        )?;
+    }
+    let mut apt: Vec<&str> = Vec::new();
+    if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
+        apt.extend(["nodejs", "npm"]);
+    }
+    if browser && !Path::new(CHROMIUM).exists() {
+        apt.push("chromium");
+    }
+    if browser && !Path::new(CHROMEDRIVER).exists() {
+        apt.push("chromium-driver");
+    }
+    if !apt.is_empty() {
+        as_root(&["apt-get", "update"])?;
+        let mut cmd = vec!["apt-get", "install", "-y", "--no-install-recommends"];
+        cmd.extend(apt);
+        as_root(&cmd)?;
+    }
+    let npm_ok = Path::new("node_modules/.bin/wasm-opt").exists()
+        && Path::new("node_modules/playwright-core/package.json").exists();
+    if !npm_ok {
+        run("npm", &["ci", "--no-audit", "--no-fund"])?;
+    }
+    println!(
+        "xtask: tools ready ({:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The release overlay bundle in `dist/` (Trunk runs wasm-opt -Oz from npm's binaryen).
+fn release_bundle() -> Step {
+    run("trunk", &["build", "--release"])
+}
+
+fn build_middleware() -> Step {
+    run(
+        "cargo",
+        &["build", "-p", "asm-middleware", "--profile", "server"],
+    )
+}
+
+fn demo(extra: &[String]) -> Step {
+    setup(false)?;
+    release_bundle()?;
+    build_middleware()?;
+    let _ = fs::create_dir_all("target");
+    let mut args: Vec<&str> = vec!["--dist", "dist"];
+    if !extra.iter().any(|a| a == "--db" || a.starts_with("--db=")) {
+        args.extend(["--db", "target/asm-demo.sqlite"]);
+    }
+    args.extend(extra.iter().map(String::as_str));
+    println!(
+        "xtask: agent sign-in: asagent / Agent#2026 (sales manager: asmanager / Manager#2026)"
+    );
+    run("target/server/asm-middleware", &args)
+}
+
+fn test() -> Step {
+    setup(true)?;
+    let chromedriver = [("CHROMEDRIVER", CHROMEDRIVER)];
+    let steps: Vec<NamedStep> = vec![
+        (
+            "format",
+            Box::new(|| run("cargo", &["fmt", "--all", "--", "--check"])),
+        ),
+        (
+            "clippy (native)",
+            Box::new(|| {
+                run(
+                    "cargo",
+                    &[
+                        "clippy",
+                        "--workspace",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                )
+            }),
+        ),
+        (
+            "clippy (wasm32)",
+            Box::new(|| {
+                run(
+                    "cargo",
+                    &[
+                        "clippy",
+                        "-p",
+                        "asm-overlay",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                        "--all-targets",
+                        "--",
+                        "-D",
+                        "warnings",
+                    ],
+                )
+            }),
+        ),
+        (
+            "unit and HTTP tests",
+            Box::new(|| run("cargo", &["test", "--workspace"])),
+        ),
+        (
+            "overlay browser tests",
+            Box::new(move || {
+                run_env(
+                    "cargo",
+                    &[
+                        "test",
+                        "-p",
+                        "asm-overlay",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                    ],
+                    &chromedriver,
+                )
+            }),
+        ),
+        (
+            "release bundle",
+            Box::new(|| release_bundle().and_then(|()| sizes())),
+        ),
+        ("middleware build", Box::new(build_middleware)),
+        (
+            "end-to-end tests",
+            Box::new(|| run("npm", &["run", "--silent", "test:e2e"])),
+        ),
+    ];
+    let mut failed = Vec::new();
+    for (name, step) in &steps {
+        let started = Instant::now();
+        println!("\nxtask: ==== {name}");
+        match step() {
+            Ok(()) => println!(
+                "xtask: ---- {name}: ok ({:.0} s)",
+                started.elapsed().as_secs_f64()
+            ),
+            Err(e) => {
+                println!("xtask: ---- {name}: FAILED: {e}");
+                failed.push(*name);
+            }
+        }
+    }
+    println!();
+    println!(
+        "steps: {} passed, {} failed",
+        steps.len() - failed.len(),
+        failed.len()
+    );
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("failed: {}", failed.join(", ")))
+    }
+}
+
+/// Prints raw and gzipped sizes of the bundle; fails when the loader outgrows its budget.
+fn sizes() -> Step {
+    const LOADER_BUDGET_GZ: usize = 1536;
+    let mut total = (0, 0);
+    let mut loader_gz = 0;
+    for file in ["asm-loader.js", "asm-overlay.js", "asm-overlay_bg.wasm"] {
+        let path = Path::new("dist").join(file);
+        let raw = fs::metadata(&path)
+            .map_err(|e| format!("{}: {e}", path.display()))?
+            .len() as usize;
+        let gz = output(
+            "sh",
+            &["-c", &format!("gzip -9c '{}' | wc -c", path.display())],
+        )
+        .and_then(|s| s.trim().parse::<usize>().ok())
+        .ok_or("gzip failed")?;
+        println!("xtask: size {file:<22} {raw:>8} B raw {gz:>8} B gzip");
+        if file == "asm-loader.js" {
+            loader_gz = gz;
+        } else {
+            total = (total.0 + raw, total.1 + gz);
+        }
+    }
+    println!(
+        "xtask: size overlay payload (js + wasm, css inside) {} B raw {} B gzip",
+        total.0, total.1
+    );
+    if loader_gz > LOADER_BUDGET_GZ {
+        return Err(format!(
+            "the loader is {loader_gz} B gzipped, over its {LOADER_BUDGET_GZ} B budget"
+        ));
+    }
+    Ok(())
+}

@@ -1536,3 +1536,28 @@ async fn wrong_methods_get_the_json_error_body() {
     // Nothing ran: GET on the login route did not sign anyone in.
     assert_eq!(app.audit_of("sign-in").len(), 1);
 }
+
+#[tokio::test]
+async fn every_authenticated_answer_reports_the_new_session_expiry() {
+    let app = TestApp::new();
+    let cookie = app.login(&AGENT).await;
+    app.advance_ms(120_000);
+    let res = app
+        .get(
+            "/asm/customers/search?query=lin&baseSite=electronics",
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let reported: i64 = res
+        .header(asm_types::EXPIRES_HEADER)
+        .expect("expiry header")
+        .parse()
+        .expect("a number");
+    assert_eq!(reported, app.now() + 600_000);
+    // Answers without a session carry no expiry.
+    let anonymous = app
+        .get("/asm/customers/search?query=lin&baseSite=electronics", None)
+        .await;
+    assert!(anonymous.header(asm_types::EXPIRES_HEADER).is_none());
+}
