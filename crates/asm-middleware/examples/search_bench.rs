@@ -12,20 +12,34 @@ use std::time::Instant;
 use tower::ServiceExt;
 
 const QUERIES: &[&str] = &[
-    "lin", "wolf", "anna", "schmidt", "c000123", "sofia.rossi", "example.com", "zzz",
+    "lin",
+    "wolf",
+    "anna",
+    "schmidt",
+    "c000123",
+    "sofia.rossi",
+    "example.com",
+    "zzz",
 ];
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
-    let customers: u32 = args.next().map(|a| a.parse()).transpose()?.unwrap_or(10_000);
+    let customers: u32 = args
+        .next()
+        .map(|a| a.parse())
+        .transpose()?
+        .unwrap_or(10_000);
     let rounds: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(200);
     let dir = tempfile::tempdir()?;
     let mut config = Config::for_tests(dir.path().join("bench.sqlite"));
     config.customers = customers;
     let seeded = Instant::now();
     let state = AppState::open(config, Clock::system())?;
-    println!("seeded {customers} customers in {:.1} s", seeded.elapsed().as_secs_f64());
+    println!(
+        "seeded {customers} customers in {:.1} s",
+        seeded.elapsed().as_secs_f64()
+    );
     let router = app(state);
 
     let login = Request::post("/asm/agents/login")
@@ -33,7 +47,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .header(header::HOST, "bench")
         .header(header::ORIGIN, "http://bench")
         .header(asm_types::REQUEST_HEADER, "1")
-        .body(Body::from(r#"{"username":"asagent","password":"Agent#2026"}"#))?;
+        .body(Body::from(
+            r#"{"username":"asagent","password":"Agent#2026"}"#,
+        ))?;
     let res = router.clone().oneshot(login).await?;
     let cookie = res
         .headers()
@@ -43,15 +59,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("no cookie")?
         .to_owned();
 
-    println!("{:<14} {:>8} {:>9} {:>9} {:>9}", "query", "results", "p50 ms", "p99 ms", "max ms");
+    println!(
+        "{:<14} {:>8} {:>9} {:>9} {:>9}",
+        "query", "results", "p50 ms", "p99 ms", "max ms"
+    );
     let mut all = Vec::new();
     for q in QUERIES {
         let mut times = Vec::with_capacity(rounds);
         let mut total = String::new();
         for _ in 0..rounds {
-            let req = Request::get(format!("/asm/customers/search?query={q}&baseSite=electronics&pageSize=20"))
-                .header(header::COOKIE, &cookie)
-                .body(Body::empty())?;
+            let req = Request::get(format!(
+                "/asm/customers/search?query={q}&baseSite=electronics&pageSize=20"
+            ))
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())?;
             let started = Instant::now();
             let res = router.clone().oneshot(req).await?;
             let status = res.status();
@@ -67,11 +88,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         times.sort_by(f64::total_cmp);
         let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
-        println!("{q:<14} {total:>8} {:>9.2} {:>9.2} {:>9.2}", pct(0.5), pct(0.99), pct(1.0));
+        println!(
+            "{q:<14} {total:>8} {:>9.2} {:>9.2} {:>9.2}",
+            pct(0.5),
+            pct(0.99),
+            pct(1.0)
+        );
         all.extend(times);
     }
     all.sort_by(f64::total_cmp);
     let pct = |p: f64| all[((all.len() as f64 - 1.0) * p).round() as usize];
-    println!("{:<14} {:>8} {:>9.2} {:>9.2} {:>9.2}", "all", "", pct(0.5), pct(0.99), pct(1.0));
+    println!(
+        "{:<14} {:>8} {:>9.2} {:>9.2} {:>9.2}",
+        "all",
+        "",
+        pct(0.5),
+        pct(0.99),
+        pct(1.0)
+    );
     Ok(())
 }

@@ -130,7 +130,7 @@ impl FromRequestParts<AppState> for SignedIn {
                     return Err(Failure::unauthenticated());
                 };
                 if disabled || now >= last_seen + idle || now >= created + max {
-                    end_agent_session(c, &hash, &uid, now, "timeout")?;
+                    end_agent_session(c, &hash, &uid, now, "timeout", idle, max)?;
                     return Err(Failure::unauthenticated());
                 }
                 c.execute(
@@ -177,28 +177,34 @@ pub async fn expiry_header(mut req: Request, next: Next) -> Response {
 }
 
 /// Ends an agent session: deletes the session, ends the agent's active emulation (with
-/// `reason`; on `timeout` only when no other session of the agent remains) and writes the
-/// audit records.
+/// `reason`; on `timeout` only when no other live session of the agent remains) and writes the
+/// audit records. `idle_ms` and `max_ms` are the idle timeout and absolute lifetime: a session
+/// past either is not live, even before the sweep deletes it.
 pub fn end_agent_session(
     c: &Connection,
     token_hash: &str,
     agent_uid: &str,
     now: i64,
     reason: &str,
+    idle_ms: i64,
+    max_ms: i64,
 ) -> ApiResult<()> {
     let removed = c.execute(
         "DELETE FROM agent_sessions WHERE token_hash = ?1",
         params![token_hash],
     )?;
-    // A session that times out ends the emulation only if it was the agent's last session: a
-    // stale session (another device, or one left behind by signing in again) must not end the
+    // A session that times out ends the emulation only if it was the agent's last live session:
+    // a stale session (another device, or one left behind by signing in again) must not end the
     // emulation the agent is doing in a live one. When that one ends too, the emulation ends.
-    let other_sessions: bool = c.query_row(
-        "SELECT EXISTS (SELECT 1 FROM agent_sessions WHERE agent_uid = ?1)",
-        params![agent_uid],
+    // Sessions that have expired themselves but were not swept yet do not count: they must not
+    // keep an emulation going after its own session timed out.
+    let other_live_sessions: bool = c.query_row(
+        "SELECT EXISTS (SELECT 1 FROM agent_sessions WHERE agent_uid = ?1 \
+         AND last_seen + ?3 > ?2 AND created + ?4 > ?2)",
+        params![agent_uid, now, idle_ms, max_ms],
         |r| r.get(0),
     )?;
-    if reason != "timeout" || !other_sessions {
+    if reason != "timeout" || !other_live_sessions {
         crate::routes::sessions::end_active_emulation(c, agent_uid, now, reason)?;
     }
     if removed > 0 {
@@ -224,7 +230,7 @@ pub fn expire_sessions(c: &Connection, now: i64, idle_ms: i64, max_ms: i64) -> A
         rows.collect::<Result<_, _>>()?
     };
     for (hash, uid) in &expired {
-        end_agent_session(c, hash, uid, now, "timeout")?;
+        end_agent_session(c, hash, uid, now, "timeout", idle_ms, max_ms)?;
     }
     Ok(expired.len())
 }

@@ -28,6 +28,12 @@ pub struct Config {
     /// Mark the session cookie `Secure` (use behind HTTPS).
     #[arg(long, env = "ASM_SECURE_COOKIE", default_value_t = false)]
     pub secure_cookie: bool,
+    /// Failed sign-ins of one account (within 15 minutes) before it is locked for a while.
+    #[arg(long, env = "ASM_LOGIN_MAX_FAILURES", default_value_t = 5)]
+    pub login_max_failures: u32,
+    /// How long a throttled account or address must wait, seconds.
+    #[arg(long, env = "ASM_LOGIN_LOCK_SECONDS", default_value_t = 300)]
+    pub login_lock_seconds: u32,
     /// Folder with the built overlay bundle (Trunk's `dist`), served at `/asm-overlay/`.
     #[arg(long, env = "ASM_DIST", default_value = "dist")]
     pub dist: PathBuf,
@@ -44,6 +50,8 @@ impl Config {
             max_lifetime: 12 * 3600,
             allowed_origins: vec!["http://shop.example".into()],
             secure_cookie: false,
+            login_max_failures: 5,
+            login_lock_seconds: 300,
             dist: PathBuf::from("dist"),
         }
     }

@@ -9,6 +9,7 @@ pub mod extract;
 pub mod routes;
 pub mod seed;
 pub mod storefront;
+pub mod throttle;
 
 use crate::config::Config;
 use crate::error::{ApiResult, Failure};
@@ -55,6 +56,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Time source.
     pub clock: Clock,
+    /// Sign-in throttle.
+    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
@@ -63,7 +66,13 @@ impl AppState {
         let pool = db::open(&config.db)?;
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         seed::seed_if_empty(&mut conn, config.customers, clock.now())?;
+        let limits = throttle::Limits {
+            account_failures: config.login_max_failures,
+            lock_ms: i64::from(config.login_lock_seconds) * 1000,
+            ..throttle::Limits::default()
+        };
         Ok(Self {
+            throttle: Arc::new(throttle::Throttle::new(limits)),
             pool,
             config: Arc::new(config),
             clock,

@@ -622,6 +622,35 @@ async fn expiry_of_a_stale_second_session_does_not_end_the_live_emulation() {
 }
 
 #[tokio::test]
+async fn an_expired_but_unswept_session_does_not_keep_the_emulation_alive() {
+    // Found by the end-to-end suite: an old session that has idled out itself (but was not
+    // swept yet) counted as "another session", so the emulation outlived its own session and
+    // the agent found it still running on the next sign-in.
+    let app = TestApp::new();
+    let _stale = app.login(&AGENT).await;
+    app.advance_secs(60);
+    let live = app.login(&AGENT).await;
+    let started = app.emulate(&live, LINDA_ID).await;
+    let session_id = started["sessionId"].as_str().unwrap().to_owned();
+
+    // Both sessions are past the idle timeout; the live one is noticed first.
+    app.advance_secs(700);
+    app.get("/asm/agents/me", Some(&live))
+        .await
+        .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
+    let reason: Option<String> = app.scalar(
+        "SELECT end_reason FROM assisted_sessions WHERE session_id = ?1",
+        [session_id.as_str()],
+    );
+    assert_eq!(reason.as_deref(), Some("timeout"));
+
+    let again = app.login(&AGENT).await;
+    let res = app.get("/asm/agents/me", Some(&again)).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(agent_session(&res).emulation.is_none());
+}
+
+#[tokio::test]
 async fn the_sweep_ends_expired_sessions_and_their_emulations() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;

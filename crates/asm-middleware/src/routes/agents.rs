@@ -4,8 +4,9 @@ use crate::auth::{self, SignedIn};
 use crate::db;
 use crate::db::parse_groups;
 use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Path};
+use crate::extract::{ClientAddr, Json, Path};
 use crate::routes::sessions::active_emulation;
+use crate::throttle::Key;
 use crate::AppState;
 use asm_types::{error_type, Agent, AgentLoginRequest, AgentSession, SESSION_COOKIE};
 use axum::extract::State;
@@ -17,6 +18,7 @@ use r2d2_sqlite::rusqlite::{params, OptionalExtension};
 /// Customer credentials are refused with `NotAnAgentError`.
 pub async fn login(
     State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
     jar: CookieJar,
     Json(req): Json<AgentLoginRequest>,
 ) -> ApiResult<(CookieJar, Json<AgentSession>)> {
@@ -30,9 +32,38 @@ pub async fn login(
     if req.password.is_empty() {
         return Err(Failure::validation("password", "Enter your password."));
     }
+    let now = state.now();
+    let address = addr.map(|a| a.to_string());
+    let account_key = username.to_lowercase();
+    let mut keys = vec![Key::Account(&account_key)];
+    if let Some(a) = &address {
+        keys.push(Key::Address(a));
+    }
+    if let Err(wait) = state.throttle.check(&keys, now) {
+        let who = username.clone();
+        state
+            .db(move |c| {
+                Ok(db::audit(
+                    c,
+                    now,
+                    None,
+                    None,
+                    "sign-in-throttled",
+                    Some(&who),
+                )?)
+            })
+            .await?;
+        return Err(Failure {
+            retry_after: Some(wait),
+            ..Failure::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                error_type::TOO_MANY_ATTEMPTS,
+                format!("Too many failed sign-ins. Try again in {}.", minutes(wait)),
+            )
+        });
+    }
     let token = auth::random_id(32)?;
     let hash = auth::token_hash(&token);
-    let now = state.now();
     let idle = i64::from(state.config.idle_timeout) * 1000;
     let max = i64::from(state.config.max_lifetime) * 1000;
     let idle_seconds = state.config.idle_timeout;
@@ -99,9 +130,32 @@ pub async fn login(
                 }
             }
         })
-        .await?;
+        .await;
+    match &session {
+        Ok(_) => state.throttle.succeeded(Key::Account(&account_key)),
+        Err(f)
+            if f.body
+                .errors
+                .first()
+                .is_some_and(|e| e.kind == error_type::INVALID_CREDENTIALS) =>
+        {
+            for key in keys {
+                state.throttle.failed(key, now);
+            }
+        }
+        Err(_) => {}
+    }
+    let session = session?;
     let jar = jar.add(auth::session_cookie(token, state.config.secure_cookie));
     Ok((jar, Json(session)))
+}
+
+/// "1 minute", "5 minutes" (rounded up).
+fn minutes(seconds: u64) -> String {
+    match seconds.div_ceil(60) {
+        1 => "1 minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
 }
 
 fn invalid_credentials() -> Failure {
@@ -121,6 +175,8 @@ pub async fn logout(
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let hash = auth::token_hash(&token);
         let now = state.now();
+        let idle = i64::from(state.config.idle_timeout) * 1000;
+        let max = i64::from(state.config.max_lifetime) * 1000;
         state
             .db(move |c| {
                 let uid: Option<String> = c
@@ -131,7 +187,9 @@ pub async fn logout(
                     )
                     .optional()?;
                 match uid {
-                    Some(uid) => auth::end_agent_session(c, &hash, &uid, now, "sign-out"),
+                    Some(uid) => {
+                        auth::end_agent_session(c, &hash, &uid, now, "sign-out", idle, max)
+                    }
                     None => Ok(()),
                 }
             })
