@@ -13,38 +13,56 @@ pub const EXPIRES_HEADER: &str = "X-ASM-Session-Expires";
 pub const SESSION_COOKIE: &str = "asm_session";
 
 /// Stable error `type` values. The overlay reacts to these, never to messages.
+///
+/// Declared through one macro so that [`error_type::ALL`] (used for the OpenAPI `ErrorType`
+/// enum and the API description) can never miss a type: add new types inside the macro call.
 pub mod error_type {
-    /// Wrong user name or password.
-    pub const INVALID_CREDENTIALS: &str = "InvalidCredentialsError";
-    /// The credentials belong to a customer, not a customer support agent.
-    pub const NOT_AN_AGENT: &str = "NotAnAgentError";
-    /// No agent session, or it expired (idle or absolute): sign in again.
-    pub const INVALID_TOKEN: &str = "InvalidTokenError";
-    /// The request lacks the `X-ASM-Request` header or comes from an origin that is not allowed.
-    pub const CSRF: &str = "CsrfError";
-    /// The agent may not do this.
-    pub const FORBIDDEN: &str = "ForbiddenError";
-    /// A parameter or body field is missing or malformed.
-    pub const VALIDATION: &str = "ValidationError";
-    /// The thing asked for does not exist.
-    pub const NOT_FOUND: &str = "NotFoundError";
-    /// The customer's account is disabled: no emulation.
-    pub const CUSTOMER_DISABLED: &str = "CustomerDisabledError";
-    /// The customer has not consented to assisted service: no emulation.
-    pub const NO_CONSENT: &str = "CustomerConsentError";
-    /// The user to emulate is an agent: agents cannot be emulated.
-    pub const CANNOT_EMULATE_AGENT: &str = "CannotEmulateAgentError";
-    /// Too many failed sign-ins; retry after the `Retry-After` header's seconds.
-    pub const TOO_MANY_ATTEMPTS: &str = "TooManyAttemptsError";
-    /// The server failed; nothing the client did wrong.
-    pub const INTERNAL: &str = "InternalError";
+    macro_rules! error_types {
+        ($($(#[doc = $doc:literal])* $name:ident = $value:literal;)*) => {
+            $($(#[doc = $doc])* pub const $name: &str = $value;)*
+            /// Every stable error type with its meaning (the doc comment), in declaration order.
+            pub const ALL: &[(&str, &str)] = &[$(($value, concat!($($doc),*))),*];
+        };
+    }
+
+    error_types! {
+        /// Wrong user name or password.
+        INVALID_CREDENTIALS = "InvalidCredentialsError";
+        /// The credentials belong to a customer, not a customer support agent.
+        NOT_AN_AGENT = "NotAnAgentError";
+        /// No agent session, or it expired (idle or absolute): sign in again.
+        INVALID_TOKEN = "InvalidTokenError";
+        /// The request lacks the `X-ASM-Request` header or comes from an origin that is not allowed.
+        CSRF = "CsrfError";
+        /// The agent may not do this.
+        FORBIDDEN = "ForbiddenError";
+        /// A parameter or body field is missing or malformed.
+        VALIDATION = "ValidationError";
+        /// The thing asked for does not exist.
+        NOT_FOUND = "NotFoundError";
+        /// The customer's account is disabled: no emulation.
+        CUSTOMER_DISABLED = "CustomerDisabledError";
+        /// The customer has not consented to assisted service: no emulation.
+        NO_CONSENT = "CustomerConsentError";
+        /// The user to emulate is an agent: agents cannot be emulated.
+        CANNOT_EMULATE_AGENT = "CannotEmulateAgentError";
+        /// Too many failed sign-ins; retry after the `Retry-After` header's seconds.
+        TOO_MANY_ATTEMPTS = "TooManyAttemptsError";
+        /// The server failed; nothing the client did wrong.
+        INTERNAL = "InternalError";
+    }
 }
+
+#[cfg(feature = "openapi")]
+pub mod openapi;
 
 /// One error in an error body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiError {
     /// Stable machine-readable kind, one of [`error_type`].
     #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", schema(value_type = openapi::ErrorType))]
     pub kind: String,
     /// Human-readable text, safe to show to the agent.
     pub message: String,
@@ -58,8 +76,10 @@ pub struct ApiError {
 
 /// The one body of every non-2xx answer: `{ "errors": [ ... ] }`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorList {
     /// At least one error.
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
     pub errors: Vec<ApiError>,
 }
 
@@ -79,6 +99,7 @@ impl ErrorList {
 
 /// Agent sign-in form.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AgentLoginRequest {
     /// Agent id or e-mail.
@@ -89,6 +110,7 @@ pub struct AgentLoginRequest {
 
 /// A customer service agent.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Agent {
     /// Agent unique identifier.
@@ -116,6 +138,7 @@ impl Agent {
 /// The signed-in agent's session as the server sees it. Returned by sign-in and by
 /// `GET /agents/me`; every authenticated request extends the idle window.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AgentSession {
     /// Who is signed in.
@@ -133,6 +156,7 @@ pub struct AgentSession {
 
 /// Paging parameters and totals (zero-based pages).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Pagination {
     /// Current page (zero-based).
@@ -147,6 +171,7 @@ pub struct Pagination {
 
 /// One customer in a search result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSearchEntry {
     /// Customer e-mail (the login uid).
@@ -164,6 +189,7 @@ pub struct CustomerSearchEntry {
 
 /// A page of customer search results.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSearchPage {
     /// The customers on this page.
@@ -174,6 +200,7 @@ pub struct CustomerSearchPage {
 
 /// Request to start emulating a customer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AssistedSessionRequest {
     /// Customer to emulate.
@@ -190,6 +217,7 @@ pub struct AssistedSessionRequest {
 
 /// Status of an assisted (emulation) session.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum SessionStatus {
     /// Emulation in progress.
@@ -200,6 +228,7 @@ pub enum SessionStatus {
 
 /// An assisted service session: an agent emulating a customer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct AssistedSession {
     /// Unique session identifier.
@@ -218,6 +247,7 @@ pub struct AssistedSession {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart_id: Option<String>,
     /// Start time, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created_at: String,
     /// Active or ended.
     pub status: SessionStatus,
@@ -225,6 +255,7 @@ pub struct AssistedSession {
 
 /// One line of a cart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CartEntry {
     /// Product code.
@@ -239,6 +270,7 @@ pub struct CartEntry {
 
 /// A cart with its lines.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CartSummary {
     /// Cart code (the "cart number" a customer reads out).
@@ -248,6 +280,7 @@ pub struct CartSummary {
     /// Formatted total.
     pub total: String,
     /// Last modification, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub modified: String,
     /// The lines.
     #[serde(default)]
@@ -256,6 +289,7 @@ pub struct CartSummary {
 
 /// A customer's carts.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CartList {
     /// Carts, most recently modified first.

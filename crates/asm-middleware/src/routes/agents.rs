@@ -8,7 +8,7 @@ use crate::extract::{ClientAddr, Json, Path};
 use crate::routes::sessions::active_emulation;
 use crate::throttle::Key;
 use crate::AppState;
-use asm_types::{error_type, Agent, AgentLoginRequest, AgentSession, SESSION_COOKIE};
+use asm_types::{error_type, Agent, AgentLoginRequest, AgentSession, ErrorList, SESSION_COOKIE};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
@@ -16,6 +16,26 @@ use r2d2_sqlite::rusqlite::{params, OptionalExtension};
 
 /// `POST /agents/login`: checks the credentials, sets the httpOnly session cookie.
 /// Customer credentials are refused with `NotAnAgentError`.
+#[utoipa::path(
+    post,
+    path = "/agents/login",
+    tag = "agents",
+    operation_id = "agentLogin",
+    request_body(content = AgentLoginRequest, content_type = "application/json"),
+    security(()),
+    responses(
+        (status = 200, description = "Signed in: the agent session. Sets the httpOnly `asm_session` cookie.",
+            body = AgentSession,
+            headers(("Set-Cookie" = String, description = "`asm_session=...; HttpOnly; SameSite=Strict; Path=/`"))),
+        (status = 400, description = "`ValidationError`: the body is malformed, or the user name or password is empty (`subject` names the field).", body = ErrorList),
+        (status = 401, description = "`InvalidCredentialsError`: wrong user name or password.", body = ErrorList),
+        (status = 403, description = "`NotAnAgentError`: these are a customer's credentials; only agents sign in.", body = ErrorList),
+        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
+        (status = 429, description = "`TooManyAttemptsError`: too many failed sign-ins for this account or client address.",
+            body = ErrorList,
+            headers(("Retry-After" = u64, description = "Seconds until sign-in is allowed again."))),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddr(addr): ClientAddr,
@@ -168,6 +188,17 @@ fn invalid_credentials() -> Failure {
 
 /// `POST /agents/logout`: ends the agent session (and any emulation) and clears the cookie.
 /// Succeeds also when there is no session, so a stale tab can always sign out.
+#[utoipa::path(
+    post,
+    path = "/agents/logout",
+    tag = "agents",
+    operation_id = "agentLogout",
+    security((), ("asm_session" = [])),
+    responses(
+        (status = 204, description = "Signed out (also when there was no session); the cookie is cleared.",
+            headers(("Set-Cookie" = String, description = "Removes the `asm_session` cookie."))),
+    )
+)]
 pub async fn logout(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -202,6 +233,17 @@ pub async fn logout(
 }
 
 /// `GET /agents/me`: the signed-in agent, the session expiry and the emulation in progress.
+#[utoipa::path(
+    get,
+    path = "/agents/me",
+    tag = "agents",
+    operation_id = "currentAgent",
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The agent session.", body = AgentSession),
+        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
+    )
+)]
 pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<AgentSession>> {
     let now = state.now();
     let idle_seconds = state.config.idle_timeout;
@@ -217,6 +259,20 @@ pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<Ag
 }
 
 /// `GET /agents/{agentId}`: an agent's details.
+#[utoipa::path(
+    get,
+    path = "/agents/{agentId}",
+    tag = "agents",
+    operation_id = "getAgent",
+    params(("agentId" = String, Path, description = "Agent unique identifier (uid).")),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The agent.", body = Agent),
+        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
+        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
+        (status = 404, description = "`NotFoundError`: no such agent.", body = ErrorList),
+    )
+)]
 pub async fn get_agent(
     State(state): State<AppState>,
     _s: SignedIn,

@@ -13,19 +13,22 @@ use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 
 /// Query of `GET /customers/search`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Name, e-mail or customer id (any part); empty lists everyone.
     #[serde(default)]
     pub query: Option<String>,
     /// Base site (required).
+    #[param(required = true)]
     pub base_site: Option<String>,
     /// Zero-based page.
     #[serde(default)]
     pub current_page: Option<u32>,
     /// Page size, 1..=100 (default 20).
     #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<u32>,
 }
 
@@ -44,6 +47,19 @@ pub fn require_base_site(base_site: Option<&str>) -> ApiResult<String> {
 }
 
 /// `GET /customers/search`: customers whose name, e-mail or id contains the query, by name.
+#[utoipa::path(
+    get,
+    path = "/customers/search",
+    tag = "customers",
+    operation_id = "searchCustomers",
+    params(SearchParams),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "A page of customers, by name.", body = asm_types::CustomerSearchPage),
+        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
+        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
+    )
+)]
 pub async fn search(
     State(state): State<AppState>,
     _s: SignedIn,
@@ -117,14 +133,30 @@ pub fn search_customers(
 }
 
 /// Query with only the base site.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct SiteParams {
     /// Base site (required).
+    #[param(required = true)]
     pub base_site: Option<String>,
 }
 
 /// `GET /customers/{customerId}/carts`: the customer's active carts with their lines.
+#[utoipa::path(
+    get,
+    path = "/customers/{customerId}/carts",
+    tag = "customers",
+    operation_id = "customerCarts",
+    params(("customerId" = String, Path, description = "Customer id."), SiteParams),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The customer's active carts, most recently modified first.", body = asm_types::CartList),
+        (status = 400, description = "`ValidationError`: `baseSite` missing or a malformed parameter.", body = asm_types::ErrorList),
+        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
+        (status = 404, description = "`NotFoundError`: no such customer.", body = asm_types::ErrorList),
+    )
+)]
 pub async fn carts(
     State(state): State<AppState>,
     _s: SignedIn,

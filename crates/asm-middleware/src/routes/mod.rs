@@ -7,23 +7,58 @@ pub mod sessions;
 use crate::error::Failure;
 use crate::AppState;
 use asm_types::error_type;
-use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::routing::get;
 use axum::Router;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// Routes of the ASM API (mounted under `/asm`), guarded against CSRF.
+/// Path of the OpenAPI document (under `/asm`). The only route that is not in the document.
+pub const OPENAPI_PATH: &str = "/openapi.json";
+
+/// Every API operation. `routes!` takes each route's path and method from the handler's
+/// `#[utoipa::path]` annotation, so a route cannot be served without being documented: register
+/// new routes here with `.routes(routes!(...))`, never with a plain `.route(...)`.
+pub fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(agents::login))
+        .routes(routes!(agents::logout))
+        .routes(routes!(agents::me))
+        .routes(routes!(agents::get_agent))
+        .routes(routes!(customers::search))
+        .routes(routes!(customers::carts))
+        .routes(routes!(sessions::create))
+        .routes(routes!(sessions::get, sessions::delete))
+}
+
+/// The OpenAPI 3.1 document of the API, as served at `/asm/openapi.json`.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    crate::openapi::finish(api().into_openapi())
+}
+
+/// Routes of the ASM API (mounted under `/asm`), guarded against CSRF, with the OpenAPI
+/// document at [`OPENAPI_PATH`].
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/agents/login", post(agents::login))
-        .route("/agents/logout", post(agents::logout))
-        .route("/agents/me", get(agents::me))
-        .route("/agents/{agent_id}", get(agents::get_agent))
-        .route("/customers/search", get(customers::search))
-        .route("/customers/{customer_id}/carts", get(customers::carts))
-        .route("/sessions", post(sessions::create))
+    let (routes, doc) = api().split_for_parts();
+    let json = crate::openapi::finish(doc)
+        .to_pretty_json()
+        .expect("the OpenAPI document serialises");
+    routes
         .route(
-            "/sessions/{session_id}",
-            get(sessions::get).delete(sessions::delete),
+            OPENAPI_PATH,
+            get(move || {
+                let json = json.clone();
+                async move {
+                    (
+                        [(
+                            header::CONTENT_TYPE,
+                            HeaderValue::from_static("application/json"),
+                        )],
+                        json,
+                    )
+                }
+            }),
         )
         .fallback(|| async { Failure::not_found("API route") })
         // Also the wrong method on a known path answers with the API's one error body.

@@ -6,7 +6,7 @@ use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path};
 use crate::routes::customers::require_base_site;
 use crate::AppState;
-use asm_types::{error_type, AssistedSession, AssistedSessionRequest, SessionStatus};
+use asm_types::{error_type, AssistedSession, AssistedSessionRequest, ErrorList, SessionStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
@@ -74,6 +74,22 @@ pub fn end_active_emulation(
 }
 
 /// `POST /sessions`: start emulating a customer (ends the agent's previous emulation).
+#[utoipa::path(
+    post,
+    path = "/sessions",
+    tag = "sessions",
+    operation_id = "createAssistedSession",
+    request_body(content = AssistedSessionRequest, content_type = "application/json"),
+    security(("asm_session" = [])),
+    responses(
+        (status = 201, description = "Emulation started; the agent's previous emulation, if any, ended.", body = AssistedSession),
+        (status = 400, description = "`ValidationError`: malformed body, missing `baseSite` or `customerId`, or a `cartId` that is not the customer's (`subject` names the field).", body = ErrorList),
+        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
+        (status = 403, description = "`CannotEmulateAgentError`, `CustomerDisabledError` or `CustomerConsentError`: this user cannot be emulated (`subject` is the customer id).", body = ErrorList),
+        (status = 404, description = "`NotFoundError`: no such customer.", body = ErrorList),
+        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
+    )
+)]
 pub async fn create(
     State(state): State<AppState>,
     s: SignedIn,
@@ -182,6 +198,20 @@ fn read_session(
 }
 
 /// `GET /sessions/{sessionId}`: one of the agent's own sessions.
+#[utoipa::path(
+    get,
+    path = "/sessions/{sessionId}",
+    tag = "sessions",
+    operation_id = "getAssistedSession",
+    params(("sessionId" = String, Path, description = "Assisted session id.")),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The session (active or ended).", body = AssistedSession),
+        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
+        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
+        (status = 404, description = "`NotFoundError`: no such session of this agent.", body = ErrorList),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     s: SignedIn,
@@ -196,6 +226,20 @@ pub async fn get(
 }
 
 /// `DELETE /sessions/{sessionId}`: end the emulation. Ending an ended session is harmless.
+#[utoipa::path(
+    delete,
+    path = "/sessions/{sessionId}",
+    tag = "sessions",
+    operation_id = "endAssistedSession",
+    params(("sessionId" = String, Path, description = "Assisted session id.")),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The session, now ended.", body = AssistedSession),
+        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
+        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
+        (status = 404, description = "`NotFoundError`: no such session of this agent.", body = ErrorList),
+    )
+)]
 pub async fn delete(
     State(state): State<AppState>,
     s: SignedIn,

@@ -1,0 +1,187 @@
+//! The OpenAPI 3.1 document of the `/asm` API, generated from the code.
+//!
+//! Paths come from the `#[utoipa::path]` annotation on each handler: [`crate::routes::api`]
+//! registers handlers with `utoipa_axum::routes!`, which takes the route's path and method from
+//! that annotation, so a route cannot be served without being documented (and
+//! `tests/openapi.rs` checks the served router against the document). Schemas come from
+//! `#[derive(ToSchema)]` on the wire types in `asm-types` (feature `openapi`).
+//!
+//! What the router's layers enforce on every route is added here, once, by [`finish`]: the
+//! CSRF header on state-changing operations, the `X-ASM-Session-Expires` response header on
+//! authenticated answers, and the 500 answer.
+
+use asm_types::openapi::ErrorType;
+use asm_types::{ErrorList, EXPIRES_HEADER, REQUEST_HEADER, SESSION_COOKIE};
+use utoipa::openapi::path::{Operation, ParameterBuilder, ParameterIn};
+use utoipa::openapi::response::ResponseBuilder;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+use utoipa::openapi::{
+    ContentBuilder, Header, InfoBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, Server,
+};
+use utoipa::OpenApi;
+
+/// Name of the cookie security scheme (the same as the cookie's name).
+pub const SECURITY_SCHEME: &str = SESSION_COOKIE;
+
+/// The base of the document: shared schemas and tags. Paths are added by the router.
+#[derive(OpenApi)]
+#[openapi(
+    components(schemas(ErrorList, ErrorType)),
+    tags(
+        (name = "agents", description = "Agent sign-in, sign-out and the agent session."),
+        (name = "customers", description = "Finding customers and reading their carts."),
+        (name = "sessions", description = "Assisted sessions: emulating a customer."),
+    )
+)]
+pub struct ApiDoc;
+
+/// Adds what every route shares (info, server, security scheme, CSRF header, expiry header,
+/// 500 answer) to the document the router collected.
+pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
+    doc.info = InfoBuilder::new()
+        .title("ASM middleware API")
+        .version(env!("CARGO_PKG_VERSION"))
+        .description(Some(description()))
+        .build();
+    doc.servers = Some(vec![Server::new("/asm")]);
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        SECURITY_SCHEME,
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            SESSION_COOKIE,
+            "Opaque agent session id in an httpOnly, SameSite=Strict cookie, set by \
+             `POST /agents/login`. Every authenticated request extends the idle window.",
+        ))),
+    );
+    for item in doc.paths.paths.values_mut() {
+        let item = &mut *item;
+        let ops = [
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+            (&mut item.get, false),
+        ];
+        for (op, state_changing) in ops {
+            if let Some(op) = op.as_mut() {
+                conventions(op, state_changing);
+            }
+        }
+    }
+    doc
+}
+
+fn description() -> String {
+    format!(
+        "The reference Assisted Service Mode middleware (backend-for-frontend). The agent's \
+         tokens stay on the server; the browser holds only the httpOnly `{SESSION_COOKIE}` cookie \
+         (security scheme `{SECURITY_SCHEME}`).\n\n\
+         **CSRF:** every state-changing request (POST, PUT, PATCH, DELETE) needs the \
+         `{REQUEST_HEADER}` header (any value) and an allowed `Origin` (the server's own origin \
+         or one on the configured allow-list); otherwise 403 `CsrfError`.\n\n\
+         **Session expiry:** every authenticated answer carries `{EXPIRES_HEADER}`, the agent \
+         session's new expiry in milliseconds since the Unix epoch (server clock).\n\n\
+         **Errors:** every non-2xx answer has one body, `ErrorList`: \
+         `{{\"errors\": [{{\"type\", \"message\", \"reason\"?, \"subject\"?}}]}}`. \
+         Clients react to the stable `type` (schema `ErrorType`), never to `message`:\n\n{}",
+        ErrorType::markdown_table()
+    )
+}
+
+fn error_response(description: &str) -> RefOr<utoipa::openapi::Response> {
+    ResponseBuilder::new()
+        .description(description)
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorList")))
+                .build(),
+        )
+        .build()
+        .into()
+}
+
+fn conventions(op: &mut Operation, state_changing: bool) {
+    if let Some(summary) = op.summary.take() {
+        op.summary = Some(strip_route_prefix(&summary));
+    }
+    // Authenticated: a session is required (no empty, i.e. optional, security requirement).
+    let secured = op.security.as_ref().is_some_and(|reqs| {
+        !reqs.is_empty() && reqs.iter().all(|r| r != &SecurityRequirement::default())
+    });
+    let responses = &mut op.responses.responses;
+    if state_changing {
+        op.parameters.get_or_insert_with(Vec::new).push(
+            ParameterBuilder::new()
+                .name(REQUEST_HEADER)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::True)
+                .description(Some(
+                    "CSRF defence: must be present (any value) on every state-changing request, \
+                     together with an allowed `Origin`.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .examples(["1"]),
+                ))
+                .build(),
+        );
+        const CSRF: &str = "`CsrfError`: the `X-ASM-Request` header is missing or the `Origin` \
+                            is not allowed.";
+        match responses.get_mut("403") {
+            Some(RefOr::T(r)) => r.description = format!("{} Or {CSRF}", r.description),
+            _ => {
+                responses.insert("403".into(), error_response(CSRF));
+            }
+        }
+    }
+    if secured {
+        for (status, response) in responses.iter_mut() {
+            if let (true, RefOr::T(r)) = (status.starts_with('2'), response) {
+                r.headers.insert(
+                    EXPIRES_HEADER.into(),
+                    Header::builder()
+                        .schema(ObjectBuilder::new().schema_type(Type::Integer))
+                        .description(Some(
+                            "The agent session's new expiry, ms since the Unix epoch \
+                             (server clock).",
+                        ))
+                        .build(),
+                );
+            }
+        }
+    }
+    responses.insert(
+        "500".into(),
+        error_response("`InternalError`: the server failed; nothing the client did wrong."),
+    );
+}
+
+/// "`GET /agents/me`: the signed-in agent." → "The signed-in agent."
+fn strip_route_prefix(summary: &str) -> String {
+    let rest = summary
+        .strip_prefix('`')
+        .and_then(|s| s.split_once("`: ").map(|(_, rest)| rest))
+        .unwrap_or(summary);
+    let mut chars = rest.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::strip_route_prefix;
+
+    #[test]
+    fn summaries_lose_the_route_prefix() {
+        assert_eq!(
+            strip_route_prefix("`GET /agents/me`: the signed-in agent."),
+            "The signed-in agent."
+        );
+        assert_eq!(strip_route_prefix("Plain."), "Plain.");
+    }
+}

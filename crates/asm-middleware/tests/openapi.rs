@@ -1,0 +1,577 @@
+//! The OpenAPI document served at `/asm/openapi.json`: it is OpenAPI 3.1, it documents every
+//! route the router serves (derived from the router itself, not from a list kept by hand), every
+//! operation documents its errors with the one error body, and real answers match the schemas.
+
+mod common;
+
+use asm_middleware::config::Config;
+use asm_middleware::routes::{self, OPENAPI_PATH};
+use asm_middleware::seed::{AGENT, DISABLED_ID, LINDA_ID};
+use asm_middleware::{AppState, Clock};
+use asm_types::{error_type, REQUEST_HEADER, SESSION_COOKIE};
+use axum::body::Body;
+use axum::http::{Method, StatusCode};
+use common::*;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::collections::BTreeSet;
+use std::sync::atomic::AtomicI64;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+/// The routes of `routes/mod.rs`, written out once more: a floor under the derived list, so a
+/// change that broke the derivation (and found no routes) cannot pass unnoticed.
+const KNOWN_ROUTES: &[(&str, &str)] = &[
+    ("POST", "/agents/login"),
+    ("POST", "/agents/logout"),
+    ("GET", "/agents/me"),
+    ("GET", "/agents/{agentId}"),
+    ("GET", "/customers/search"),
+    ("GET", "/customers/{customerId}/carts"),
+    ("POST", "/sessions"),
+    ("GET", "/sessions/{sessionId}"),
+    ("DELETE", "/sessions/{sessionId}"),
+];
+
+const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+const ERROR_LIST_REF: &str = "#/components/schemas/ErrorList";
+
+async fn document(app: &TestApp) -> Value {
+    let res = app.get("/asm/openapi.json", None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    res.json()
+}
+
+/// `(METHOD, path)` of every operation in the document.
+fn documented(doc: &Value) -> BTreeSet<(String, String)> {
+    let mut ops = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in METHODS {
+            if item.get(method.to_lowercase()).is_some() {
+                ops.insert((method.to_string(), path.clone()));
+            }
+        }
+    }
+    ops
+}
+
+/// Every operation as `(METHOD, path, operation)`.
+fn operations(doc: &Value) -> Vec<(String, String, Value)> {
+    documented(doc)
+        .into_iter()
+        .map(|(m, p)| {
+            let op = doc["paths"][&p][m.to_lowercase()].clone();
+            (m, p, op)
+        })
+        .collect()
+}
+
+/// The route templates the API router serves, read from the router itself (axum's `Debug`
+/// output lists every registered path).
+fn served_paths(router: &axum::Router) -> BTreeSet<String> {
+    let debug = format!("{router:?}");
+    // `Router { path_router: PathRouter { .., node: Node { paths: {RouteId(1): "/a", ..} } },
+    // fallback_router: .. }`: only the path router's paths are routes.
+    let start = debug
+        .find("path_router:")
+        .expect("path_router in Router's Debug");
+    let end = debug
+        .find("fallback_router:")
+        .expect("fallback_router in Router's Debug");
+    let mut paths = BTreeSet::new();
+    let mut rest = &debug[start..end];
+    while let Some(at) = rest.find("RouteId(") {
+        rest = &rest[at..];
+        let Some(colon) = rest.find("): \"") else {
+            break;
+        };
+        let after = &rest[colon + 4..];
+        let end = after.find('"').expect("closing quote");
+        let path = &after[..end];
+        if path.starts_with('/') && !path.contains("__private__axum") {
+            paths.insert(path.to_owned());
+        }
+        rest = &after[end..];
+    }
+    paths
+}
+
+fn api_state() -> (AppState, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = Config::for_tests(dir.path().join("asm.sqlite"));
+    let state =
+        AppState::open(config, Clock::manual(Arc::new(AtomicI64::new(T0)))).expect("open state");
+    (state, dir)
+}
+
+/// `(METHOD, path)` of every route the API router serves: its paths, and for each path the
+/// methods that do not answer with the router's 405 fallback.
+async fn served_routes() -> BTreeSet<(String, String)> {
+    let (state, _dir) = api_state();
+    let router = routes::router(state);
+    let mut served = BTreeSet::new();
+    for path in served_paths(&router) {
+        let concrete: String = path
+            .split('/')
+            .map(|seg| if seg.starts_with('{') { "probe" } else { seg })
+            .collect::<Vec<_>>()
+            .join("/");
+        for method in METHODS {
+            let req = csrf_ok(req(
+                Method::from_bytes(method.as_bytes()).unwrap(),
+                &concrete,
+            ))
+            .body(Body::empty())
+            .unwrap();
+            let res = router.clone().oneshot(req).await.expect("infallible");
+            let status = res.status();
+            let body = res.into_body().collect().await.expect("body").to_bytes();
+            assert!(
+                !String::from_utf8_lossy(&body).contains("API route not found"),
+                "{method} {concrete} did not reach the route {path}"
+            );
+            if status != StatusCode::METHOD_NOT_ALLOWED {
+                served.insert((method.to_string(), path.clone()));
+            }
+        }
+    }
+    served
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_1_served_without_a_session() {
+    let app = TestApp::new();
+    let res = app.get("/asm/openapi.json", None).await;
+    assert_eq!(res.status, StatusCode::OK);
+    assert!(res.content_type().starts_with("application/json"));
+    assert!(res.session_set_cookie().is_none());
+    let doc = res.json();
+    let version = doc["openapi"].as_str().expect("openapi version");
+    assert!(version.starts_with("3.1."), "version {version}");
+    assert_eq!(doc["info"]["title"], "ASM middleware API");
+    assert!(doc["info"]["version"].is_string());
+    assert_eq!(doc["servers"][0]["url"], "/asm");
+    let scheme = &doc["components"]["securitySchemes"][SESSION_COOKIE];
+    assert_eq!(scheme["type"], "apiKey");
+    assert_eq!(scheme["in"], "cookie");
+    assert_eq!(scheme["name"], SESSION_COOKIE);
+    // The same document as the library builds.
+    let built = serde_json::to_value(routes::openapi()).expect("serialise");
+    assert_eq!(doc, built);
+}
+
+#[tokio::test]
+async fn every_served_route_is_documented_and_every_documented_route_is_served() {
+    let served: BTreeSet<(String, String)> = served_routes()
+        .await
+        .into_iter()
+        .filter(|(_, p)| p != OPENAPI_PATH)
+        .collect();
+    for (method, path) in KNOWN_ROUTES {
+        assert!(
+            served.contains(&(method.to_string(), path.to_string())),
+            "the router does not serve {method} {path} (or the derivation broke): {served:?}"
+        );
+    }
+    let app = TestApp::new();
+    let documented = documented(&document(&app).await);
+    let undocumented: Vec<_> = served.difference(&documented).collect();
+    assert!(
+        undocumented.is_empty(),
+        "served but not in /asm/openapi.json (register routes with `routes!` and annotate the \
+         handler with #[utoipa::path]): {undocumented:?}"
+    );
+    let unserved: Vec<_> = documented.difference(&served).collect();
+    assert!(
+        unserved.is_empty(),
+        "documented but not served: {unserved:?}"
+    );
+}
+
+#[tokio::test]
+async fn every_operation_documents_its_errors_with_the_error_list() {
+    let app = TestApp::new();
+    let doc = document(&app).await;
+    let ops = operations(&doc);
+    assert!(ops.len() >= KNOWN_ROUTES.len());
+    for (method, path, op) in &ops {
+        let name = format!("{method} {path}");
+        assert!(op["operationId"].is_string(), "{name}: operationId");
+        assert!(op["summary"].is_string(), "{name}: summary");
+        assert!(op["tags"][0].is_string(), "{name}: tag");
+        let responses = op["responses"].as_object().expect("responses");
+        assert!(
+            responses.keys().any(|s| s.starts_with('2')),
+            "{name}: no success response"
+        );
+        let mut errors = 0;
+        for (status, response) in responses {
+            assert!(
+                response["description"]
+                    .as_str()
+                    .is_some_and(|d| !d.is_empty()),
+                "{name} {status}: description"
+            );
+            if status.starts_with('2') {
+                continue;
+            }
+            errors += 1;
+            assert_eq!(
+                response["content"]["application/json"]["schema"]["$ref"], ERROR_LIST_REF,
+                "{name} {status}: every non-2xx answer has the ErrorList body"
+            );
+        }
+        assert!(errors >= 1, "{name}: no error response");
+        assert!(responses.contains_key("500"), "{name}: 500");
+        let secured = op["security"]
+            .as_array()
+            .is_some_and(|s| !s.is_empty() && s.iter().all(|r| r.get(SESSION_COOKIE).is_some()));
+        if secured {
+            assert!(responses.contains_key("401"), "{name}: 401 for no session");
+            for (status, response) in responses {
+                if status.starts_with('2') {
+                    assert!(
+                        response["headers"].get(asm_types::EXPIRES_HEADER).is_some(),
+                        "{name} {status}: {}",
+                        asm_types::EXPIRES_HEADER
+                    );
+                }
+            }
+        }
+        if method != "GET" {
+            let params = op["parameters"].as_array().cloned().unwrap_or_default();
+            assert!(
+                params.iter().any(|p| p["name"] == REQUEST_HEADER
+                    && p["in"] == "header"
+                    && p["required"] == true),
+                "{name}: the {REQUEST_HEADER} header"
+            );
+            let csrf = responses["403"]["description"].as_str().unwrap_or("");
+            assert!(csrf.contains("CsrfError"), "{name}: 403 CsrfError");
+        }
+        for param in op["parameters"].as_array().into_iter().flatten() {
+            if param["in"] == "path" {
+                let placeholder = format!("{{{}}}", param["name"].as_str().unwrap_or(""));
+                assert!(path.contains(&placeholder), "{name}: {placeholder}");
+            }
+        }
+        for placeholder in path.split('/').filter(|s| s.starts_with('{')) {
+            let param = placeholder.trim_matches(['{', '}']);
+            assert!(
+                op["parameters"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .any(|p| p["in"] == "path" && p["name"] == param && p["required"] == true),
+                "{name}: path parameter {param} not documented"
+            );
+        }
+    }
+    // The sign-in has no session yet; everything but sign-in and sign-out needs one.
+    let login = &doc["paths"]["/agents/login"]["post"];
+    assert_eq!(login["security"], json!([{}]));
+    assert!(login["responses"]["429"]["headers"]["Retry-After"].is_object());
+}
+
+#[tokio::test]
+async fn the_stable_error_types_are_documented() {
+    let app = TestApp::new();
+    let doc = document(&app).await;
+    let enum_values: Vec<&str> = doc["components"]["schemas"]["ErrorType"]["enum"]
+        .as_array()
+        .expect("ErrorType enum")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let all: Vec<&str> = error_type::ALL.iter().map(|(k, _)| *k).collect();
+    assert_eq!(enum_values, all);
+    for kind in ERROR_TYPES {
+        assert!(all.contains(kind), "{kind} missing from error_type::ALL");
+    }
+    let description = doc["info"]["description"].as_str().expect("description");
+    for (kind, meaning) in error_type::ALL {
+        assert!(!meaning.trim().is_empty(), "{kind} has no meaning");
+        assert!(description.contains(kind), "{kind} not in the description");
+    }
+    assert_eq!(
+        doc["components"]["schemas"]["ApiError"]["properties"]["type"]["$ref"],
+        "#/components/schemas/ErrorType"
+    );
+}
+
+/// Validates `value` against `schema` (the subset of JSON Schema the document uses), resolving
+/// `$ref`s in `doc`. Strict about objects: a property the schema does not name is an error, so
+/// an answer cannot carry undocumented fields.
+fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference
+            .strip_prefix("#/components/schemas/")
+            .expect("local schema ref");
+        let target = &doc["components"]["schemas"][name];
+        assert!(target.is_object(), "dangling $ref {reference}");
+        return validate(doc, target, value, at, errors);
+    }
+    for key in ["oneOf", "anyOf"] {
+        if let Some(options) = schema[key].as_array() {
+            let ok = options.iter().any(|o| {
+                let mut e = Vec::new();
+                validate(doc, o, value, at, &mut e);
+                e.is_empty()
+            });
+            if !ok {
+                errors.push(format!("{at}: matches no {key} option: {value}"));
+            }
+            return;
+        }
+    }
+    if let Some(all) = schema["allOf"].as_array() {
+        for s in all {
+            validate(doc, s, value, at, errors);
+        }
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(t) => vec![t.as_str()],
+        Value::Array(ts) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    if !types.is_empty() {
+        let actual = match value {
+            Value::Null => "null",
+            Value::Bool(_) => "boolean",
+            Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+            Value::Number(_) => "number",
+            Value::String(_) => "string",
+            Value::Array(_) => "array",
+            Value::Object(_) => "object",
+        };
+        let ok = types.contains(&actual) || (actual == "integer" && types.contains(&"number"));
+        if !ok {
+            errors.push(format!("{at}: {actual} is not {types:?}"));
+            return;
+        }
+    }
+    if let Some(allowed) = schema["enum"].as_array() {
+        if !allowed.contains(value) {
+            errors.push(format!("{at}: {value} not in {allowed:?}"));
+        }
+    }
+    if let (Some(min), Some(n)) = (schema["minimum"].as_f64(), value.as_f64()) {
+        if n < min {
+            errors.push(format!("{at}: {n} < minimum {min}"));
+        }
+    }
+    if let Value::Array(items) = value {
+        if let Some(min) = schema["minItems"].as_u64() {
+            if (items.len() as u64) < min {
+                errors.push(format!("{at}: fewer than {min} items"));
+            }
+        }
+        if schema["items"].is_object() {
+            for (i, item) in items.iter().enumerate() {
+                validate(doc, &schema["items"], item, &format!("{at}[{i}]"), errors);
+            }
+        }
+    }
+    if let Value::Object(fields) = value {
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let name = required.as_str().unwrap_or("");
+            if !fields.contains_key(name) {
+                errors.push(format!("{at}: required field {name} is missing"));
+            }
+        }
+        let properties = schema["properties"].as_object();
+        for (name, field) in fields {
+            match properties.and_then(|p| p.get(name)) {
+                Some(s) => validate(doc, s, field, &format!("{at}.{name}"), errors),
+                None => errors.push(format!("{at}: field {name} is not documented")),
+            }
+        }
+    }
+}
+
+/// Asserts that `res` is documented for `METHOD path` with its status, and that its body
+/// matches the documented schema.
+fn assert_conforms(doc: &Value, method: &str, path: &str, res: &Resp) {
+    let op = &doc["paths"][path][method.to_lowercase()];
+    assert!(op.is_object(), "{method} {path} is not documented");
+    let status = res.status.as_str();
+    let response = &op["responses"][status];
+    assert!(
+        response.is_object(),
+        "{method} {path}: status {status} is not documented ({})",
+        res.text()
+    );
+    match response["content"]["application/json"]["schema"] {
+        Value::Null => assert!(res.body.is_empty(), "{method} {path}: undocumented body"),
+        ref schema => {
+            let mut errors = Vec::new();
+            validate(doc, schema, &res.json(), "$", &mut errors);
+            assert!(
+                errors.is_empty(),
+                "{method} {path} {status} does not match its schema: {errors:#?}\n{}",
+                res.text()
+            );
+        }
+    }
+    for header in response["headers"]
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|h| h.0)
+    {
+        if header == asm_types::EXPIRES_HEADER {
+            let value = res.header(header).expect("the expiry header is sent");
+            value
+                .parse::<i64>()
+                .expect("the expiry header is an integer");
+        }
+    }
+}
+
+#[tokio::test]
+async fn real_answers_match_the_documented_schemas() {
+    let app = TestApp::new();
+    let doc = document(&app).await;
+
+    let bad_login = app
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &json!({"username": AGENT.login, "password": "wrong"}),
+        )
+        .await;
+    assert_eq!(bad_login.status, StatusCode::UNAUTHORIZED);
+    assert_conforms(&doc, "POST", "/agents/login", &bad_login);
+    let empty = app
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &json!({"username": "", "password": ""}),
+        )
+        .await;
+    assert_conforms(&doc, "POST", "/agents/login", &empty);
+    let no_json = app
+        .post_raw("/asm/agents/login", None, Some("text/plain"), "x")
+        .await;
+    assert_eq!(no_json.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_conforms(&doc, "POST", "/agents/login", &no_json);
+
+    let no_session = app.get("/asm/agents/me", None).await;
+    assert_conforms(&doc, "GET", "/agents/me", &no_session);
+
+    let login = app
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &json!({"username": AGENT.login, "password": AGENT.password}),
+        )
+        .await;
+    assert_eq!(login.status, StatusCode::OK);
+    assert_conforms(&doc, "POST", "/agents/login", &login);
+    let cookie = login.session_cookie().expect("cookie");
+    let c = Some(cookie.as_str());
+
+    let me = app.get("/asm/agents/me", c).await;
+    assert_eq!(me.status, StatusCode::OK);
+    assert_conforms(&doc, "GET", "/agents/me", &me);
+    let agent = app.get(&format!("/asm/agents/{}", AGENT.login), c).await;
+    assert_eq!(agent.status, StatusCode::OK, "{}", agent.text());
+    assert_conforms(&doc, "GET", "/agents/{agentId}", &agent);
+    let no_agent = app.get("/asm/agents/nobody", c).await;
+    assert_conforms(&doc, "GET", "/agents/{agentId}", &no_agent);
+
+    let search = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&query=a&pageSize=5"),
+            c,
+        )
+        .await;
+    assert_eq!(search.status, StatusCode::OK);
+    assert!(!search.json()["entries"].as_array().unwrap().is_empty());
+    assert_conforms(&doc, "GET", "/customers/search", &search);
+    for bad in ["", "baseSite=x&pageSize=0", "baseSite=x&pageSize=abc"] {
+        let res = app.get(&format!("/asm/customers/search?{bad}"), c).await;
+        assert_eq!(res.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert_conforms(&doc, "GET", "/customers/search", &res);
+    }
+
+    let carts = app
+        .get(
+            &format!("/asm/customers/{LINDA_ID}/carts?baseSite={SITE}"),
+            c,
+        )
+        .await;
+    assert_eq!(carts.status, StatusCode::OK);
+    assert_conforms(&doc, "GET", "/customers/{customerId}/carts", &carts);
+    let no_customer = app
+        .get(&format!("/asm/customers/nobody/carts?baseSite={SITE}"), c)
+        .await;
+    assert_conforms(&doc, "GET", "/customers/{customerId}/carts", &no_customer);
+
+    let started = app
+        .post_json(
+            "/asm/sessions",
+            c,
+            &json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": "ticket 1"}),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::CREATED);
+    assert_conforms(&doc, "POST", "/sessions", &started);
+    let session_id = started.json()["sessionId"].as_str().unwrap().to_owned();
+    let disabled = app
+        .post_json(
+            "/asm/sessions",
+            c,
+            &json!({"customerId": DISABLED_ID, "baseSite": SITE}),
+        )
+        .await;
+    assert_eq!(disabled.status, StatusCode::FORBIDDEN);
+    assert_conforms(&doc, "POST", "/sessions", &disabled);
+
+    let me_emulating = app.get("/asm/agents/me", c).await;
+    assert!(me_emulating.json()["emulation"].is_object());
+    assert_conforms(&doc, "GET", "/agents/me", &me_emulating);
+    let read = app.get(&format!("/asm/sessions/{session_id}"), c).await;
+    assert_conforms(&doc, "GET", "/sessions/{sessionId}", &read);
+    let ended = app.delete(&format!("/asm/sessions/{session_id}"), c).await;
+    assert_eq!(ended.status, StatusCode::OK);
+    assert_conforms(&doc, "DELETE", "/sessions/{sessionId}", &ended);
+    let gone = app.delete("/asm/sessions/nothing", c).await;
+    assert_conforms(&doc, "DELETE", "/sessions/{sessionId}", &gone);
+
+    let csrf = app
+        .send(
+            with_cookie(req(Method::POST, "/asm/sessions"), c)
+                .header("content-type", "application/json")
+                .body(Body::from("{}"))
+                .unwrap(),
+        )
+        .await;
+    csrf.assert_error(StatusCode::FORBIDDEN, error_type::CSRF);
+    assert_conforms(&doc, "POST", "/sessions", &csrf);
+
+    let logout = app.post_json("/asm/agents/logout", c, &json!({})).await;
+    assert_eq!(logout.status, StatusCode::NO_CONTENT);
+    assert_conforms(&doc, "POST", "/agents/logout", &logout);
+}
+
+#[test]
+fn the_validator_catches_what_it_should() {
+    let doc = json!({"components": {"schemas": {"E": {
+        "type": "object", "required": ["a"],
+        "properties": {"a": {"type": "integer", "minimum": 0}, "b": {"type": ["string", "null"]}}
+    }}}});
+    let schema = json!({"$ref": "#/components/schemas/E"});
+    let check = |v: Value| {
+        let mut e = Vec::new();
+        validate(&doc, &schema, &v, "$", &mut e);
+        e.len()
+    };
+    assert_eq!(check(json!({"a": 1})), 0);
+    assert_eq!(check(json!({"a": 1, "b": null})), 0);
+    assert_eq!(check(json!({"b": "x"})), 1);
+    assert_eq!(check(json!({"a": -1})), 1);
+    assert_eq!(check(json!({"a": "1"})), 1);
+    assert_eq!(check(json!({"a": 1, "c": 2})), 1);
+}
