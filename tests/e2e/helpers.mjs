@@ -1,0 +1,165 @@
+// Browser helpers shared by the end-to-end tests: Chromium via playwright-core, the personas,
+// an event recorder for the overlay's host events, and condition waits (never fixed sleeps).
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const CHROMIUM = process.env.ASM_CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--headless=new',
+  '--disable-gpu',
+  '--disable-dev-shm-usage',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** How long a single condition may take before a test fails. */
+export const TIMEOUT_MS = 15_000;
+
+export const AGENT = { username: 'asagent', password: 'Agent#2026', name: 'Avery Agent' };
+export const MANAGER = { username: 'asmanager', password: 'Manager#2026', name: 'Morgan Manager' };
+export const CUSTOMER = { username: 'linda.wolf@example.com', password: 'Customer#2026' };
+export const LINDA = { customerId: 'C-LINDA', name: 'Linda Wolf', email: 'linda.wolf@example.com' };
+
+export const HOST_EVENTS = [
+  'asm:ready',
+  'asm:agent-signed-in',
+  'asm:agent-signed-out',
+  'asm:emulation-started',
+  'asm:emulation-ended',
+  'asm:closed',
+  'asm:error',
+];
+
+export function launchBrowser() {
+  // `headless: false` because `--headless=new` is passed explicitly (Playwright would add the old mode).
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: false });
+}
+
+/**
+ * A fresh context (own cookies and storage) whose pages record the overlay's host events in
+ * `window.__asmEvents` (reset on every page load, like the page itself).
+ */
+export async function newContext(browser, options = {}) {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(TIMEOUT_MS);
+  await context.addInitScript((types) => {
+    window.__asmEvents = [];
+    for (const type of types) {
+      window.addEventListener(type, (e) => {
+        window.__asmEvents.push({ type, detail: e.detail == null ? null : JSON.parse(JSON.stringify(e.detail)) });
+      });
+    }
+  }, HOST_EVENTS);
+  return context;
+}
+
+/** Host events recorded since the page loaded. */
+export function events(page, type) {
+  return page.evaluate((t) => window.__asmEvents.filter((e) => !t || e.type === t), type);
+}
+
+/** Waits until the page has recorded a host event of `type`; returns the latest one. */
+export async function waitForEvent(page, type) {
+  await page.waitForFunction((t) => window.__asmEvents.some((e) => e.type === t), type, {
+    timeout: TIMEOUT_MS,
+  });
+  const all = await events(page, type);
+  return all[all.length - 1];
+}
+
+/** Polls `check` (which throws while the condition does not hold) until it passes. */
+export async function eventually(check, { timeout = TIMEOUT_MS, interval = 50 } = {}) {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    try {
+      return await check();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** Waits until `locator` (first match) has text matching `expected` (string: contains). */
+export async function waitForText(locator, expected) {
+  await eventually(async () => {
+    const text = (await locator.first().textContent({ timeout: 1_000 })) ?? '';
+    if (typeof expected === 'string') assert.ok(text.includes(expected), `expected ${JSON.stringify(text)} to contain ${JSON.stringify(expected)}`);
+    else assert.match(text, expected);
+  });
+  return (await locator.first().textContent()) ?? '';
+}
+
+/** Overlay parts (Playwright's CSS engine pierces the open shadow root). */
+export const ui = {
+  host: (page) => page.locator('asm-overlay#asm-overlay-host'),
+  bar: (page) => page.locator('.asm-bar'),
+  signInForm: (page) => page.locator('form.asm-sign-in'),
+  username: (page) => page.locator('.asm-sign-in input[name=username]'),
+  password: (page) => page.locator('.asm-sign-in input[name=password]'),
+  signInButton: (page) => page.getByRole('button', { name: 'Sign In', exact: true }),
+  signOutButton: (page) => page.getByRole('button', { name: 'Sign Out', exact: true }),
+  endSessionButton: (page) => page.getByRole('button', { name: 'End Session', exact: true }),
+  search: (page) => page.locator('#asm-customer-search'),
+  results: (page) => page.locator('.asm-result'),
+  emulation: (page) => page.locator('.asm-emulation'),
+  error: (page) => page.locator('.asm-error'),
+  notice: (page) => page.locator('.asm-sign-in .asm-notice'),
+  timer: (page) => page.locator('.asm-timer-value'),
+  agent: (page) => page.locator('.asm-agent'),
+};
+
+/** Storefront parts. */
+export const store = {
+  banner: (page) => page.locator('#emulation-banner'),
+  emulatedName: (page) => page.locator('#emulated-name'),
+  cartStatus: (page) => page.locator('#cart-status'),
+  cartLines: (page) => page.locator('#cart-lines li'),
+  cartTotal: (page) => page.locator('#cart-total'),
+  shopper: (page) => page.locator('#shopper'),
+};
+
+/** Opens the storefront with ASM on and waits for the sign-in form. */
+export async function openSignIn(page, server, pathAndQuery = '/?asm=true') {
+  await page.goto(server.url + pathAndQuery);
+  await ui.signInForm(page).waitFor();
+  return page;
+}
+
+/** Signs in through the form and waits for the customer search. */
+export async function signIn(page, who = AGENT) {
+  await ui.username(page).fill(who.username);
+  await ui.password(page).fill(who.password);
+  await ui.signInButton(page).click();
+  await ui.search(page).waitFor();
+}
+
+/**
+ * Types a query into the customer search and waits for the answer to *this* query: a result
+ * containing `expected` (default: the query; case-insensitive) in a list that is not stale.
+ * Until the new answer arrives the previous query's results may still be on screen.
+ */
+export async function searchCustomers(page, query, expected = query) {
+  await ui.search(page).fill(query);
+  await ui.results(page).filter({ hasText: expected }).first().waitFor();
+  await page.locator('#asm-search-results:not(.asm-stale)').waitFor();
+  return ui.results(page);
+}
+
+/** `GET /asm/agents/me` from the page (with its cookie): status and body. */
+export function fetchMe(page) {
+  return page.evaluate(async () => {
+    const res = await fetch('/asm/agents/me', { credentials: 'include' });
+    return { status: res.status, body: await res.json().catch(() => null) };
+  });
+}
+
+/** Whether the element is rendered with a non-empty box. */
+export async function assertVisible(locator, what) {
+  assert.ok(await locator.isVisible(), `${what} should be visible`);
+  const box = await locator.boundingBox();
+  assert.ok(box && box.width > 0 && box.height > 0, `${what} should have a non-empty box, got ${JSON.stringify(box)}`);
+}

@@ -1,0 +1,96 @@
+// Customers the server will not let an agent emulate: the overlay shows the server's reason
+// and does not start anything, in the bar or in the storefront.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startServer } from './server.mjs';
+import {
+  AGENT,
+  LINDA,
+  events,
+  fetchMe,
+  launchBrowser,
+  newContext,
+  openSignIn,
+  searchCustomers,
+  signIn,
+  store,
+  ui,
+  waitForEvent,
+  waitForText,
+} from './helpers.mjs';
+
+const CASES = [
+  {
+    what: 'a disabled customer',
+    query: 'Dan Disabled',
+    name: 'Dan Disabled',
+    message: "This customer's account is disabled and cannot be emulated.",
+  },
+  {
+    what: 'a customer without consent',
+    query: 'Nora Noconsent',
+    name: 'Nora Noconsent',
+    message: 'This customer has not agreed to assisted service and cannot be emulated.',
+  },
+];
+
+describe('refused emulation', () => {
+  let server;
+  let browser;
+  let context;
+  let page;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    context = await newContext(browser);
+    page = await context.newPage();
+    await openSignIn(page, server);
+    await signIn(page, AGENT);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  for (const c of CASES) {
+    it(`shows the server's refusal for ${c.what} and starts no emulation`, async () => {
+      const emulationRequests = [];
+      const onResponse = (res) => {
+        if (res.url().endsWith('/asm/sessions') && res.request().method() === 'POST') emulationRequests.push(res.status());
+      };
+      page.on('response', onResponse);
+      try {
+        const results = await searchCustomers(page, c.query);
+        const target = results.filter({ hasText: c.name });
+        await waitForText(target, c.name);
+        const answered = page.waitForResponse((r) => r.url().endsWith('/asm/sessions'));
+        await target.first().click();
+        assert.equal((await answered).status(), 403);
+
+        const message = await waitForText(page.locator('.asm-search .asm-error'), c.message);
+        assert.ok(message.includes(c.message), `the server's message is shown: ${message}`);
+        assert.equal(await ui.emulation(page).count(), 0, 'no emulation panel');
+        assert.equal(await ui.search(page).isVisible(), true, 'still on the customer search');
+        assert.equal(await store.banner(page).isHidden(), true, 'no storefront banner');
+        assert.equal(await store.shopper(page).textContent(), 'Guest');
+        assert.equal((await events(page, 'asm:emulation-started')).length, 0, 'no asm:emulation-started');
+        const me = await fetchMe(page);
+        assert.equal(me.status, 200, 'the agent is still signed in');
+        assert.equal(me.body.emulation ?? null, null, 'no emulation on the server');
+        assert.deepEqual(emulationRequests, [403]);
+      } finally {
+        page.off('response', onResponse);
+      }
+    });
+  }
+
+  it('can still emulate an allowed customer afterwards (the error clears)', async () => {
+    await searchCustomers(page, 'linda');
+    await ui.results(page).first().click();
+    await ui.emulation(page).waitFor();
+    const started = await waitForEvent(page, 'asm:emulation-started');
+    assert.equal(started.detail.customerId, LINDA.customerId);
+    await store.banner(page).waitFor();
+    assert.equal(await ui.error(page).count(), 0, 'no error left over');
+  });
+});
