@@ -8,7 +8,8 @@ use std::path::Path;
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE agents (
     uid TEXT PRIMARY KEY,
     name TEXT NOT NULL,
@@ -87,7 +88,25 @@ CREATE TABLE audit_log (
     detail TEXT
 );
 CREATE INDEX audit_log_at ON audit_log(at);
-"#];
+"#,
+    // Substring search over name, e-mail and customer id through a trigram index.
+    r#"
+CREATE VIRTUAL TABLE customers_fts USING fts5(
+    search, content = 'customers', content_rowid = 'rowid', tokenize = 'trigram'
+);
+INSERT INTO customers_fts(customers_fts) VALUES ('rebuild');
+CREATE TRIGGER customers_fts_insert AFTER INSERT ON customers BEGIN
+    INSERT INTO customers_fts(rowid, search) VALUES (new.rowid, new.search);
+END;
+CREATE TRIGGER customers_fts_delete AFTER DELETE ON customers BEGIN
+    INSERT INTO customers_fts(customers_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+END;
+CREATE TRIGGER customers_fts_update AFTER UPDATE OF search ON customers BEGIN
+    INSERT INTO customers_fts(customers_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+    INSERT INTO customers_fts(rowid, search) VALUES (new.rowid, new.search);
+END;
+"#,
+];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.
 pub fn open(path: &Path) -> Result<Pool, String> {

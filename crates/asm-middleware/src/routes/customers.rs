@@ -5,9 +5,7 @@ use crate::db::{money, rfc3339};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
-use asm_types::{
-    CartEntry, CartList, CartSummary, CustomerSearchEntry, CustomerSearchPage, Pagination,
-};
+use asm_types::{CartEntry, CartList, CartSummary, CustomerSearchPage};
 use axum::extract::State;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
@@ -21,7 +19,12 @@ pub struct SearchParams {
     #[serde(default)]
     pub query: Option<String>,
     /// Base site (required).
-    #[param(required = true)]
+    #[param(
+        required = true,
+        min_length = 1,
+        pattern = r"\S",
+        example = "electronics"
+    )]
     pub base_site: Option<String>,
     /// Zero-based page.
     #[serde(default)]
@@ -76,60 +79,9 @@ pub async fn search(
     let current_page = p.current_page.unwrap_or(0);
     let query = p.query.unwrap_or_default().trim().to_lowercase();
     let page = state
-        .db(move |c| search_customers(c, &query, current_page, page_size))
+        .db(move |c| crate::search::search_customers(c, &query, current_page, page_size))
         .await?;
     Ok(Json(page))
-}
-
-/// Runs a customer search (case-insensitive substring over name, e-mail and customer id).
-pub fn search_customers(
-    c: &Connection,
-    query: &str,
-    current_page: u32,
-    page_size: u32,
-) -> ApiResult<CustomerSearchPage> {
-    let escaped: String = query
-        .chars()
-        .flat_map(|ch| match ch {
-            '%' | '_' | '\\' => vec!['\\', ch],
-            _ => vec![ch],
-        })
-        .collect();
-    let pattern = format!("%{escaped}%");
-    let total: i64 = c.query_row(
-        "SELECT COUNT(*) FROM customers WHERE search LIKE ?1 ESCAPE '\\'",
-        params![pattern],
-        |r| r.get(0),
-    )?;
-    let mut stmt = c.prepare_cached(
-        "SELECT c.uid, c.name, c.customer_id, \
-           (SELECT code FROM carts WHERE customer_id = c.customer_id AND status = 'active' ORDER BY modified DESC LIMIT 1), \
-           EXISTS (SELECT 1 FROM orders WHERE customer_id = c.customer_id) \
-         FROM customers c WHERE c.search LIKE ?1 ESCAPE '\\' \
-         ORDER BY c.name COLLATE NOCASE, c.customer_id LIMIT ?2 OFFSET ?3",
-    )?;
-    let offset = i64::from(current_page) * i64::from(page_size);
-    let entries = stmt
-        .query_map(params![pattern, page_size, offset], |r| {
-            Ok(CustomerSearchEntry {
-                uid: r.get(0)?,
-                name: r.get(1)?,
-                customer_id: r.get(2)?,
-                last_cart_id: r.get(3)?,
-                has_order: r.get(4)?,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(CustomerSearchPage {
-        entries,
-        pagination: Pagination {
-            current_page,
-            page_size,
-            total_pages: u32::try_from((total + i64::from(page_size) - 1) / i64::from(page_size))
-                .unwrap_or(u32::MAX),
-            total_results: u64::try_from(total).unwrap_or(0),
-        },
-    })
 }
 
 /// Query with only the base site.
@@ -138,7 +90,12 @@ pub fn search_customers(
 #[into_params(parameter_in = Query)]
 pub struct SiteParams {
     /// Base site (required).
-    #[param(required = true)]
+    #[param(
+        required = true,
+        min_length = 1,
+        pattern = r"\S",
+        example = "electronics"
+    )]
     pub base_site: Option<String>,
 }
 
@@ -148,7 +105,7 @@ pub struct SiteParams {
     path = "/customers/{customerId}/carts",
     tag = "customers",
     operation_id = "customerCarts",
-    params(("customerId" = String, Path, description = "Customer id."), SiteParams),
+    params(("customerId" = String, Path, description = "Customer id.", example = "C-LINDA"), SiteParams),
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The customer's active carts, most recently modified first.", body = asm_types::CartList),
