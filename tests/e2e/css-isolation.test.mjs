@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
+  closeContext,
   AGENT,
   assertVisible,
   launchBrowser,
@@ -124,7 +125,7 @@ describe('CSS isolation', () => {
         await ui.signInForm(page).waitFor();
         await assertVisible(ui.username(page), 'the username input after signing out');
       } finally {
-        await context.close();
+        await closeContext(context, server);
       }
     });
   }
@@ -158,7 +159,7 @@ describe('CSS isolation', () => {
       await page.addStyleTag({ content: 'asm-overlay { --asm-accent: #8a2be2; }' });
       assert.equal(await computed(ui.signInButton(page), 'background-color'), 'rgb(138, 43, 226)');
     } finally {
-      await context.close();
+      await closeContext(context, server);
     }
   });
 });

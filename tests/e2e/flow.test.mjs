@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
+  closeContext,
   AGENT,
   LINDA,
   events,
@@ -123,7 +124,7 @@ describe('agent flow', () => {
 
       assert.deepEqual(pageErrors, [], 'no uncaught page errors');
     } finally {
-      await context.close();
+      await closeContext(context, server);
     }
   });
 
@@ -146,7 +147,7 @@ describe('agent flow', () => {
       await ui.search(page).waitFor();
       assert.equal(await hide.getAttribute('aria-expanded'), 'true');
     } finally {
-      await context.close();
+      await closeContext(context, server);
     }
   });
 });

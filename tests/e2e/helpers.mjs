@@ -157,6 +157,31 @@ export function fetchMe(page) {
   });
 }
 
+/**
+ * Signs the context's agent out on the server (ends any emulation), whatever the page shows,
+ * with the context's cookies. Returns whether a session was signed out.
+ */
+export async function signOutOnServer(context, server) {
+  const me = () => context.request.get(`${server.url}/asm/agents/me`);
+  const before = (await me()).status();
+  const res = await context.request.post(`${server.url}/asm/agents/logout`, {
+    headers: { 'X-ASM-Request': '1', Origin: server.origin },
+  });
+  assert.equal(res.status(), 204, `sign-out answered ${res.status()}`);
+  assert.equal((await me()).status(), 401, 'signed out on the server');
+  return before === 200;
+}
+
+/**
+ * Ends a test's context: signs its agent out on the server first (best effort), so that an
+ * emulation left behind by a failed test does not leak into the next test (emulation state is
+ * per agent on the server, not per browser).
+ */
+export async function closeContext(context, server) {
+  await signOutOnServer(context, server).catch(() => {});
+  await context.close();
+}
+
 /** Whether the element is rendered with a non-empty box. */
 export async function assertVisible(locator, what) {
   assert.ok(await locator.isVisible(), `${what} should be visible`);

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
+  closeContext,
   AGENT,
   launchBrowser,
   newContext,
@@ -100,7 +101,7 @@ describe('HTML injection in customer data', () => {
       // Had an <img src=x> been created, the browser would have fetched /x.
       assert.deepEqual(imageRequests, [], 'no request for the payload image');
     } finally {
-      await context.close();
+      await closeContext(context, server);
     }
   });
 });

@@ -5,11 +5,13 @@ import { startServer } from './server.mjs';
 import {
   AGENT,
   LINDA,
+  MANAGER,
   launchBrowser,
   newContext,
   openSignIn,
   searchCustomers,
   signIn,
+  signOutOnServer,
   ui,
   waitForText,
 } from './helpers.mjs';
@@ -98,6 +100,44 @@ describe('customer search', () => {
         assert.equal(await search.inputValue(), typed, 'what was typed stays');
       }
     } finally {
+      await context.close();
+    }
+  });
+
+  // Known overlay bug (reported, not fixed here): the previous query's results stay on screen,
+  // highlighted, while a newer query is debounced or in flight, and Enter picks from them: the
+  // agent typed "mallory" and emulates Linda. Marked todo so the suite stays green; it turns
+  // into a normal test once the overlay ignores (or resets) the old highlight on new input.
+  it('Enter while a newer query is pending does not emulate a result of the old query', { todo: 'overlay bug: Enter acts on the previous query\'s highlighted result' }, async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await page.clock.install();
+      const seen = [];
+      const emulationBodies = [];
+      page.on('request', (req) => {
+        seen.push(req.url());
+        if (req.method() === 'POST' && req.url().endsWith('/asm/sessions')) emulationBodies.push(req.postData() ?? '');
+      });
+      await openSignIn(page, server);
+      // The manager: an emulation this (buggy) test starts must not leak into the other tests.
+      await signIn(page, MANAGER);
+      await searchCustomers(page, 'linda');
+      await ui.search(page).press('ArrowDown');
+      await page.locator('.asm-result.asm-active').waitFor();
+
+      // Freeze time so the new query stays pending (debounce not yet run), then press Enter.
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 10);
+      await ui.search(page).fill('mallory');
+      await ui.search(page).press('Enter');
+      await flushRequests(page, seen);
+      assert.ok(
+        !emulationBodies.some((b) => b.includes(LINDA.customerId)),
+        `typed "mallory", but Enter started emulating ${LINDA.customerId}: ${emulationBodies}`,
+      );
+      assert.equal(await ui.emulation(page).count(), 0);
+    } finally {
+      assert.ok(await signOutOnServer(context, server), 'the manager was still signed in at the end');
       await context.close();
     }
   });

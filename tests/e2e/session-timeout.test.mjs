@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
+  closeContext,
   AGENT,
   LINDA,
   events,
@@ -90,7 +91,7 @@ describe('session timeout', () => {
       assert.equal(await ui.emulation(page).count(), 0);
       assert.equal(await ui.notice(page).count(), 0);
     } finally {
-      await context.close();
+      await closeContext(context, server);
     }
   });
 
@@ -135,7 +136,7 @@ describe('session timeout', () => {
       await ui.search(page).waitFor();
       assert.equal(await ui.emulation(page).count(), 0);
     } finally {
-      await context.close();
+      await closeContext(context, server);
     }
   });
 });

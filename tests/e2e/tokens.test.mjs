@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
+  closeContext,
   AGENT,
   LINDA,
   launchBrowser,
@@ -108,7 +109,7 @@ describe('session token', () => {
       const after = (await context.cookies(server.url)).filter((c) => c.name === 'asm_session');
       assert.deepEqual(after.map((c) => c.value), [token], 'the real cookie is unchanged and no forged one added');
     } finally {
-      await context.close();
+      await closeContext(context, server);
     }
   });
 });
