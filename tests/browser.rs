@@ -272,6 +272,46 @@ async fn keyboard_moves_wraps_closes_and_chooses() {
 }
 
 #[wasm_bindgen_test]
+async fn enter_never_chooses_a_result_of_an_older_query() {
+    start(|| {
+        signed_in();
+        search_routes(json!({
+            "linda": { "status": 200, "body": page(&[("Linda Wolf", "linda@x.com", "C-LINDA")]) },
+            "mallory": { "gate": "late", "status": 200, "body": page(&[("Mallory M", "m@x.com", "C-INJECT")]) }
+        }));
+        route(
+            "POST /asm/sessions",
+            201,
+            emulation("C-INJECT", "Mallory M"),
+        );
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "linda");
+    until("results", || find(".asm-result").is_some()).await;
+    press("#asm-customer-search", "ArrowDown");
+    until("highlighted", || find(".asm-active").is_some()).await;
+    type_into("#asm-customer-search", "mallory");
+    press("#asm-customer-search", "Enter");
+    until("mallory requested", || calls_to(SEARCH).len() == 2).await;
+    press("#asm-customer-search", "ArrowDown");
+    press("#asm-customer-search", "Enter");
+    settle().await;
+    assert!(
+        calls_to("/asm/sessions").is_empty(),
+        "no emulation from Linda's stale results"
+    );
+    assert!(release("late"));
+    until("new results", || {
+        text(".asm-result .asm-name") == "Mallory M"
+    })
+    .await;
+    press("#asm-customer-search", "ArrowDown");
+    press("#asm-customer-search", "Enter");
+    until("emulating Mallory", || find(".asm-emulation").is_some()).await;
+    assert!(calls_to("/asm/sessions")[0].body.contains("C-INJECT"));
+}
+
+#[wasm_bindgen_test]
 async fn a_superseded_search_is_aborted_and_its_late_answer_dropped() {
     start(|| {
         signed_in();

@@ -17,6 +17,8 @@ pub fn CustomerSearch() -> impl IntoView {
     let asm = use_asm();
     let typed = RwSignal::new(String::new());
     let results = RwSignal::new(None::<Vec<CustomerSearchEntry>>);
+    // The query the shown results answer; Enter acts only when it is what the box says.
+    let answered = RwSignal::new(String::new());
     let loading = RwSignal::new(false);
     let open = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -60,6 +62,7 @@ pub fn CustomerSearch() -> impl IntoView {
             match answer {
                 Ok(reply) => {
                     asm.touch(reply.expires_at);
+                    answered.set(query);
                     results.set(Some(reply.body.entries));
                     highlight.set(Highlight::default());
                     open.set(true);
@@ -74,6 +77,7 @@ pub fn CustomerSearch() -> impl IntoView {
     let on_input = move |ev| {
         let value = event_target_value(&ev);
         typed.set(value.clone());
+        highlight.set(Highlight::default());
         cancel_pending();
         match normalized_query(&value) {
             Some(query) => {
@@ -129,6 +133,11 @@ pub fn CustomerSearch() -> impl IntoView {
             }
             "Enter" => {
                 ev.prevent_default();
+                // Never act on results that answer an older query.
+                let current = normalized_query(&typed.get_untracked());
+                if current.as_deref() != Some(answered.get_untracked().as_str()) {
+                    return;
+                }
                 let chosen = highlight
                     .get_untracked()
                     .0

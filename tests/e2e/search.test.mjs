@@ -104,11 +104,9 @@ describe('customer search', () => {
     }
   });
 
-  // Known overlay bug (reported, not fixed here): the previous query's results stay on screen,
-  // highlighted, while a newer query is debounced or in flight, and Enter picks from them: the
-  // agent typed "mallory" and emulates Linda. Marked todo so the suite stays green; it turns
-  // into a normal test once the overlay ignores (or resets) the old highlight on new input.
-  it('Enter while a newer query is pending does not emulate a result of the old query', { todo: 'overlay bug: Enter acts on the previous query\'s highlighted result' }, async () => {
+  // The previous query's results stay on screen while a newer query is debounced or in flight;
+  // Enter must not pick from them (the agent typed "mallory", not "linda").
+  it('Enter while a newer query is pending does not emulate a result of the old query', async () => {
     const context = await newContext(browser);
     try {
       const page = await context.newPage();

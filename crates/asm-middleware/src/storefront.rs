@@ -34,6 +34,7 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
             get(|| async { asset("text/css; charset=utf-8", STYLE) }),
         )
         .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),
