@@ -282,6 +282,10 @@ fn test() -> Step {
         ),
         ("middleware build", Box::new(build_middleware)),
         (
+            "schemathesis",
+            Box::new(|| run("bash", &["tests/schemathesis/run.sh"])),
+        ),
+        (
             "end-to-end tests",
             Box::new(|| run("npm", &["run", "--silent", "test:e2e"])),
         ),

@@ -69,7 +69,41 @@ pub fn finish(mut doc: OpenApiDoc) -> OpenApiDoc {
             }
         }
     }
-    doc
+    unsigned_32_bit_integers(doc)
+}
+
+/// utoipa documents `u32` as `format: int32, minimum: 0`, which says "at most 2^31 - 1" while
+/// the server accepts and sends values up to 2^32 - 1 (a client generated from the document
+/// would overflow, and schemathesis rightly flags `currentPage=2147483648` being accepted).
+/// Every such schema without its own maximum becomes `format: int64, maximum: 4294967295`.
+/// (`u8`/`u16` look the same to this rule: they would get the looser maximum, never a
+/// stricter one.)
+fn unsigned_32_bit_integers(doc: OpenApiDoc) -> OpenApiDoc {
+    fn walk(v: &mut serde_json::Value) {
+        match v {
+            serde_json::Value::Object(map) => {
+                let integer = match map.get("type") {
+                    Some(serde_json::Value::String(t)) => t == "integer",
+                    Some(serde_json::Value::Array(ts)) => ts.iter().any(|t| t == "integer"),
+                    _ => false,
+                };
+                if integer
+                    && map.get("format").is_some_and(|f| f == "int32")
+                    && map.get("minimum").and_then(serde_json::Value::as_f64) == Some(0.0)
+                    && !map.contains_key("maximum")
+                {
+                    map.insert("format".into(), "int64".into());
+                    map.insert("maximum".into(), u32::MAX.into());
+                }
+                map.values_mut().for_each(walk);
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    let mut value = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+    walk(&mut value);
+    serde_json::from_value(value).expect("the OpenAPI document reads back")
 }
 
 fn description() -> String {

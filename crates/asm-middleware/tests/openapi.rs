@@ -361,6 +361,21 @@ fn validate(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &mut V
             errors.push(format!("{at}: {n} < minimum {min}"));
         }
     }
+    if let (Some(max), Some(n)) = (schema["maximum"].as_f64(), value.as_f64()) {
+        if n > max {
+            errors.push(format!("{at}: {n} > maximum {max}"));
+        }
+    }
+    let integer_range = match schema["format"].as_str() {
+        Some("int32") => Some((f64::from(i32::MIN), f64::from(i32::MAX))),
+        Some("int64") => Some((i64::MIN as f64, i64::MAX as f64)),
+        _ => None,
+    };
+    if let (Some((lo, hi)), Some(n)) = (integer_range, value.as_f64()) {
+        if n < lo || n > hi {
+            errors.push(format!("{at}: {n} outside its format {}", schema["format"]));
+        }
+    }
     if let Value::Array(items) = value {
         if let Some(min) = schema["minItems"].as_u64() {
             if (items.len() as u64) < min {
@@ -556,6 +571,63 @@ async fn real_answers_match_the_documented_schemas() {
     assert_conforms(&doc, "POST", "/agents/logout", &logout);
 }
 
+/// `u32` values (paging, quantities) are documented with their real range: utoipa's default
+/// (`int32`, minimum 0) would claim at most 2^31 - 1 while the server takes and sends up to
+/// 2^32 - 1.
+#[tokio::test]
+async fn unsigned_integers_are_documented_with_their_real_range() {
+    fn walk(v: &Value, at: &str, bad: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                if map.get("format").is_some_and(|f| f == "int32")
+                    && map.get("minimum").and_then(Value::as_f64) == Some(0.0)
+                    && !map.contains_key("maximum")
+                {
+                    bad.push(at.to_owned());
+                }
+                for (k, v) in map {
+                    walk(v, &format!("{at}/{k}"), bad);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    walk(v, &format!("{at}/{i}"), bad);
+                }
+            }
+            _ => {}
+        }
+    }
+    let app = TestApp::new();
+    let doc = document(&app).await;
+    let mut bad = Vec::new();
+    walk(&doc, "#", &mut bad);
+    assert!(bad.is_empty(), "u32 documented as int32: {bad:?}");
+    let current_page = doc["paths"]["/customers/search"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .iter()
+        .find(|p| p["name"] == "currentPage")
+        .expect("currentPage")["schema"]
+        .clone();
+    assert_eq!(current_page["maximum"], json!(u32::MAX));
+    assert_eq!(current_page["format"], "int64");
+
+    let cookie = app.login(&AGENT).await;
+    for (page, status) in [
+        (u64::from(u32::MAX), StatusCode::OK),
+        (u64::from(u32::MAX) + 1, StatusCode::BAD_REQUEST),
+    ] {
+        let res = app
+            .get(
+                &format!("/asm/customers/search?baseSite={SITE}&currentPage={page}"),
+                Some(&cookie),
+            )
+            .await;
+        assert_eq!(res.status, status, "currentPage={page}: {}", res.text());
+        assert_conforms(&doc, "GET", "/customers/search", &res);
+    }
+}
+
 #[test]
 fn the_validator_catches_what_it_should() {
     let doc = json!({"components": {"schemas": {"E": {
@@ -574,4 +646,73 @@ fn the_validator_catches_what_it_should() {
     assert_eq!(check(json!({"a": -1})), 1);
     assert_eq!(check(json!({"a": "1"})), 1);
     assert_eq!(check(json!({"a": 1, "c": 2})), 1);
+    let int32 = json!({"type": "integer", "format": "int32", "maximum": 10});
+    let mut e = Vec::new();
+    validate(&doc, &int32, &json!(11), "$", &mut e);
+    validate(
+        &doc,
+        &json!({"type": "integer", "format": "int32"}),
+        &json!(2147483648u64),
+        "$",
+        &mut e,
+    );
+    assert_eq!(e.len(), 2, "{e:?}");
+}
+
+/// The examples in the document are real: sent as they are to a freshly seeded store, each one
+/// succeeds (schemathesis starts from them, so they must reach the operations' real logic).
+#[tokio::test]
+async fn the_documented_examples_work_against_the_seeded_store() {
+    let app = TestApp::new();
+    let doc = document(&app).await;
+    let mut cookie = None;
+    let mut tried = 0;
+    let mut ops = operations(&doc);
+    // Sign in first (its example is the demo agent), end sessions last.
+    ops.sort_by_key(|(m, p, _)| (p != "/agents/login", m == "DELETE"));
+    for (method, path, op) in ops {
+        if path == "/agents/logout" {
+            continue;
+        }
+        let params = op["parameters"].as_array().cloned().unwrap_or_default();
+        let body = &op["requestBody"]["content"]["application/json"]["example"];
+        let mut uri = format!("/asm{path}");
+        let mut query = Vec::new();
+        let mut complete = true;
+        for p in &params {
+            let name = p["name"].as_str().unwrap_or("");
+            match (p["in"].as_str(), p["example"].as_str()) {
+                (Some("path"), Some(v)) => uri = uri.replace(&format!("{{{name}}}"), v),
+                (Some("path"), None) => complete = false,
+                (Some("query"), Some(v)) => query.push(format!("{name}={v}")),
+                (Some("query"), None) if p["required"] == true => complete = false,
+                _ => {}
+            }
+        }
+        if !complete || (op["requestBody"]["required"] == true && body.is_null()) {
+            continue;
+        }
+        if !query.is_empty() {
+            uri = format!("{uri}?{}", query.join("&"));
+        }
+        let res = match method.as_str() {
+            "GET" => app.get(&uri, cookie.as_deref()).await,
+            "POST" => app.post_json(&uri, cookie.as_deref(), body).await,
+            "DELETE" => app.delete(&uri, cookie.as_deref()).await,
+            other => panic!("no example runner for {other}"),
+        };
+        assert!(
+            res.status.is_success(),
+            "the example of {method} {path} ({uri}) fails: {} {}",
+            res.status,
+            res.text()
+        );
+        assert_conforms(&doc, &method, &path, &res);
+        if path == "/agents/login" {
+            cookie = res.session_cookie();
+        }
+        tried += 1;
+    }
+    // Sign-in, agent details, carts and starting a session have complete examples.
+    assert!(tried >= 4, "only {tried} operations have complete examples");
 }

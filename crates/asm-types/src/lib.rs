@@ -103,8 +103,10 @@ impl ErrorList {
 #[serde(rename_all = "camelCase")]
 pub struct AgentLoginRequest {
     /// Agent id or e-mail.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub username: String,
     /// Plain password (sent over TLS in production; never stored).
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
     pub password: String,
 }
 
@@ -204,8 +206,10 @@ pub struct CustomerSearchPage {
 #[serde(rename_all = "camelCase")]
 pub struct AssistedSessionRequest {
     /// Customer to emulate.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub customer_id: String,
     /// Base site.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
     pub base_site: String,
     /// Optional cart to work with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -308,6 +312,26 @@ mod tests {
             json,
             r#"{"errors":[{"type":"InvalidTokenError","message":"expired"}]}"#
         );
+    }
+
+    #[test]
+    fn every_error_type_is_listed_once_with_its_meaning() {
+        let kinds: Vec<&str> = error_type::ALL.iter().map(|(k, _)| *k).collect();
+        for k in [
+            error_type::INVALID_TOKEN,
+            error_type::CSRF,
+            error_type::INTERNAL,
+        ] {
+            assert!(kinds.contains(&k), "{k}");
+        }
+        let mut unique = kinds.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), kinds.len(), "duplicate error type");
+        for (kind, meaning) in error_type::ALL {
+            assert!(kind.ends_with("Error"), "{kind}");
+            assert!(!meaning.trim().is_empty(), "{kind} has no meaning");
+        }
     }
 
     #[test]

@@ -21,7 +21,11 @@ use r2d2_sqlite::rusqlite::{params, OptionalExtension};
     path = "/agents/login",
     tag = "agents",
     operation_id = "agentLogin",
-    request_body(content = AgentLoginRequest, content_type = "application/json"),
+    request_body(
+        content = AgentLoginRequest,
+        content_type = "application/json",
+        example = json!({"username": "asagent", "password": "Agent#2026"})
+    ),
     security(()),
     responses(
         (status = 200, description = "Signed in: the agent session. Sets the httpOnly `asm_session` cookie.",
@@ -264,7 +268,7 @@ pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<Ag
     path = "/agents/{agentId}",
     tag = "agents",
     operation_id = "getAgent",
-    params(("agentId" = String, Path, description = "Agent unique identifier (uid).")),
+    params(("agentId" = String, Path, description = "Agent unique identifier (uid).", example = "asagent")),
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The agent.", body = Agent),

@@ -79,7 +79,11 @@ pub fn end_active_emulation(
     path = "/sessions",
     tag = "sessions",
     operation_id = "createAssistedSession",
-    request_body(content = AssistedSessionRequest, content_type = "application/json"),
+    request_body(
+        content = AssistedSessionRequest,
+        content_type = "application/json",
+        example = json!({"customerId": "C-LINDA", "baseSite": "electronics", "reason": "Ticket 4711"})
+    ),
     security(("asm_session" = [])),
     responses(
         (status = 201, description = "Emulation started; the agent's previous emulation, if any, ended.", body = AssistedSession),
