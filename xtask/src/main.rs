@@ -161,6 +161,13 @@ fn setup(browser: bool) -> Step {
     if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
         apt.extend(["nodejs", "npm"]);
     }
+    // The schemathesis step needs python3 with venv, and curl.
+    if browser && output("curl", &["--version"]).is_none() {
+        apt.push("curl");
+    }
+    if browser && output("python3", &["-m", "venv", "--help"]).is_none() {
+        apt.extend(["python3", "python3-venv", "python3-pip"]);
+    }
     if browser && !Path::new(CHROMIUM).exists() {
         apt.push("chromium");
     }
