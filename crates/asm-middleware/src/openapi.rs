@@ -101,9 +101,11 @@ fn unsigned_32_bit_integers(doc: OpenApiDoc) -> OpenApiDoc {
             _ => {}
         }
     }
-    let mut value = serde_json::to_value(&doc).expect("the OpenAPI document serialises");
+    let Ok(mut value) = serde_json::to_value(&doc) else {
+        return doc;
+    };
     walk(&mut value);
-    serde_json::from_value(value).expect("the OpenAPI document reads back")
+    serde_json::from_value(value).unwrap_or(doc)
 }
 
 fn description() -> String {

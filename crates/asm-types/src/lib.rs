@@ -300,6 +300,94 @@ pub struct CartList {
     pub carts: Vec<CartSummary>,
 }
 
+/// A customer's town and country.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerAddress {
+    /// Town.
+    pub town: String,
+    /// ISO country code.
+    pub country: String,
+}
+
+/// The customer's most recent activity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct LatestActivity {
+    /// `ORDER` or `CART`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// What happened, e.g. "Order 30000001 placed".
+    pub description: String,
+    /// When, RFC 3339.
+    pub date: String,
+}
+
+/// Header of the customer 360 view.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Customer360Overview {
+    /// Full name.
+    pub name: String,
+    /// E-mail.
+    pub email: String,
+    /// Registration date, RFC 3339.
+    pub signed_up_date: String,
+    /// Town and country.
+    pub address: CustomerAddress,
+    /// Most recent order or cart change, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latest_activity: Option<LatestActivity>,
+}
+
+/// One order in a summary list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrderSummary {
+    /// Order code.
+    pub code: String,
+    /// Order status.
+    pub status: String,
+    /// Formatted total.
+    pub total: String,
+    /// Placement date, RFC 3339.
+    pub placed: String,
+}
+
+/// One support ticket in a summary list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct TicketSummary {
+    /// Ticket id.
+    pub id: String,
+    /// Subject.
+    pub subject: String,
+    /// Status.
+    pub status: String,
+    /// Creation date, RFC 3339.
+    pub created: String,
+}
+
+/// The seed contract's customer 360 summary (`GET /customers/{customerId}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Customer360Data {
+    /// Header data.
+    pub overview: Customer360Overview,
+    /// Most recent orders first (at most 5).
+    pub recent_orders: Vec<OrderSummary>,
+    /// Active carts, most recently modified first.
+    pub active_carts: Vec<CartSummary>,
+    /// Support tickets (the demo store has none yet).
+    pub support_tickets: Vec<TicketSummary>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,14 @@
-//! Customer search and a customer's carts.
+//! Customer search, a customer's carts, and the customer 360 summary.
 
 use crate::auth::SignedIn;
 use crate::db::{money, rfc3339};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
 use crate::AppState;
-use asm_types::{CartEntry, CartList, CartSummary, CustomerSearchPage};
+use asm_types::{
+    CartEntry, CartList, CartSummary, Customer360Data, Customer360Overview, CustomerAddress,
+    CustomerSearchPage, LatestActivity, OrderSummary,
+};
 use axum::extract::State;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
@@ -182,4 +185,108 @@ pub fn customer_carts(c: &Connection, customer_id: &str) -> ApiResult<CartList> 
         });
     }
     Ok(CartList { carts })
+}
+
+/// `GET /customers/{customerId}`: the customer 360 summary of the seed contract.
+#[utoipa::path(
+    get,
+    path = "/customers/{customerId}",
+    tag = "customers",
+    operation_id = "getCustomer360",
+    params(("customerId" = String, Path, description = "Customer id.", example = "C-LINDA"), SiteParams),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "Profile header, recent orders, active carts and support tickets.", body = asm_types::Customer360Data),
+        (status = 400, description = "`ValidationError`: `baseSite` missing or a malformed parameter.", body = asm_types::ErrorList),
+        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
+        (status = 404, description = "`NotFoundError`: no such customer.", body = asm_types::ErrorList),
+    )
+)]
+pub async fn get_customer(
+    State(state): State<AppState>,
+    _s: SignedIn,
+    Path(customer_id): Path<String>,
+    Query(p): Query<SiteParams>,
+) -> ApiResult<Json<Customer360Data>> {
+    require_base_site(p.base_site.as_deref())?;
+    let data = state.db(move |c| customer_360(c, &customer_id)).await?;
+    Ok(Json(data))
+}
+
+/// Builds the customer 360 summary.
+pub fn customer_360(c: &Connection, customer_id: &str) -> ApiResult<Customer360Data> {
+    let head = c
+        .query_row(
+            "SELECT name, uid, signed_up, town, country FROM customers WHERE customer_id = ?1",
+            params![customer_id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((name, email, signed_up, town, country)) = head else {
+        return Err(Failure::not_found("Customer").with_subject(customer_id));
+    };
+    let mut stmt = c.prepare_cached(
+        "SELECT code, status, total_cents, placed FROM orders WHERE customer_id = ?1 \
+         ORDER BY placed DESC, code DESC LIMIT 5",
+    )?;
+    let orders = stmt
+        .query_map(params![customer_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let carts = customer_carts(c, customer_id)?.carts;
+    let last_cart: Option<(String, i64)> = c
+        .query_row(
+            "SELECT code, modified FROM carts WHERE customer_id = ?1 ORDER BY modified DESC LIMIT 1",
+            params![customer_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let latest_order = orders
+        .first()
+        .map(|(code, _, _, placed)| (code.clone(), *placed));
+    let order = latest_order.map(|(code, at)| (at, "ORDER", format!("Order {code} placed")));
+    let cart = last_cart.map(|(code, at)| (at, "CART", format!("Cart {code} changed")));
+    let latest_activity = [order, cart]
+        .into_iter()
+        .flatten()
+        .max_by_key(|(at, _, _)| *at)
+        .map(|(at, kind, description)| LatestActivity {
+            kind: kind.into(),
+            description,
+            date: rfc3339(at),
+        });
+    Ok(Customer360Data {
+        overview: Customer360Overview {
+            name,
+            email,
+            signed_up_date: rfc3339(signed_up),
+            address: CustomerAddress { town, country },
+            latest_activity,
+        },
+        recent_orders: orders
+            .into_iter()
+            .map(|(code, status, cents, placed)| OrderSummary {
+                code,
+                status,
+                total: money(cents),
+                placed: rfc3339(placed),
+            })
+            .collect(),
+        active_carts: carts,
+        support_tickets: Vec::new(),
+    })
 }
