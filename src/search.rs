@@ -13,6 +13,15 @@ pub fn normalized_query(typed: &str) -> Option<String> {
     (q.chars().count() >= MIN_QUERY_CHARS).then(|| q.to_owned())
 }
 
+/// Why a search result cannot be emulated, for the agent, from the server's error type.
+pub fn blocked_reason(kind: &str) -> &'static str {
+    match kind {
+        asm_types::error_type::CUSTOMER_DISABLED => "Account disabled: cannot be emulated",
+        asm_types::error_type::NO_CONSENT => "No consent to assisted service: cannot be emulated",
+        _ => "Cannot be emulated",
+    }
+}
+
 /// Which result is highlighted, moved by the arrow keys with wrap-around.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Highlight(pub Option<usize>);
@@ -49,6 +58,13 @@ mod tests {
         // Characters, not bytes.
         assert_eq!(normalized_query("Zoë"), Some("Zoë".into()));
         assert_eq!(normalized_query("Zö"), None);
+    }
+
+    #[test]
+    fn blocked_reasons_name_the_cause() {
+        assert!(blocked_reason("CustomerDisabledError").starts_with("Account disabled"));
+        assert!(blocked_reason("CustomerConsentError").starts_with("No consent"));
+        assert_eq!(blocked_reason("SomethingNew"), "Cannot be emulated");
     }
 
     #[test]

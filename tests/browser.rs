@@ -384,6 +384,30 @@ async fn customer_data_is_rendered_as_text() {
 }
 
 #[wasm_bindgen_test]
+async fn customers_who_cannot_be_emulated_say_so_before_the_click() {
+    start(|| {
+        signed_in();
+        let mut body = page(&[
+            ("Dan Disabled", "dan@x.com", "C-DISABLED"),
+            ("Linda Wolf", "l@x.com", "C-LINDA"),
+        ]);
+        body["entries"][0]["emulationBlocked"] = json!("CustomerDisabledError");
+        search_routes(json!({ "wol": { "status": 200, "body": body } }));
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "wol");
+    until("results", || find_all(".asm-result").len() == 2).await;
+    let rows = find_all(".asm-result");
+    assert_eq!(
+        rows[0].get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    assert!(text(".asm-result .asm-blocked").starts_with("Account disabled"));
+    assert_eq!(rows[1].get_attribute("aria-disabled"), None);
+    assert_eq!(find_all(".asm-blocked").len(), 1);
+}
+
+#[wasm_bindgen_test]
 async fn a_refused_emulation_shows_why_and_stays_in_search() {
     start(|| {
         signed_in();

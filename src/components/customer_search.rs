@@ -3,7 +3,7 @@
 //! older request and any late answer is dropped by its sequence number.
 
 use crate::api::{Abort, ApiError};
-use crate::search::{normalized_query, Highlight, DEBOUNCE_MS, MAX_RESULTS};
+use crate::search::{blocked_reason, normalized_query, Highlight, DEBOUNCE_MS, MAX_RESULTS};
 use crate::state::use_asm;
 use asm_types::CustomerSearchEntry;
 use gloo_timers::callback::Timeout;
@@ -210,6 +210,10 @@ pub fn CustomerSearch() -> impl IntoView {
                             .map(|(i, customer)| {
                                 let name = customer.name.clone();
                                 let email = customer.uid.clone();
+                                let blocked = customer
+                                    .emulation_blocked
+                                    .as_deref()
+                                    .map(blocked_reason);
                                 let is_active = move || highlight.get().0 == Some(i);
                                 view! {
                                     <li
@@ -218,11 +222,13 @@ pub fn CustomerSearch() -> impl IntoView {
                                         class="asm-result"
                                         class:asm-active=is_active
                                         aria-selected=move || is_active().to_string()
+                                        aria-disabled=blocked.map(|_| "true")
                                         on:mousedown=move |ev| ev.prevent_default()
                                         on:click=move |_| choose(customer.clone())
                                     >
                                         <span class="asm-name">{name}</span>
                                         <span class="asm-email">{email}</span>
+                                        {blocked.map(|reason| view! { <span class="asm-blocked">{reason}</span> })}
                                     </li>
                                 }
                             })

@@ -4,7 +4,7 @@
 //! the page is full.
 
 use crate::error::ApiResult;
-use asm_types::{CustomerSearchEntry, CustomerSearchPage, Pagination};
+use asm_types::{error_type, CustomerSearchEntry, CustomerSearchPage, Pagination};
 use r2d2_sqlite::rusqlite::{params, Connection, Row};
 
 /// Up to this many matches, the matches are fetched through the index and the page is taken by a
@@ -13,7 +13,7 @@ const INDEXED_MATCHES: usize = 100_000;
 
 const COLUMNS: &str = "c.uid, c.name, c.customer_id, \
     (SELECT code FROM carts WHERE customer_id = c.customer_id AND status = 'active' ORDER BY modified DESC LIMIT 1), \
-    EXISTS (SELECT 1 FROM orders WHERE customer_id = c.customer_id)";
+    EXISTS (SELECT 1 FROM orders WHERE customer_id = c.customer_id), c.disabled, c.consent";
 const ORDER: &str = "ORDER BY c.name COLLATE NOCASE, c.customer_id";
 
 /// The page of customers matching `filter` (over `p`, the customers table): the page's rowids
@@ -33,6 +33,13 @@ fn entry(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<CustomerSearchEntry> {
         customer_id: r.get(2)?,
         last_cart_id: r.get(3)?,
         has_order: r.get(4)?,
+        emulation_blocked: if r.get::<_, bool>(5)? {
+            Some(error_type::CUSTOMER_DISABLED.to_owned())
+        } else if !r.get::<_, bool>(6)? {
+            Some(error_type::NO_CONSENT.to_owned())
+        } else {
+            None
+        },
     })
 }
 

@@ -79,3 +79,29 @@ async fn errors_unknown_customer_no_session_no_site() {
         .await
         .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
 }
+
+#[tokio::test]
+async fn search_results_say_who_cannot_be_emulated() {
+    use asm_types::CustomerSearchPage;
+    let app = TestApp::new();
+    let cookie = app.login(&AGENT).await;
+    for (query, expected) in [
+        ("dan.disabled", Some(error_type::CUSTOMER_DISABLED)),
+        ("nora.noconsent", Some(error_type::NO_CONSENT)),
+        ("linda.wolf", None),
+    ] {
+        let res = app
+            .get(
+                &format!("/asm/customers/search?query={query}&baseSite=electronics"),
+                Some(&cookie),
+            )
+            .await;
+        let page: CustomerSearchPage = serde_json::from_value(res.json()).expect("page");
+        assert_eq!(page.entries.len(), 1, "{query}");
+        assert_eq!(
+            page.entries[0].emulation_blocked.as_deref(),
+            expected,
+            "{query}"
+        );
+    }
+}

@@ -187,6 +187,10 @@ pub struct CustomerSearchEntry {
     pub last_cart_id: Option<String>,
     /// Whether the customer has placed orders.
     pub has_order: bool,
+    /// Why this customer cannot be emulated, as the error `type` starting emulation would
+    /// answer (`CustomerDisabledError`, `CustomerConsentError`); absent when they can be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emulation_blocked: Option<String>,
 }
 
 /// A page of customer search results.
