@@ -28,6 +28,8 @@ const KNOWN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/agents/{agentId}"),
     ("GET", "/customers/search"),
     ("GET", "/customers/{customerId}/carts"),
+    ("POST", "/customers"),
+    ("GET", "/customers/autocomplete"),
     ("POST", "/sessions"),
     ("GET", "/sessions/{sessionId}"),
     ("DELETE", "/sessions/{sessionId}"),
@@ -523,6 +525,49 @@ async fn real_answers_match_the_documented_schemas() {
         .get(&format!("/asm/customers/nobody/carts?baseSite={SITE}"), c)
         .await;
     assert_conforms(&doc, "GET", "/customers/{customerId}/carts", &no_customer);
+
+    let created = app
+        .post_json(
+            &format!("/asm/customers?baseSite={SITE}"),
+            c,
+            &json!({"firstName": "Ada", "lastName": "Lovelace", "emailAddress": "ada@example.org"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    assert_conforms(&doc, "POST", "/customers", &created);
+    for (body, status) in [
+        (
+            json!({"firstName": "Ada", "lastName": "L", "emailAddress": "ADA@example.org"}),
+            StatusCode::CONFLICT,
+        ),
+        (
+            json!({"firstName": "", "emailAddress": "x"}),
+            StatusCode::BAD_REQUEST,
+        ),
+    ] {
+        let res = app
+            .post_json(&format!("/asm/customers?baseSite={SITE}"), c, &body)
+            .await;
+        assert_eq!(res.status, status, "{}", res.text());
+        assert_conforms(&doc, "POST", "/customers", &res);
+    }
+    let suggested = app
+        .get(
+            &format!("/asm/customers/autocomplete?customerQuery=linda&baseSite={SITE}"),
+            c,
+        )
+        .await;
+    assert_eq!(suggested.status, StatusCode::OK);
+    assert!(!suggested.json().as_array().unwrap().is_empty());
+    assert_conforms(&doc, "GET", "/customers/autocomplete", &suggested);
+    let too_short = app
+        .get(
+            &format!("/asm/customers/autocomplete?customerQuery=li&baseSite={SITE}"),
+            c,
+        )
+        .await;
+    assert_eq!(too_short.status, StatusCode::BAD_REQUEST);
+    assert_conforms(&doc, "GET", "/customers/autocomplete", &too_short);
 
     let started = app
         .post_json(

@@ -48,6 +48,8 @@ pub mod error_type {
         CANNOT_EMULATE_AGENT = "CannotEmulateAgentError";
         /// Too many failed sign-ins; retry after the `Retry-After` header's seconds.
         TOO_MANY_ATTEMPTS = "TooManyAttemptsError";
+        /// Creating a customer: the e-mail address is already used by a customer or an agent.
+        DUPLICATE_EMAIL = "DuplicateEmailError";
         /// The server failed; nothing the client did wrong.
         INTERNAL = "InternalError";
     }
@@ -200,6 +202,79 @@ pub struct CustomerSearchEntry {
 pub struct CustomerSearchPage {
     /// The customers on this page.
     pub entries: Vec<CustomerSearchEntry>,
+    /// Paging.
+    pub pagination: Pagination,
+}
+
+/// Request to create (register) a customer through ASM.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCreateRequest {
+    /// First name (required, at most 100 characters).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100, example = "Ada"))]
+    pub first_name: String,
+    /// Last name (required, at most 100 characters).
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(max_length = 100, example = "Lovelace"))]
+    pub last_name: String,
+    /// E-mail address, the new customer's login (required, at most 100 characters, unique).
+    #[serde(default)]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 100, example = "ada.lovelace@example.com")
+    )]
+    pub email_address: String,
+}
+
+/// One customer suggested while the agent types (`GET /customers/autocomplete`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AutocompleteEntry {
+    /// E-mail (the login uid).
+    pub email: String,
+    /// Full name.
+    pub full_name: String,
+    /// Customer id.
+    pub customer_id: String,
+    /// Sign-up date, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub date: String,
+    /// Codes of the customer's active carts, most recently modified first.
+    pub carts: Vec<String>,
+}
+
+/// One record of the audit log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditEntry {
+    /// Record id (grows with time).
+    pub id: i64,
+    /// When it happened (RFC 3339, UTC).
+    pub at: String,
+    /// The agent who acted, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent_id: Option<String>,
+    /// The customer concerned (e.g. the emulated customer), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+    /// What happened, e.g. `sign-in`, `sign-in-failed`, `sign-out`, `emulation-start`, `emulation-end`.
+    pub action: String,
+    /// Details: the reason of an emulation start, how an emulation ended, a refused login name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// A page of the audit log, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AuditPage {
+    /// The records on this page.
+    pub entries: Vec<AuditEntry>,
     /// Paging.
     pub pagination: Pagination,
 }

@@ -1,6 +1,7 @@
 //! The `/asm` API routes.
 
 pub mod agents;
+pub mod customer_admin;
 pub mod customers;
 pub mod sessions;
 
@@ -29,6 +30,8 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::search))
         .routes(routes!(customers::carts))
         .routes(routes!(customers::get_customer))
+        .routes(routes!(customer_admin::create_customer))
+        .routes(routes!(customer_admin::autocomplete))
         .routes(routes!(sessions::create))
         .routes(routes!(sessions::get, sessions::delete))
 }

@@ -43,6 +43,7 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::NO_CONSENT,
     error_type::CANNOT_EMULATE_AGENT,
     error_type::TOO_MANY_ATTEMPTS,
+    error_type::DUPLICATE_EMAIL,
     error_type::INTERNAL,
 ];
 
