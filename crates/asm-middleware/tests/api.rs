@@ -1522,7 +1522,7 @@ async fn unknown_asm_routes_are_404_json() {
     for path in [
         "/asm/nope",
         "/asm/agents/me/extra",
-        "/asm/customers",
+        "/asm/customers/a/carts/b",
         "/asm/sessions/a/b",
     ] {
         let res = app.get(path, Some(&cookie)).await;

@@ -399,3 +399,12 @@ async fn autocomplete_errors() {
         assert_eq!(err.subject.as_deref(), Some(subject), "{query}");
     }
 }
+
+#[tokio::test]
+async fn only_post_is_served_on_the_customers_collection() {
+    let app = TestApp::new();
+    let cookie = app.login(&AGENT).await;
+    let res = app.get(CREATE, Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::METHOD_NOT_ALLOWED, "{}", res.text());
+    res.json();
+}
