@@ -177,13 +177,22 @@ async fn each_field_is_validated_and_every_bad_field_is_reported() {
         let res = app.post_json(CREATE, c, body).await;
         assert_field_errors(&res, subjects);
     }
-    // 100 characters (after trimming) are fine.
+    // The limit counts the value as sent (the documented maxLength), spaces included.
+    let res = app
+        .post_json(
+            CREATE,
+            c,
+            &json!({"firstName": format!(" {}", "y".repeat(100)), "lastName": "L", "emailAddress": "h@b.co"}),
+        )
+        .await;
+    assert_field_errors(&res, &["firstName"]);
+    // 100 characters are fine.
     let hundred = "y".repeat(100);
     let res = app
         .post_json(
             CREATE,
             c,
-            &json!({"firstName": format!("  {hundred} "), "lastName": hundred, "emailAddress": "h@b.co"}),
+            &json!({"firstName": hundred, "lastName": format!(" {} ", "z".repeat(98)), "emailAddress": "h@b.co"}),
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());

@@ -48,16 +48,17 @@ fn field_error(subject: &str, message: String) -> ApiError {
 }
 
 /// Checks one required text field; returns the trimmed value or the field's error.
+/// The length limit applies to the value as sent (as the OpenAPI `maxLength` says).
 fn required(subject: &str, label: &str, value: &str) -> Result<String, ApiError> {
-    let value = value.trim();
-    if value.is_empty() {
-        return Err(field_error(subject, format!("The {label} is required.")));
-    }
     if value.chars().count() > MAX_FIELD_CHARS {
         return Err(field_error(
             subject,
             format!("The {label} must be at most {MAX_FIELD_CHARS} characters long."),
         ));
+    }
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(field_error(subject, format!("The {label} is required.")));
     }
     if value.chars().any(char::is_control) {
         return Err(field_error(
