@@ -34,6 +34,10 @@ pub struct Config {
     /// How long a throttled account or address must wait, seconds.
     #[arg(long, env = "ASM_LOGIN_LOCK_SECONDS", default_value_t = 300)]
     pub login_lock_seconds: u32,
+    /// How long audit records are kept, days (at least 1; the default keeps them 90 days).
+    #[arg(long, env = "ASM_AUDIT_RETENTION_DAYS", default_value_t = 90,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub audit_retention_days: u32,
     /// Folder with the built overlay bundle (Trunk's `dist`), served at `/asm-overlay/`.
     #[arg(long, env = "ASM_DIST", default_value = "dist")]
     pub dist: PathBuf,
@@ -52,6 +56,7 @@ impl Config {
             secure_cookie: false,
             login_max_failures: 5,
             login_lock_seconds: 300,
+            audit_retention_days: 90,
             dist: PathBuf::from("dist"),
         }
     }

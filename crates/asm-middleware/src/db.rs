@@ -156,6 +156,17 @@ pub fn audit(
     Ok(())
 }
 
+/// One day in milliseconds.
+pub const DAY_MS: i64 = 24 * 3600 * 1000;
+
+/// Deletes audit records older than `retention_ms` before `now`; returns how many went.
+pub fn prune_audit(conn: &Connection, now: i64, retention_ms: i64) -> rusqlite::Result<usize> {
+    conn.execute(
+        "DELETE FROM audit_log WHERE at < ?1",
+        rusqlite::params![now.saturating_sub(retention_ms)],
+    )
+}
+
 /// Splits the stored comma-separated group list.
 pub fn parse_groups(csv: &str) -> Vec<String> {
     csv.split(',')

@@ -102,7 +102,17 @@ impl AppState {
     }
 }
 
+/// Content security policy of every `/asm` API answer: JSON needs nothing, and no page may frame it.
+pub const API_CSP: &str = "default-src 'none'; frame-ancestors 'none'";
+
+/// `Strict-Transport-Security` value, sent only with `--secure-cookie` (the server is behind HTTPS).
+pub const HSTS: &str = "max-age=31536000; includeSubDomains";
+
 /// The whole application: API, overlay bundle and demo store, with CORS and security headers.
+///
+/// Every answer carries `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` and
+/// `X-Frame-Options: DENY`; `/asm` answers also [`API_CSP`]; the store pages their own CSP and
+/// `Cross-Origin-Opener-Policy: same-origin`; with `--secure-cookie`, also [`HSTS`].
 pub fn app(state: AppState) -> Router {
     let origins: Vec<HeaderValue> = state
         .config
@@ -131,10 +141,18 @@ pub fn app(state: AppState) -> Router {
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CSP),
+        ))
         .layer(cors);
-    Router::new()
+    let app = Router::new()
         .nest("/asm", api)
         .merge(storefront::router(&state.config.dist))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -142,5 +160,13 @@ pub fn app(state: AppState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
+        ));
+    if state.config.secure_cookie {
+        app.layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static(HSTS),
         ))
+    } else {
+        app
+    }
 }

@@ -1,7 +1,7 @@
 //! `asm-middleware` binary: opens (and seeds) the database, sweeps expired sessions, serves.
 
 use asm_middleware::config::Config;
-use asm_middleware::{app, auth, AppState, Clock};
+use asm_middleware::{app, auth, db, AppState, Clock};
 use clap::Parser;
 use std::time::Duration;
 
@@ -51,7 +51,7 @@ async fn run(config: Config) -> Result<(), String> {
 }
 
 /// Ends expired agent sessions every 15 s so that emulations end (and are audited) on time
-/// even when the agent's browser is gone.
+/// even when the agent's browser is gone, and deletes audit records older than the retention.
 fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(15));
@@ -65,6 +65,13 @@ fn spawn_sweeper(state: AppState) {
                 .await
             {
                 eprintln!("asm-middleware: session sweep failed: {:?}", e.body);
+            }
+            let retention = i64::from(state.config.audit_retention_days) * db::DAY_MS;
+            if let Err(e) = state
+                .db(move |c| Ok(db::prune_audit(c, now, retention)?))
+                .await
+            {
+                eprintln!("asm-middleware: audit pruning failed: {:?}", e.body);
             }
         }
     });

@@ -32,6 +32,7 @@ pub const SECURITY_SCHEME: &str = SESSION_COOKIE;
         (name = "agents", description = "Agent sign-in, sign-out and the agent session."),
         (name = "customers", description = "Finding customers and reading their carts."),
         (name = "sessions", description = "Assisted sessions: emulating a customer."),
+        (name = "audit", description = "The audit log (sales managers only)."),
     )
 )]
 pub struct ApiDoc;

@@ -6,7 +6,7 @@ mod common;
 
 use asm_middleware::config::Config;
 use asm_middleware::routes::{self, OPENAPI_PATH};
-use asm_middleware::seed::{AGENT, DISABLED_ID, LINDA_ID};
+use asm_middleware::seed::{AGENT, DISABLED_ID, LINDA_ID, MANAGER};
 use asm_middleware::{AppState, Clock};
 use asm_types::{error_type, REQUEST_HEADER, SESSION_COOKIE};
 use axum::body::Body;
@@ -711,6 +711,8 @@ async fn the_documented_examples_work_against_the_seeded_store() {
     let app = TestApp::new();
     let doc = document(&app).await;
     let mut cookie = None;
+    // Operations only a sales manager may call run with a manager's session.
+    let manager = app.login(&MANAGER).await;
     let mut tried = 0;
     let mut ops = operations(&doc);
     // Sign in first (its example is the demo agent), end sessions last.
@@ -740,8 +742,13 @@ async fn the_documented_examples_work_against_the_seeded_store() {
         if !query.is_empty() {
             uri = format!("{uri}?{}", query.join("&"));
         }
+        let cookie_of_op = if path == "/audit" {
+            Some(manager.as_str())
+        } else {
+            cookie.as_deref()
+        };
         let res = match method.as_str() {
-            "GET" => app.get(&uri, cookie.as_deref()).await,
+            "GET" => app.get(&uri, cookie_of_op).await,
             "POST" => app.post_json(&uri, cookie.as_deref(), body).await,
             "DELETE" => app.delete(&uri, cookie.as_deref()).await,
             other => panic!("no example runner for {other}"),

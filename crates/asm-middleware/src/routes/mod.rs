@@ -1,6 +1,7 @@
 //! The `/asm` API routes.
 
 pub mod agents;
+pub mod audit;
 pub mod customer_admin;
 pub mod customers;
 pub mod sessions;
@@ -34,6 +35,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customer_admin::autocomplete))
         .routes(routes!(sessions::create))
         .routes(routes!(sessions::get, sessions::delete))
+        .routes(routes!(audit::list))
 }
 
 /// The OpenAPI 3.1 document of the API, as served at `/asm/openapi.json`.
