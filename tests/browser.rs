@@ -405,6 +405,17 @@ async fn customers_who_cannot_be_emulated_say_so_before_the_click() {
     assert!(text(".asm-result .asm-blocked").starts_with("Account disabled"));
     assert_eq!(rows[1].get_attribute("aria-disabled"), None);
     assert_eq!(find_all(".asm-blocked").len(), 1);
+    // Choosing them anyway says why and asks the server nothing.
+    click(".asm-result");
+    until("reason", || find(".asm-error").is_some()).await;
+    assert!(
+        text(".asm-error").starts_with("Dan Disabled: Account disabled"),
+        "{}",
+        text(".asm-error")
+    );
+    settle().await;
+    assert!(calls_to("/asm/sessions").is_empty());
+    assert!(find(".asm-emulation").is_none());
 }
 
 #[wasm_bindgen_test]

@@ -103,6 +103,11 @@ pub fn CustomerSearch() -> impl IntoView {
         if starting.get_untracked() {
             return;
         }
+        // The server would refuse; say why without asking it.
+        if let Some(kind) = &customer.emulation_blocked {
+            error.set(Some(format!("{}: {}", customer.name, blocked_reason(kind))));
+            return;
+        }
         starting.set(true);
         error.set(None);
         spawn_local(async move {

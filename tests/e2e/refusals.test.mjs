@@ -1,5 +1,6 @@
-// Customers the server will not let an agent emulate: the overlay shows the server's reason
-// and does not start anything, in the bar or in the storefront.
+// Customers the server will not let an agent emulate: search results carry the reason, the overlay
+// shows it before the click, and choosing them starts nothing, in the bar, the storefront or the
+// server. (The server's own refusal is covered by the HTTP tests and the overlay's browser tests.)
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
@@ -24,13 +25,13 @@ const CASES = [
     what: 'a disabled customer',
     query: 'Dan Disabled',
     name: 'Dan Disabled',
-    message: "This customer's account is disabled and cannot be emulated.",
+    message: 'Account disabled: cannot be emulated',
   },
   {
     what: 'a customer without consent',
     query: 'Nora Noconsent',
     name: 'Nora Noconsent',
-    message: 'This customer has not agreed to assisted service and cannot be emulated.',
+    message: 'No consent to assisted service: cannot be emulated',
   },
 ];
 
@@ -53,7 +54,7 @@ describe('refused emulation', () => {
   });
 
   for (const c of CASES) {
-    it(`shows the server's refusal for ${c.what} and starts no emulation`, async () => {
+    it(`shows why ${c.what} cannot be emulated, before and after the click, and starts nothing`, async () => {
       const emulationRequests = [];
       const onResponse = (res) => {
         if (res.url().endsWith('/asm/sessions') && res.request().method() === 'POST') emulationRequests.push(res.status());
@@ -63,12 +64,12 @@ describe('refused emulation', () => {
         const results = await searchCustomers(page, c.query);
         const target = results.filter({ hasText: c.name });
         await waitForText(target, c.name);
-        const answered = page.waitForResponse((r) => r.url().endsWith('/asm/sessions'));
-        await target.first().click();
-        assert.equal((await answered).status(), 403);
+        assert.equal(await target.first().getAttribute('aria-disabled'), 'true');
+        assert.equal(await target.first().locator('.asm-blocked').textContent(), c.message);
+        await target.first().click({ force: true });
 
         const message = await waitForText(page.locator('.asm-search .asm-error'), c.message);
-        assert.ok(message.includes(c.message), `the server's message is shown: ${message}`);
+        assert.ok(message.includes(`${c.name}: ${c.message}`), `the reason is shown: ${message}`);
         assert.equal(await ui.emulation(page).count(), 0, 'no emulation panel');
         assert.equal(await ui.search(page).isVisible(), true, 'still on the customer search');
         assert.equal(await store.banner(page).isHidden(), true, 'no storefront banner');
@@ -77,7 +78,7 @@ describe('refused emulation', () => {
         const me = await fetchMe(page);
         assert.equal(me.status, 200, 'the agent is still signed in');
         assert.equal(me.body.emulation ?? null, null, 'no emulation on the server');
-        assert.deepEqual(emulationRequests, [403]);
+        assert.deepEqual(emulationRequests, [], 'no emulation request was sent');
       } finally {
         page.off('response', onResponse);
       }
