@@ -106,6 +106,112 @@ CREATE TRIGGER customers_fts_update AFTER UPDATE OF search ON customers BEGIN
     INSERT INTO customers_fts(rowid, search) VALUES (new.rowid, new.search);
 END;
 "#,
+    // What the customer 360 view shows and what an agent changes while emulating: addresses,
+    // saved cards, tickets, reviews, product interests, stores, cart vouchers, promotions,
+    // customer coupons, and the lines of orders.
+    r#"
+CREATE TABLE addresses (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    kind TEXT NOT NULL CHECK (kind IN ('billing', 'delivery')),
+    line1 TEXT NOT NULL,
+    postal_code TEXT NOT NULL,
+    town TEXT NOT NULL,
+    country TEXT NOT NULL,
+    phone TEXT
+);
+CREATE INDEX addresses_customer ON addresses(customer_id);
+CREATE TABLE payment_cards (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    brand TEXT NOT NULL,
+    last4 TEXT NOT NULL,
+    expiry TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX payment_cards_customer ON payment_cards(customer_id);
+CREATE TABLE tickets (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    subject TEXT NOT NULL,
+    category TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+);
+CREATE INDEX tickets_customer ON tickets(customer_id, updated);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    product_code TEXT NOT NULL REFERENCES products(code),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    headline TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE INDEX reviews_customer ON reviews(customer_id, created);
+CREATE TABLE product_interests (
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    product_code TEXT NOT NULL REFERENCES products(code),
+    kind TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, product_code, kind)
+);
+CREATE TABLE stores (
+    name TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    line1 TEXT NOT NULL,
+    town TEXT NOT NULL,
+    country TEXT NOT NULL,
+    opening_hours TEXT NOT NULL
+);
+CREATE INDEX stores_town ON stores(country, town);
+CREATE TABLE vouchers (
+    code TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    percent INTEGER NOT NULL CHECK (percent BETWEEN 1 AND 100)
+);
+CREATE TABLE cart_vouchers (
+    cart_code TEXT NOT NULL REFERENCES carts(code),
+    voucher_code TEXT NOT NULL,
+    applied INTEGER NOT NULL,
+    PRIMARY KEY (cart_code, voucher_code)
+);
+CREATE TABLE promotions (
+    code TEXT PRIMARY KEY,
+    description TEXT NOT NULL,
+    threshold_cents INTEGER NOT NULL,
+    percent INTEGER NOT NULL
+);
+CREATE TABLE coupons (
+    code TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    percent INTEGER NOT NULL CHECK (percent BETWEEN 1 AND 100),
+    starts INTEGER NOT NULL,
+    ends INTEGER NOT NULL
+);
+CREATE TABLE customer_coupons (
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    coupon_code TEXT NOT NULL REFERENCES coupons(code),
+    assigned INTEGER NOT NULL,
+    assigned_by TEXT,
+    PRIMARY KEY (customer_id, coupon_code)
+);
+CREATE TABLE order_entries (
+    order_code TEXT NOT NULL REFERENCES orders(code),
+    product_code TEXT NOT NULL,
+    product_name TEXT NOT NULL,
+    quantity INTEGER NOT NULL,
+    price_cents INTEGER NOT NULL,
+    PRIMARY KEY (order_code, product_code)
+);
+ALTER TABLE orders ADD COLUMN subtotal_cents INTEGER;
+ALTER TABLE orders ADD COLUMN discount_cents INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN vouchers TEXT;
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

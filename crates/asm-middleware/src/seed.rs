@@ -115,6 +115,200 @@ const PRODUCTS: &[(&str, &str, i64)] = &[
     ("4135570", "USB Card Reader", 14_99),
 ];
 
+/// Stores: name, display name, street, town, country, opening hours.
+const STORES: &[(&str, &str, &str, &str, &str, &str)] = &[
+    (
+        "berlin-mitte",
+        "Berlin Mitte",
+        "Friedrichstr. 120",
+        "Berlin",
+        "DE",
+        "Mon-Sat 09:00-20:00",
+    ),
+    (
+        "berlin-spandau",
+        "Berlin Spandau",
+        "Carl-Schurz-Str. 8",
+        "Berlin",
+        "DE",
+        "Mon-Sat 10:00-19:00",
+    ),
+    (
+        "munich-center",
+        "Munich Center",
+        "Kaufingerstr. 9",
+        "Munich",
+        "DE",
+        "Mon-Sat 09:30-20:00",
+    ),
+    (
+        "paris-opera",
+        "Paris Opera",
+        "12 Boulevard Haussmann",
+        "Paris",
+        "FR",
+        "Mon-Sun 10:00-20:00",
+    ),
+    (
+        "lyon-part-dieu",
+        "Lyon Part-Dieu",
+        "17 Rue du Dr Bouchut",
+        "Lyon",
+        "FR",
+        "Mon-Sat 10:00-19:30",
+    ),
+    (
+        "london-oxford",
+        "London Oxford Street",
+        "200 Oxford Street",
+        "London",
+        "GB",
+        "Mon-Sun 09:00-21:00",
+    ),
+    (
+        "manchester-arndale",
+        "Manchester Arndale",
+        "Market Street",
+        "Manchester",
+        "GB",
+        "Mon-Sat 09:00-20:00",
+    ),
+    (
+        "madrid-sol",
+        "Madrid Sol",
+        "Puerta del Sol 1",
+        "Madrid",
+        "ES",
+        "Mon-Sat 10:00-22:00",
+    ),
+    (
+        "rome-corso",
+        "Rome Corso",
+        "Via del Corso 200",
+        "Rome",
+        "IT",
+        "Mon-Sun 10:00-20:00",
+    ),
+    (
+        "warsaw-centrum",
+        "Warsaw Centrum",
+        "ul. Marszalkowska 104",
+        "Warsaw",
+        "PL",
+        "Mon-Sat 09:00-21:00",
+    ),
+    (
+        "boston-back-bay",
+        "Boston Back Bay",
+        "800 Boylston St",
+        "Boston",
+        "US",
+        "Mon-Sat 10:00-21:00",
+    ),
+    (
+        "austin-domain",
+        "Austin Domain",
+        "11410 Century Oaks Ter",
+        "Austin",
+        "US",
+        "Mon-Sun 10:00-21:00",
+    ),
+    (
+        "toronto-eaton",
+        "Toronto Eaton Centre",
+        "220 Yonge St",
+        "Toronto",
+        "CA",
+        "Mon-Sun 10:00-21:30",
+    ),
+    (
+        "tokyo-ginza",
+        "Tokyo Ginza",
+        "4-6-16 Ginza",
+        "Tokyo",
+        "JP",
+        "Mon-Sun 11:00-20:00",
+    ),
+    (
+        "sydney-pitt",
+        "Sydney Pitt Street",
+        "188 Pitt St",
+        "Sydney",
+        "AU",
+        "Mon-Sun 09:00-19:00",
+    ),
+];
+/// Cart vouchers anyone may apply: code, name, description, percent off.
+pub const VOUCHERS: &[(&str, &str, &str, i64)] = &[
+    ("SAVE10", "Save 10%", "10% off the whole cart", 10),
+    (
+        "WELCOME5",
+        "Welcome 5%",
+        "5% off for new and returning customers",
+        5,
+    ),
+    (
+        "CAMERA15",
+        "Camera week",
+        "15% off the whole cart during camera week",
+        15,
+    ),
+];
+/// Order promotions applied automatically: code, description, threshold (cents), percent off.
+#[allow(clippy::inconsistent_digit_grouping)]
+pub const PROMOTIONS: &[(&str, &str, i64, i64)] = &[
+    ("ORDER200", "3% off orders over $200", 200_00, 3),
+    ("ORDER1000", "8% off orders over $1,000", 1_000_00, 8),
+];
+/// Customer coupons an agent can assign: code, name, description, percent off.
+pub const COUPONS: &[(&str, &str, &str, i64)] = &[
+    (
+        "LOYALTY20",
+        "Loyalty 20%",
+        "20% off for loyal customers",
+        20,
+    ),
+    (
+        "BIRTHDAY15",
+        "Birthday 15%",
+        "15% off in your birthday month",
+        15,
+    ),
+    (
+        "SORRY10",
+        "We are sorry",
+        "10% off after a service problem",
+        10,
+    ),
+    ("VIP25", "VIP day", "25% off on VIP day", 25),
+];
+const TICKET_SUBJECTS: &[(&str, &str)] = &[
+    ("Where is my order?", "Delivery"),
+    ("Camera arrived damaged", "Complaint"),
+    ("Question about warranty", "Enquiry"),
+    ("Refund not received", "Payment"),
+    ("Wrong item delivered", "Complaint"),
+];
+const TICKET_STATUSES: &[&str] = &["OPEN", "IN_PROCESS", "CLOSED"];
+const REVIEWS: &[(i64, &str, &str)] = &[
+    (5, "Love it", "Sharp pictures and easy to use."),
+    (
+        4,
+        "Good value",
+        "Does what it says; battery could last longer.",
+    ),
+    (2, "Disappointed", "Stopped working after a month."),
+    (3, "Okay", "Fine for the price."),
+];
+const STREETS: &[&str] = &[
+    "Main Street",
+    "Station Road",
+    "Park Avenue",
+    "Church Lane",
+    "High Street",
+    "Mill Road",
+];
+
 /// Seeds an empty database: `customers` generated customers plus the personas.
 /// Does nothing when customers already exist.
 pub fn seed_if_empty(conn: &mut Connection, customers: u32, now: i64) -> Result<bool, String> {
@@ -147,6 +341,30 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
         tx.execute(
             "INSERT INTO products (code, name, price_cents) VALUES (?1, ?2, ?3)",
             params![code, name, price],
+        )?;
+    }
+    for (name, display, line1, town, country, hours) in STORES {
+        tx.execute(
+            "INSERT INTO stores (name, display_name, line1, town, country, opening_hours) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![name, display, line1, town, country, hours],
+        )?;
+    }
+    for (code, name, description, percent) in VOUCHERS {
+        tx.execute(
+            "INSERT INTO vouchers (code, name, description, percent) VALUES (?1, ?2, ?3, ?4)",
+            params![code, name, description, percent],
+        )?;
+    }
+    for (code, description, threshold, percent) in PROMOTIONS {
+        tx.execute(
+            "INSERT INTO promotions (code, description, threshold_cents, percent) VALUES (?1, ?2, ?3, ?4)",
+            params![code, description, threshold, percent],
+        )?;
+    }
+    for (code, name, description, percent) in COUPONS {
+        tx.execute(
+            "INSERT INTO coupons (code, name, description, percent, starts, ends) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![code, name, description, percent, now - 30 * 86_400_000_i64, now + 365 * 86_400_000_i64],
         )?;
     }
     let agent_group = AGENT_GROUP.to_string();
@@ -184,8 +402,28 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
             "INSERT OR IGNORE INTO cart_entries (cart_code, product_code, quantity) VALUES (?1, ?2, ?3)",
         )?;
         let mut insert_order = tx.prepare(
-            "INSERT INTO orders (code, customer_id, placed, total_cents, status) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO orders (code, customer_id, placed, total_cents, status, subtotal_cents) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
         )?;
+        let mut insert_order_entry = tx.prepare(
+            "INSERT OR IGNORE INTO order_entries (order_code, product_code, product_name, quantity, price_cents) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        let mut insert_address = tx.prepare(
+            "INSERT INTO addresses (customer_id, kind, line1, postal_code, town, country, phone) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut insert_ticket = tx.prepare(
+            "INSERT INTO tickets (id, customer_id, subject, category, status, created, updated) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut insert_review = tx.prepare(
+            "INSERT INTO reviews (customer_id, product_code, rating, headline, comment, created) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        // The 360 data has its own generator, so the carts and orders above stay as they were.
+        let mut extra = fastrand::Rng::with_seed(0x360_2026);
+        let mut ticket_no = 50_000_u64;
 
         let linda_hash = hash_password(CUSTOMER.password)?;
         let personas: [PersonaRow<'_>; 4] = [
@@ -277,16 +515,73 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
                     insert_entry.execute(params![code, product, rng.u32(1..4)])?;
                 }
             }
-            if n == 0 || rng.u8(..100) < 40 {
+            let has_orders = n == 0 || rng.u8(..100) < 40;
+            if has_orders {
                 for _ in 0..rng.usize(1..4) {
                     order_no += 1;
+                    let code = format!("{order_no:08}");
                     let status = ["COMPLETED", "SHIPPED", "PROCESSING"][rng.usize(..3)];
-                    insert_order.execute(params![
-                        format!("{order_no:08}"),
+                    let placed = now - rng.i64(1..700) * day;
+                    let _ = rng.i64(1_000..200_000); // was the total; kept so later draws stay the same
+                    let mut lines: Vec<(&str, &str, i64, i64)> = Vec::new();
+                    for _ in 0..extra.usize(1..3) {
+                        let (product, pname, price) = PRODUCTS[extra.usize(..PRODUCTS.len())];
+                        let quantity = extra.i64(1..3);
+                        if !lines.iter().any(|l| l.0 == product) {
+                            lines.push((product, pname, quantity, price));
+                        }
+                    }
+                    let total: i64 = lines.iter().map(|l| l.2 * l.3).sum();
+                    insert_order.execute(params![code, id, placed, total, status])?;
+                    for (product, pname, quantity, price) in lines {
+                        insert_order_entry
+                            .execute(params![code, product, pname, quantity, price])?;
+                    }
+                }
+            }
+            // Addresses for everyone who ordered; tickets and reviews for some.
+            if has_orders {
+                let street = STREETS[extra.usize(..STREETS.len())];
+                let line1 = format!("{} {street}", extra.u32(1..200));
+                let postal = format!("{:05}", extra.u32(10_000..99_999));
+                let phone = format!("+1 555 {:04}", extra.u32(0..10_000));
+                for kind in ["billing", "delivery"] {
+                    insert_address
+                        .execute(params![id, kind, line1, postal, town, country, phone])?;
+                }
+            }
+            if n == 0 || extra.u8(..100) < 10 {
+                for t in 0..extra.usize(1..3) {
+                    ticket_no += 1;
+                    let (subject, category) = TICKET_SUBJECTS[extra.usize(..TICKET_SUBJECTS.len())];
+                    let created = now - extra.i64(2..300) * day;
+                    let status = if n == 0 && t == 0 {
+                        "OPEN"
+                    } else {
+                        TICKET_STATUSES[extra.usize(..TICKET_STATUSES.len())]
+                    };
+                    insert_ticket.execute(params![
+                        format!("T{ticket_no}"),
                         id,
-                        now - rng.i64(1..700) * day,
-                        rng.i64(1_000..200_000),
-                        status
+                        subject,
+                        category,
+                        status,
+                        created,
+                        created + extra.i64(0..2) * day
+                    ])?;
+                }
+            }
+            if n == 0 || extra.u8(..100) < 8 {
+                for _ in 0..extra.usize(1..3) {
+                    let (rating, headline, comment) = REVIEWS[extra.usize(..REVIEWS.len())];
+                    let (product, _, _) = PRODUCTS[extra.usize(..PRODUCTS.len())];
+                    insert_review.execute(params![
+                        id,
+                        product,
+                        rating,
+                        headline,
+                        comment,
+                        now - extra.i64(1..400) * day
                     ])?;
                 }
             }
@@ -302,6 +597,26 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
             insert_entry.execute(params![code, PRODUCTS[rng.usize(..PRODUCTS.len())].0, 1])?;
         }
     }
+    // Linda's profile is complete: saved cards, product interests and an assigned coupon.
+    for (brand, last4, expiry, default) in [
+        ("Visa", "4242", "12/2028", true),
+        ("Mastercard", "5454", "03/2027", false),
+    ] {
+        tx.execute(
+            "INSERT INTO payment_cards (customer_id, brand, last4, expiry, holder, is_default) VALUES (?1, ?2, ?3, ?4, 'Linda Wolf', ?5)",
+            params![LINDA_ID, brand, last4, expiry, default],
+        )?;
+    }
+    for (product, kind) in [("2053367", "BACK_IN_STOCK"), ("816802", "PRICE_REDUCTION")] {
+        tx.execute(
+            "INSERT INTO product_interests (customer_id, product_code, kind, created) VALUES (?1, ?2, ?3, ?4)",
+            params![LINDA_ID, product, kind, now - 5 * day],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO customer_coupons (customer_id, coupon_code, assigned, assigned_by) VALUES (?1, 'LOYALTY20', ?2, NULL)",
+        params![LINDA_ID, now - 10 * day],
+    )?;
     tx.commit()?;
     Ok(())
 }
