@@ -33,6 +33,8 @@ pub const SECURITY_SCHEME: &str = SESSION_COOKIE;
         (name = "customers", description = "Finding customers and reading their carts."),
         (name = "sessions", description = "Assisted sessions: emulating a customer."),
         (name = "audit", description = "The audit log (sales managers only)."),
+        (name = "catalogue", description = "The store's products (public)."),
+        (name = "as customer", description = "Acting as the emulated customer: carts, entries, vouchers, orders, customer coupons and profile. Needs the agent's active emulation of that customer; every write is audited."),
     )
 )]
 pub struct ApiDoc;

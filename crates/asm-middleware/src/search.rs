@@ -204,7 +204,8 @@ mod tests {
         .expect("update");
         assert_eq!(indexed(&c, "qqqxyz", 20, 0).expect("search").0, 1);
         // The customer's carts, orders and tickets are not the point here.
-        c.execute_batch("PRAGMA foreign_keys = OFF").expect("pragma");
+        c.execute_batch("PRAGMA foreign_keys = OFF")
+            .expect("pragma");
         c.execute("DELETE FROM customers WHERE customer_id = 'C0000001'", [])
             .expect("delete");
         assert_eq!(indexed(&c, "qqqxyz", 20, 0).expect("search").0, 0);

@@ -714,7 +714,7 @@ async fn state_changing_requests_without_the_request_header_are_refused() {
                 .header(header::COOKIE, &cookie)
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from(
-                    json!({"customerId": LINDA_ID, "baseSite": SITE}).to_string(),
+                    json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": "r"}).to_string(),
                 ))
                 .unwrap(),
         )
@@ -1222,7 +1222,7 @@ async fn start_read_and_show_an_emulation() {
 }
 
 #[tokio::test]
-async fn start_with_the_customers_own_cart_and_without_a_reason() {
+async fn start_with_the_customers_own_cart_and_a_reason() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
     let carts: Vec<String> = {
@@ -1240,13 +1240,13 @@ async fn start_with_the_customers_own_cart_and_without_a_reason() {
         .post_json(
             "/asm/sessions",
             Some(&cookie),
-            &json!({"customerId": LINDA_ID, "baseSite": SITE, "cartId": cart, "reason": "   "}),
+            &json!({"customerId": LINDA_ID, "baseSite": SITE, "cartId": cart, "reason": "  Ticket 4711 "}),
         )
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     assert_eq!(assisted(&res).cart_id.as_deref(), Some(cart.as_str()));
     let starts = app.audit_of("emulation-start");
-    assert_eq!(starts[0].detail, None, "a blank reason is no reason");
+    assert_eq!(starts[0].detail.as_deref(), Some("Ticket 4711"));
 }
 
 #[tokio::test]
@@ -1277,7 +1277,7 @@ async fn emulation_refusals_have_distinct_types() {
             .post_json(
                 "/asm/sessions",
                 Some(&cookie),
-                &json!({"customerId": id, "baseSite": SITE}),
+                &json!({"customerId": id, "baseSite": SITE, "reason": "r"}),
             )
             .await;
         let err = res.assert_error(status, kind);
@@ -1298,7 +1298,7 @@ async fn a_refused_emulation_keeps_the_current_one() {
     app.post_json(
         "/asm/sessions",
         Some(&cookie),
-        &json!({"customerId": DISABLED_ID, "baseSite": SITE}),
+        &json!({"customerId": DISABLED_ID, "baseSite": SITE, "reason": "r"}),
     )
     .await
     .assert_error(StatusCode::FORBIDDEN, error_type::CUSTOMER_DISABLED);
@@ -1315,7 +1315,7 @@ async fn start_emulation_validates_its_body() {
     app.post_json(
         "/asm/sessions",
         None,
-        &json!({"customerId": LINDA_ID, "baseSite": SITE}),
+        &json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": "r"}),
     )
     .await
     .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
@@ -1339,16 +1339,30 @@ async fn start_emulation_validates_its_body() {
         (json!({"customerId": LINDA_ID}), "body"),
         (json!({"customerId": 7, "baseSite": SITE}), "body"),
         (
-            json!({"customerId": LINDA_ID, "baseSite": SITE, "cartId": anonymous_cart}),
+            json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": "r", "cartId": anonymous_cart}),
             "cartId",
         ),
         (
-            json!({"customerId": LINDA_ID, "baseSite": SITE, "cartId": someone_elses_cart}),
+            json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": "r", "cartId": someone_elses_cart}),
             "cartId",
         ),
         (
-            json!({"customerId": LINDA_ID, "baseSite": SITE, "cartId": "99999999"}),
+            json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": "r", "cartId": "99999999"}),
             "cartId",
+        ),
+        // The reason is required: missing, blank, over-long or with control characters.
+        (json!({"customerId": LINDA_ID, "baseSite": SITE}), "reason"),
+        (
+            json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": " \t "}),
+            "reason",
+        ),
+        (
+            json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": "x".repeat(501)}),
+            "reason",
+        ),
+        (
+            json!({"customerId": LINDA_ID, "baseSite": SITE, "reason": "a\u{0}b"}),
+            "reason",
         ),
     ];
     for (body, subject) in cases {

@@ -583,7 +583,7 @@ async fn real_answers_match_the_documented_schemas() {
         .post_json(
             "/asm/sessions",
             c,
-            &json!({"customerId": DISABLED_ID, "baseSite": SITE}),
+            &json!({"customerId": DISABLED_ID, "baseSite": SITE, "reason": "r"}),
         )
         .await;
     assert_eq!(disabled.status, StatusCode::FORBIDDEN);
@@ -751,6 +751,7 @@ async fn the_documented_examples_work_against_the_seeded_store() {
             "GET" => app.get(&uri, cookie_of_op).await,
             "POST" => app.post_json(&uri, cookie.as_deref(), body).await,
             "DELETE" => app.delete(&uri, cookie.as_deref()).await,
+            "PATCH" => app.patch_json(&uri, cookie.as_deref(), body).await,
             other => panic!("no example runner for {other}"),
         };
         assert!(
@@ -762,6 +763,10 @@ async fn the_documented_examples_work_against_the_seeded_store() {
         assert_conforms(&doc, &method, &path, &res);
         if path == "/agents/login" {
             cookie = res.session_cookie();
+            // The `/users/{userId}` examples act as Linda: they need her emulation.
+            if let Some(cookie) = &cookie {
+                app.emulate(cookie, LINDA_ID).await;
+            }
         }
         tried += 1;
     }

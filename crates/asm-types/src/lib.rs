@@ -50,6 +50,10 @@ pub mod error_type {
         TOO_MANY_ATTEMPTS = "TooManyAttemptsError";
         /// Creating a customer: the e-mail address is already used by a customer or an agent.
         DUPLICATE_EMAIL = "DuplicateEmailError";
+        /// Acting as a customer needs an active emulation of exactly that customer by this agent.
+        NOT_EMULATING = "NotEmulatingError";
+        /// The voucher code is unknown, not assigned to this customer, or already applied.
+        VOUCHER_INVALID = "VoucherInvalidError";
         /// The server failed; nothing the client did wrong.
         INTERNAL = "InternalError";
     }
@@ -57,6 +61,9 @@ pub mod error_type {
 
 #[cfg(feature = "openapi")]
 pub mod openapi;
+
+mod commerce;
+pub use commerce::*;
 
 /// One error in an error body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -293,8 +300,19 @@ pub struct AssistedSessionRequest {
     /// Optional cart to work with.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cart_id: Option<String>,
-    /// Why the agent emulates (free text or ticket id).
+    /// Why the agent emulates: a ticket id or a short note (required, 1..=500 characters, no
+    /// control characters; audited with the emulation start).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(
+            required = true,
+            min_length = 1,
+            max_length = 500,
+            pattern = r"\S",
+            example = "Ticket 4711"
+        )
+    )]
     pub reason: Option<String>,
 }
 

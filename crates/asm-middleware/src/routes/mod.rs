@@ -1,6 +1,7 @@
 //! The `/asm` API routes.
 
 pub mod agents;
+pub mod as_customer;
 pub mod audit;
 pub mod customer_admin;
 pub mod customers;
@@ -36,6 +37,24 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::create))
         .routes(routes!(sessions::get, sessions::delete))
         .routes(routes!(audit::list))
+        .routes(routes!(as_customer::products))
+        .routes(routes!(as_customer::list_carts, as_customer::create_cart))
+        .routes(routes!(as_customer::get_cart))
+        .routes(routes!(as_customer::add_entry))
+        .routes(routes!(
+            as_customer::update_entry,
+            as_customer::remove_entry
+        ))
+        .routes(routes!(as_customer::apply_voucher))
+        .routes(routes!(as_customer::remove_voucher))
+        .routes(routes!(as_customer::orders, as_customer::place_order))
+        .routes(routes!(as_customer::order))
+        .routes(routes!(as_customer::coupons))
+        .routes(routes!(
+            as_customer::assign_coupon,
+            as_customer::unassign_coupon
+        ))
+        .routes(routes!(as_customer::profile, as_customer::update_profile))
 }
 
 /// The OpenAPI 3.1 document of the API, as served at `/asm/openapi.json`.

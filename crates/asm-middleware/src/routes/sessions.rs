@@ -73,6 +73,9 @@ pub fn end_active_emulation(
     Ok(())
 }
 
+/// Longest emulation reason accepted.
+pub const MAX_REASON_CHARS: usize = 500;
+
 /// `POST /sessions`: start emulating a customer (ends the agent's previous emulation).
 #[utoipa::path(
     post,
@@ -87,7 +90,7 @@ pub fn end_active_emulation(
     security(("asm_session" = [])),
     responses(
         (status = 201, description = "Emulation started; the agent's previous emulation, if any, ended.", body = AssistedSession),
-        (status = 400, description = "`ValidationError`: malformed body, missing `baseSite` or `customerId`, or a `cartId` that is not the customer's (`subject` names the field).", body = ErrorList),
+        (status = 400, description = "`ValidationError`: malformed body, missing `baseSite` or `customerId`, a missing, blank or over-long `reason`, or a `cartId` that is not the customer's (`subject` names the field).", body = ErrorList),
         (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 403, description = "`CannotEmulateAgentError`, `CustomerDisabledError` or `CustomerConsentError`: this user cannot be emulated (`subject` is the customer id).", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer.", body = ErrorList),
@@ -107,10 +110,21 @@ pub async fn create(
             "The customerId is required.",
         ));
     }
-    let reason = req
-        .reason
-        .map(|r| r.trim().to_owned())
-        .filter(|r| !r.is_empty());
+    let reason = req.reason.unwrap_or_default();
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(Failure::validation(
+            "reason",
+            format!("The reason must be at most {MAX_REASON_CHARS} characters long."),
+        ));
+    }
+    let reason = reason.trim().to_owned();
+    if reason.is_empty() || reason.chars().any(char::is_control) {
+        return Err(Failure::validation(
+            "reason",
+            "Say why you emulate this customer: a ticket ID or a short note.",
+        ));
+    }
+    let reason = Some(reason);
     let session_id = crate::auth::random_id(16)?;
     let now = state.now();
     let agent_uid = s.agent.uid;

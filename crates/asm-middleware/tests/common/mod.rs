@@ -44,6 +44,8 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::CANNOT_EMULATE_AGENT,
     error_type::TOO_MANY_ATTEMPTS,
     error_type::DUPLICATE_EMAIL,
+    error_type::NOT_EMULATING,
+    error_type::VOUCHER_INVALID,
     error_type::INTERNAL,
 ];
 
@@ -137,6 +139,17 @@ impl TestApp {
     pub async fn post_json(&self, path: &str, cookie: Option<&str>, body: &Value) -> Resp {
         self.send(
             with_cookie(csrf_ok(req(Method::POST, path)), cookie)
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(body.to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// `PATCH path` with a JSON body, passing the CSRF guard.
+    pub async fn patch_json(&self, path: &str, cookie: Option<&str>, body: &Value) -> Resp {
+        self.send(
+            with_cookie(csrf_ok(req(Method::PATCH, path)), cookie)
                 .header(header::CONTENT_TYPE, "application/json")
                 .body(Body::from(body.to_string()))
                 .unwrap(),

@@ -1,0 +1,298 @@
+//! What the storefront reads and changes while an agent emulates a customer: products, the
+//! customer's carts (entries, vouchers, promotions), orders, customer coupons and profile.
+//! Money travels as integer cents plus a formatted string, so clients can format it for the
+//! browser's locale or show it as is.
+
+use serde::{Deserialize, Serialize};
+
+/// An amount of money.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Price {
+    /// ISO 4217 currency code, e.g. `USD`.
+    pub currency_iso: String,
+    /// The amount in the currency's smallest unit (cents).
+    pub value_cents: i64,
+    /// The amount formatted by the server, e.g. `$1,234.50`.
+    pub formatted_value: String,
+}
+
+/// A product of the catalogue.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Product {
+    /// Product code.
+    pub code: String,
+    /// Product name.
+    pub name: String,
+    /// Unit price.
+    pub price: Price,
+}
+
+/// The catalogue.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProductList {
+    /// Every product, by name.
+    pub products: Vec<Product>,
+}
+
+/// One line of a cart or an order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrderLine {
+    /// Product code.
+    pub product_code: String,
+    /// Product name.
+    pub product_name: String,
+    /// Quantity.
+    pub quantity: u32,
+    /// Unit price.
+    pub base_price: Price,
+    /// Unit price times quantity.
+    pub total_price: Price,
+}
+
+/// A voucher (cart coupon or assigned customer coupon) applied to a cart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedVoucher {
+    /// Voucher code, as the customer types it.
+    pub code: String,
+    /// Short name.
+    pub name: String,
+    /// What it gives.
+    pub description: String,
+    /// Percent off the subtotal.
+    pub percent: u32,
+    /// What it takes off this cart.
+    pub discount: Price,
+}
+
+/// A promotion the cart qualifies for (applied automatically).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AppliedPromotion {
+    /// Promotion code.
+    pub code: String,
+    /// What it gives, e.g. "3% off orders over $200".
+    pub description: String,
+    /// What it takes off this cart.
+    pub discount: Price,
+}
+
+/// Status of a cart.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CartStatus {
+    /// The cart being shopped with.
+    Active,
+    /// Saved for later (e.g. replaced by a bound cart).
+    Saved,
+    /// Turned into an order.
+    Ordered,
+}
+
+/// A cart with its lines, vouchers, promotions and totals.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Cart {
+    /// Cart code (the "cart number").
+    pub code: String,
+    /// Active, saved or ordered.
+    pub status: CartStatus,
+    /// The lines, by product name.
+    pub entries: Vec<OrderLine>,
+    /// Number of items (sum of quantities).
+    pub total_items: u32,
+    /// Sum of the lines.
+    pub sub_total: Price,
+    /// Vouchers applied, in the order they were applied.
+    pub vouchers: Vec<AppliedVoucher>,
+    /// Promotions the cart qualifies for.
+    pub promotions: Vec<AppliedPromotion>,
+    /// Vouchers plus promotions.
+    pub total_discounts: Price,
+    /// What the customer pays: subtotal minus discounts, never below zero.
+    pub total_price: Price,
+    /// Last change, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub modified: String,
+}
+
+/// A customer's carts.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Carts {
+    /// Active carts first, then saved carts; most recently changed first.
+    pub carts: Vec<Cart>,
+}
+
+/// Adds a product to a cart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AddEntryRequest {
+    /// Product code.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, example = "300938"))]
+    pub product_code: String,
+    /// How many to add, 1..=99 (default 1). The line's quantity is capped at 99.
+    #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
+    pub quantity: Option<u32>,
+}
+
+/// Sets a line's quantity.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct QuantityRequest {
+    /// New quantity, 0..=99; 0 removes the line.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 99))]
+    pub quantity: u32,
+}
+
+/// Applies a voucher to a cart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct VoucherRequest {
+    /// Voucher code (case-insensitive): a cart coupon, or a customer coupon assigned to the customer.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, example = "SAVE10"))]
+    pub voucher_id: String,
+}
+
+/// Places an order from a cart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct PlaceOrderRequest {
+    /// The customer's active cart to order.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1))]
+    pub cart_id: String,
+}
+
+/// An order with its lines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    /// Order code.
+    pub code: String,
+    /// Status, e.g. `CREATED`, `PROCESSING`, `SHIPPED`, `COMPLETED`.
+    pub status: String,
+    /// Placement date, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub placed: String,
+    /// The agent who placed it while emulating, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub placed_by: Option<String>,
+    /// The lines.
+    pub entries: Vec<OrderLine>,
+    /// Sum of the lines.
+    pub sub_total: Price,
+    /// Discounts taken off.
+    pub total_discounts: Price,
+    /// What the customer paid.
+    pub total_price: Price,
+    /// Codes of the vouchers used.
+    pub vouchers: Vec<String>,
+}
+
+/// A page of a customer's orders, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrderHistory {
+    /// Orders on this page.
+    pub orders: Vec<crate::OrderSummary>,
+    /// Paging.
+    pub pagination: crate::Pagination,
+}
+
+/// A customer coupon: assigned to the customer, or available to assign.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCoupon {
+    /// Coupon code.
+    pub code: String,
+    /// Short name.
+    pub name: String,
+    /// What it gives.
+    pub description: String,
+    /// Percent off a cart's subtotal.
+    pub percent: u32,
+    /// Valid from, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub start_date: String,
+    /// Valid until, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub end_date: String,
+    /// Whether the customer has it.
+    pub assigned: bool,
+}
+
+/// Customer coupons.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCouponList {
+    /// Assigned coupons first, then available ones; by code.
+    pub coupons: Vec<CustomerCoupon>,
+}
+
+/// The customer's own profile, as "My account" shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerProfile {
+    /// Customer id.
+    pub customer_id: String,
+    /// E-mail (the login; cannot be changed through ASM).
+    pub email: String,
+    /// First name.
+    pub first_name: String,
+    /// Last name.
+    pub last_name: String,
+    /// Full name.
+    pub name: String,
+    /// Phone of the delivery address, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// Changes to the profile. Absent fields stay as they are. `email` and `password` are part of
+/// the schema only to be refused: nobody changes them through ASM.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileUpdateRequest {
+    /// New first name (1..=100 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub first_name: Option<String>,
+    /// New last name (1..=100 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
+    pub last_name: Option<String>,
+    /// New phone (at most 30 characters: digits, spaces, `+`, `-`, `(`, `)`); empty removes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 30))]
+    pub phone: Option<String>,
+    /// Refused with `ForbiddenError`: e-mail changes are not allowed through ASM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Refused with `ForbiddenError`: password changes are not allowed through ASM.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+}
