@@ -106,6 +106,17 @@ CREATE TRIGGER customers_fts_update AFTER UPDATE OF search ON customers BEGIN
     INSERT INTO customers_fts(rowid, search) VALUES (new.rowid, new.search);
 END;
 "#,
+    // Customer lists (`instore`, `pickup`; `mysessions` comes from `assisted_sessions`), the
+    // sorts of the customer search, and binding carts.
+    r#"
+CREATE TABLE customer_list_members (
+    list_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id) ON DELETE CASCADE,
+    PRIMARY KEY (list_id, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX customer_list_members_customer ON customer_list_members(customer_id);
+CREATE INDEX assisted_sessions_agent_customer ON assisted_sessions(agent_uid, customer_id, created);
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

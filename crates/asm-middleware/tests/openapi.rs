@@ -33,6 +33,9 @@ const KNOWN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/sessions"),
     ("GET", "/sessions/{sessionId}"),
     ("DELETE", "/sessions/{sessionId}"),
+    ("GET", "/customerlists"),
+    ("GET", "/customerlists/{listId}"),
+    ("POST", "/bind-cart"),
 ];
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];

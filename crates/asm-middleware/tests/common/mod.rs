@@ -44,6 +44,8 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::CANNOT_EMULATE_AGENT,
     error_type::TOO_MANY_ATTEMPTS,
     error_type::DUPLICATE_EMAIL,
+    error_type::CART_NOT_ANONYMOUS,
+    error_type::CART_CONFLICT,
     error_type::INTERNAL,
 ];
 
