@@ -212,6 +212,17 @@ ALTER TABLE orders ADD COLUMN subtotal_cents INTEGER;
 ALTER TABLE orders ADD COLUMN discount_cents INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE orders ADD COLUMN vouchers TEXT;
 "#,
+    // Customer lists (`instore`, `pickup`; `mysessions` comes from `assisted_sessions`), the
+    // sorts of the customer search, and binding carts.
+    r#"
+CREATE TABLE customer_list_members (
+    list_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id) ON DELETE CASCADE,
+    PRIMARY KEY (list_id, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX customer_list_members_customer ON customer_list_members(customer_id);
+CREATE INDEX assisted_sessions_agent_customer ON assisted_sessions(agent_uid, customer_id, created);
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

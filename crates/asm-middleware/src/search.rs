@@ -2,10 +2,16 @@
 //! by name. Queries of three or more characters use the trigram index (`customers_fts`); a query
 //! that matches very many customers pages through the name index instead, which stops as soon as
 //! the page is full.
+//!
+//! [`search`] adds customer lists, the order filter and the other sorts; the default search (no
+//! list, no order, by name) keeps the path above.
 
-use crate::error::ApiResult;
-use asm_types::{error_type, CustomerSearchEntry, CustomerSearchPage, Pagination};
-use r2d2_sqlite::rusqlite::{params, Connection, Row};
+use crate::error::{ApiResult, Failure};
+use asm_types::{
+    error_type, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Pagination, SortOption,
+};
+use r2d2_sqlite::rusqlite::types::Value;
+use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Up to this many matches, the matches are fetched through the index and the page is taken by a
 /// top-N sort; above it, matches are so dense that walking the name index fills a page sooner.
@@ -40,6 +46,7 @@ fn entry(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<CustomerSearchEntry> {
         } else {
             None
         },
+        order_id: None,
     })
 }
 
@@ -81,15 +88,257 @@ pub fn search_customers(
     } else {
         scanned(c, query, limit, offset, None)?
     };
-    Ok(CustomerSearchPage {
+    Ok(page(
+        entries,
+        total,
+        current_page,
+        page_size,
+        CustomerSort::ByNameAsc,
+        false,
+    ))
+}
+
+/// The page answer: paging totals, the applied sort and the sorts offered.
+fn page(
+    entries: Vec<CustomerSearchEntry>,
+    total: i64,
+    current_page: u32,
+    page_size: u32,
+    sort: CustomerSort,
+    my_sessions: bool,
+) -> CustomerSearchPage {
+    let limit = i64::from(page_size).max(1);
+    CustomerSearchPage {
         entries,
         pagination: Pagination {
             current_page,
             page_size,
             total_pages: u32::try_from((total + limit - 1) / limit).unwrap_or(u32::MAX),
             total_results: u64::try_from(total).unwrap_or(0),
+            sort: Some(sort.code().to_owned()),
         },
-    })
+        sorts: CustomerSort::ALL
+            .into_iter()
+            .filter(|s| my_sessions || *s != CustomerSort::BySessionDateDesc)
+            .map(|s| SortOption {
+                code: s.code().to_owned(),
+                name: s.label().to_owned(),
+                selected: s == sort,
+            })
+            .collect(),
+    }
+}
+
+/// The customers a search is restricted to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListFilter {
+    /// A list stored in `customer_list_members` (`instore`, `pickup`).
+    Stored(&'static str),
+    /// The customers this agent (uid) emulated.
+    MySessions(String),
+}
+
+/// What [`search`] looks for.
+#[derive(Clone, Debug, Default)]
+pub struct SearchRequest {
+    /// Part of a name, e-mail or customer id, lower-cased; empty matches everyone.
+    pub query: String,
+    /// Only the members of this list.
+    pub list: Option<ListFilter>,
+    /// Only the customer who placed this order (exact code).
+    pub order_id: Option<String>,
+    /// The sort; `None` is the list's default (`bySessionDateDesc` in `mysessions`, else by name).
+    pub sort: Option<CustomerSort>,
+    /// Zero-based page.
+    pub current_page: u32,
+    /// Page size (at least 1).
+    pub page_size: u32,
+}
+
+/// The list id of the pick-up list, whose entries carry the order to pick up.
+pub const PICKUP_LIST: &str = "pickup";
+
+/// One page of customers matching `req`. Answers 400 `ValidationError` for an unknown order
+/// (`orderId`) and for `bySessionDateDesc` outside the `mysessions` list (`sort`).
+pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPage> {
+    let my_sessions = matches!(req.list, Some(ListFilter::MySessions(_)));
+    let sort = req.sort.unwrap_or(if my_sessions {
+        CustomerSort::BySessionDateDesc
+    } else {
+        CustomerSort::ByNameAsc
+    });
+    if sort == CustomerSort::BySessionDateDesc && !my_sessions {
+        return Err(Failure::validation(
+            "sort",
+            "bySessionDateDesc sorts only the mysessions list.",
+        ));
+    }
+    if let Some(order) = &req.order_id {
+        let known = c
+            .query_row(
+                "SELECT 1 FROM orders WHERE code = ?1",
+                params![order],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if !known {
+            return Err(Failure::validation("orderId", "No order has this code."));
+        }
+    }
+    if req.list.is_none() && req.order_id.is_none() && sort == CustomerSort::ByNameAsc {
+        return search_customers(c, &req.query, req.current_page, req.page_size);
+    }
+    let page_size = req.page_size.max(1);
+    if req.query.contains('\0') {
+        return Ok(page(
+            Vec::new(),
+            0,
+            req.current_page,
+            page_size,
+            sort,
+            my_sessions,
+        ));
+    }
+    let mut filters: Vec<&str> = Vec::new();
+    let mut args: Vec<(&str, Value)> = Vec::new();
+    if !req.query.is_empty() {
+        let dense = req.query.chars().count() < 3
+            || {
+                let probe: i64 = c.query_row(
+                "SELECT COUNT(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)",
+                params![phrase(&req.query), INDEXED_MATCHES as i64 + 1],
+                |r| r.get(0),
+            )?;
+                probe as usize > INDEXED_MATCHES
+            };
+        if dense {
+            filters.push("p.search LIKE :pattern ESCAPE '\\'");
+            args.push((":pattern", Value::Text(like_pattern(&req.query))));
+        } else {
+            filters.push(
+                "p.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH :phrase)",
+            );
+            args.push((":phrase", Value::Text(phrase(&req.query))));
+        }
+    }
+    match &req.list {
+        Some(ListFilter::Stored(id)) => {
+            filters.push(
+                "p.customer_id IN (SELECT customer_id FROM customer_list_members WHERE list_id = :list)",
+            );
+            args.push((":list", Value::Text((*id).to_owned())));
+        }
+        Some(ListFilter::MySessions(agent)) => {
+            filters.push(
+                "p.customer_id IN (SELECT customer_id FROM assisted_sessions WHERE agent_uid = :agent)",
+            );
+            args.push((":agent", Value::Text(agent.clone())));
+        }
+        None => {}
+    }
+    if let Some(order) = &req.order_id {
+        filters.push("p.customer_id = (SELECT customer_id FROM orders WHERE code = :order)");
+        args.push((":order", Value::Text(order.clone())));
+    }
+    let filter = if filters.is_empty() {
+        String::from("1")
+    } else {
+        filters.join(" AND ")
+    };
+    let total: i64 = {
+        let mut stmt =
+            c.prepare_cached(&format!("SELECT COUNT(*) FROM customers p WHERE {filter}"))?;
+        bind(&mut stmt, &args)?;
+        let mut rows = stmt.raw_query();
+        match rows.next()? {
+            Some(r) => r.get(0)?,
+            None => 0,
+        }
+    };
+    let limit = i64::from(page_size);
+    args.push((":limit", Value::Integer(limit)));
+    args.push((
+        ":offset",
+        Value::Integer(i64::from(req.current_page) * limit),
+    ));
+    let rowids: Vec<i64> = {
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT p.rowid FROM customers p WHERE {filter} ORDER BY {} LIMIT :limit OFFSET :offset",
+            order_by(sort)
+        ))?;
+        bind(&mut stmt, &args)?;
+        let mut rows = stmt.raw_query();
+        let mut ids = Vec::new();
+        while let Some(r) = rows.next()? {
+            ids.push(r.get(0)?);
+        }
+        ids
+    };
+    let mut one = c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM customers c WHERE c.rowid = ?1"
+    ))?;
+    let mut pickup_order = c.prepare_cached(
+        "SELECT code FROM orders WHERE customer_id = ?1 ORDER BY placed DESC, code DESC LIMIT 1",
+    )?;
+    let pickup = req.list == Some(ListFilter::Stored(PICKUP_LIST));
+    let mut entries = Vec::with_capacity(rowids.len());
+    for rowid in rowids {
+        let mut e = one.query_row(params![rowid], entry)?;
+        e.order_id = match &req.order_id {
+            Some(order) => Some(order.clone()),
+            None if pickup => pickup_order
+                .query_row(params![e.customer_id], |r| r.get(0))
+                .optional()?,
+            None => None,
+        };
+        entries.push(e);
+    }
+    Ok(page(
+        entries,
+        total,
+        req.current_page,
+        page_size,
+        sort,
+        my_sessions,
+    ))
+}
+
+/// `ORDER BY` of a sort over `p`, the customers table; ties by name, then customer id.
+fn order_by(sort: CustomerSort) -> &'static str {
+    match sort {
+        CustomerSort::ByNameAsc => "p.name COLLATE NOCASE, p.customer_id",
+        CustomerSort::ByNameDesc => "p.name COLLATE NOCASE DESC, p.customer_id DESC",
+        CustomerSort::ByUidAsc => "p.uid COLLATE NOCASE",
+        CustomerSort::ByUidDesc => "p.uid COLLATE NOCASE DESC",
+        CustomerSort::ByOrderDateAsc => {
+            "(SELECT MAX(placed) FROM orders o WHERE o.customer_id = p.customer_id) ASC NULLS LAST, \
+             p.name COLLATE NOCASE, p.customer_id"
+        }
+        CustomerSort::ByOrderDateDesc => {
+            "(SELECT MAX(placed) FROM orders o WHERE o.customer_id = p.customer_id) DESC NULLS LAST, \
+             p.name COLLATE NOCASE, p.customer_id"
+        }
+        CustomerSort::BySessionDateDesc => {
+            "(SELECT MAX(created) FROM assisted_sessions s \
+              WHERE s.agent_uid = :agent AND s.customer_id = p.customer_id) DESC, \
+             p.name COLLATE NOCASE, p.customer_id"
+        }
+    }
+}
+
+/// Binds the named arguments the statement uses (the others are left out).
+fn bind(
+    stmt: &mut r2d2_sqlite::rusqlite::CachedStatement<'_>,
+    args: &[(&str, Value)],
+) -> ApiResult<()> {
+    stmt.clear_bindings();
+    for (name, value) in args {
+        if let Some(i) = stmt.parameter_index(name)? {
+            stmt.raw_bind_parameter(i, value)?;
+        }
+    }
+    Ok(())
 }
 
 type Found = (i64, Vec<CustomerSearchEntry>);

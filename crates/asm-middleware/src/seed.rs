@@ -40,6 +40,14 @@ pub const INJECTION_ID: &str = "C-INJECT";
 pub const INJECTION_FIRST: &str = "<img src=x onerror=\"window.__asmPwned=1\">Mallory";
 /// The injection customer's last name.
 pub const INJECTION_LAST: &str = "<script>window.__asmPwned=2</script>";
+/// Code of the first of the seeded anonymous carts (for "bind cart"); the others follow it.
+pub const FIRST_ANONYMOUS_CART: &str = "90000001";
+/// How many anonymous carts are seeded.
+pub const ANONYMOUS_CARTS: u64 = 20;
+/// Every this many customers, one is in the `instore` list (and Linda).
+pub const INSTORE_EVERY: usize = 100;
+/// Every this many customers with orders, one is in the `pickup` list.
+pub const PICKUP_EVERY: u64 = 50;
 
 const FIRST: &[&str] = &[
     "Aaron", "Alice", "Amelia", "Ben", "Carla", "Chen", "Daniel", "Elena", "Fatima", "George",
@@ -389,6 +397,7 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
     let mut rng = fastrand::Rng::with_seed(0xA5E5_2026);
     let mut cart_no = 10_000_000_u64;
     let mut order_no = 30_000_000_u64;
+    let mut with_orders = 0_u64;
     {
         let mut insert_customer = tx.prepare(
             "INSERT INTO customers (customer_id, uid, first_name, last_name, name, town, country, \
@@ -424,6 +433,8 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
         // The 360 data has its own generator, so the carts and orders above stay as they were.
         let mut extra = fastrand::Rng::with_seed(0x360_2026);
         let mut ticket_no = 50_000_u64;
+        let mut insert_member =
+            tx.prepare("INSERT INTO customer_list_members (list_id, customer_id) VALUES (?1, ?2)")?;
 
         let linda_hash = hash_password(CUSTOMER.password)?;
         let personas: [PersonaRow<'_>; 4] = [
@@ -515,8 +526,16 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
                     insert_entry.execute(params![code, product, rng.u32(1..4)])?;
                 }
             }
+            // Linda is in the store; a few others are, or wait to pick an order up.
+            if n == 0 || n % INSTORE_EVERY == 5 {
+                insert_member.execute(params!["instore", id])?;
+            }
             let has_orders = n == 0 || rng.u8(..100) < 40;
             if has_orders {
+                with_orders += 1;
+                if with_orders % PICKUP_EVERY == 2 {
+                    insert_member.execute(params!["pickup", id])?;
+                }
                 for _ in 0..rng.usize(1..4) {
                     order_no += 1;
                     let code = format!("{order_no:08}");
@@ -587,9 +606,9 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
             }
         }
         // A few anonymous carts, for "bind cart".
-        for _ in 0..20 {
-            cart_no += 1;
-            let code = format!("{cart_no:08}");
+        let first_anonymous: u64 = FIRST_ANONYMOUS_CART.parse()?;
+        for code in (first_anonymous..first_anonymous + ANONYMOUS_CARTS).map(|n| format!("{n:08}"))
+        {
             tx.execute(
                 "INSERT INTO carts (code, customer_id, status, created, modified) VALUES (?1, NULL, 'active', ?2, ?2)",
                 params![code, now],

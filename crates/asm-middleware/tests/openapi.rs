@@ -33,6 +33,9 @@ const KNOWN_ROUTES: &[(&str, &str)] = &[
     ("POST", "/sessions"),
     ("GET", "/sessions/{sessionId}"),
     ("DELETE", "/sessions/{sessionId}"),
+    ("GET", "/customerlists"),
+    ("GET", "/customerlists/{listId}"),
+    ("POST", "/bind-cart"),
 ];
 
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
@@ -614,6 +617,120 @@ async fn real_answers_match_the_documented_schemas() {
     let logout = app.post_json("/asm/agents/logout", c, &json!({})).await;
     assert_eq!(logout.status, StatusCode::NO_CONTENT);
     assert_conforms(&doc, "POST", "/agents/logout", &logout);
+}
+
+/// The customer lists, the sorted search and binding carts answer as documented.
+#[tokio::test]
+async fn lists_sorts_and_bind_cart_match_the_documented_schemas() {
+    let app = TestApp::new();
+    let doc = document(&app).await;
+    let cookie = app.login(&AGENT).await;
+    let c = Some(cookie.as_str());
+    app.emulate(&cookie, LINDA_ID).await;
+    for (path, uri, status) in [
+        (
+            "/customerlists",
+            format!("/asm/customerlists?baseSite={SITE}"),
+            200,
+        ),
+        ("/customerlists", "/asm/customerlists".to_owned(), 400),
+        (
+            "/customerlists/{listId}",
+            format!("/asm/customerlists/pickup?baseSite={SITE}"),
+            200,
+        ),
+        (
+            "/customerlists/{listId}",
+            format!("/asm/customerlists/nolist?baseSite={SITE}"),
+            404,
+        ),
+        (
+            "/customers/search",
+            format!(
+                "/asm/customers/search?baseSite={SITE}&customerListId=pickup&sort=byOrderDateDesc"
+            ),
+            200,
+        ),
+        (
+            "/customers/search",
+            format!("/asm/customers/search?baseSite={SITE}&customerListId=mysessions"),
+            200,
+        ),
+        (
+            "/customers/search",
+            format!("/asm/customers/search?baseSite={SITE}&orderId=30000001"),
+            200,
+        ),
+        (
+            "/customers/search",
+            format!("/asm/customers/search?baseSite={SITE}&sort=nope"),
+            400,
+        ),
+    ] {
+        let res = app.get(&uri, c).await;
+        assert_eq!(res.status.as_u16(), status, "{uri}: {}", res.text());
+        assert_conforms(&doc, "GET", path, &res);
+    }
+    let bind = |replace: bool| {
+        json!({"customerId": LINDA_ID, "cartId": asm_middleware::seed::FIRST_ANONYMOUS_CART,
+               "baseSite": SITE, "replace": replace})
+    };
+    for (body, status) in [
+        (bind(false), StatusCode::CONFLICT),
+        (bind(true), StatusCode::OK),
+        (bind(true), StatusCode::BAD_REQUEST),
+        (
+            json!({"customerId": "nobody", "cartId": "1", "baseSite": SITE}),
+            StatusCode::NOT_FOUND,
+        ),
+        (
+            json!({"customerId": DISABLED_ID, "cartId": "1", "baseSite": SITE}),
+            StatusCode::FORBIDDEN,
+        ),
+    ] {
+        let res = app.post_json("/asm/bind-cart", c, &body).await;
+        assert_eq!(res.status, status, "{body}: {}", res.text());
+        assert_conforms(&doc, "POST", "/bind-cart", &res);
+    }
+    let carts = app
+        .get(
+            &format!("/asm/customers/{LINDA_ID}/carts?baseSite={SITE}"),
+            c,
+        )
+        .await;
+    assert_eq!(carts.json()["savedCarts"].as_array().map(Vec::len), Some(1));
+    assert_conforms(&doc, "GET", "/customers/{customerId}/carts", &carts);
+    // The sort parameter is documented as the enum of the sorts.
+    let params = doc["paths"]["/customers/search"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let sort = params
+        .iter()
+        .find(|p| p["name"] == "sort")
+        .expect("sort parameter");
+    let values: Vec<&str> = sort["schema"]["enum"]
+        .as_array()
+        .or_else(|| {
+            sort["schema"]["oneOf"]
+                .as_array()
+                .and_then(|o| o.iter().find_map(|s| s["enum"].as_array()))
+        })
+        .unwrap_or_else(|| panic!("sort enum: {sort}"))
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    assert_eq!(
+        values,
+        [
+            "byNameAsc",
+            "byNameDesc",
+            "byUidAsc",
+            "byUidDesc",
+            "byOrderDateAsc",
+            "byOrderDateDesc",
+            "bySessionDateDesc"
+        ]
+    );
 }
 
 /// `u32` values (paging, quantities) are documented with their real range: utoipa's default

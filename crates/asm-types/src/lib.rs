@@ -54,6 +54,11 @@ pub mod error_type {
         NOT_EMULATING = "NotEmulatingError";
         /// The voucher code is unknown, not assigned to this customer, or already applied.
         VOUCHER_INVALID = "VoucherInvalidError";
+        /// Binding a cart: the cart already belongs to a customer (only anonymous carts can be bound).
+        CART_NOT_ANONYMOUS = "CartNotAnonymousError";
+        /// Binding a cart: the customer's active cart has entries; `subject` is its code. Send
+        /// `replace: true` to keep it as a saved cart and make the bound cart the active one.
+        CART_CONFLICT = "CartConflictError";
         /// The server failed; nothing the client did wrong.
         INTERNAL = "InternalError";
     }
@@ -178,6 +183,9 @@ pub struct Pagination {
     pub total_pages: u32,
     /// Number of results over all pages.
     pub total_results: u64,
+    /// The sort applied (a [`CustomerSort`] code), when the results are sortable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
 }
 
 /// One customer in a search result.
@@ -200,6 +208,10 @@ pub struct CustomerSearchEntry {
     /// answer (`CustomerDisabledError`, `CustomerConsentError`); absent when they can be.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emulation_blocked: Option<String>,
+    /// The order this entry is about: the searched `orderId`, or in the `pickup` list the
+    /// customer's most recent order (the one to pick up); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
 }
 
 /// A page of customer search results.
@@ -209,8 +221,151 @@ pub struct CustomerSearchEntry {
 pub struct CustomerSearchPage {
     /// The customers on this page.
     pub entries: Vec<CustomerSearchEntry>,
-    /// Paging.
+    /// Paging; `sort` is the sort applied.
     pub pagination: Pagination,
+    /// The sorts this search offers, the applied one `selected`.
+    #[serde(default)]
+    pub sorts: Vec<SortOption>,
+}
+
+/// Order of customer search results (`sort` of `GET /customers/search`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum CustomerSort {
+    /// By name, A to Z (case-insensitive); the default.
+    #[default]
+    ByNameAsc,
+    /// By name, Z to A.
+    ByNameDesc,
+    /// By e-mail (uid), A to Z.
+    ByUidAsc,
+    /// By e-mail (uid), Z to A.
+    ByUidDesc,
+    /// By the date of the customer's most recent order, oldest first; customers without orders last.
+    ByOrderDateAsc,
+    /// By the date of the customer's most recent order, newest first; customers without orders last.
+    ByOrderDateDesc,
+    /// By the agent's most recent emulation of the customer, newest first: only with
+    /// `customerListId=mysessions`, where it is the default.
+    BySessionDateDesc,
+}
+
+impl CustomerSort {
+    /// Every sort, in the order offered.
+    pub const ALL: [CustomerSort; 7] = [
+        Self::ByNameAsc,
+        Self::ByNameDesc,
+        Self::ByUidAsc,
+        Self::ByUidDesc,
+        Self::ByOrderDateAsc,
+        Self::ByOrderDateDesc,
+        Self::BySessionDateDesc,
+    ];
+
+    /// The wire code, e.g. `byNameAsc`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ByNameAsc => "byNameAsc",
+            Self::ByNameDesc => "byNameDesc",
+            Self::ByUidAsc => "byUidAsc",
+            Self::ByUidDesc => "byUidDesc",
+            Self::ByOrderDateAsc => "byOrderDateAsc",
+            Self::ByOrderDateDesc => "byOrderDateDesc",
+            Self::BySessionDateDesc => "bySessionDateDesc",
+        }
+    }
+
+    /// A label for the agent, e.g. "Name (A-Z)".
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::ByNameAsc => "Name (A-Z)",
+            Self::ByNameDesc => "Name (Z-A)",
+            Self::ByUidAsc => "E-mail (A-Z)",
+            Self::ByUidDesc => "E-mail (Z-A)",
+            Self::ByOrderDateAsc => "Order date (oldest first)",
+            Self::ByOrderDateDesc => "Order date (newest first)",
+            Self::BySessionDateDesc => "Last session (newest first)",
+        }
+    }
+
+    /// The sort with this wire code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// One sort a search offers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SortOption {
+    /// The `sort` parameter value, e.g. `byNameAsc`.
+    pub code: String,
+    /// A label for the agent.
+    pub name: String,
+    /// Whether this sort was applied.
+    pub selected: bool,
+}
+
+/// One customer list in the overview (`GET /customerlists`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerListSummary {
+    /// List id, the `customerListId` of `GET /customers/search`: `instore`, `pickup`, `mysessions`.
+    pub id: String,
+    /// Display name, e.g. "Current In-Store Customers".
+    pub name: String,
+    /// How many customers the list holds (for `mysessions`: for the signed-in agent).
+    pub members_count: u64,
+}
+
+/// The customer lists the signed-in agent may see.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerLists {
+    /// The lists, in display order.
+    pub customer_lists: Vec<CustomerListSummary>,
+}
+
+/// One customer list with how to show it (`GET /customerlists/{listId}`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerListDetail {
+    /// List id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// How many customers the list holds (for `mysessions`: for the signed-in agent).
+    pub members_count: u64,
+    /// Whether the list may be searched (`query` with `customerListId`).
+    pub search_box_enabled: bool,
+    /// Fields of [`CustomerSearchEntry`] to show as extra columns besides name and e-mail,
+    /// e.g. `lastCartId`, `orderId`.
+    pub additional_columns: Vec<String>,
+}
+
+/// Request to bind an anonymous cart to a customer (`POST /bind-cart`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct BindCartRequest {
+    /// The customer who takes the cart.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
+    pub customer_id: String,
+    /// Code of the anonymous cart.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
+    pub cart_id: String,
+    /// Base site.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, pattern = r"\S"))]
+    pub base_site: String,
+    /// Whether to replace the customer's active cart if it has entries (it is kept as a saved
+    /// cart); without it such a cart answers 409 `CartConflictError`.
+    #[serde(default)]
+    pub replace: bool,
 }
 
 /// Request to create (register) a customer through ASM.
@@ -393,8 +548,11 @@ pub struct CartSummary {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CartList {
-    /// Carts, most recently modified first.
+    /// Active carts, most recently modified first.
     pub carts: Vec<CartSummary>,
+    /// Saved carts (e.g. replaced by a bound cart), most recently modified first.
+    #[serde(default)]
+    pub saved_carts: Vec<CartSummary>,
 }
 
 /// A customer's town and country.

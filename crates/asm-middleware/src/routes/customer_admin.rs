@@ -179,6 +179,7 @@ fn insert_customer(
         last_cart_id: None,
         has_order: false,
         emulation_blocked: None,
+        order_id: None,
     })
 }
 

@@ -4,10 +4,12 @@ use crate::auth::SignedIn;
 use crate::db::{money, rfc3339};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
+use crate::routes::customer_lists;
+use crate::search::SearchRequest;
 use crate::AppState;
 use asm_types::{
     CartEntry, CartList, CartSummary, Customer360Data, Customer360Overview, CustomerAddress,
-    CustomerSearchPage, LatestActivity, OrderSummary,
+    CustomerSearchPage, CustomerSort, LatestActivity, OrderSummary,
 };
 use axum::extract::State;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
@@ -36,6 +38,20 @@ pub struct SearchParams {
     #[serde(default)]
     #[param(minimum = 1, maximum = 100)]
     pub page_size: Option<u32>,
+    /// Only the customers of this list (`GET /customerlists`): `instore`, `pickup` or
+    /// `mysessions` (the customers the signed-in agent emulated).
+    #[serde(default)]
+    pub customer_list_id: Option<String>,
+    /// Only the customer who placed this order (exact order code); the entry carries it as
+    /// `orderId`.
+    #[serde(default)]
+    pub order_id: Option<String>,
+    /// Order of the results: `byNameAsc` (the default), `byNameDesc`, `byUidAsc`, `byUidDesc`,
+    /// `byOrderDateAsc`, `byOrderDateDesc` (by the most recent order; customers without orders
+    /// last) or `bySessionDateDesc` (only, and by default, in the `mysessions` list).
+    #[serde(default)]
+    #[param(inline, value_type = Option<asm_types::CustomerSort>)]
+    pub sort: Option<String>,
 }
 
 /// Largest page a search may ask for.
@@ -52,7 +68,8 @@ pub fn require_base_site(base_site: Option<&str>) -> ApiResult<String> {
     }
 }
 
-/// `GET /customers/search`: customers whose name, e-mail or id contains the query, by name.
+/// `GET /customers/search`: customers whose name, e-mail or id contains the query, optionally
+/// only a list's or an order's, sorted.
 #[utoipa::path(
     get,
     path = "/customers/search",
@@ -61,14 +78,14 @@ pub fn require_base_site(base_site: Option<&str>) -> ApiResult<String> {
     params(SearchParams),
     security(("asm_session" = [])),
     responses(
-        (status = 200, description = "A page of customers, by name.", body = asm_types::CustomerSearchPage),
-        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
+        (status = 200, description = "A page of customers in the order asked for (`pagination.sort` is the sort applied, `sorts` the sorts offered).", body = asm_types::CustomerSearchPage),
+        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, an unknown `customerListId`, an unknown `orderId`, an unknown `sort` (or `bySessionDateDesc` outside `mysessions`), or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
         (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
     )
 )]
 pub async fn search(
     State(state): State<AppState>,
-    _s: SignedIn,
+    s: SignedIn,
     Query(p): Query<SearchParams>,
 ) -> ApiResult<Json<CustomerSearchPage>> {
     require_base_site(p.base_site.as_deref())?;
@@ -79,12 +96,37 @@ pub async fn search(
             format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
         ));
     }
-    let current_page = p.current_page.unwrap_or(0);
-    let query = p.query.unwrap_or_default().trim().to_lowercase();
-    let page = state
-        .db(move |c| crate::search::search_customers(c, &query, current_page, page_size))
-        .await?;
+    let list = match non_empty(p.customer_list_id) {
+        Some(id) => Some(customer_lists::filter(&id, &s.agent.uid).ok_or_else(|| {
+            Failure::validation(
+                "customerListId",
+                format!("There is no customer list {id:?}."),
+            )
+        })?),
+        None => None,
+    };
+    let sort =
+        match non_empty(p.sort) {
+            Some(code) => Some(CustomerSort::parse(&code).ok_or_else(|| {
+                Failure::validation("sort", format!("There is no sort {code:?}."))
+            })?),
+            None => None,
+        };
+    let req = SearchRequest {
+        query: p.query.unwrap_or_default().trim().to_lowercase(),
+        list,
+        order_id: non_empty(p.order_id),
+        sort,
+        current_page: p.current_page.unwrap_or(0),
+        page_size,
+    };
+    let page = state.db(move |c| crate::search::search(c, &req)).await?;
     Ok(Json(page))
+}
+
+/// The trimmed value, if not empty.
+fn non_empty(value: Option<String>) -> Option<String> {
+    value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
 /// Query with only the base site.
@@ -102,7 +144,7 @@ pub struct SiteParams {
     pub base_site: Option<String>,
 }
 
-/// `GET /customers/{customerId}/carts`: the customer's active carts with their lines.
+/// `GET /customers/{customerId}/carts`: the customer's active and saved carts with their lines.
 #[utoipa::path(
     get,
     path = "/customers/{customerId}/carts",
@@ -111,7 +153,7 @@ pub struct SiteParams {
     params(("customerId" = String, Path, description = "Customer id.", example = "C-LINDA"), SiteParams),
     security(("asm_session" = [])),
     responses(
-        (status = 200, description = "The customer's active carts, most recently modified first.", body = asm_types::CartList),
+        (status = 200, description = "The customer's active carts (`carts`) and saved carts (`savedCarts`, e.g. replaced by a bound cart), most recently modified first.", body = asm_types::CartList),
         (status = 400, description = "`ValidationError`: `baseSite` missing or a malformed parameter.", body = asm_types::ErrorList),
         (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer.", body = asm_types::ErrorList),
@@ -142,49 +184,65 @@ pub async fn carts(
     Ok(Json(list))
 }
 
-/// A customer's active carts, most recently modified first.
+/// A customer's active and saved carts, most recently modified first.
 pub fn customer_carts(c: &Connection, customer_id: &str) -> ApiResult<CartList> {
+    Ok(CartList {
+        carts: carts_with_status(c, customer_id, "active")?,
+        saved_carts: carts_with_status(c, customer_id, "saved")?,
+    })
+}
+
+/// A customer's carts with `status`, most recently modified first.
+fn carts_with_status(
+    c: &Connection,
+    customer_id: &str,
+    status: &str,
+) -> ApiResult<Vec<CartSummary>> {
     let mut stmt = c.prepare_cached(
-        "SELECT code, modified FROM carts WHERE customer_id = ?1 AND status = 'active' ORDER BY modified DESC",
+        "SELECT code, modified FROM carts WHERE customer_id = ?1 AND status = ?2 ORDER BY modified DESC",
     )?;
     let heads = stmt
-        .query_map(params![customer_id], |r| {
+        .query_map(params![customer_id, status], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    heads
+        .into_iter()
+        .map(|(code, modified)| cart_summary(c, code, modified))
+        .collect()
+}
+
+/// One cart with its lines.
+pub fn cart_summary(c: &Connection, code: String, modified: i64) -> ApiResult<CartSummary> {
     let mut entries_stmt = c.prepare_cached(
         "SELECT p.code, p.name, e.quantity, p.price_cents * e.quantity FROM cart_entries e \
          JOIN products p ON p.code = e.product_code WHERE e.cart_code = ?1 ORDER BY p.name",
     )?;
-    let mut carts = Vec::with_capacity(heads.len());
-    for (code, modified) in heads {
-        let lines = entries_stmt
-            .query_map(params![code], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, u32>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        carts.push(CartSummary {
-            code,
-            total_items: lines.iter().map(|l| l.2).sum(),
-            total: money(lines.iter().map(|l| l.3).sum()),
-            modified: rfc3339(modified),
-            entries: lines
-                .into_iter()
-                .map(|(product_code, product_name, quantity, cents)| CartEntry {
-                    product_code,
-                    product_name,
-                    quantity,
-                    total: money(cents),
-                })
-                .collect(),
-        });
-    }
-    Ok(CartList { carts })
+    let lines = entries_stmt
+        .query_map(params![code], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, u32>(2)?,
+                r.get::<_, i64>(3)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(CartSummary {
+        code,
+        total_items: lines.iter().map(|l| l.2).sum(),
+        total: money(lines.iter().map(|l| l.3).sum()),
+        modified: rfc3339(modified),
+        entries: lines
+            .into_iter()
+            .map(|(product_code, product_name, quantity, cents)| CartEntry {
+                product_code,
+                product_name,
+                quantity,
+                total: money(cents),
+            })
+            .collect(),
+    })
 }
 
 /// `GET /customers/{customerId}`: the customer 360 summary of the seed contract.
@@ -247,7 +305,7 @@ pub fn customer_360(c: &Connection, customer_id: &str) -> ApiResult<Customer360D
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let carts = customer_carts(c, customer_id)?.carts;
+    let carts = carts_with_status(c, customer_id, "active")?;
     let last_cart: Option<(String, i64)> = c
         .query_row(
             "SELECT code, modified FROM carts WHERE customer_id = ?1 ORDER BY modified DESC LIMIT 1",

@@ -3,7 +3,9 @@
 pub mod agents;
 pub mod as_customer;
 pub mod audit;
+pub mod carts;
 pub mod customer_admin;
+pub mod customer_lists;
 pub mod customers;
 pub mod sessions;
 
@@ -34,6 +36,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::get_customer))
         .routes(routes!(customer_admin::create_customer))
         .routes(routes!(customer_admin::autocomplete))
+        .routes(routes!(customer_lists::list))
+        .routes(routes!(customer_lists::get))
+        .routes(routes!(carts::bind_cart))
         .routes(routes!(sessions::create))
         .routes(routes!(sessions::get, sessions::delete))
         .routes(routes!(audit::list))

@@ -75,6 +75,54 @@ pub fn end_active_emulation(
 
 /// Longest emulation reason accepted.
 pub const MAX_REASON_CHARS: usize = 500;
+/// Whether the customer may be emulated (or served, e.g. bound a cart): 403
+/// `CannotEmulateAgentError` for an agent, 404 `NotFoundError` for no such customer, 403
+/// `CustomerDisabledError` or `CustomerConsentError` otherwise (`subject` is the customer id).
+pub fn check_emulatable(c: &Connection, customer_id: &str) -> ApiResult<()> {
+    let is_agent = c
+        .query_row(
+            "SELECT 1 FROM agents WHERE uid = ?1",
+            params![customer_id],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if is_agent {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            error_type::CANNOT_EMULATE_AGENT,
+            "Agents cannot be emulated.",
+        )
+        .with_subject(customer_id));
+    }
+    let customer = c
+        .query_row(
+            "SELECT disabled, consent FROM customers WHERE customer_id = ?1",
+            params![customer_id],
+            |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)),
+        )
+        .optional()?;
+    let Some((disabled, consent)) = customer else {
+        return Err(Failure::not_found("Customer").with_subject(customer_id));
+    };
+    if disabled {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            error_type::CUSTOMER_DISABLED,
+            "This customer's account is disabled and cannot be emulated.",
+        )
+        .with_subject(customer_id));
+    }
+    if !consent {
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            error_type::NO_CONSENT,
+            "This customer has not agreed to assisted service and cannot be emulated.",
+        )
+        .with_subject(customer_id));
+    }
+    Ok(())
+}
 
 /// `POST /sessions`: start emulating a customer (ends the agent's previous emulation).
 #[utoipa::path(
@@ -130,44 +178,7 @@ pub async fn create(
     let agent_uid = s.agent.uid;
     let session = state
         .db(move |c| {
-            let is_agent = c
-                .query_row("SELECT 1 FROM agents WHERE uid = ?1", params![customer_id], |_| Ok(()))
-                .optional()?
-                .is_some();
-            if is_agent {
-                return Err(Failure::new(
-                    StatusCode::FORBIDDEN,
-                    error_type::CANNOT_EMULATE_AGENT,
-                    "Agents cannot be emulated.",
-                )
-                .with_subject(customer_id));
-            }
-            let customer = c
-                .query_row(
-                    "SELECT disabled, consent FROM customers WHERE customer_id = ?1",
-                    params![customer_id],
-                    |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)),
-                )
-                .optional()?;
-            let Some((disabled, consent)) = customer else {
-                return Err(Failure::not_found("Customer").with_subject(customer_id));
-            };
-            if disabled {
-                return Err(Failure::new(
-                    StatusCode::FORBIDDEN,
-                    error_type::CUSTOMER_DISABLED,
-                    "This customer's account is disabled and cannot be emulated.",
-                )
-                .with_subject(customer_id));
-            }
-            if !consent {
-                return Err(Failure::new(
-                    StatusCode::FORBIDDEN,
-                    error_type::NO_CONSENT,
-                    "This customer has not agreed to assisted service and cannot be emulated.",
-                )
-                .with_subject(customer_id));
-            }
+            check_emulatable(c, &customer_id)?;
             let cart_id = match req.cart_id {
                 Some(cart) => {
                     let owner: Option<Option<String>> = c

@@ -46,6 +46,8 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::DUPLICATE_EMAIL,
     error_type::NOT_EMULATING,
     error_type::VOUCHER_INVALID,
+    error_type::CART_NOT_ANONYMOUS,
+    error_type::CART_CONFLICT,
     error_type::INTERNAL,
 ];
 
