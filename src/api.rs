@@ -195,16 +195,17 @@ impl Api {
         send_json::<(), _>(req, None, abort).await
     }
 
-    /// Starts emulating a customer.
+    /// Starts emulating a customer; `reason` (ticket id or note) is required by the server.
     pub async fn start_emulation(
         &self,
         customer_id: &str,
+        reason: &str,
     ) -> Result<Reply<AssistedSession>, ApiError> {
         let body = AssistedSessionRequest {
             customer_id: customer_id.to_owned(),
             base_site: self.base_site.clone(),
             cart_id: None,
-            reason: None,
+            reason: Some(reason.to_owned()),
         };
         let req = self.write(Request::post(&self.url("/sessions")));
         send_json(req, Some(&body), &Abort::new()).await

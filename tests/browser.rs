@@ -231,6 +231,7 @@ async fn keyboard_moves_wraps_closes_and_chooses() {
         route("POST /asm/sessions", 201, emulation("C-3", "A Three"));
     });
     until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-emulation-reason", "Ticket 4711");
     type_into("#asm-customer-search", "abc");
     until("results", || find_all(".asm-result").len() == 3).await;
     let selected = || {
@@ -265,6 +266,13 @@ async fn keyboard_moves_wraps_closes_and_chooses() {
         "{}",
         posts[0].body
     );
+    assert!(
+        posts[0].body.contains("\"reason\":\"Ticket 4711\""),
+        "{}",
+        posts[0].body
+    );
+    // The reason belongs to that emulation: the box is empty for the next one.
+    assert_eq!(value_of("#asm-emulation-reason"), "");
     assert_eq!(
         events_named("asm:emulation-started")[0].detail["customerId"],
         "C-3"
@@ -286,6 +294,7 @@ async fn enter_never_chooses_a_result_of_an_older_query() {
         );
     });
     until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-emulation-reason", "Ticket 4711");
     type_into("#asm-customer-search", "linda");
     until("results", || find(".asm-result").is_some()).await;
     press("#asm-customer-search", "ArrowDown");
@@ -419,6 +428,50 @@ async fn customers_who_cannot_be_emulated_say_so_before_the_click() {
 }
 
 #[wasm_bindgen_test]
+async fn a_customer_chosen_without_a_reason_waits_for_it() {
+    start(|| {
+        signed_in();
+        search_routes(
+            json!({ "wolf": { "status": 200, "body": page(&[("Linda Wolf", "linda@x.com", "C-LINDA")]) } }),
+        );
+        route(
+            "POST /asm/sessions",
+            201,
+            emulation("C-LINDA", "Linda Wolf"),
+        );
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "wolf");
+    until("results", || find(".asm-result").is_some()).await;
+    click(".asm-result");
+    until("asks for the reason", || find(".asm-error").is_some()).await;
+    assert!(
+        text(".asm-error").starts_with("Enter the reason for emulating Linda Wolf"),
+        "{}",
+        text(".asm-error")
+    );
+    settle().await;
+    assert!(
+        calls_to("/asm/sessions").is_empty(),
+        "nothing sent without a reason"
+    );
+    assert_eq!(active_id().as_deref(), Some("asm-emulation-reason"));
+    // The query is kept; typing the reason and pressing Enter starts the chosen customer.
+    assert_eq!(value_of("#asm-customer-search"), "wolf");
+    type_into("#asm-emulation-reason", "  Ticket 12 ");
+    press("#asm-emulation-reason", "Enter");
+    until("emulating", || find(".asm-emulation").is_some()).await;
+    let posts = calls_to("/asm/sessions");
+    assert_eq!(posts.len(), 1);
+    assert!(
+        posts[0].body.contains("\"reason\":\"Ticket 12\""),
+        "{}",
+        posts[0].body
+    );
+    assert!(posts[0].body.contains("C-LINDA"));
+}
+
+#[wasm_bindgen_test]
 async fn a_refused_emulation_shows_why_and_stays_in_search() {
     start(|| {
         signed_in();
@@ -432,6 +485,7 @@ async fn a_refused_emulation_shows_why_and_stays_in_search() {
         );
     });
     until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-emulation-reason", "Ticket 4711");
     type_into("#asm-customer-search", "dan");
     until("results", || find(".asm-result").is_some()).await;
     click(".asm-result");

@@ -1,6 +1,7 @@
 //! Customer search as you type: debounced, from three characters, at most 20 results, keyboard
 //! navigation (combobox pattern), and no stale answer ever shown: a newer search aborts the
-//! older request and any late answer is dropped by its sequence number.
+//! older request and any late answer is dropped by its sequence number. Starting an emulation
+//! needs a reason (ticket id or short note); a customer chosen before it is given waits for it.
 
 use crate::api::{Abort, ApiError};
 use crate::search::{blocked_reason, normalized_query, Highlight, DEBOUNCE_MS, MAX_RESULTS};
@@ -24,6 +25,10 @@ pub fn CustomerSearch() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let highlight = RwSignal::new(Highlight::default());
     let starting = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    // The customer chosen while the reason was still empty: Enter in the reason box starts it.
+    let waiting = RwSignal::new(None::<CustomerSearchEntry>);
+    let reason_input = NodeRef::<leptos::html::Input>::new();
     let debounce = StoredValue::new_local(None::<Timeout>);
     let in_flight = StoredValue::new_local(None::<Abort>);
     let seq = StoredValue::new(0_u64);
@@ -108,12 +113,26 @@ pub fn CustomerSearch() -> impl IntoView {
             error.set(Some(format!("{}: {}", customer.name, blocked_reason(kind))));
             return;
         }
+        let why = reason.get_untracked().trim().to_owned();
+        if why.is_empty() {
+            error.set(Some(format!(
+                "Enter the reason for emulating {} (a ticket ID or a short note), then press Enter.",
+                customer.name
+            )));
+            waiting.set(Some(customer));
+            if let Some(input) = reason_input.get_untracked() {
+                let _ = input.focus();
+            }
+            return;
+        }
+        waiting.set(None);
         starting.set(true);
         error.set(None);
         spawn_local(async move {
-            match asm.api().start_emulation(&customer.customer_id).await {
+            match asm.api().start_emulation(&customer.customer_id, &why).await {
                 Ok(reply) => {
                     asm.touch(reply.expires_at);
+                    reason.set(String::new());
                     asm.emulation_started(reply.body);
                 }
                 Err(e) if asm.session_lost(&e) => {}
@@ -162,8 +181,33 @@ pub fn CustomerSearch() -> impl IntoView {
 
     let no_match = move || results.with(|r| r.as_ref().is_some_and(Vec::is_empty));
 
+    let on_reason_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            if let Some(customer) = waiting.get_untracked() {
+                choose(customer);
+            }
+        }
+    };
+
     view! {
         <div class="asm-search">
+            <label class="asm-label" for="asm-emulation-reason">
+                "Reason for emulation"
+            </label>
+            <input
+                id="asm-emulation-reason"
+                class="asm-input"
+                type="text"
+                autocomplete="off"
+                maxlength="500"
+                required
+                placeholder="Ticket ID or short note"
+                node_ref=reason_input
+                prop:value=move || reason.get()
+                on:input=move |ev| reason.set(event_target_value(&ev))
+                on:keydown=on_reason_keydown
+            />
             <label class="asm-label" for="asm-customer-search">
                 "Find a customer"
             </label>

@@ -106,6 +106,8 @@ describe('CSS isolation', () => {
         await assertVisible(ui.signOutButton(page), 'the Sign Out button');
         assert.match(await ui.timer(page).innerText(), /^\d\d:\d\d$/);
 
+        await ui.reason(page).click();
+        await page.keyboard.type('Ticket 4711');
         await ui.search(page).click();
         await page.keyboard.type('linda');
         await ui.results(page).first().waitFor();

@@ -104,6 +104,7 @@ export const ui = {
   signOutButton: (page) => page.getByRole('button', { name: 'Sign Out', exact: true }),
   endSessionButton: (page) => page.getByRole('button', { name: 'End Session', exact: true }),
   search: (page) => page.locator('#asm-customer-search'),
+  reason: (page) => page.locator('#asm-emulation-reason'),
   results: (page) => page.locator('.asm-result'),
   emulation: (page) => page.locator('.asm-emulation'),
   error: (page) => page.locator('.asm-error'),
@@ -129,12 +130,16 @@ export async function openSignIn(page, server, pathAndQuery = '/?asm=true') {
   return page;
 }
 
-/** Signs in through the form and waits for the customer search. */
+/** The emulation reason the tests give (the server requires one). */
+export const REASON = 'Ticket 4711';
+
+/** Signs in through the form, waits for the customer search and gives the emulation reason. */
 export async function signIn(page, who = AGENT) {
   await ui.username(page).fill(who.username);
   await ui.password(page).fill(who.password);
   await ui.signInButton(page).click();
   await ui.search(page).waitFor();
+  await ui.reason(page).fill(REASON);
 }
 
 /**
@@ -143,6 +148,8 @@ export async function signIn(page, who = AGENT) {
  * Until the new answer arrives the previous query's results may still be on screen.
  */
 export async function searchCustomers(page, query, expected = query) {
+  // Each emulation needs its reason: give it again if the last emulation used it up.
+  if ((await ui.reason(page).inputValue()) === '') await ui.reason(page).fill(REASON);
   await ui.search(page).fill(query);
   await ui.results(page).filter({ hasText: expected }).first().waitFor();
   await page.locator('#asm-search-results:not(.asm-stale)').waitFor();

@@ -183,6 +183,15 @@ pub fn find(selector: &str) -> Option<Element> {
         .flatten()
 }
 
+/// The id of the element focused inside the shadow root, if any.
+pub fn active_id() -> Option<String> {
+    gloo_utils_document()
+        .get_element_by_id(HOST_ID)?
+        .shadow_root()?
+        .active_element()
+        .map(|e| e.id())
+}
+
 /// All elements matching `selector` inside the shadow root.
 pub fn find_all(selector: &str) -> Vec<Element> {
     let Some(root) = gloo_utils_document()
