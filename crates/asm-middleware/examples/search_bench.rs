@@ -1,17 +1,21 @@
-//! Customer-search latency through the whole router (cookie auth, SQLite, JSON), in process.
+//! Latency and throughput of customer search, autocomplete and customer 360 through the whole
+//! router (cookie auth, session touch, SQLite, JSON), in process.
 //!
-//! `cargo run --release -p asm-middleware --example search_bench -- [customers] [rounds]`
-//! (defaults: 10000 customers, 200 rounds of every query). Prints p50/p99/max per query.
+//! `cargo run --profile server -p asm-middleware --example search_bench -- [customers] [rounds] [db]`
+//! (defaults: 10000 customers, 200 rounds of every request, a temporary database). Give a `db`
+//! path to keep the seeded store between runs (seeding 1,000,000 customers takes minutes).
+//! Prints p50/p99/max per request and overall, and sequential throughput.
 
 use asm_middleware::config::Config;
 use asm_middleware::{app, AppState, Clock};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
+use axum::Router;
 use http_body_util::BodyExt;
 use std::time::Instant;
 use tower::ServiceExt;
 
-const QUERIES: &[&str] = &[
+const SEARCHES: &[&str] = &[
     "lin",
     "wolf",
     "anna",
@@ -21,6 +25,59 @@ const QUERIES: &[&str] = &[
     "example.com",
     "zzz",
 ];
+const AUTOCOMPLETES: &[&str] = &["lin", "wolf", "anna", "sofia.rossi", "example.com"];
+/// Every fragment type of the customer 360 in one request.
+const C360_BODY: &str = r#"{"queries":[{"type":"overview"},{"type":"profile"},{"type":"activity"},{"type":"feedback"},{"type":"storeLocations"},{"type":"promotions"}]}"#;
+
+fn pct(times: &[f64], p: f64) -> f64 {
+    times[((times.len() as f64 - 1.0) * p).round() as usize]
+}
+
+/// Sends `make()` `rounds` times; prints and returns the sorted latencies (ms).
+async fn measure(
+    router: &Router,
+    label: &str,
+    rounds: usize,
+    make: impl Fn() -> Request<Body>,
+    summary: impl Fn(&serde_json::Value) -> String,
+) -> Result<Vec<f64>, Box<dyn std::error::Error>> {
+    let mut times = Vec::with_capacity(rounds);
+    let mut shown = String::new();
+    for _ in 0..rounds {
+        let started = Instant::now();
+        let res = router.clone().oneshot(make()).await?;
+        let status = res.status();
+        let body = res.into_body().collect().await?.to_bytes();
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        if status != StatusCode::OK {
+            return Err(format!("{label}: {status} {}", String::from_utf8_lossy(&body)).into());
+        }
+        if shown.is_empty() {
+            shown = summary(&serde_json::from_slice(&body)?);
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "{label:<28} {shown:>9} {:>9.2} {:>9.2} {:>9.2}",
+        pct(&times, 0.5),
+        pct(&times, 0.99),
+        pct(&times, 1.0)
+    );
+    Ok(times)
+}
+
+fn overall(label: &str, mut all: Vec<f64>) {
+    all.sort_by(f64::total_cmp);
+    let secs: f64 = all.iter().sum::<f64>() / 1000.0;
+    println!(
+        "{label:<28} {:>9} {:>9.2} {:>9.2} {:>9.2}   {:.0} requests/s sequential",
+        "",
+        pct(&all, 0.5),
+        pct(&all, 0.99),
+        pct(&all, 1.0),
+        all.len() as f64 / secs
+    );
+}
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -32,25 +89,39 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .unwrap_or(10_000);
     let rounds: usize = args.next().map(|a| a.parse()).transpose()?.unwrap_or(200);
     let dir = tempfile::tempdir()?;
-    let mut config = Config::for_tests(dir.path().join("bench.sqlite"));
+    let db = args
+        .next()
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| dir.path().join("bench.sqlite"));
+    let mut config = Config::for_tests(db);
     config.customers = customers;
     let seeded = Instant::now();
     let state = AppState::open(config, Clock::system())?;
     println!(
-        "seeded {customers} customers in {:.1} s",
+        "store of {customers} customers ready in {:.1} s",
         seeded.elapsed().as_secs_f64()
     );
     let router = app(state);
 
-    let login = Request::post("/asm/agents/login")
-        .header(header::CONTENT_TYPE, "application/json")
-        .header(header::HOST, "bench")
-        .header(header::ORIGIN, "http://bench")
-        .header(asm_types::REQUEST_HEADER, "1")
-        .body(Body::from(
+    let post = |path: &str, body: &'static str, cookie: Option<&str>| {
+        let mut b = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::HOST, "bench")
+            .header(header::ORIGIN, "http://bench")
+            .header(asm_types::REQUEST_HEADER, "1");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, c);
+        }
+        b.body(Body::from(body))
+    };
+    let res = router
+        .clone()
+        .oneshot(post(
+            "/asm/agents/login",
             r#"{"username":"asagent","password":"Agent#2026"}"#,
-        ))?;
-    let res = router.clone().oneshot(login).await?;
+            None,
+        )?)
+        .await?;
     let cookie = res
         .headers()
         .get(header::SET_COOKIE)
@@ -58,53 +129,87 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|v| v.split(';').next())
         .ok_or("no cookie")?
         .to_owned();
+    let get = |uri: String| {
+        Request::get(uri)
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap_or_default()
+    };
 
     println!(
-        "{:<14} {:>8} {:>9} {:>9} {:>9}",
-        "query", "results", "p50 ms", "p99 ms", "max ms"
+        "{:<28} {:>9} {:>9} {:>9} {:>9}",
+        "request", "results", "p50 ms", "p99 ms", "max ms"
     );
-    let mut all = Vec::new();
-    for q in QUERIES {
-        let mut times = Vec::with_capacity(rounds);
-        let mut total = String::new();
-        for _ in 0..rounds {
-            let req = Request::get(format!(
-                "/asm/customers/search?query={q}&baseSite=electronics&pageSize=20"
-            ))
-            .header(header::COOKIE, &cookie)
-            .body(Body::empty())?;
-            let started = Instant::now();
-            let res = router.clone().oneshot(req).await?;
-            let status = res.status();
-            let body = res.into_body().collect().await?.to_bytes();
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-            if status != StatusCode::OK {
-                return Err(format!("{q}: {status}").into());
-            }
-            if total.is_empty() {
-                let v: serde_json::Value = serde_json::from_slice(&body)?;
-                total = v["pagination"]["totalResults"].to_string();
-            }
-        }
-        times.sort_by(f64::total_cmp);
-        let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
-        println!(
-            "{q:<14} {total:>8} {:>9.2} {:>9.2} {:>9.2}",
-            pct(0.5),
-            pct(0.99),
-            pct(1.0)
+    let mut searches = Vec::new();
+    for q in SEARCHES {
+        let total = |v: &serde_json::Value| {
+            let plus = if v["pagination"]["totalIsLowerBound"] == true {
+                "+"
+            } else {
+                ""
+            };
+            format!("{}{plus}", v["pagination"]["totalResults"])
+        };
+        searches.extend(
+            measure(
+                &router,
+                &format!("search {q}"),
+                rounds,
+                || {
+                    get(format!(
+                        "/asm/customers/search?query={q}&baseSite=electronics&pageSize=20"
+                    ))
+                },
+                total,
+            )
+            .await?,
         );
-        all.extend(times);
     }
-    all.sort_by(f64::total_cmp);
-    let pct = |p: f64| all[((all.len() as f64 - 1.0) * p).round() as usize];
-    println!(
-        "{:<14} {:>8} {:>9.2} {:>9.2} {:>9.2}",
-        "all",
-        "",
-        pct(0.5),
-        pct(0.99),
-        pct(1.0)
-    );
+    overall("search, all", searches);
+
+    let mut autocompletes = Vec::new();
+    for q in AUTOCOMPLETES {
+        autocompletes.extend(
+            measure(
+                &router,
+                &format!("autocomplete {q}"),
+                rounds,
+                || {
+                    get(format!(
+                        "/asm/customers/autocomplete?customerQuery={q}&baseSite=electronics"
+                    ))
+                },
+                |v| v.as_array().map_or(0, Vec::len).to_string(),
+            )
+            .await?,
+        );
+    }
+    overall("autocomplete, all", autocompletes);
+
+    let mut c360 = Vec::new();
+    for id in ["C-LINDA", "C0000002", "C0000500"] {
+        c360.extend(
+            measure(
+                &router,
+                &format!("customer 360 summary {id}"),
+                rounds,
+                || get(format!("/asm/customers/{id}?baseSite=electronics")),
+                |v| v["recentOrders"].as_array().map_or(0, Vec::len).to_string(),
+            )
+            .await?,
+        );
+        let path = format!("/asm/customers/{id}/customer360?baseSite=electronics");
+        c360.extend(
+            measure(
+                &router,
+                &format!("customer 360 fragments {id}"),
+                rounds,
+                || post(&path, C360_BODY, Some(&cookie)).unwrap_or_default(),
+                |v| v["fragments"].as_array().map_or(0, Vec::len).to_string(),
+            )
+            .await?,
+        );
+    }
+    overall("customer 360, all", c360);
     Ok(())
 }

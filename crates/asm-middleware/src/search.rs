@@ -1,7 +1,9 @@
 //! Customer search: case-insensitive substring match over name, e-mail and customer id, ordered
-//! by name. Queries of three or more characters use the trigram index (`customers_fts`); a query
-//! that matches very many customers pages through the name index instead, which stops as soon as
-//! the page is full.
+//! by name. Queries of three or more characters use the trigram index (`customers_fts`), which
+//! yields matches in rowid order, so asking it for at most [`COUNT_CAP`] + 1 of them costs little
+//! even for a query that matches everybody. Up to the cap, the matches are counted exactly and the
+//! page is a top-N sort of them by name; above it, matches are dense, the page comes from walking
+//! the name index (which stops as soon as the page is full), and the count says "at least".
 //!
 //! [`search`] adds customer lists, the order filter and the other sorts; the default search (no
 //! list, no order, by name) keeps the path above.
@@ -13,9 +15,9 @@ use asm_types::{
 use r2d2_sqlite::rusqlite::types::Value;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 
-/// Up to this many matches, the matches are fetched through the index and the page is taken by a
-/// top-N sort; above it, matches are so dense that walking the name index fills a page sooner.
-const INDEXED_MATCHES: usize = 100_000;
+/// Matches counted exactly. A query with more reports `totalResults` = this and
+/// `totalIsLowerBound`; its pages come from the name index (dense matches fill a page quickly).
+pub const COUNT_CAP: usize = 1_000;
 
 const COLUMNS: &str = "c.uid, c.name, c.customer_id, \
     (SELECT code FROM carts WHERE customer_id = c.customer_id AND status = 'active' ORDER BY modified DESC LIMIT 1), \
@@ -81,16 +83,16 @@ pub fn search_customers(
     // No name, e-mail or id contains NUL, and SQLite would read the query only up to it: FTS5
     // fails with "unterminated string" (a 500, found by schemathesis), LIKE gets a shorter
     // pattern (wrong matches). Such a query matches nobody.
-    let (total, entries) = if query.contains('\0') {
-        (0, Vec::new())
+    let (count, entries) = if query.contains('\0') {
+        (Count::exact(0), Vec::new())
     } else if query.chars().count() >= 3 {
         indexed(c, query, limit, offset)?
     } else {
-        scanned(c, query, limit, offset, None)?
+        scanned(c, query, limit, offset)?
     };
     Ok(page(
         entries,
-        total,
+        count,
         current_page,
         page_size,
         CustomerSort::ByNameAsc,
@@ -98,16 +100,48 @@ pub fn search_customers(
     ))
 }
 
+/// How many customers match: exactly, or at least (counting stopped at [`COUNT_CAP`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Count {
+    /// The count, or the cap.
+    pub total: i64,
+    /// Whether `total` is a lower bound.
+    pub lower_bound: bool,
+}
+
+impl Count {
+    /// An exact count.
+    pub fn exact(total: i64) -> Self {
+        Self {
+            total,
+            lower_bound: false,
+        }
+    }
+
+    /// A count of up to `COUNT_CAP + 1` found rows: exact up to the cap, "at least" above.
+    pub fn capped(found: usize) -> Self {
+        if found > COUNT_CAP {
+            Self {
+                total: COUNT_CAP as i64,
+                lower_bound: true,
+            }
+        } else {
+            Self::exact(found as i64)
+        }
+    }
+}
+
 /// The page answer: paging totals, the applied sort and the sorts offered.
 fn page(
     entries: Vec<CustomerSearchEntry>,
-    total: i64,
+    count: Count,
     current_page: u32,
     page_size: u32,
     sort: CustomerSort,
     my_sessions: bool,
 ) -> CustomerSearchPage {
     let limit = i64::from(page_size).max(1);
+    let total = count.total;
     CustomerSearchPage {
         entries,
         pagination: Pagination {
@@ -116,6 +150,7 @@ fn page(
             total_pages: u32::try_from((total + limit - 1) / limit).unwrap_or(u32::MAX),
             total_results: u64::try_from(total).unwrap_or(0),
             sort: Some(sort.code().to_owned()),
+            total_is_lower_bound: count.lower_bound,
         },
         sorts: CustomerSort::ALL
             .into_iter()
@@ -193,7 +228,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
     if req.query.contains('\0') {
         return Ok(page(
             Vec::new(),
-            0,
+            Count::exact(0),
             req.current_page,
             page_size,
             sort,
@@ -207,10 +242,10 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
             || {
                 let probe: i64 = c.query_row(
                 "SELECT COUNT(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)",
-                params![phrase(&req.query), INDEXED_MATCHES as i64 + 1],
+                params![phrase(&req.query), COUNT_CAP as i64 + 1],
                 |r| r.get(0),
             )?;
-                probe as usize > INDEXED_MATCHES
+                probe as usize > COUNT_CAP
             };
         if dense {
             filters.push("p.search LIKE :pattern ESCAPE '\\'");
@@ -246,15 +281,18 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
     } else {
         filters.join(" AND ")
     };
-    let total: i64 = {
-        let mut stmt =
-            c.prepare_cached(&format!("SELECT COUNT(*) FROM customers p WHERE {filter}"))?;
+    let count = {
+        let mut stmt = c.prepare_cached(&format!(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM customers p WHERE {filter} LIMIT {})",
+            COUNT_CAP + 1
+        ))?;
         bind(&mut stmt, &args)?;
         let mut rows = stmt.raw_query();
-        match rows.next()? {
+        let found: i64 = match rows.next()? {
             Some(r) => r.get(0)?,
             None => 0,
-        }
+        };
+        Count::capped(usize::try_from(found).unwrap_or(0))
     };
     let limit = i64::from(page_size);
     args.push((":limit", Value::Integer(limit)));
@@ -296,7 +334,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
     }
     Ok(page(
         entries,
-        total,
+        count,
         req.current_page,
         page_size,
         sort,
@@ -341,54 +379,55 @@ fn bind(
     Ok(())
 }
 
-type Found = (i64, Vec<CustomerSearchEntry>);
+type Found = (Count, Vec<CustomerSearchEntry>);
 
+/// Through the trigram index: at most `COUNT_CAP + 1` matches are fetched (in rowid order, so a
+/// query matching everybody stops early); dense queries are paged by [`scanned_page`].
 fn indexed(c: &Connection, query: &str, limit: i64, offset: i64) -> ApiResult<Found> {
     let phrase = phrase(query);
-    let probe: i64 = c.query_row(
-        "SELECT COUNT(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)",
-        params![phrase, INDEXED_MATCHES as i64 + 1],
-        |r| r.get(0),
-    )?;
-    if probe as usize > INDEXED_MATCHES {
-        // Very common: walking the name index finds a page of matches quickly.
-        let total: i64 = c.query_row(
-            "SELECT COUNT(*) FROM customers_fts WHERE customers_fts MATCH ?1",
-            params![phrase],
-            |r| r.get(0),
+    let ids: Vec<i64> = {
+        let mut stmt = c.prepare_cached(
+            "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2",
         )?;
-        return scanned(c, query, limit, offset, Some(total));
+        let rows = stmt.query_map(params![phrase, COUNT_CAP as i64 + 1], |r| r.get(0))?;
+        rows.collect::<Result<_, _>>()?
+    };
+    let count = Count::capped(ids.len());
+    if count.lower_bound {
+        return Ok((count, scanned_page(c, query, limit, offset)?));
     }
-    let mut stmt = c.prepare_cached(&page_sql(
-        "p.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1)",
-    ))?;
+    let list = serde_json::to_string(&ids).map_err(Failure::internal)?;
+    let mut stmt = c.prepare_cached(&page_sql("p.rowid IN (SELECT value FROM json_each(?1))"))?;
     let entries = stmt
-        .query_map(params![phrase, limit, offset], entry)?
+        .query_map(params![list, limit, offset], entry)?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((probe, entries))
+    Ok((count, entries))
 }
 
-fn scanned(
+/// Without the index (queries under three characters): a `LIKE` over the name index, counted
+/// up to the cap.
+fn scanned(c: &Connection, query: &str, limit: i64, offset: i64) -> ApiResult<Found> {
+    let found: i64 = c.query_row(
+        "SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE search LIKE ?1 ESCAPE '\\' LIMIT ?2)",
+        params![like_pattern(query), COUNT_CAP as i64 + 1],
+        |r| r.get(0),
+    )?;
+    let count = Count::capped(usize::try_from(found).unwrap_or(0));
+    Ok((count, scanned_page(c, query, limit, offset)?))
+}
+
+/// One page of the customers whose search text contains `query`, walking the name index.
+fn scanned_page(
     c: &Connection,
     query: &str,
     limit: i64,
     offset: i64,
-    total: Option<i64>,
-) -> ApiResult<Found> {
-    let pattern = like_pattern(query);
-    let total = match total {
-        Some(t) => t,
-        None => c.query_row(
-            "SELECT COUNT(*) FROM customers WHERE search LIKE ?1 ESCAPE '\\'",
-            params![pattern],
-            |r| r.get(0),
-        )?,
-    };
+) -> ApiResult<Vec<CustomerSearchEntry>> {
     let mut stmt = c.prepare_cached(&page_sql("p.search LIKE ?1 ESCAPE '\\'"))?;
     let entries = stmt
-        .query_map(params![pattern, limit, offset], entry)?
+        .query_map(params![like_pattern(query), limit, offset], entry)?
         .collect::<Result<Vec<_>, _>>()?;
-    Ok((total, entries))
+    Ok(entries)
 }
 
 #[cfg(test)]
@@ -423,10 +462,37 @@ mod tests {
             "ΩΩΩ",
         ] {
             let (t1, e1) = indexed(&c, q, 20, 0).expect("indexed");
-            let (t2, e2) = scanned(&c, q, 20, 0, None).expect("scanned");
+            let (t2, e2) = scanned(&c, q, 20, 0).expect("scanned");
             assert_eq!(t1, t2, "total for {q}");
             assert_eq!(e1, e2, "page for {q}");
+            // Later pages agree too, on both sides of the cap.
+            let (_, e1) = indexed(&c, q, 20, 40).expect("indexed");
+            assert_eq!(
+                e1,
+                scanned_page(&c, q, 20, 40).expect("scanned"),
+                "page 3 for {q}"
+            );
         }
+    }
+
+    #[test]
+    fn counting_stops_at_the_cap_and_says_so() {
+        let mut c = Connection::open_in_memory().expect("db");
+        crate::db::migrate(&mut c).expect("migrate");
+        crate::seed::seed_if_empty(&mut c, 3_000, 1_800_000_000_000).expect("seed");
+        let everybody = search_customers(&c, "example.com", 0, 20).expect("search");
+        assert_eq!(everybody.pagination.total_results, COUNT_CAP as u64);
+        assert!(everybody.pagination.total_is_lower_bound);
+        assert_eq!(everybody.entries.len(), 20);
+        assert!(everybody
+            .entries
+            .windows(2)
+            .all(|w| w[0].name.to_lowercase() <= w[1].name.to_lowercase()));
+        let few = search_customers(&c, "wolf", 0, 20).expect("search");
+        assert!(!few.pagination.total_is_lower_bound);
+        assert!(few.pagination.total_results < COUNT_CAP as u64);
+        let short = search_customers(&c, "e", 0, 20).expect("search");
+        assert!(short.pagination.total_is_lower_bound);
     }
 
     #[test]
@@ -451,12 +517,18 @@ mod tests {
             [],
         )
         .expect("update");
-        assert_eq!(indexed(&c, "qqqxyz", 20, 0).expect("search").0, 1);
+        assert_eq!(
+            indexed(&c, "qqqxyz", 20, 0).expect("search").0,
+            Count::exact(1)
+        );
         // The customer's carts, orders and tickets are not the point here.
         c.execute_batch("PRAGMA foreign_keys = OFF")
             .expect("pragma");
         c.execute("DELETE FROM customers WHERE customer_id = 'C0000001'", [])
             .expect("delete");
-        assert_eq!(indexed(&c, "qqqxyz", 20, 0).expect("search").0, 0);
+        assert_eq!(
+            indexed(&c, "qqqxyz", 20, 0).expect("search").0,
+            Count::exact(0)
+        );
     }
 }

@@ -186,6 +186,10 @@ pub struct Pagination {
     /// The sort applied (a [`CustomerSort`] code), when the results are sortable.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
+    /// True when counting stopped early: the query matches at least `totalResults` results
+    /// (a customer search counts up to 1,000 matches; narrow the query to see an exact count).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub total_is_lower_bound: bool,
 }
 
 /// One customer in a search result.

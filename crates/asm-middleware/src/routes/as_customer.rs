@@ -769,7 +769,7 @@ pub async fn orders(
                 total_pages: u32::try_from(total.div_ceil(u64::from(page_size)))
                     .unwrap_or(u32::MAX),
                 total_results: total,
-                sort: None,
+                ..Pagination::default()
             },
         }))
     })

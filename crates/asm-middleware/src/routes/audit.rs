@@ -149,7 +149,7 @@ pub fn read_page(c: &Connection, p: &AuditParams, page_size: u32) -> ApiResult<A
             total_pages: u32::try_from(total_results.div_ceil(u64::from(page_size)))
                 .unwrap_or(u32::MAX),
             total_results,
-            sort: None,
+            ..Pagination::default()
         },
     })
 }
