@@ -229,6 +229,8 @@ async fn unknown_lists_orders_and_sorts_are_refused() {
         ("orderId=nope", "orderId"),
         ("orderId=nope&customerListId=instore", "orderId"),
         ("sort=byShoeSize", "sort"),
+        ("sort=", "sort"),
+        ("sort=%20byNameAsc", "sort"),
         ("sort=bynameasc", "sort"),
         ("sort=bySessionDateDesc", "sort"),
         ("sort=bySessionDateDesc&customerListId=instore", "sort"),

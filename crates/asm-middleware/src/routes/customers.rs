@@ -105,8 +105,9 @@ pub async fn search(
         })?),
         None => None,
     };
+    // Present means one of the documented codes, exactly (an empty `sort=` is not "no sort").
     let sort =
-        match non_empty(p.sort) {
+        match p.sort {
             Some(code) => Some(CustomerSort::parse(&code).ok_or_else(|| {
                 Failure::validation("sort", format!("There is no sort {code:?}."))
             })?),
