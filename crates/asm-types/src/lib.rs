@@ -58,6 +58,9 @@ pub mod error_type {
 #[cfg(feature = "openapi")]
 pub mod openapi;
 
+mod customer360;
+pub use customer360::*;
+
 /// One error in an error body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -463,7 +466,7 @@ pub struct Customer360Data {
     pub recent_orders: Vec<OrderSummary>,
     /// Active carts, most recently modified first.
     pub active_carts: Vec<CartSummary>,
-    /// Support tickets (the demo store has none yet).
+    /// Support tickets, most recently updated first.
     pub support_tickets: Vec<TicketSummary>,
 }
 

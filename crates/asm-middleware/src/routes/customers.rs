@@ -7,7 +7,7 @@ use crate::extract::{Json, Path, Query};
 use crate::AppState;
 use asm_types::{
     CartEntry, CartList, CartSummary, Customer360Data, Customer360Overview, CustomerAddress,
-    CustomerSearchPage, LatestActivity, OrderSummary,
+    CustomerSearchPage, LatestActivity, OrderSummary, TicketSummary,
 };
 use axum::extract::State;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
@@ -269,6 +269,20 @@ pub fn customer_360(c: &Connection, customer_id: &str) -> ApiResult<Customer360D
             description,
             date: rfc3339(at),
         });
+    let mut tickets_stmt = c.prepare_cached(
+        "SELECT id, subject, status, created FROM tickets WHERE customer_id = ?1 \
+         ORDER BY updated DESC, id DESC",
+    )?;
+    let support_tickets = tickets_stmt
+        .query_map(params![customer_id], |r| {
+            Ok(TicketSummary {
+                id: r.get(0)?,
+                subject: r.get(1)?,
+                status: r.get(2)?,
+                created: rfc3339(r.get(3)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Customer360Data {
         overview: Customer360Overview {
             name,
@@ -287,6 +301,6 @@ pub fn customer_360(c: &Connection, customer_id: &str) -> ApiResult<Customer360D
             })
             .collect(),
         active_carts: carts,
-        support_tickets: Vec::new(),
+        support_tickets,
     })
 }

@@ -2,6 +2,7 @@
 
 pub mod agents;
 pub mod audit;
+pub mod customer360;
 pub mod customer_admin;
 pub mod customers;
 pub mod sessions;
@@ -31,6 +32,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::search))
         .routes(routes!(customers::carts))
         .routes(routes!(customers::get_customer))
+        .routes(routes!(customer360::fragments))
         .routes(routes!(customer_admin::create_customer))
         .routes(routes!(customer_admin::autocomplete))
         .routes(routes!(sessions::create))
