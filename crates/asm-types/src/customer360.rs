@@ -127,6 +127,8 @@ pub struct Customer360Response {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(untagged)]
+// A short-lived wire value: boxing the data would only make clients' matches clumsier.
+#[allow(clippy::large_enum_variant)]
 pub enum Customer360Fragment {
     /// `{"type", "data"}`: the fragment.
     Data(C360FragmentData),
