@@ -30,7 +30,7 @@ pub const SECURITY_SCHEME: &str = SESSION_COOKIE;
     components(schemas(ErrorList, ErrorType)),
     tags(
         (name = "agents", description = "Agent sign-in, sign-out and the agent session."),
-        (name = "customers", description = "Finding customers and reading their carts."),
+        (name = "customers", description = "Finding customers (search, autocomplete, lists), creating them, their carts, binding carts, and the customer 360 view."),
         (name = "sessions", description = "Assisted sessions: emulating a customer."),
         (name = "audit", description = "The audit log (sales managers only)."),
         (name = "catalogue", description = "The store's products (public)."),

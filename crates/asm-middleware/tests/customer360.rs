@@ -42,7 +42,24 @@ async fn linda_has_her_profile_orders_and_cart() {
     assert!(data.active_carts[0].total_items > 0);
     let activity = data.overview.latest_activity.expect("latest activity");
     assert!(activity.kind == "ORDER" || activity.kind == "CART");
-    assert!(data.support_tickets.is_empty());
+    // Her support tickets, most recently updated first.
+    let tickets: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM tickets WHERE customer_id = ?1",
+            [LINDA_ID],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert!(tickets > 0);
+    assert_eq!(data.support_tickets.len() as i64, tickets);
+    let latest: String = db
+        .query_row(
+            "SELECT id FROM tickets WHERE customer_id = ?1 ORDER BY updated DESC, id DESC LIMIT 1",
+            [LINDA_ID],
+            |r| r.get(0),
+        )
+        .expect("latest ticket");
+    assert_eq!(data.support_tickets[0].id, latest);
 }
 
 #[tokio::test]

@@ -28,6 +28,7 @@ const KNOWN_ROUTES: &[(&str, &str)] = &[
     ("GET", "/agents/{agentId}"),
     ("GET", "/customers/search"),
     ("GET", "/customers/{customerId}/carts"),
+    ("POST", "/customers/{customerId}/customer360"),
     ("POST", "/customers"),
     ("GET", "/customers/autocomplete"),
     ("POST", "/sessions"),
@@ -889,4 +890,67 @@ async fn the_documented_examples_work_against_the_seeded_store() {
     }
     // Sign-in, agent details, carts and starting a session have complete examples.
     assert!(tried >= 4, "only {tried} operations have complete examples");
+}
+
+/// Customer 360 fragments: answers with data, with a failed fragment, and the errors match the
+/// documented schemas (the fragment list is a `oneOf` of `{type, data}` and `{type, error}`).
+#[tokio::test]
+async fn customer360_fragments_match_the_documented_schemas() {
+    let app = TestApp::new();
+    let doc = document(&app).await;
+    let path = "/customers/{customerId}/customer360";
+    let data = &doc["components"]["schemas"]["C360FragmentData"]["oneOf"];
+    assert_eq!(
+        data.as_array().map(Vec::len),
+        Some(9),
+        "one option per fragment type"
+    );
+    let cookie = app.login(&AGENT).await;
+    let c = Some(cookie.as_str());
+    let uri = format!("/asm/customers/{LINDA_ID}/customer360?baseSite={SITE}");
+    let all: Vec<Value> = asm_types::Customer360FragmentType::ALL
+        .iter()
+        .map(|t| json!({"type": t.as_str(), "listSize": 3}))
+        .collect();
+    let full = app.post_json(&uri, c, &json!({ "queries": all })).await;
+    assert_eq!(full.status, StatusCode::OK, "{}", full.text());
+    assert_conforms(&doc, "POST", path, &full);
+    for (body, status) in [
+        (json!({"queries": []}), StatusCode::BAD_REQUEST),
+        (
+            json!({"queries": [{"type": "nope"}]}),
+            StatusCode::BAD_REQUEST,
+        ),
+        (json!({}), StatusCode::BAD_REQUEST),
+    ] {
+        let res = app.post_json(&uri, c, &body).await;
+        assert_eq!(res.status, status, "{}", res.text());
+        assert_conforms(&doc, "POST", path, &res);
+    }
+    let missing = app
+        .post_json(
+            &format!("/asm/customers/nobody/customer360?baseSite={SITE}"),
+            c,
+            &json!({"queries": [{"type": "overview"}]}),
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_conforms(&doc, "POST", path, &missing);
+    let anonymous = app
+        .post_json(&uri, None, &json!({"queries": [{"type": "overview"}]}))
+        .await;
+    assert_conforms(&doc, "POST", path, &anonymous);
+    app.db()
+        .execute_batch("DROP TABLE reviews")
+        .expect("drop reviews");
+    let partial = app
+        .post_json(
+            &uri,
+            c,
+            &json!({"queries": [{"type": "feedback"}, {"type": "overview"}]}),
+        )
+        .await;
+    assert_eq!(partial.status, StatusCode::OK);
+    assert!(partial.json()["fragments"][0]["error"].is_object());
+    assert_conforms(&doc, "POST", path, &partial);
 }

@@ -69,6 +69,8 @@ pub mod openapi;
 
 mod commerce;
 pub use commerce::*;
+mod customer360;
+pub use customer360::*;
 
 /// One error in an error body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -643,7 +645,7 @@ pub struct Customer360Data {
     pub recent_orders: Vec<OrderSummary>,
     /// Active carts, most recently modified first.
     pub active_carts: Vec<CartSummary>,
-    /// Support tickets (the demo store has none yet).
+    /// Support tickets, most recently updated first.
     pub support_tickets: Vec<TicketSummary>,
 }
 

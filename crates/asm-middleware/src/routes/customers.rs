@@ -9,7 +9,7 @@ use crate::search::SearchRequest;
 use crate::AppState;
 use asm_types::{
     CartEntry, CartList, CartSummary, Customer360Data, Customer360Overview, CustomerAddress,
-    CustomerSearchPage, CustomerSort, LatestActivity, OrderSummary,
+    CustomerSearchPage, CustomerSort, LatestActivity, OrderSummary, TicketSummary,
 };
 use axum::extract::State;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
@@ -328,6 +328,20 @@ pub fn customer_360(c: &Connection, customer_id: &str) -> ApiResult<Customer360D
             description,
             date: rfc3339(at),
         });
+    let mut tickets_stmt = c.prepare_cached(
+        "SELECT id, subject, status, created FROM tickets WHERE customer_id = ?1 \
+         ORDER BY updated DESC, id DESC",
+    )?;
+    let support_tickets = tickets_stmt
+        .query_map(params![customer_id], |r| {
+            Ok(TicketSummary {
+                id: r.get(0)?,
+                subject: r.get(1)?,
+                status: r.get(2)?,
+                created: rfc3339(r.get(3)?),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Customer360Data {
         overview: Customer360Overview {
             name,
@@ -346,6 +360,6 @@ pub fn customer_360(c: &Connection, customer_id: &str) -> ApiResult<Customer360D
             })
             .collect(),
         active_carts: carts,
-        support_tickets: Vec::new(),
+        support_tickets,
     })
 }

@@ -4,6 +4,7 @@ pub mod agents;
 pub mod as_customer;
 pub mod audit;
 pub mod carts;
+pub mod customer360;
 pub mod customer_admin;
 pub mod customer_lists;
 pub mod customers;
@@ -34,6 +35,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(customers::search))
         .routes(routes!(customers::carts))
         .routes(routes!(customers::get_customer))
+        .routes(routes!(customer360::fragments))
         .routes(routes!(customer_admin::create_customer))
         .routes(routes!(customer_admin::autocomplete))
         .routes(routes!(customer_lists::list))
