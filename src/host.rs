@@ -16,6 +16,32 @@ pub const ENABLED_KEY: &str = "asm_enabled";
 /// sessionStorage key: the bar is collapsed.
 pub const COLLAPSED_KEY: &str = "asm_collapsed";
 
+/// Name of the `BroadcastChannel` over which the overlays of one browser's tabs tell each other
+/// that something changed. Messages carry only a word ([`tab_message`]); every tab then asks the
+/// server what is true.
+pub const CHANNEL: &str = "asm-overlay";
+
+/// Words sent to the other tabs.
+pub mod tab_message {
+    /// An agent signed in.
+    pub const SIGNED_IN: &str = "signed-in";
+    /// The agent signed out (by hand or because the session timed out).
+    pub const SIGNED_OUT: &str = "signed-out";
+    /// An emulation started or switched customer.
+    pub const EMULATION_STARTED: &str = "emulation-started";
+    /// The emulation ended.
+    pub const EMULATION_ENDED: &str = "emulation-ended";
+}
+
+/// Window events the host page may dispatch to drive the overlay (the loader's
+/// `window.asmOverlay.open()` / `.close()` do).
+pub mod request {
+    /// Show the bar (expand it if it is collapsed).
+    pub const OPEN: &str = "asm:request-open";
+    /// Close the overlay; ignored while an agent is signed in (they sign out first).
+    pub const CLOSE: &str = "asm:request-close";
+}
+
 /// Host events dispatched on `window`.
 pub mod event {
     /// The overlay is mounted.
@@ -52,17 +78,32 @@ pub fn mount(api: Api) -> Result<(), JsValue> {
     let root: HtmlElement = document.create_element("div")?.unchecked_into();
     root.set_class_name("asm-root");
     shadow.append_child(&root)?;
-    leptos::mount::mount_to(root, move || view! { <App api=api /> }).forget();
+    let handle = leptos::mount::mount_to(root, move || view! { <App api=api /> });
+    MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
     emit(event::READY, &[]);
     Ok(())
+}
+
+thread_local! {
+    /// The mounted app: dropping it disposes every signal, timer and listener of the overlay.
+    static MOUNTED: std::cell::RefCell<Option<Box<dyn std::any::Any>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Disposes the app (its timers, window listeners and tab channel stop) and removes the host
+/// element. Mounting again starts afresh.
+pub fn unmount() {
+    let app = MOUNTED.with(|m| m.borrow_mut().take());
+    drop(app);
+    if let Some(host) = document().get_element_by_id(HOST_ID) {
+        host.remove();
+    }
 }
 
 /// Removes the overlay from the page and forgets that ASM was on in this tab.
 pub fn close() {
     set_flag(ENABLED_KEY, false);
-    if let Some(host) = document().get_element_by_id(HOST_ID) {
-        host.remove();
-    }
+    unmount();
     emit(event::CLOSED, &[]);
 }
 
@@ -100,6 +141,11 @@ pub fn set_flag(key: &str, on: bool) {
             s.remove_item(key)
         };
     }
+}
+
+/// This tab's end of the [`CHANNEL`], if the browser has `BroadcastChannel`.
+pub fn tab_channel() -> Option<web_sys::BroadcastChannel> {
+    web_sys::BroadcastChannel::new(CHANNEL).ok()
 }
 
 /// The browser's wall clock, ms since the epoch.

@@ -10,6 +10,8 @@ use leptos::task::spawn_local;
 
 /// Message shown when the session ran out.
 pub const TIMED_OUT: &str = "Your ASM session timed out and the agent was signed out.";
+/// Message shown when another tab of this browser signed the agent out.
+pub const SIGNED_OUT_ELSEWHERE: &str = "The agent signed out in another tab.";
 /// Message shown when the server says the session is gone.
 pub const SESSION_ENDED: &str = "Your ASM session has ended. Please sign in again.";
 
@@ -28,6 +30,8 @@ pub struct Asm {
     pub clock: RwSignal<Option<SessionClock>>,
     /// A notice for the agent above the sign-in form (e.g. the session timed out).
     pub notice: RwSignal<Option<String>>,
+    /// This tab's end of the channel to the overlays in the browser's other tabs.
+    pub tabs: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
 }
 
 /// Creates the state and provides it to the components below.
@@ -39,6 +43,7 @@ pub fn provide_asm(api: Api) -> Asm {
         emulation: RwSignal::new(None),
         clock: RwSignal::new(None),
         notice: RwSignal::new(None),
+        tabs: StoredValue::new_local(host::tab_channel()),
     };
     provide_context(asm);
     asm
@@ -64,6 +69,47 @@ impl Asm {
                 Err(e) => self.notice.set(Some(e.message())),
             }
             self.restoring.set(false);
+        });
+    }
+
+    /// Tells the overlays in this browser's other tabs that `what` happened here (no data: they
+    /// ask the server themselves).
+    pub fn tell_other_tabs(&self, what: &str) {
+        self.tabs.with_value(|c| {
+            if let Some(c) = c {
+                let _ = c.post_message(&wasm_bindgen::JsValue::from_str(what));
+            }
+        });
+    }
+
+    /// Another tab changed something: ask the server what is true now and follow it.
+    pub fn resync(self) {
+        spawn_local(async move {
+            match self.api().me().await {
+                Ok(reply) => {
+                    let session = reply.body;
+                    let here = self.emulation.get_untracked().map(|e| e.session_id);
+                    let there = session.emulation.as_ref().map(|e| e.session_id.clone());
+                    if self.agent.get_untracked().is_none() {
+                        self.signed_in(session);
+                        return;
+                    }
+                    self.touch(Some(session.expires_at));
+                    if here != there {
+                        self.emulation_ended();
+                        if let Some(emulation) = session.emulation {
+                            self.emulation_started(emulation);
+                        }
+                    }
+                }
+                Err(e) if e.session_ended() => {
+                    if self.agent.get_untracked().is_some() {
+                        self.signed_out(Some(SIGNED_OUT_ELSEWHERE));
+                    }
+                }
+                // The server is unreachable: keep what this tab shows; its own requests will say.
+                Err(_) => {}
+            }
         });
     }
 
@@ -154,6 +200,7 @@ impl Asm {
         self.signed_out(Some(TIMED_OUT));
         spawn_local(async move {
             let _ = self.api().sign_out().await;
+            self.tell_other_tabs(host::tab_message::SIGNED_OUT);
         });
     }
 }

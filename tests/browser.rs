@@ -6,6 +6,7 @@ mod support;
 
 use serde_json::json;
 use support::*;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -619,4 +620,75 @@ async fn collapse_hides_the_body_and_is_remembered_for_the_tab() {
     click_button("Show");
     until("expanded", || find("#asm-customer-search").is_some()).await;
     assert!(!asm_overlay::host::flag(asm_overlay::host::COLLAPSED_KEY));
+}
+
+// ---- other tabs ----------------------------------------------------------------------------
+
+/// The test's own end of the overlay's channel, recording what the overlay says to other tabs.
+fn tab_channel() -> (
+    web_sys::BroadcastChannel,
+    std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+) {
+    use wasm_bindgen::prelude::*;
+    let channel = web_sys::BroadcastChannel::new("asm-overlay").expect("channel");
+    let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = heard.clone();
+    let on_message =
+        Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            sink.borrow_mut()
+                .push(e.data().as_string().unwrap_or_default());
+        });
+    channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    on_message.forget();
+    (channel, heard)
+}
+
+#[wasm_bindgen_test]
+async fn another_tab_ending_the_emulation_or_signing_out_is_followed_after_asking_the_server() {
+    start(|| {
+        route(
+            "GET /asm/agents/me",
+            200,
+            session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))),
+        )
+    });
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    let (channel, _) = tab_channel();
+    // Another tab ended the emulation: the server now says so.
+    route("GET /asm/agents/me", 200, session(600_000, None));
+    channel
+        .post_message(&JsValue::from_str("emulation-ended"))
+        .expect("post");
+    until("back to search", || find("#asm-customer-search").is_some()).await;
+    assert_eq!(events_named("asm:emulation-ended").len(), 1);
+    assert_eq!(
+        calls_to("/asm/agents/me").len(),
+        2,
+        "asked the server again"
+    );
+    // Another tab signed out.
+    route("GET /asm/agents/me", 401, invalid_token());
+    channel
+        .post_message(&JsValue::from_str("signed-out"))
+        .expect("post");
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    assert!(
+        text(".asm-sign-in .asm-notice").contains("signed out in another tab"),
+        "{}",
+        text(".asm-sign-in .asm-notice")
+    );
+    assert_eq!(events_named("asm:agent-signed-out").len(), 1);
+    channel.close();
+}
+
+#[wasm_bindgen_test]
+async fn signing_out_tells_the_other_tabs_a_word_and_nothing_else() {
+    start(|| route("GET /asm/agents/me", 200, session(600_000, None)));
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    let (channel, heard) = tab_channel();
+    click_button("Sign Out");
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    until("told", || !heard.borrow().is_empty()).await;
+    assert_eq!(heard.borrow().as_slice(), ["signed-out"]);
+    channel.close();
 }

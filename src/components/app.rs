@@ -4,11 +4,29 @@ use crate::api::Api;
 use crate::components::Bar;
 use crate::state::provide_asm;
 use leptos::prelude::*;
+use wasm_bindgen::prelude::*;
 
-/// The overlay. `restore` asks the server at once whether an agent is signed in in this browser.
+/// The overlay. `restore` asks the server at once whether an agent is signed in in this browser;
+/// a word from another tab's overlay makes it ask again.
 #[component]
 pub fn App(api: Api) -> impl IntoView {
     let asm = provide_asm(api);
     asm.restore();
+    asm.tabs.with_value(|channel| {
+        if let Some(channel) = channel {
+            let on_message = Closure::<dyn Fn(web_sys::MessageEvent)>::new(move |_| asm.resync());
+            channel.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+            // The channel stops before the app is disposed, so the closure may live on.
+            on_message.forget();
+        }
+    });
+    // A handle of its own: the stored value may be gone by the time cleanups run.
+    let channel = asm.tabs.with_value(Clone::clone);
+    on_cleanup(move || {
+        if let Some(channel) = channel {
+            channel.set_onmessage(None);
+            channel.close();
+        }
+    });
     view! { <Bar /> }
 }

@@ -35,6 +35,21 @@ pub fn Bar() -> impl IntoView {
         }
     });
 
+    // The host page's `window.asmOverlay.open()` / `.close()`.
+    let on_open = window_event_listener_untyped(host::request::OPEN, move |_| {
+        collapsed.set(false);
+        host::set_flag(COLLAPSED_KEY, false);
+    });
+    let on_close = window_event_listener_untyped(host::request::CLOSE, move |_| {
+        if asm.agent.with_untracked(Option::is_none) {
+            host::close();
+        }
+    });
+    on_cleanup(move || {
+        on_open.remove();
+        on_close.remove();
+    });
+
     let toggle = move |_| {
         let now = !collapsed.get_untracked();
         collapsed.set(now);
@@ -48,7 +63,10 @@ pub fn Bar() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match asm.api().sign_out().await {
-                Ok(()) => asm.signed_out(None),
+                Ok(()) => {
+                    asm.signed_out(None);
+                    asm.tell_other_tabs(host::tab_message::SIGNED_OUT);
+                }
                 Err(e) if asm.session_lost(&e) => {}
                 Err(e) => error.set(Some(format!("Could not sign out: {}", e.message()))),
             }

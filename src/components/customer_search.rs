@@ -4,6 +4,7 @@
 //! needs a reason (ticket id or short note); a customer chosen before it is given waits for it.
 
 use crate::api::{Abort, ApiError};
+use crate::host::tab_message;
 use crate::search::{blocked_reason, normalized_query, Highlight, DEBOUNCE_MS, MAX_RESULTS};
 use crate::state::use_asm;
 use asm_types::CustomerSearchEntry;
@@ -134,6 +135,7 @@ pub fn CustomerSearch() -> impl IntoView {
                     asm.touch(reply.expires_at);
                     reason.set(String::new());
                     asm.emulation_started(reply.body);
+                    asm.tell_other_tabs(tab_message::EMULATION_STARTED);
                 }
                 Err(e) if asm.session_lost(&e) => {}
                 Err(e) => error.set(Some(e.message())),

@@ -1,6 +1,7 @@
 //! The emulated customer in the bar, the notice that actions now affect their account, and
 //! "End Session".
 
+use crate::host::tab_message;
 use crate::state::use_asm;
 use asm_types::error_type;
 use leptos::prelude::*;
@@ -30,9 +31,13 @@ pub fn EmulationPanel() -> impl IntoView {
                 Ok(reply) => {
                     asm.touch(reply.expires_at);
                     asm.emulation_ended();
+                    asm.tell_other_tabs(tab_message::EMULATION_ENDED);
                 }
                 // Already gone on the server: reflect it.
-                Err(e) if e.kind() == Some(error_type::NOT_FOUND) => asm.emulation_ended(),
+                Err(e) if e.kind() == Some(error_type::NOT_FOUND) => {
+                    asm.emulation_ended();
+                    asm.tell_other_tabs(tab_message::EMULATION_ENDED);
+                }
                 Err(e) if asm.session_lost(&e) => {}
                 Err(e) => error.set(Some(e.message())),
             }

@@ -1,5 +1,6 @@
 //! Agent sign-in form: clear errors, nothing typed is lost, one request at a time.
 
+use crate::host::tab_message;
 use crate::state::use_asm;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -31,7 +32,10 @@ pub fn SignInForm() -> impl IntoView {
         error.set(None);
         spawn_local(async move {
             match asm.api().sign_in(user.trim(), &pass).await {
-                Ok(reply) => asm.signed_in(reply.body),
+                Ok(reply) => {
+                    asm.signed_in(reply.body);
+                    asm.tell_other_tabs(tab_message::SIGNED_IN);
+                }
                 Err(e) => error.set(Some(e.message())),
             }
             pending.set(false);

@@ -153,9 +153,8 @@ pub fn invalid_token() -> serde_json::Value {
 
 /// Removes any overlay, installs a fresh stub, lets `routes` set the answers, and mounts.
 pub fn start(routes: impl FnOnce()) {
-    if let Some(old) = gloo_utils_document().get_element_by_id(HOST_ID) {
-        old.remove();
-    }
+    // The previous test's overlay stops entirely (timers, listeners, tab channel).
+    host::unmount();
     if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
         let _ = s.clear();
     }

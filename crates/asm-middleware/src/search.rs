@@ -16,8 +16,10 @@ use r2d2_sqlite::rusqlite::types::Value;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Matches counted exactly. A query with more reports `totalResults` = this and
-/// `totalIsLowerBound`; its pages come from the name index (dense matches fill a page quickly).
-pub const COUNT_CAP: usize = 1_000;
+/// `totalIsLowerBound`; its pages come from walking the name index, which is quick only when
+/// matches are dense all along the name order (hence a high cap: a query such as "anna" matches
+/// 25,000 of 1,000,000 customers, all named Hannah, and walking to them would take seconds).
+pub const COUNT_CAP: usize = 100_000;
 
 const COLUMNS: &str = "c.uid, c.name, c.customer_id, \
     (SELECT code FROM carts WHERE customer_id = c.customer_id AND status = 'active' ORDER BY modified DESC LIMIT 1), \
@@ -78,6 +80,17 @@ pub fn search_customers(
     current_page: u32,
     page_size: u32,
 ) -> ApiResult<CustomerSearchPage> {
+    search_customers_counting(c, query, current_page, page_size, COUNT_CAP)
+}
+
+/// [`search_customers`], counting up to `cap` matches.
+fn search_customers_counting(
+    c: &Connection,
+    query: &str,
+    current_page: u32,
+    page_size: u32,
+    cap: usize,
+) -> ApiResult<CustomerSearchPage> {
     let limit = i64::from(page_size);
     let offset = i64::from(current_page) * limit;
     // No name, e-mail or id contains NUL, and SQLite would read the query only up to it: FTS5
@@ -86,9 +99,9 @@ pub fn search_customers(
     let (count, entries) = if query.contains('\0') {
         (Count::exact(0), Vec::new())
     } else if query.chars().count() >= 3 {
-        indexed(c, query, limit, offset)?
+        indexed(c, query, limit, offset, cap)?
     } else {
-        scanned(c, query, limit, offset)?
+        scanned(c, query, limit, offset, cap)?
     };
     Ok(page(
         entries,
@@ -118,11 +131,11 @@ impl Count {
         }
     }
 
-    /// A count of up to `COUNT_CAP + 1` found rows: exact up to the cap, "at least" above.
-    pub fn capped(found: usize) -> Self {
-        if found > COUNT_CAP {
+    /// A count of up to `cap + 1` found rows: exact up to the cap, "at least" above.
+    pub fn capped(found: usize, cap: usize) -> Self {
+        if found > cap {
             Self {
-                total: COUNT_CAP as i64,
+                total: cap as i64,
                 lower_bound: true,
             }
         } else {
@@ -292,7 +305,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
             Some(r) => r.get(0)?,
             None => 0,
         };
-        Count::capped(usize::try_from(found).unwrap_or(0))
+        Count::capped(usize::try_from(found).unwrap_or(0), COUNT_CAP)
     };
     let limit = i64::from(page_size);
     args.push((":limit", Value::Integer(limit)));
@@ -380,38 +393,38 @@ fn bind(
 
 type Found = (Count, Vec<CustomerSearchEntry>);
 
-/// Through the trigram index: at most `COUNT_CAP + 1` matches are fetched (in rowid order, so a
-/// query matching everybody stops early); dense queries are paged by [`scanned_page`].
-fn indexed(c: &Connection, query: &str, limit: i64, offset: i64) -> ApiResult<Found> {
+/// Through the trigram index: matches are counted up to `COUNT_CAP + 1` (the index yields them
+/// in rowid order, so counting stops early for very common queries); up to the cap the page is
+/// a top-N sort of the matches by name, above it the name index is walked ([`scanned_page`]).
+fn indexed(c: &Connection, query: &str, limit: i64, offset: i64, cap: usize) -> ApiResult<Found> {
     let phrase = phrase(query);
-    let ids: Vec<i64> = {
-        let mut stmt = c.prepare_cached(
-            "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2",
-        )?;
-        let rows = stmt.query_map(params![phrase, COUNT_CAP as i64 + 1], |r| r.get(0))?;
-        rows.collect::<Result<_, _>>()?
-    };
-    let count = Count::capped(ids.len());
+    let found: i64 = c.query_row(
+        "SELECT COUNT(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)",
+        params![phrase, cap as i64 + 1],
+        |r| r.get(0),
+    )?;
+    let count = Count::capped(usize::try_from(found).unwrap_or(0), cap);
     if count.lower_bound {
         return Ok((count, scanned_page(c, query, limit, offset)?));
     }
-    let list = serde_json::to_string(&ids).map_err(Failure::internal)?;
-    let mut stmt = c.prepare_cached(&page_sql("p.rowid IN (SELECT value FROM json_each(?1))"))?;
+    let mut stmt = c.prepare_cached(&page_sql(
+        "p.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1)",
+    ))?;
     let entries = stmt
-        .query_map(params![list, limit, offset], entry)?
+        .query_map(params![phrase, limit, offset], entry)?
         .collect::<Result<Vec<_>, _>>()?;
     Ok((count, entries))
 }
 
 /// Without the index (queries under three characters): a `LIKE` over the name index, counted
 /// up to the cap.
-fn scanned(c: &Connection, query: &str, limit: i64, offset: i64) -> ApiResult<Found> {
+fn scanned(c: &Connection, query: &str, limit: i64, offset: i64, cap: usize) -> ApiResult<Found> {
     let found: i64 = c.query_row(
         "SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE search LIKE ?1 ESCAPE '\\' LIMIT ?2)",
-        params![like_pattern(query), COUNT_CAP as i64 + 1],
+        params![like_pattern(query), cap as i64 + 1],
         |r| r.get(0),
     )?;
-    let count = Count::capped(usize::try_from(found).unwrap_or(0));
+    let count = Count::capped(usize::try_from(found).unwrap_or(0), cap);
     Ok((count, scanned_page(c, query, limit, offset)?))
 }
 
@@ -460,12 +473,12 @@ mod tests {
             "a_b",
             "ΩΩΩ",
         ] {
-            let (t1, e1) = indexed(&c, q, 20, 0).expect("indexed");
-            let (t2, e2) = scanned(&c, q, 20, 0).expect("scanned");
+            let (t1, e1) = indexed(&c, q, 20, 0, COUNT_CAP).expect("indexed");
+            let (t2, e2) = scanned(&c, q, 20, 0, COUNT_CAP).expect("scanned");
             assert_eq!(t1, t2, "total for {q}");
             assert_eq!(e1, e2, "page for {q}");
             // Later pages agree too, on both sides of the cap.
-            let (_, e1) = indexed(&c, q, 20, 40).expect("indexed");
+            let (_, e1) = indexed(&c, q, 20, 40, 1_000).expect("indexed");
             assert_eq!(
                 e1,
                 scanned_page(&c, q, 20, 40).expect("scanned"),
@@ -479,18 +492,19 @@ mod tests {
         let mut c = Connection::open_in_memory().expect("db");
         crate::db::migrate(&mut c).expect("migrate");
         crate::seed::seed_if_empty(&mut c, 3_000, 1_800_000_000_000).expect("seed");
-        let everybody = search_customers(&c, "example.com", 0, 20).expect("search");
-        assert_eq!(everybody.pagination.total_results, COUNT_CAP as u64);
+        let cap = 1_000;
+        let everybody = search_customers_counting(&c, "example.com", 0, 20, cap).expect("search");
+        assert_eq!(everybody.pagination.total_results, cap as u64);
         assert!(everybody.pagination.total_is_lower_bound);
         assert_eq!(everybody.entries.len(), 20);
         assert!(everybody
             .entries
             .windows(2)
             .all(|w| w[0].name.to_lowercase() <= w[1].name.to_lowercase()));
-        let few = search_customers(&c, "wolf", 0, 20).expect("search");
+        let few = search_customers_counting(&c, "wolf", 0, 20, cap).expect("search");
         assert!(!few.pagination.total_is_lower_bound);
-        assert!(few.pagination.total_results < COUNT_CAP as u64);
-        let short = search_customers(&c, "e", 0, 20).expect("search");
+        assert!(few.pagination.total_results < cap as u64);
+        let short = search_customers_counting(&c, "e", 0, 20, cap).expect("search");
         assert!(short.pagination.total_is_lower_bound);
     }
 
@@ -517,7 +531,7 @@ mod tests {
         )
         .expect("update");
         assert_eq!(
-            indexed(&c, "qqqxyz", 20, 0).expect("search").0,
+            indexed(&c, "qqqxyz", 20, 0, COUNT_CAP).expect("search").0,
             Count::exact(1)
         );
         // The customer's carts, orders and tickets are not the point here.
@@ -526,7 +540,7 @@ mod tests {
         c.execute("DELETE FROM customers WHERE customer_id = 'C0000001'", [])
             .expect("delete");
         assert_eq!(
-            indexed(&c, "qqqxyz", 20, 0).expect("search").0,
+            indexed(&c, "qqqxyz", 20, 0, COUNT_CAP).expect("search").0,
             Count::exact(0)
         );
     }
