@@ -1,9 +1,9 @@
 //! Customer search: case-insensitive substring match over name, e-mail and customer id, ordered
-//! by name. Queries of three or more characters use the trigram index (`customers_fts`), which
-//! yields matches in rowid order, so asking it for at most [`COUNT_CAP`] + 1 of them costs little
-//! even for a query that matches everybody. Up to the cap, the matches are counted exactly and the
-//! page is a top-N sort of them by name; above it, matches are dense, the page comes from walking
-//! the name index (which stops as soon as the page is full), and the count says "at least".
+//! by name. Queries of three or more characters use the trigram index (`customers_fts`), whose
+//! rowid is the customer's `sort_key`: a number in name order (see [`assign_key`]). The index
+//! yields matches in rowid order, that is by name, so a page is the first matches after the
+//! offset and the count stops after [`COUNT_CAP`] + 1: the cost follows the page, not how many
+//! customers match. Shorter queries walk the name index with `LIKE`.
 //!
 //! [`search`] adds customer lists, the order filter and the other sorts; the default search (no
 //! list, no order, by name) keeps the path above.
@@ -16,10 +16,67 @@ use r2d2_sqlite::rusqlite::types::Value;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 
 /// Matches counted exactly. A query with more reports `totalResults` = this and
-/// `totalIsLowerBound`; its pages come from walking the name index, which is quick only when
-/// matches are dense all along the name order (hence a high cap: a query such as "anna" matches
-/// 25,000 of 1,000,000 customers, all named Hannah, and walking to them would take seconds).
-pub const COUNT_CAP: usize = 100_000;
+/// `totalIsLowerBound` (narrowing the query gives an exact count).
+pub const COUNT_CAP: usize = 1_000;
+
+/// Distance between neighbouring sort keys after a renumbering: room for 20 customers inserted
+/// one after another between the same two neighbours before the keys are renumbered.
+pub const KEY_GAP: i64 = 1 << 20;
+
+/// Numbers every customer in name order (`sort_key` = rank × [`KEY_GAP`]), which also indexes
+/// them for search: after a bulk load, or when no gap is left between two neighbours.
+pub fn rekey_all(c: &Connection) -> r2d2_sqlite::rusqlite::Result<()> {
+    c.execute_batch(&format!(
+        "UPDATE customers SET sort_key = NULL WHERE sort_key IS NOT NULL; \
+         WITH ranked AS (SELECT rowid AS id, ROW_NUMBER() OVER \
+             (ORDER BY name COLLATE NOCASE, customer_id) AS n FROM customers) \
+         UPDATE customers SET sort_key = ranked.n * {KEY_GAP} FROM ranked WHERE customers.rowid = ranked.id;"
+    ))
+}
+
+/// Gives `customer_id` a sort key between its neighbours in name order (after it was created or
+/// renamed), renumbering everybody when there is no room left.
+pub fn assign_key(c: &Connection, customer_id: &str) -> ApiResult<()> {
+    let name: String = c.query_row(
+        "SELECT name FROM customers WHERE customer_id = ?1",
+        params![customer_id],
+        |r| r.get(0),
+    )?;
+    let before: Option<i64> = c
+        .query_row(
+            "SELECT sort_key FROM customers WHERE sort_key IS NOT NULL \
+             AND (name COLLATE NOCASE, customer_id) < (?1, ?2) \
+             ORDER BY name COLLATE NOCASE DESC, customer_id DESC LIMIT 1",
+            params![name, customer_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let after: Option<i64> = c
+        .query_row(
+            "SELECT sort_key FROM customers WHERE sort_key IS NOT NULL \
+             AND (name COLLATE NOCASE, customer_id) > (?1, ?2) \
+             ORDER BY name COLLATE NOCASE, customer_id LIMIT 1",
+            params![name, customer_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let key = match (before, after) {
+        (None, None) => Some(KEY_GAP),
+        (Some(b), None) => b.checked_add(KEY_GAP),
+        (None, Some(a)) => a.checked_sub(KEY_GAP),
+        (Some(b), Some(a)) => (a - b > 1).then(|| b + (a - b) / 2),
+    };
+    match key {
+        Some(key) => {
+            c.execute(
+                "UPDATE customers SET sort_key = ?1 WHERE customer_id = ?2",
+                params![key, customer_id],
+            )?;
+        }
+        None => rekey_all(c)?,
+    }
+    Ok(())
+}
 
 const COLUMNS: &str = "c.uid, c.name, c.customer_id, \
     (SELECT code FROM carts WHERE customer_id = c.customer_id AND status = 'active' ORDER BY modified DESC LIMIT 1), \
@@ -265,7 +322,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
             args.push((":pattern", Value::Text(like_pattern(&req.query))));
         } else {
             filters.push(
-                "p.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH :phrase)",
+                "p.sort_key IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH :phrase)",
             );
             args.push((":phrase", Value::Text(phrase(&req.query))));
         }
@@ -393,9 +450,8 @@ fn bind(
 
 type Found = (Count, Vec<CustomerSearchEntry>);
 
-/// Through the trigram index: matches are counted up to `COUNT_CAP + 1` (the index yields them
-/// in rowid order, so counting stops early for very common queries); up to the cap the page is
-/// a top-N sort of the matches by name, above it the name index is walked ([`scanned_page`]).
+/// Through the trigram index: its rowids are sort keys, so both the count (up to `cap + 1`) and
+/// the page (the matches after the offset, in key order) stop early.
 fn indexed(c: &Connection, query: &str, limit: i64, offset: i64, cap: usize) -> ApiResult<Found> {
     let phrase = phrase(query);
     let found: i64 = c.query_row(
@@ -404,11 +460,10 @@ fn indexed(c: &Connection, query: &str, limit: i64, offset: i64, cap: usize) -> 
         |r| r.get(0),
     )?;
     let count = Count::capped(usize::try_from(found).unwrap_or(0), cap);
-    if count.lower_bound {
-        return Ok((count, scanned_page(c, query, limit, offset)?));
-    }
-    let mut stmt = c.prepare_cached(&page_sql(
-        "p.rowid IN (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1)",
+    let mut stmt = c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM customers c WHERE c.sort_key IN \
+         (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 ORDER BY rowid LIMIT ?2 OFFSET ?3) \
+         ORDER BY c.sort_key"
     ))?;
     let entries = stmt
         .query_map(params![phrase, limit, offset], entry)?
@@ -478,7 +533,7 @@ mod tests {
             assert_eq!(t1, t2, "total for {q}");
             assert_eq!(e1, e2, "page for {q}");
             // Later pages agree too, on both sides of the cap.
-            let (_, e1) = indexed(&c, q, 20, 40, 1_000).expect("indexed");
+            let (_, e1) = indexed(&c, q, 20, 40, COUNT_CAP).expect("indexed");
             assert_eq!(
                 e1,
                 scanned_page(&c, q, 20, 40).expect("scanned"),
@@ -506,6 +561,92 @@ mod tests {
         assert!(few.pagination.total_results < cap as u64);
         let short = search_customers_counting(&c, "e", 0, 20, cap).expect("search");
         assert!(short.pagination.total_is_lower_bound);
+    }
+
+    /// Customer ids in sort-key order equal those in name order, and every customer has a key.
+    fn assert_keys_in_name_order(c: &Connection) {
+        let ids = |sql: &str| -> Vec<String> {
+            let mut stmt = c.prepare(sql).expect("prepare");
+            let rows = stmt.query_map([], |r| r.get(0)).expect("query");
+            rows.collect::<Result<_, _>>().expect("rows")
+        };
+        let by_key = ids("SELECT customer_id FROM customers ORDER BY sort_key");
+        let by_name =
+            ids("SELECT customer_id FROM customers ORDER BY name COLLATE NOCASE, customer_id");
+        assert_eq!(by_key, by_name);
+        let unkeyed: i64 = c
+            .query_row(
+                "SELECT COUNT(*) FROM customers WHERE sort_key IS NULL",
+                [],
+                |r| r.get(0),
+            )
+            .expect("count");
+        assert_eq!(unkeyed, 0);
+    }
+
+    fn add_customer(c: &Connection, id: &str, name: &str) {
+        c.execute(
+            "INSERT INTO customers (customer_id, uid, first_name, last_name, name, town, country, \
+             signed_up, search) VALUES (?1, ?2, 'F', 'L', ?3, '', '', 0, lower(?3 || ' ' || ?2 || ' ' || ?1))",
+            params![id, format!("{id}@example.org"), name],
+        )
+        .expect("insert");
+        assign_key(c, id).expect("key");
+    }
+
+    #[test]
+    fn new_and_renamed_customers_take_their_place_in_name_order() {
+        let mut c = Connection::open_in_memory().expect("db");
+        crate::db::migrate(&mut c).expect("migrate");
+        crate::seed::seed_if_empty(&mut c, 500, 1_800_000_000_000).expect("seed");
+        assert_keys_in_name_order(&c);
+        add_customer(&c, "C-NEW1", "Maria Zzyzx");
+        add_customer(&c, "C-NEW2", "aaaa Firstofall");
+        add_customer(&c, "C-NEW3", "Zzzz Lastofall");
+        assert_keys_in_name_order(&c);
+        let page = search_customers(&c, "zzyzx", 0, 20).expect("search");
+        assert_eq!(page.entries[0].customer_id, "C-NEW1");
+        // Renamed: moves, and the index follows.
+        c.execute(
+            "UPDATE customers SET name = 'Aaron Qqrename', search = 'aaron qqrename' WHERE customer_id = 'C-NEW1'",
+            [],
+        )
+        .expect("rename");
+        assign_key(&c, "C-NEW1").expect("key");
+        assert_keys_in_name_order(&c);
+        assert!(search_customers(&c, "zzyzx", 0, 20)
+            .expect("search")
+            .entries
+            .is_empty());
+        assert_eq!(
+            search_customers(&c, "qqrename", 0, 20)
+                .expect("search")
+                .entries
+                .len(),
+            1
+        );
+    }
+
+    #[test]
+    fn when_no_gap_is_left_everybody_is_renumbered() {
+        let mut c = Connection::open_in_memory().expect("db");
+        crate::db::migrate(&mut c).expect("migrate");
+        crate::seed::seed_if_empty(&mut c, 100, 1_800_000_000_000).expect("seed");
+        // Same name, ids descending: each lands just before the previous one, halving one gap.
+        for i in (0..40).rev() {
+            add_customer(&c, &format!("C-SAME{i:02}"), "Mmm Samename");
+        }
+        assert_keys_in_name_order(&c);
+        let page = search_customers(&c, "samename", 0, 50).expect("search");
+        assert_eq!(page.pagination.total_results, 40);
+        let ids: Vec<&str> = page
+            .entries
+            .iter()
+            .map(|e| e.customer_id.as_str())
+            .collect();
+        let mut sorted = ids.clone();
+        sorted.sort_unstable();
+        assert_eq!(ids, sorted);
     }
 
     #[test]

@@ -636,6 +636,8 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
         "INSERT INTO customer_coupons (customer_id, coupon_code, assigned, assigned_by) VALUES (?1, 'LOYALTY20', ?2, NULL)",
         params![LINDA_ID, now - 10 * day],
     )?;
+    // Sort keys in name order, which also fills the search index (one pass after the bulk load).
+    crate::search::rekey_all(&tx)?;
     tx.commit()?;
     Ok(())
 }

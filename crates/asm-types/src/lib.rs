@@ -189,7 +189,7 @@ pub struct Pagination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
     /// True when counting stopped early: the query matches at least `totalResults` results
-    /// (a customer search counts up to 100,000 matches; narrow the query to see an exact count).
+    /// (a customer search counts up to 1,000 matches; narrow the query to see an exact count).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub total_is_lower_bound: bool,
 }

@@ -1260,6 +1260,8 @@ pub async fn update_profile(
             "UPDATE customers SET first_name = ?1, last_name = ?2, name = ?3, search = ?4 WHERE customer_id = ?5",
             params![first_name, last_name, name, search, customer],
         )?;
+        // A new name has a new place in the name order (and in the search index).
+        crate::search::assign_key(c, &customer)?;
         let mut changed = vec!["name"];
         if let Some(phone) = phone {
             let phone = (!phone.is_empty()).then_some(phone);

@@ -163,6 +163,7 @@ fn insert_customer(
             search
         ],
     )?;
+    crate::search::assign_key(&tx, customer_id)?;
     db::audit(
         &tx,
         now,
