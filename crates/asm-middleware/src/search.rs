@@ -308,7 +308,11 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
     let mut filters: Vec<&str> = Vec::new();
     let mut args: Vec<(&str, Value)> = Vec::new();
     if !req.query.is_empty() {
-        let dense = req.query.chars().count() < 3
+        // Inside a list or an order the few members drive the query and `LIKE` checks them;
+        // over everybody, the index finds the matches unless they are too many to gather.
+        let dense = req.list.is_some()
+            || req.order_id.is_some()
+            || req.query.chars().count() < 3
             || {
                 let probe: i64 = c.query_row(
                 "SELECT COUNT(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)",
