@@ -102,10 +102,7 @@ async fn create(
 }
 
 /// `GET /store/carts/{code}`: an anonymous active cart.
-async fn read(
-    State(state): State<AppState>,
-    Path(code): Path<String>,
-) -> ApiResult<Json<Cart>> {
+async fn read(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Cart>> {
     state
         .db(move |c| {
             anonymous_cart(c, &code)?;

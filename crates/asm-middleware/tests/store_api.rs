@@ -104,7 +104,11 @@ async fn entries_are_added_changed_and_removed() {
         .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     let c = cart(&res);
-    let line = c.entries.iter().find(|e| e.product_code == p1).expect("line");
+    let line = c
+        .entries
+        .iter()
+        .find(|e| e.product_code == p1)
+        .expect("line");
     assert_eq!(line.quantity, 5);
     assert_eq!(line.total_price.value_cents, 5 * price1);
 
@@ -228,7 +232,9 @@ async fn a_customers_cart_is_not_reachable_and_not_changed() {
 async fn a_cart_bound_by_an_agent_is_no_longer_anonymous() {
     let app = TestApp::new();
     // A seeded anonymous cart is reachable until an agent binds it to Linda.
-    let res = app.get(&format!("/store/carts/{FIRST_ANONYMOUS_CART}"), None).await;
+    let res = app
+        .get(&format!("/store/carts/{FIRST_ANONYMOUS_CART}"), None)
+        .await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     let code = new_cart(&app).await.code;
     let cookie = app.login(&AGENT).await;
@@ -250,7 +256,10 @@ async fn an_ordered_cart_is_gone() {
     let app = TestApp::new();
     let code = new_cart(&app).await.code;
     app.db()
-        .execute("UPDATE carts SET status = 'ordered' WHERE code = ?1", [&code])
+        .execute(
+            "UPDATE carts SET status = 'ordered' WHERE code = ?1",
+            [&code],
+        )
         .expect("update");
     app.get(&format!("/store/carts/{code}"), None)
         .await
@@ -263,16 +272,31 @@ async fn writes_need_well_formed_json() {
     let code = new_cart(&app).await.code;
     let entries = format!("/store/carts/{code}/entries");
     let err = app
-        .post_raw(&entries, None, Some("application/json"), "{\"productCode\":")
+        .post_raw(
+            &entries,
+            None,
+            Some("application/json"),
+            "{\"productCode\":",
+        )
         .await
         .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
     assert_eq!(err.subject.as_deref(), Some("body"));
-    app.post_raw(&entries, None, Some("application/json"), "{\"quantity\": 1}")
-        .await
-        .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
-    app.post_raw(&entries, None, Some("text/plain"), "{\"productCode\":\"x\"}")
-        .await
-        .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, error_type::VALIDATION);
+    app.post_raw(
+        &entries,
+        None,
+        Some("application/json"),
+        "{\"quantity\": 1}",
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+    app.post_raw(
+        &entries,
+        None,
+        Some("text/plain"),
+        "{\"productCode\":\"x\"}",
+    )
+    .await
+    .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, error_type::VALIDATION);
     app.post_raw(&entries, None, None, "")
         .await
         .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, error_type::VALIDATION);
@@ -281,7 +305,8 @@ async fn writes_need_well_formed_json() {
         .await
         .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, error_type::VALIDATION);
     let (p, _) = product(&app, 0);
-    app.post_json(&entries, None, &json!({"productCode": p})).await;
+    app.post_json(&entries, None, &json!({"productCode": p}))
+        .await;
     let res = app
         .send(
             req(Method::DELETE, &format!("{entries}/{p}"))
