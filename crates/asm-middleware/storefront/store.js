@@ -42,6 +42,7 @@ class ApiError extends Error {
     super(first?.message || `The server answered ${status}.`);
     this.status = status;
     this.type = first?.type || '';
+    this.subject = first?.subject || '';
   }
 }
 
@@ -140,7 +141,19 @@ async function checkServer() {
 
 function onEvent(next) {
   eventSeq += 1;
-  setMode(next);
+  // The overlay announces a restored emulation on every page load, often after the server already
+  // told: the same shopper with the same cart is not loaded (nor the view drawn) again.
+  const same = next.kind === mode.kind && next.customerId === mode.customerId
+    && (next.kind !== 'customer' || next.cartId === mode.cartId);
+  if (!same) {
+    setMode(next);
+  } else if (emulating() && next.name) {
+    mode.name = next.name;
+    mode.email = next.email;
+    $('emulated-name').textContent = mode.name;
+    $('emulated-email').textContent = mode.email;
+    $('shopper').textContent = mode.name;
+  }
 }
 
 window.addEventListener('asm:emulation-started', (e) => onEvent(customerMode(e.detail || {})));
@@ -224,7 +237,7 @@ async function addToCart(productCode, quantity) {
     next = await cartCall('POST', '/entries', { productCode, quantity });
   } catch (err) {
     // An anonymous cart bound meanwhile by an agent: start a new one, once.
-    if (emulating() || err.status !== 404 || err.type !== 'NotFoundError' || !/Cart/.test(err.message)) throw err;
+    if (emulating() || err.status !== 404 || err.subject !== 'cartId') throw err;
     forgetGuestCart();
     cart = null;
     cart = await ensureCart();
