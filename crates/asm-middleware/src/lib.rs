@@ -11,6 +11,7 @@ pub mod pricing;
 pub mod routes;
 pub mod search;
 pub mod seed;
+pub mod store_api;
 pub mod storefront;
 pub mod throttle;
 
@@ -149,6 +150,7 @@ pub fn app(state: AppState) -> Router {
         .layer(cors);
     let app = Router::new()
         .nest("/asm", api)
+        .merge(store_api::router(state.clone()))
         .merge(storefront::router(&state.config.dist))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,

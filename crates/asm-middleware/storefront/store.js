@@ -1,49 +1,630 @@
-// Demo storefront glue: no framework, no build step. It listens to the ASM overlay's events and,
-// while an agent emulates a customer, shows that customer and their cart from the middleware.
+// Demo storefront: no framework, no build step, no inline script (the page runs under a strict
+// CSP). One page whose view is chosen by `?page=`; every navigation is a real same-origin link, so
+// the ASM overlay restores itself on each page load.
+//
+// Two modes:
+// - anonymous shopper: an anonymous cart kept by the store's own API (`/store/carts/...`);
+// - emulating: an agent emulates a customer through the overlay, and the store acts as that
+//   customer through the middleware's acting-as-customer API (`/asm/users/{id}/...`).
+// The store learns the mode from the overlay's host events and, because this script may run
+// before or after the overlay restores itself, also from `GET /asm/agents/me` on page load.
+//
+// All data (customer names above all) is rendered with `textContent`, never as HTML.
 const API = '/asm';
-const SITE = 'electronics';
+const STORE_API = '/store';
+// The anonymous cart's code. Not a secret in this demo: it is the "cart number" the shopper
+// reads to the agent on the phone (a real shop would tie the cart to the shopper's session).
+const CART_KEY = 'demo-store-cart';
 
 const $ = (id) => document.getElementById(id);
 
-function showGuest() {
-  $('emulation-banner').hidden = true;
-  $('shopper').textContent = 'Guest';
-  $('cart-status').textContent = 'Your cart is empty.';
-  $('cart-lines').replaceChildren();
-  $('cart-total').textContent = '';
+/** `el('li', {className: 'x'}, child, 'text')`: an element with properties and children (text as text nodes). */
+function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === 'dataset') Object.assign(node.dataset, value);
+    else if (key.startsWith('aria-') || key === 'for' || key === 'role') node.setAttribute(key, value);
+    else node[key] = value;
+  }
+  for (const child of children) {
+    if (child == null || child === false) continue;
+    node.append(typeof child === 'string' ? document.createTextNode(child) : child);
+  }
+  return node;
 }
 
-async function showCustomer({ customerId, name, email }) {
-  $('emulated-name').textContent = name;
-  $('emulated-email').textContent = email || '';
-  $('emulation-banner').hidden = false;
-  $('shopper').textContent = name;
-  $('cart-status').textContent = 'Loading cart…';
-  try {
-    const res = await fetch(`${API}/customers/${encodeURIComponent(customerId)}/carts?baseSite=${SITE}`, {
-      credentials: 'include',
-    });
-    if (!res.ok) throw new Error(`cart request failed (${res.status})`);
-    const { carts } = await res.json();
-    const cart = carts[0];
-    if (!cart) {
-      $('cart-status').textContent = `${name}'s cart is empty.`;
-      return;
-    }
-    $('cart-status').textContent = `Cart ${cart.code}: ${cart.totalItems} item(s)`;
-    $('cart-lines').replaceChildren(
-      ...cart.entries.map((e) => {
-        const li = document.createElement('li');
-        li.textContent = `${e.quantity} × ${e.productName} — ${e.total}`;
-        return li;
-      }),
-    );
-    $('cart-total').textContent = `Total: ${cart.total}`;
-  } catch (err) {
-    $('cart-status').textContent = `Could not load the cart: ${err.message}`;
+const link = (href, text, props = {}) => el('a', { href, ...props }, text);
+
+/** An API failure: the server's own message. */
+class ApiError extends Error {
+  constructor(status, body) {
+    const first = body?.errors?.[0];
+    super(first?.message || `The server answered ${status}.`);
+    this.status = status;
+    this.type = first?.type || '';
+    this.subject = first?.subject || '';
   }
 }
 
-window.addEventListener('asm:emulation-started', (e) => showCustomer(e.detail));
-window.addEventListener('asm:emulation-ended', showGuest);
-window.addEventListener('asm:agent-signed-out', showGuest);
+/**
+ * One JSON request. `asm`: a call to the ASM API (state-changing calls carry `X-ASM-Request`).
+ * Writes always say `Content-Type: application/json`. Resolves to the body; throws `ApiError`.
+ */
+async function request(method, url, body, { asm = false } = {}) {
+  const headers = {};
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    if (asm) headers['X-ASM-Request'] = '1';
+  }
+  const res = await fetch(url, {
+    method,
+    headers,
+    credentials: 'include',
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+const asm = (method, path, body) => request(method, `${API}${path}`, body, { asm: true });
+const enc = encodeURIComponent;
+
+// ---------------------------------------------------------------------------------------------
+// Mode: who is shopping.
+
+/**
+ * `{kind: 'unknown'}` until known, `{kind: 'guest'}`, or `{kind: 'customer', customerId, name,
+ * email, cartId}` while an agent emulates that customer.
+ */
+let mode = { kind: 'unknown' };
+/** Bumped on every mode change: answers for an older mode are dropped. */
+let generation = 0;
+/** Bumped on every overlay event: a `/agents/me` answer older than an event is dropped. */
+let eventSeq = 0;
+/** The cart shown (the anonymous cart or the customer's active cart), or null if none yet. */
+let cart = null;
+let resolveKnown;
+const known = new Promise((resolve) => { resolveKnown = resolve; });
+
+const emulating = () => mode.kind === 'customer';
+const userPath = () => `/users/${enc(mode.customerId)}`;
+
+function setMode(next) {
+  const same = next.kind === mode.kind && next.customerId === mode.customerId;
+  mode = next;
+  generation += 1;
+  cart = null;
+  if (emulating()) {
+    $('emulated-name').textContent = mode.name;
+    $('emulated-email').textContent = mode.email || '';
+    $('emulation-banner').hidden = false;
+    $('shopper').textContent = mode.name;
+  } else {
+    $('emulation-banner').hidden = true;
+    $('shopper').textContent = 'Guest';
+  }
+  // Never leave one shopper's cart on screen while the other's loads.
+  $('cart-lines').replaceChildren();
+  $('cart-total').textContent = '';
+  $('cart-status').textContent = 'Loading cart…';
+  resolveKnown();
+  if (!same) clearMessages();
+  refresh();
+}
+
+function customerMode({ customerId, name, email, cartId }) {
+  return { kind: 'customer', customerId, name, email: email || '', cartId: cartId || null };
+}
+
+/** Asks the server whether an agent emulates someone in this browser (401: a plain shopper). */
+async function checkServer() {
+  const seq = eventSeq;
+  let next = { kind: 'guest' };
+  try {
+    const me = await request('GET', `${API}/agents/me`);
+    const e = me?.emulation;
+    if (e) {
+      next = customerMode({
+        customerId: e.customerId,
+        name: e.customerName,
+        email: e.customerEmail,
+        cartId: e.cartId,
+      });
+    }
+  } catch {
+    // 401 is the normal answer for a shopper; any other failure: shop anonymously.
+  }
+  if (seq !== eventSeq) return; // an overlay event said something newer
+  if (next.kind !== mode.kind || next.customerId !== mode.customerId) setMode(next);
+}
+
+function onEvent(next) {
+  eventSeq += 1;
+  // The overlay announces a restored emulation on every page load, often after the server already
+  // told: the same shopper with the same cart is not loaded (nor the view drawn) again.
+  const same = next.kind === mode.kind && next.customerId === mode.customerId
+    && (next.kind !== 'customer' || next.cartId === mode.cartId);
+  if (!same) {
+    setMode(next);
+  } else if (emulating() && next.name) {
+    mode.name = next.name;
+    mode.email = next.email;
+    $('emulated-name').textContent = mode.name;
+    $('emulated-email').textContent = mode.email;
+    $('shopper').textContent = mode.name;
+  }
+}
+
+window.addEventListener('asm:emulation-started', (e) => onEvent(customerMode(e.detail || {})));
+window.addEventListener('asm:emulation-ended', () => onEvent({ kind: 'guest' }));
+window.addEventListener('asm:agent-signed-out', () => onEvent({ kind: 'guest' }));
+window.addEventListener('asm:agent-signed-in', () => {
+  if (!emulating()) checkServer();
+});
+
+/** After an ASM call failed because the session or emulation is gone: ask the server again. */
+function recheckOn(err) {
+  if (err instanceof ApiError && (err.status === 401 || err.type === 'NotEmulatingError')) checkServer();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Carts.
+
+function forgetGuestCart() {
+  try { localStorage.removeItem(CART_KEY); } catch { /* storage unavailable */ }
+}
+
+function guestCartCode() {
+  try { return localStorage.getItem(CART_KEY); } catch { return null; }
+}
+
+/** The current cart of the current mode, or null when there is none yet. */
+async function fetchCart() {
+  if (emulating()) {
+    if (!mode.cartId) return null;
+    try {
+      const c = await asm('GET', `${userPath()}/carts/${enc(mode.cartId)}`);
+      return c.status === 'ACTIVE' ? c : null; // an ordered or saved cart is not the one to shop with
+    } catch (err) {
+      if (err.status === 404) return null;
+      throw err;
+    }
+  }
+  const code = guestCartCode();
+  if (!code) return null;
+  try {
+    return await request('GET', `${STORE_API}/carts/${enc(code)}`);
+  } catch (err) {
+    // Bound to a customer by an agent, or gone: start a new cart next time.
+    if (err.status === 404) forgetGuestCart();
+    if (err.status === 404) return null;
+    throw err;
+  }
+}
+
+/** The cart to add to, created if there is none. */
+async function ensureCart() {
+  if (cart) return cart;
+  const existing = await fetchCart(); // the page may still be loading it
+  if (existing) return existing;
+  if (emulating()) {
+    const c = await asm('POST', `${userPath()}/carts`);
+    mode.cartId = c.code;
+    return c;
+  }
+  const c = await request('POST', `${STORE_API}/carts`);
+  try { localStorage.setItem(CART_KEY, c.code); } catch { /* kept for this page only */ }
+  return c;
+}
+
+function cartUrl(code) {
+  return emulating()
+    ? `${userPath()}/carts/${enc(code)}`
+    : `${STORE_API}/carts/${enc(code)}`;
+}
+
+function cartCall(method, suffix, body) {
+  const url = cartUrl(cart.code) + suffix;
+  return emulating() ? asm(method, url, body) : request(method, url, body);
+}
+
+async function addToCart(productCode, quantity) {
+  const gen = generation;
+  cart = await ensureCart();
+  let next;
+  try {
+    next = await cartCall('POST', '/entries', { productCode, quantity });
+  } catch (err) {
+    // An anonymous cart bound meanwhile by an agent: start a new one, once.
+    if (emulating() || err.status !== 404 || err.subject !== 'cartId') throw err;
+    forgetGuestCart();
+    cart = null;
+    cart = await ensureCart();
+    next = await cartCall('POST', '/entries', { productCode, quantity });
+  }
+  if (gen === generation) showCart(next);
+  return next;
+}
+
+/** Bumped whenever the shopper changes the cart: a page-load read older than that is dropped. */
+let cartSeq = 0;
+
+function showCart(next) {
+  cartSeq += 1;
+  cart = next;
+  renderMiniCart();
+}
+
+function renderMiniCart() {
+  const status = $('cart-status');
+  const lines = $('cart-lines');
+  const total = $('cart-total');
+  if (!cart || cart.entries.length === 0) {
+    status.textContent = emulating() ? `${mode.name}'s cart is empty.` : 'Your cart is empty.';
+    lines.replaceChildren();
+    total.textContent = '';
+  } else {
+    status.textContent = `Cart ${cart.code}: ${cart.totalItems} item(s)`;
+    lines.replaceChildren(
+      ...cart.entries.map((e) => el('li', {}, `${e.quantity} × ${e.productName} — ${e.totalPrice.formattedValue}`)),
+    );
+    total.textContent = `Total: ${cart.totalPrice.formattedValue}`;
+  }
+  $('nav-cart').textContent = cart && cart.totalItems > 0 ? `Cart (${cart.totalItems})` : 'Cart';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages.
+
+function clearMessages() {
+  $('store-message').hidden = true;
+  $('store-message').textContent = '';
+  $('store-notice').hidden = true;
+  $('store-notice').textContent = '';
+}
+
+function showError(err) {
+  $('store-notice').hidden = true;
+  $('store-message').textContent = err instanceof Error ? err.message : String(err);
+  $('store-message').hidden = false;
+  recheckOn(err);
+}
+
+function showNotice(text) {
+  $('store-message').hidden = true;
+  $('store-notice').textContent = text;
+  $('store-notice').hidden = false;
+}
+
+/** Runs a user action with its button disabled; shows the server's message if it fails. */
+async function act(button, action) {
+  clearMessages();
+  if (button) button.disabled = true;
+  try {
+    await action();
+  } catch (err) {
+    showError(err);
+  } finally {
+    if (button) button.disabled = false;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views.
+
+const params = new URLSearchParams(location.search);
+const page = params.get('page') || 'home';
+
+function setView(title, ...children) {
+  $('view-title').textContent = title;
+  document.title = `${title} — Demo Electronics`;
+  $('view-body').replaceChildren(...children);
+}
+
+function signInNeeded(what) {
+  return el('p', { className: 'sign-in-needed' },
+    `Sign in to ${what}. (This demo store has no customer sign-in: an agent can help you through Assisted Service Mode.)`);
+}
+
+let products = null;
+async function catalogue() {
+  products ??= request('GET', `${API}/products`).then((r) => r.products);
+  return products;
+}
+
+async function productList(show, title) {
+  const list = await catalogue();
+  show(title, el('ul', { className: 'product-grid', id: 'product-list' },
+    ...list.map((p) => el('li', { className: 'product', dataset: { code: p.code } },
+      el('h2', {}, link(`/?page=product&code=${enc(p.code)}`, p.name)),
+      el('p', { className: 'price' }, p.price.formattedValue)))));
+}
+
+async function productPage(show) {
+  const code = params.get('code') || '';
+  const p = (await catalogue()).find((x) => x.code === code);
+  if (!p) {
+    show('Product not found', el('p', {}, 'This product does not exist. '), link('/?page=cameras', 'See all products'));
+    return;
+  }
+  const quantity = el('input', { id: 'quantity', type: 'number', min: '1', max: '99', value: '1', required: true });
+  const add = el('button', { type: 'submit', id: 'add-to-cart' }, 'Add to cart');
+  const form = el('form', { className: 'add-to-cart' },
+    el('label', { for: 'quantity' }, 'Quantity '), quantity, ' ', add);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act(add, async () => {
+      await known;
+      const n = Number(quantity.value);
+      const c = await addToCart(p.code, n);
+      showNotice(`Added ${n} × ${p.name} to cart ${c.code}.`);
+    });
+  });
+  show(p.name,
+    el('p', { className: 'product-code' }, `Product code ${p.code}`),
+    el('p', { className: 'price', id: 'product-price' }, p.price.formattedValue),
+    form,
+    el('p', {}, link('/?page=cart', 'Go to the cart')));
+}
+
+function money(label, price, id) {
+  return el('tr', {}, el('th', { scope: 'row' }, label), el('td', { id }, price.formattedValue));
+}
+
+function cartView() {
+  if (!cart || cart.entries.length === 0) {
+    setView('Your cart',
+      el('p', { id: 'cart-empty' }, emulating() ? `${mode.name}'s cart is empty.` : 'Your cart is empty.'),
+      cart ? el('p', { id: 'cart-number' }, `Cart number ${cart.code}`) : null,
+      link('/?page=cameras', 'Continue shopping'));
+    return;
+  }
+  const rows = cart.entries.map((e) => {
+    const qty = el('input', {
+      type: 'number', min: '0', max: '99', value: String(e.quantity), className: 'qty',
+      'aria-label': `Quantity of ${e.productName}`,
+    });
+    const update = el('button', { type: 'submit', className: 'update' }, 'Update');
+    const form = el('form', { className: 'qty-form' }, qty, ' ', update);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      act(update, async () => {
+        showCart(await cartCall('PATCH', `/entries/${enc(e.productCode)}`, { quantity: Number(qty.value) }));
+        cartView();
+      });
+    });
+    const remove = el('button', { type: 'button', className: 'remove', 'aria-label': `Remove ${e.productName}` }, 'Remove');
+    remove.addEventListener('click', () => act(remove, async () => {
+      showCart(await cartCall('DELETE', `/entries/${enc(e.productCode)}`));
+      cartView();
+    }));
+    return el('tr', { className: 'cart-entry', dataset: { product: e.productCode } },
+      el('td', { className: 'entry-name' }, link(`/?page=product&code=${enc(e.productCode)}`, e.productName)),
+      el('td', { className: 'entry-price' }, e.basePrice.formattedValue),
+      el('td', {}, form),
+      el('td', { className: 'entry-total' }, e.totalPrice.formattedValue),
+      el('td', {}, remove));
+  });
+  const table = el('table', { className: 'cart-table', id: 'cart-entries' },
+    el('thead', {}, el('tr', {}, ...['Product', 'Price', 'Quantity', 'Total', ''].map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, ...rows));
+
+  const totals = el('table', { className: 'totals', id: 'cart-totals' }, el('tbody', {},
+    money('Subtotal', cart.subTotal, 'cart-subtotal'),
+    ...cart.promotions.map((p) => el('tr', { className: 'promotion' },
+      el('th', { scope: 'row' }, p.description), el('td', {}, `−${p.discount.formattedValue}`))),
+    ...cart.vouchers.map((v) => el('tr', { className: 'voucher-discount' },
+      el('th', { scope: 'row' }, `Voucher ${v.code}`), el('td', {}, `−${v.discount.formattedValue}`))),
+    money('Discounts', cart.totalDiscounts, 'cart-discounts'),
+    money('Total', cart.totalPrice, 'cart-grand-total')));
+
+  let vouchers = null;
+  if (emulating()) {
+    const input = el('input', { id: 'voucher-code', name: 'voucher', autocomplete: 'off' });
+    const apply = el('button', { type: 'submit', id: 'apply-voucher' }, 'Apply');
+    const form = el('form', { className: 'voucher-form' }, el('label', { for: 'voucher-code' }, 'Voucher code '), input, ' ', apply);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      act(apply, async () => {
+        const code = input.value.trim();
+        showCart(await cartCall('POST', '/vouchers', { voucherId: code }));
+        cartView();
+        showNotice(`Voucher ${code} applied.`);
+      });
+    });
+    vouchers = el('section', { className: 'vouchers' }, el('h2', {}, 'Vouchers'),
+      el('ul', { id: 'cart-vouchers' }, ...cart.vouchers.map((v) => {
+        const remove = el('button', { type: 'button', className: 'remove-voucher', 'aria-label': `Remove voucher ${v.code}` }, 'Remove');
+        remove.addEventListener('click', () => act(remove, async () => {
+          showCart(await cartCall('DELETE', `/vouchers/${enc(v.code)}`));
+          cartView();
+          showNotice(`Voucher ${v.code} removed.`);
+        }));
+        return el('li', { dataset: { code: v.code } }, `${v.code}: ${v.name} (−${v.discount.formattedValue}) `, remove);
+      })),
+      form);
+  }
+  setView('Your cart',
+    el('p', { id: 'cart-number', className: 'cart-number' }, `Cart number ${cart.code}`),
+    emulating() ? null : el('p', { className: 'hint' }, 'Calling us? Tell the agent this cart number.'),
+    table, totals, vouchers,
+    el('p', {}, link('/?page=checkout', 'Proceed to checkout', { id: 'to-checkout' })));
+}
+
+function checkoutView() {
+  if (!emulating()) {
+    setView('Checkout', signInNeeded('check out'));
+    return;
+  }
+  if (!cart || cart.entries.length === 0) {
+    setView('Checkout', el('p', {}, `${mode.name}'s cart is empty: add products before placing the order.`),
+      link('/?page=cameras', 'Continue shopping'));
+    return;
+  }
+  const place = el('button', { type: 'button', id: 'place-order' }, 'Place order');
+  const gen = generation;
+  place.addEventListener('click', () => act(place, async () => {
+    const order = await asm('POST', `${userPath()}/orders`, { cartId: cart.code });
+    if (gen !== generation) return;
+    // The cart is ordered now: the next product starts a new cart.
+    mode.cartId = null;
+    showCart(null);
+    setView('Order placed',
+      el('p', { id: 'order-confirmation', className: 'confirmation' },
+        `Thank you! Order ${order.code} was placed (total ${order.totalPrice.formattedValue}). `,
+        link(`/?page=order&code=${enc(order.code)}`, 'See the order')));
+  }));
+  setView('Checkout',
+    el('p', {}, `Cart ${cart.code} for ${mode.name}`),
+    el('ul', { id: 'checkout-lines' }, ...cart.entries.map((e) => el('li', {}, `${e.quantity} × ${e.productName} — ${e.totalPrice.formattedValue}`))),
+    el('p', { id: 'checkout-total' }, `Total: ${cart.totalPrice.formattedValue}`),
+    place);
+}
+
+function date(rfc3339) {
+  const d = new Date(rfc3339);
+  return Number.isNaN(d.getTime()) ? rfc3339 : d.toISOString().slice(0, 10);
+}
+
+async function ordersView(show) {
+  if (!emulating()) {
+    show('Your orders', signInNeeded('see your orders'));
+    return;
+  }
+  const history = await asm('GET', `${userPath()}/orders?pageSize=50`);
+  if (history.orders.length === 0) {
+    show('Your orders', el('p', { id: 'no-orders' }, 'No orders yet.'));
+    return;
+  }
+  show('Your orders', el('ul', { id: 'order-list', className: 'order-list' },
+    ...history.orders.map((o) => el('li', { dataset: { code: o.code } },
+      link(`/?page=order&code=${enc(o.code)}`, `Order ${o.code}`),
+      ` — ${date(o.placed)} — ${o.status} — ${o.total}`))));
+}
+
+async function orderView(show) {
+  if (!emulating()) {
+    show('Order', signInNeeded('see your orders'));
+    return;
+  }
+  const code = params.get('code') || '';
+  const o = await asm('GET', `${userPath()}/orders/${enc(code)}`);
+  show(`Order ${o.code}`,
+    el('p', { id: 'order-code' }, `Order ${o.code}`),
+    el('p', { id: 'order-status' }, `Placed ${date(o.placed)} — ${o.status}`),
+    el('p', { id: 'order-placed-by' }, o.placedBy ? `Placed by ${o.placedBy} (assisted service)` : 'Placed by the customer'),
+    el('ul', { id: 'order-lines' }, ...o.entries.map((e) => el('li', { dataset: { product: e.productCode } },
+      `${e.quantity} × ${e.productName} — ${e.totalPrice.formattedValue}`))),
+    el('table', { className: 'totals' }, el('tbody', {},
+      money('Subtotal', o.subTotal, 'order-subtotal'),
+      money('Discounts', o.totalDiscounts, 'order-discounts'),
+      money('Total', o.totalPrice, 'order-total'))),
+    o.vouchers.length ? el('p', { id: 'order-vouchers' }, `Vouchers: ${o.vouchers.join(', ')}`) : null,
+    el('p', {}, link('/?page=orders', 'All orders')));
+}
+
+async function accountView(show) {
+  if (!emulating()) {
+    show('My account', signInNeeded('see your account'));
+    return;
+  }
+  const gen = generation;
+  const profile = await asm('GET', userPath());
+  const field = (id, label, value, props = {}) => el('p', {},
+    el('label', { for: id }, label), ' ', el('input', { id, name: id, value: value ?? '', ...props }));
+  const save = el('button', { type: 'submit', id: 'save-profile' }, 'Save');
+  const form = el('form', { className: 'profile-form', id: 'profile-form' },
+    field('first-name', 'First name', profile.firstName, { required: true, autocomplete: 'off' }),
+    field('last-name', 'Last name', profile.lastName, { required: true, autocomplete: 'off' }),
+    field('phone', 'Phone', profile.phone, { type: 'tel', autocomplete: 'off' }),
+    field('email', 'E-mail', profile.email, { type: 'email', readOnly: true, 'aria-describedby': 'email-note' }),
+    el('p', { id: 'email-note', className: 'hint' }, 'Only the customer can change their e-mail address.'),
+    save);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act(save, async () => {
+      const updated = await asm('PATCH', userPath(), {
+        firstName: $('first-name').value,
+        lastName: $('last-name').value,
+        phone: $('phone').value,
+      });
+      if (gen !== generation) return;
+      $('first-name').value = updated.firstName;
+      $('last-name').value = updated.lastName;
+      $('phone').value = updated.phone ?? '';
+      mode.name = updated.name;
+      $('emulated-name').textContent = updated.name;
+      $('shopper').textContent = updated.name;
+      showNotice('Your details were saved.');
+    });
+  });
+  show('My account', form);
+}
+
+async function couponsView(show) {
+  if (!emulating()) {
+    show('My coupons', signInNeeded('see your coupons'));
+    return;
+  }
+  const { coupons } = await asm('GET', `${userPath()}/customercoupons`);
+  const mine = coupons.filter((c) => c.assigned);
+  show('My coupons', mine.length === 0
+    ? el('p', { id: 'no-coupons' }, 'No coupons yet.')
+    : el('ul', { id: 'coupon-list', className: 'coupon-list' }, ...mine.map((c) => el('li', { dataset: { code: c.code } },
+      el('strong', {}, c.code), ` — ${c.name}: ${c.description} (valid ${date(c.startDate)} to ${date(c.endDate)})`))));
+}
+
+const VIEWS = {
+  home: (show) => productList(show, 'Demo Electronics'),
+  cameras: (show) => productList(show, 'Cameras and accessories'),
+  product: productPage,
+  cart: async () => cartView(),
+  checkout: async () => checkoutView(),
+  orders: ordersView,
+  order: orderView,
+  account: accountView,
+  coupons: couponsView,
+};
+
+/** Loads the cart of the current mode and renders the mini cart and the view. */
+async function refresh() {
+  const gen = generation;
+  const seq = cartSeq;
+  let loaded = null;
+  try {
+    loaded = await fetchCart();
+  } catch (err) {
+    if (gen !== generation) return;
+    $('cart-status').textContent = `Could not load the cart: ${err.message}`;
+    recheckOn(err);
+  }
+  if (gen !== generation) return;
+  if (seq === cartSeq) cart = loaded;
+  renderMiniCart();
+  // The catalogue pages do not depend on the shopper: they are not drawn again (a quantity
+  // being typed stays).
+  if (!SHOPPER_FREE.has(page)) await renderView(gen);
+}
+
+async function renderView(gen = generation) {
+  const view = VIEWS[page] || VIEWS.home;
+  // A view drawn for an older shopper (the answer came after the mode changed) is dropped;
+  // the catalogue pages are the same for everyone.
+  const show = (title, ...children) => {
+    if (gen === generation || SHOPPER_FREE.has(page)) setView(title, ...children);
+  };
+  try {
+    await view(show);
+  } catch (err) {
+    if (gen === generation) showError(err);
+  }
+}
+
+// Pages that do not depend on the shopper render at once; the rest once the mode is known.
+const SHOPPER_FREE = new Set(['home', 'cameras', 'product']);
+if (SHOPPER_FREE.has(page) || !VIEWS[page]) {
+  SHOPPER_FREE.add(page);
+  renderView();
+}
+checkServer();

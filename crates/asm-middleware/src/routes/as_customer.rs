@@ -182,7 +182,7 @@ fn writable_cart(c: &Connection, user_id: &str, cart_id: &str) -> ApiResult<()> 
     }
 }
 
-fn touch_cart(c: &Connection, cart_id: &str, now: i64) -> ApiResult<()> {
+pub(crate) fn touch_cart(c: &Connection, cart_id: &str, now: i64) -> ApiResult<()> {
     c.execute(
         "UPDATE carts SET modified = ?1 WHERE code = ?2",
         params![now, cart_id],
@@ -197,7 +197,7 @@ fn cart_answer(c: &Connection, cart_id: &str) -> ApiResult<Json<Cart>> {
 }
 
 /// The next number after the largest numeric code of `table` (8 digits, zero-padded).
-fn next_code(c: &Connection, table: &str, floor: i64) -> ApiResult<String> {
+pub(crate) fn next_code(c: &Connection, table: &str, floor: i64) -> ApiResult<String> {
     let max: Option<i64> = c.query_row(
         &format!("SELECT MAX(CAST(code AS INTEGER)) FROM {table}"),
         [],
@@ -410,7 +410,7 @@ pub async fn get_cart(
     .await
 }
 
-fn check_quantity(quantity: u32, min: u32) -> ApiResult<()> {
+pub(crate) fn check_quantity(quantity: u32, min: u32) -> ApiResult<()> {
     if quantity < min || quantity > MAX_QUANTITY {
         return Err(Failure::validation(
             "quantity",
