@@ -195,16 +195,18 @@ impl Api {
         send_json::<(), _>(req, None, abort).await
     }
 
-    /// Starts emulating a customer; `reason` (ticket id or note) is required by the server.
+    /// Starts emulating a customer; `reason` (ticket id or note) is required by the server;
+    /// `cart_id` names the cart to work on (a deep link's).
     pub async fn start_emulation(
         &self,
         customer_id: &str,
         reason: &str,
+        cart_id: Option<&str>,
     ) -> Result<Reply<AssistedSession>, ApiError> {
         let body = AssistedSessionRequest {
             customer_id: customer_id.to_owned(),
             base_site: self.base_site.clone(),
-            cart_id: None,
+            cart_id: cart_id.map(str::to_owned),
             reason: Some(reason.to_owned()),
         };
         let req = self.write(Request::post(&self.url("/sessions")));

@@ -30,6 +30,9 @@ pub struct Asm {
     pub clock: RwSignal<Option<SessionClock>>,
     /// A notice for the agent above the sign-in form (e.g. the session timed out).
     pub notice: RwSignal<Option<String>>,
+    /// The reason the agent gave for the next emulation (ticket id or note), shared by every
+    /// place that starts one (search, customer lists, create customer, deep links).
+    pub reason: RwSignal<String>,
     /// This tab's end of the channel to the overlays in the browser's other tabs.
     pub tabs: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
 }
@@ -43,6 +46,7 @@ pub fn provide_asm(api: Api) -> Asm {
         emulation: RwSignal::new(None),
         clock: RwSignal::new(None),
         notice: RwSignal::new(None),
+        reason: RwSignal::new(String::new()),
         tabs: StoredValue::new_local(host::tab_channel()),
     };
     provide_context(asm);
@@ -159,6 +163,32 @@ impl Asm {
             ],
         );
         self.emulation.set(Some(session));
+    }
+
+    /// Starts emulating `customer_id` with the reason the agent gave (which the server requires
+    /// and the caller has checked is not blank); on success the reason is cleared, the bar
+    /// shows the customer and the host page and other tabs are told. A running emulation of
+    /// this agent is ended by the server.
+    pub async fn emulate(self, customer_id: &str, cart_id: Option<&str>) -> Result<(), ApiError> {
+        let reason = self.reason.get_untracked().trim().to_owned();
+        let reply = self
+            .api()
+            .start_emulation(customer_id, &reason, cart_id)
+            .await;
+        match reply {
+            Ok(reply) => {
+                self.touch(reply.expires_at);
+                self.reason.set(String::new());
+                self.emulation_ended();
+                self.emulation_started(reply.body);
+                self.tell_other_tabs(host::tab_message::EMULATION_STARTED);
+                Ok(())
+            }
+            Err(e) => {
+                self.session_lost(&e);
+                Err(e)
+            }
+        }
     }
 
     /// Emulation ended: forget it and tell the host page.

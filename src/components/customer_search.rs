@@ -4,7 +4,6 @@
 //! needs a reason (ticket id or short note); a customer chosen before it is given waits for it.
 
 use crate::api::{Abort, ApiError};
-use crate::host::tab_message;
 use crate::search::{blocked_reason, normalized_query, Highlight, DEBOUNCE_MS, MAX_RESULTS};
 use crate::state::use_asm;
 use asm_types::CustomerSearchEntry;
@@ -26,7 +25,7 @@ pub fn CustomerSearch() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let highlight = RwSignal::new(Highlight::default());
     let starting = RwSignal::new(false);
-    let reason = RwSignal::new(String::new());
+    let reason = asm.reason;
     // The customer chosen while the reason was still empty: Enter in the reason box starts it.
     let waiting = RwSignal::new(None::<CustomerSearchEntry>);
     let reason_input = NodeRef::<leptos::html::Input>::new();
@@ -130,14 +129,9 @@ pub fn CustomerSearch() -> impl IntoView {
         starting.set(true);
         error.set(None);
         spawn_local(async move {
-            match asm.api().start_emulation(&customer.customer_id, &why).await {
-                Ok(reply) => {
-                    asm.touch(reply.expires_at);
-                    reason.set(String::new());
-                    asm.emulation_started(reply.body);
-                    asm.tell_other_tabs(tab_message::EMULATION_STARTED);
-                }
-                Err(e) if asm.session_lost(&e) => {}
+            match asm.emulate(&customer.customer_id, None).await {
+                Ok(()) => {}
+                Err(e) if e.session_ended() => {}
                 Err(e) => error.set(Some(e.message())),
             }
             starting.set(false);

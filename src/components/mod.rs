@@ -3,6 +3,7 @@
 mod app;
 mod bar;
 mod customer_search;
+mod dialog;
 mod emulation;
 mod session_timer;
 mod sign_in;
@@ -10,6 +11,7 @@ mod sign_in;
 pub use app::App;
 pub use bar::Bar;
 pub use customer_search::CustomerSearch;
+pub use dialog::Dialog;
 pub use emulation::EmulationPanel;
 pub use session_timer::SessionTimer;
 pub use sign_in::SignInForm;

@@ -1,0 +1,99 @@
+//! A modal dialog for the overlay's larger tasks (customer lists, create customer, bind cart,
+//! confirmations). It is the platform's `<dialog>` opened with `showModal()`: it sits in the top
+//! layer above any storefront z-index, the rest of the page is inert so Tab stays inside it,
+//! Escape closes it, and on close focus returns to the control that opened it.
+
+use crate::host::HOST_ID;
+use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlElement;
+
+/// A modal dialog titled `title`; `on_close` runs on Escape, on the × button and when the
+/// browser closes it. The caller removes it from the view to close it (e.g. a `Show`).
+/// Give the control that should get focus first the `autofocus` attribute.
+#[component]
+pub fn Dialog(
+    /// Element id of the `<dialog>`; its title gets `{id}-title`.
+    id: &'static str,
+    /// The dialog's title, read by screen readers when it opens.
+    #[prop(into)]
+    title: Signal<String>,
+    /// Runs when the agent dismisses the dialog.
+    #[prop(into)]
+    on_close: Callback<()>,
+    /// Extra class names for the `<dialog>` (e.g. a size modifier).
+    #[prop(optional)]
+    class: &'static str,
+    children: Children,
+) -> impl IntoView {
+    let node = NodeRef::<leptos::html::Dialog>::new();
+    let opener = focused_in_overlay();
+    // Events may still reach the element after the view removed it; then nothing is left to close.
+    let alive = Rc::new(Cell::new(true));
+    let dismiss = {
+        let alive = alive.clone();
+        move || {
+            if alive.get() {
+                on_close.run(());
+            }
+        }
+    };
+    Effect::new(move |_| {
+        if let Some(dialog) = node.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        }
+    });
+    on_cleanup(move || {
+        alive.set(false);
+        if let Some(el) = opener {
+            // The opener may be gone (e.g. the row that opened the dialog was re-rendered).
+            if el.is_connected() {
+                let _ = el.focus();
+            }
+        }
+    });
+    let title_id = format!("{id}-title");
+    view! {
+        <dialog
+            node_ref=node
+            id=id
+            class=format!("asm-dialog {class}")
+            aria-labelledby=title_id.clone()
+            on:cancel={
+                let dismiss = dismiss.clone();
+                move |ev| {
+                    ev.prevent_default();
+                    dismiss();
+                }
+            }
+            on:close={
+                let dismiss = dismiss.clone();
+                move |_| dismiss()
+            }
+        >
+            <header class="asm-dialog-header">
+                <h2 id=title_id class="asm-dialog-title">{move || title.get()}</h2>
+                <button
+                    type="button"
+                    class="asm-button asm-dialog-close"
+                    aria-label="Close dialog"
+                    on:click=move |_| dismiss()
+                >
+                    "×"
+                </button>
+            </header>
+            <div class="asm-dialog-body">{children()}</div>
+        </dialog>
+    }
+}
+
+/// The element focused inside the overlay's shadow root (the dialog's opener), if any.
+fn focused_in_overlay() -> Option<HtmlElement> {
+    let doc = web_sys::window()?.document()?;
+    let shadow = doc.get_element_by_id(HOST_ID)?.shadow_root()?;
+    shadow.active_element()?.dyn_into::<HtmlElement>().ok()
+}
