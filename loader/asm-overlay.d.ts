@@ -24,6 +24,16 @@ export interface AsmEmulation {
   sessionId: string;
 }
 
+/** What the overlay asks the storefront to open for the emulated customer (`asm:navigate`). */
+export interface AsmNavigation {
+  /** `cart` (id: cart code), `orders` (id: null), `order` (id: order code), `ticket` (id: ticket id). */
+  target: 'cart' | 'orders' | 'order' | 'ticket';
+  /** What to open, by the storefront's ids. */
+  id: string | null;
+  /** The emulated customer. */
+  customerId: string;
+}
+
 /** What the overlay last reported. */
 export interface AsmState {
   /** ASM is on in this tab (the loader loads the overlay on every page until it is closed). */
@@ -60,6 +70,8 @@ export interface AsmEventMap {
   'asm:emulation-started': CustomEvent<AsmEmulation>;
   /** Emulation ended: the storefront is the anonymous shopper's again. */
   'asm:emulation-ended': CustomEvent<{ customerId: string }>;
+  /** Open this for the emulated customer (a deep link's target, a list shortcut). */
+  'asm:navigate': CustomEvent<AsmNavigation>;
   /** The agent closed ASM in this tab. */
   'asm:closed': CustomEvent<Record<string, never>>;
   /** The overlay failed to load. */

@@ -42,6 +42,18 @@ pub mod request {
     pub const CLOSE: &str = "asm:request-close";
 }
 
+/// What an [`event::NAVIGATE`] asks the storefront to open.
+pub mod target {
+    /// A cart: `id` is the cart code.
+    pub const CART: &str = "cart";
+    /// The order history (`id` is null).
+    pub const ORDERS: &str = "orders";
+    /// One order: `id` is the order code.
+    pub const ORDER: &str = "order";
+    /// A support ticket: `id` is the ticket id.
+    pub const TICKET: &str = "ticket";
+}
+
 /// Host events dispatched on `window`.
 pub mod event {
     /// The overlay is mounted.
@@ -56,6 +68,10 @@ pub mod event {
     pub const EMULATION_ENDED: &str = "asm:emulation-ended";
     /// The agent closed the bar.
     pub const CLOSED: &str = "asm:closed";
+    /// The overlay asks the storefront to open something of the emulated customer's (a deep
+    /// link's target, a customer list's cart/orders shortcut, a Customer 360 row):
+    /// `{target, id, customerId}` with `target` one of [`super::target`].
+    pub const NAVIGATE: &str = "asm:navigate";
 }
 
 /// Creates `<asm-overlay id=asm-overlay-host>` at the top of `<body>`, attaches an open shadow

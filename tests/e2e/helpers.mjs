@@ -30,6 +30,7 @@ export const HOST_EVENTS = [
   'asm:emulation-started',
   'asm:emulation-ended',
   'asm:closed',
+  'asm:navigate',
   'asm:error',
 ];
 
