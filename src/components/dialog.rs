@@ -5,8 +5,8 @@
 
 use crate::host::HOST_ID;
 use leptos::prelude::*;
-use std::cell::Cell;
-use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
@@ -31,11 +31,11 @@ pub fn Dialog(
     let node = NodeRef::<leptos::html::Dialog>::new();
     let opener = focused_in_overlay();
     // Events may still reach the element after the view removed it; then nothing is left to close.
-    let alive = Rc::new(Cell::new(true));
+    let alive = Arc::new(AtomicBool::new(true));
     let dismiss = {
         let alive = alive.clone();
         move || {
-            if alive.get() {
+            if alive.load(Ordering::Relaxed) {
                 on_close.run(());
             }
         }
@@ -48,7 +48,7 @@ pub fn Dialog(
         }
     });
     on_cleanup(move || {
-        alive.set(false);
+        alive.store(false, Ordering::Relaxed);
         if let Some(el) = opener {
             // The opener may be gone (e.g. the row that opened the dialog was re-rendered).
             if el.is_connected() {
@@ -57,23 +57,26 @@ pub fn Dialog(
         }
     });
     let title_id = format!("{id}-title");
+    let labelled_by = title_id.clone();
+    let on_cancel = {
+        let dismiss = dismiss.clone();
+        move |ev: web_sys::Event| {
+            ev.prevent_default();
+            dismiss();
+        }
+    };
+    let on_closed = {
+        let dismiss = dismiss.clone();
+        move |_: web_sys::Event| dismiss()
+    };
     view! {
         <dialog
             node_ref=node
             id=id
             class=format!("asm-dialog {class}")
-            aria-labelledby=title_id.clone()
-            on:cancel={
-                let dismiss = dismiss.clone();
-                move |ev| {
-                    ev.prevent_default();
-                    dismiss();
-                }
-            }
-            on:close={
-                let dismiss = dismiss.clone();
-                move |_| dismiss()
-            }
+            aria-labelledby=labelled_by
+            on:cancel=on_cancel
+            on:close=on_closed
         >
             <header class="asm-dialog-header">
                 <h2 id=title_id class="asm-dialog-title">{move || title.get()}</h2>
