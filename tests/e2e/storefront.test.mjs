@@ -368,6 +368,23 @@ describe('demo storefront', () => {
       await follow(page, nav(page, 'Orders'), /\?page=orders$/);
       await waitForText(page.locator('#order-list li').first(), `Order ${code}`);
 
+      // And in Linda's activity (customer 360).
+      const c360 = await page.evaluate(async (customerId) => {
+        const res = await fetch(`/asm/customers/${customerId}/customer360?baseSite=electronics`, {
+          method: 'POST',
+          credentials: 'include',
+          headers: { 'content-type': 'application/json', 'x-asm-request': '1' },
+          body: JSON.stringify({ queries: [{ type: 'activity' }] }),
+        });
+        return { status: res.status, body: await res.json() };
+      }, LINDA.customerId);
+      assert.equal(c360.status, 200, JSON.stringify(c360.body));
+      const activity = c360.body.fragments[0].data.entries;
+      assert.ok(
+        activity.some((e) => e.type === 'ORDER' && e.id === code),
+        `the new order is in Linda's activity: ${JSON.stringify(activity)}`,
+      );
+
       const audit = await lindaAudit(browser, server);
       const placed = audit.find((r) => r.action === 'order-place');
       assert.ok(placed, 'the order is audited');
