@@ -3,7 +3,8 @@
 
 use asm_types::{
     error_type, AgentLoginRequest, AgentSession, AssistedSession, AssistedSessionRequest,
-    CustomerSearchPage, ErrorList, EXPIRES_HEADER, REQUEST_HEADER,
+    Customer360Query, Customer360Request, Customer360Response, CustomerSearchPage, ErrorList,
+    VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -222,6 +223,95 @@ impl Api {
         let req = self.write(Request::delete(&self.url(&path)));
         send_json::<(), _>(req, None, &Abort::new()).await
     }
+}
+
+impl Api {
+    /// Customer 360 fragments of `customer_id`: one answer per `(type, listSize)` query, each
+    /// data or its own error.
+    pub async fn customer360(
+        &self,
+        customer_id: &str,
+        queries: &[(&str, Option<u32>)],
+    ) -> Result<Reply<Customer360Response>, ApiError> {
+        let body = Customer360Request {
+            queries: queries
+                .iter()
+                .map(|(kind, list_size)| Customer360Query {
+                    kind: (*kind).to_owned(),
+                    list_size: *list_size,
+                })
+                .collect(),
+        };
+        let path = format!(
+            "/customers/{}/customer360",
+            js_sys::encode_uri_component(customer_id)
+        );
+        let req = self
+            .write(Request::post(&self.url(&path)))
+            .query([("baseSite", self.base_site.as_str())]);
+        send_json(req, Some(&body), &Abort::new()).await
+    }
+
+    /// Applies a voucher (cart coupon or assigned customer coupon) to the emulated customer's
+    /// cart.
+    pub async fn apply_voucher(
+        &self,
+        customer_id: &str,
+        cart_id: &str,
+        code: &str,
+    ) -> Result<(), ApiError> {
+        let path = format!("{}/vouchers", cart_path(customer_id, cart_id));
+        let body = VoucherRequest {
+            voucher_id: code.to_owned(),
+        };
+        let req = self.write(Request::post(&self.url(&path)));
+        send::<VoucherRequest>(req, Some(&body), &Abort::new())
+            .await
+            .map(|_| ())
+    }
+
+    /// Removes a voucher from the emulated customer's cart.
+    pub async fn remove_voucher(
+        &self,
+        customer_id: &str,
+        cart_id: &str,
+        code: &str,
+    ) -> Result<(), ApiError> {
+        let path = format!(
+            "{}/vouchers/{}",
+            cart_path(customer_id, cart_id),
+            js_sys::encode_uri_component(code)
+        );
+        send_empty(self.write(Request::delete(&self.url(&path))), &Abort::new()).await
+    }
+
+    /// Assigns (`assign`) or unassigns a customer coupon to/from the emulated customer.
+    pub async fn assign_coupon(
+        &self,
+        customer_id: &str,
+        code: &str,
+        assign: bool,
+    ) -> Result<(), ApiError> {
+        let path = format!(
+            "/users/{}/customercoupons/{}/claim",
+            js_sys::encode_uri_component(customer_id),
+            js_sys::encode_uri_component(code)
+        );
+        let req = if assign {
+            Request::post(&self.url(&path))
+        } else {
+            Request::delete(&self.url(&path))
+        };
+        send_empty(self.write(req), &Abort::new()).await
+    }
+}
+
+fn cart_path(customer_id: &str, cart_id: &str) -> String {
+    format!(
+        "/users/{}/carts/{}",
+        js_sys::encode_uri_component(customer_id),
+        js_sys::encode_uri_component(cart_id)
+    )
 }
 
 /// A successful answer and the session expiry the server reported with it.

@@ -72,6 +72,10 @@ pub mod event {
     /// link's target, a customer list's cart/orders shortcut, a Customer 360 row):
     /// `{target, id, customerId}` with `target` one of [`super::target`].
     pub const NAVIGATE: &str = "asm:navigate";
+    /// The agent changed the emulated customer's data from the overlay (Customer 360°: a
+    /// coupon applied to or removed from the cart, a customer coupon assigned or unassigned):
+    /// `{customerId, what}` with `what` `cart` or `coupons`; the storefront reloads what it shows.
+    pub const CUSTOMER_CHANGED: &str = "asm:customer-changed";
 }
 
 /// Creates `<asm-overlay id=asm-overlay-host>` at the top of `<body>`, attaches an open shadow

@@ -1,7 +1,7 @@
 //! The root component: provides the state, restores the session, renders the bar.
 
 use crate::api::Api;
-use crate::components::Bar;
+use crate::components::{provide_customer360, Bar};
 use crate::state::provide_asm;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -11,6 +11,7 @@ use wasm_bindgen::prelude::*;
 #[component]
 pub fn App(api: Api) -> impl IntoView {
     let asm = provide_asm(api);
+    provide_customer360();
     asm.restore();
     asm.tabs.with_value(|channel| {
         if let Some(channel) = channel {

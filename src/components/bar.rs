@@ -1,7 +1,9 @@
 //! The ASM bar: title, agent, timer, sign-out, collapse and close, and the body for the agent's
 //! current step (sign in, find a customer, emulating).
 
-use crate::components::{CustomerSearch, EmulationPanel, SessionTimer, SignInForm};
+use crate::components::{
+    Customer360Dialog, CustomerSearch, EmulationPanel, SessionTimer, SignInForm,
+};
 use crate::host::{self, COLLAPSED_KEY};
 use crate::state::use_asm;
 use leptos::prelude::*;
@@ -123,6 +125,7 @@ pub fn Bar() -> impl IntoView {
                     }}
                 </div>
             </Show>
+            <Customer360Dialog />
         </section>
     }
 }

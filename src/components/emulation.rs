@@ -1,6 +1,7 @@
 //! The emulated customer in the bar, the notice that actions now affect their account, and
 //! "End Session".
 
+use crate::components::use_customer360;
 use crate::host::tab_message;
 use crate::state::use_asm;
 use asm_types::error_type;
@@ -11,6 +12,7 @@ use leptos::task::spawn_local;
 #[component]
 pub fn EmulationPanel() -> impl IntoView {
     let asm = use_asm();
+    let customer360 = use_customer360();
     let ending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let field = move |f: fn(&asm_types::AssistedSession) -> String| {
@@ -54,6 +56,17 @@ pub fn EmulationPanel() -> impl IntoView {
             <p class="asm-notice" role="status">
                 "Customer emulation has started. Any actions you do will reflect the effects on the customer account."
             </p>
+            <button
+                type="button"
+                class="asm-button asm-c360-open-button"
+                on:click=move |_| {
+                    if let Some(s) = asm.emulation.get_untracked() {
+                        customer360.show(&s.customer_id, &s.customer_name);
+                    }
+                }
+            >
+                "Customer 360°"
+            </button>
             <button
                 type="button"
                 class="asm-button asm-danger"

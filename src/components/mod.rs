@@ -2,6 +2,7 @@
 
 mod app;
 mod bar;
+mod customer360;
 mod customer_search;
 mod dialog;
 mod emulation;
@@ -10,6 +11,7 @@ mod sign_in;
 
 pub use app::App;
 pub use bar::Bar;
+pub use customer360::{provide_customer360, use_customer360, Customer360Dialog, Customer360Open};
 pub use customer_search::CustomerSearch;
 pub use dialog::Dialog;
 pub use emulation::EmulationPanel;

@@ -12,7 +12,8 @@ use web_sys::{Element, Event, EventInit, HtmlInputElement, KeyboardEvent, Keyboa
 export function install_stub() {
   window.__asm = { calls: [], routes: {}, gates: {}, events: [] };
   for (const name of ['asm:ready', 'asm:agent-signed-in', 'asm:agent-signed-out',
-                      'asm:emulation-started', 'asm:emulation-ended', 'asm:closed', 'asm:navigate']) {
+                      'asm:emulation-started', 'asm:emulation-ended', 'asm:closed', 'asm:navigate',
+                      'asm:customer-changed']) {
     if (!window.__asmListening) addEventListener(name, (e) => window.__asm.events.push({ name, detail: e.detail }));
   }
   window.__asmListening = true;

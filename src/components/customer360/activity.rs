@@ -1,0 +1,166 @@
+//! Activity tab: carts, orders and tickets in one table (type, id, description, status,
+//! created, updated), sortable by any column and paged in the browser. A row's "Open" asks the
+//! storefront to show that cart, order or ticket (while this customer is emulated). Sorting and
+//! paging redraw only the rows and the page label, so the focused header or pager button stays.
+
+use super::fragments::{Fragments, Section};
+use super::use_customer360;
+use crate::customer360::format::date;
+use crate::customer360::{
+    type_label, ActivityColumn, ActivitySort, Paging, Tab, ACTIVITY_PAGE_SIZE,
+};
+use crate::host::{self, event, target};
+use crate::state::use_asm;
+use asm_types::{
+    C360ActivityEntry, C360ActivityType, C360FragmentData, Customer360FragmentType as Fragment,
+};
+use leptos::prelude::*;
+
+/// The activity tab of one customer.
+#[component]
+pub fn ActivityTab(customer_id: String) -> impl IntoView {
+    let asm = use_asm();
+    let open = use_customer360();
+    let emulated = {
+        let id = customer_id.clone();
+        Signal::derive(move || {
+            asm.emulation
+                .with(|e| e.as_ref().is_some_and(|e| e.customer_id == id))
+        })
+    };
+    let fragments = Fragments::new(customer_id.clone(), Tab::Activity.queries());
+    let sort = RwSignal::new(ActivitySort::default());
+    let page = RwSignal::new(0_usize);
+    let customer = StoredValue::new(customer_id);
+    let navigate = move |kind: C360ActivityType, id: String| {
+        let to = match kind {
+            C360ActivityType::Cart | C360ActivityType::SavedCart => target::CART,
+            C360ActivityType::Order => target::ORDER,
+            C360ActivityType::Ticket => target::TICKET,
+        };
+        let customer_id = customer.get_value();
+        host::emit(
+            event::NAVIGATE,
+            &[
+                ("target", Some(to)),
+                ("id", Some(&id)),
+                ("customerId", Some(&customer_id)),
+            ],
+        );
+        open.close();
+    };
+    view! {
+        <Section
+            title="Activity"
+            fragments
+            kind=Fragment::Activity
+            render=move |data| {
+                let C360FragmentData::Activity(a) = data else {
+                    return ().into_any();
+                };
+                if a.entries.is_empty() {
+                    return view! { <p class="asm-empty">"No activity."</p> }.into_any();
+                }
+                let total = a.entries.len();
+                let more = (a.total_count as usize > total)
+                    .then(|| format!("The {} most recent of {} entries.", total, a.total_count));
+                let entries = StoredValue::new(a.entries);
+                let paging = move || Paging { page: page.get(), total, size: ACTIVITY_PAGE_SIZE }.clamped();
+                let rows = move || {
+                    let mut rows: Vec<C360ActivityEntry> = entries.get_value();
+                    sort.get().sort(&mut rows);
+                    let shown = rows[paging().range()].to_vec();
+                    shown.into_iter().map(|e| row(e, emulated, navigate)).collect_view()
+                };
+                view! {
+                    <table class="asm-table asm-c360-activity">
+                        <thead>
+                            <tr>
+                                {ActivityColumn::ALL
+                                    .into_iter()
+                                    .map(|col| {
+                                        view! {
+                                            <th scope="col" aria-sort=move || sort.get().aria(col)>
+                                                <button
+                                                    type="button"
+                                                    class="asm-button asm-link asm-sort"
+                                                    id=format!("asm-c360-sort-{}", col.label())
+                                                    on:click=move |_| {
+                                                        sort.update(|x| *x = x.clicked(col));
+                                                        page.set(0);
+                                                    }
+                                                >
+                                                    {col.label()}
+                                                </button>
+                                            </th>
+                                        }
+                                    })
+                                    .collect_view()}
+                                <th scope="col"><span class="asm-visually-hidden">"Open"</span></th>
+                            </tr>
+                        </thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                    <div class="asm-pager">
+                        <button
+                            type="button"
+                            class="asm-button"
+                            id="asm-c360-prev"
+                            disabled=move || paging().page == 0
+                            on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
+                        >
+                            "Previous"
+                        </button>
+                        <span class="asm-page-label" aria-live="polite">{move || paging().label()}</span>
+                        <button
+                            type="button"
+                            class="asm-button"
+                            id="asm-c360-next"
+                            disabled=move || { let p = paging(); p.page + 1 >= p.pages() }
+                            on:click=move |_| page.set(paging().page + 1)
+                        >
+                            "Next"
+                        </button>
+                    </div>
+                    {more.map(|m| view! { <p class="asm-muted">{m}</p> })}
+                }
+                    .into_any()
+            }
+        />
+    }
+}
+
+/// One row of the table.
+fn row(
+    e: C360ActivityEntry,
+    emulated: Signal<bool>,
+    navigate: impl Fn(C360ActivityType, String) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let kind = e.kind;
+    let id = e.id.clone();
+    let label = format!("Open {} {}", type_label(&e), e.id);
+    view! {
+        <tr>
+            <td>{type_label(&e)}</td>
+            <td>{e.id}</td>
+            <td>{e.description}</td>
+            <td>{e.status}</td>
+            <td>{date(&e.created)}</td>
+            <td>{date(&e.updated)}</td>
+            <td>
+                <button
+                    type="button"
+                    class="asm-button asm-link asm-c360-open"
+                    aria-label=label
+                    disabled=move || !emulated.get()
+                    title=move || {
+                        (!emulated.get()).then_some("Emulate this customer to open it in the storefront")
+                    }
+                    on:click=move |_| navigate(kind, id.clone())
+                >
+                    "Open"
+                </button>
+            </td>
+        </tr>
+    }
+}

@@ -1,0 +1,79 @@
+//! Profile tab: billing and delivery addresses, phones, saved payment cards (masked by the
+//! server: never more than the last four digits).
+
+use super::fragments::{Fragments, Section};
+use crate::customer360::Tab;
+use asm_types::{C360Address, C360FragmentData, Customer360FragmentType as Fragment};
+use leptos::prelude::*;
+
+/// The profile tab of one customer.
+#[component]
+pub fn ProfileTab(customer_id: String) -> impl IntoView {
+    let fragments = Fragments::new(customer_id, Tab::Profile.queries());
+    view! {
+        <Section
+            title="Profile"
+            fragments
+            kind=Fragment::Profile
+            render=|data| {
+                let C360FragmentData::Profile(p) = data else {
+                    return ().into_any();
+                };
+                let phones = if p.phones.is_empty() { "None".to_owned() } else { p.phones.join(", ") };
+                view! {
+                    <div class="asm-c360-columns">
+                        <div>
+                            <h4>"Billing address"</h4>
+                            {address(p.billing_address)}
+                        </div>
+                        <div>
+                            <h4>"Delivery address"</h4>
+                            {address(p.delivery_address)}
+                        </div>
+                        <div>
+                            <h4>"Phones"</h4>
+                            <p class="asm-c360-phones">{phones}</p>
+                        </div>
+                    </div>
+                    <h4>"Saved payment cards"</h4>
+                    {if p.payment_cards.is_empty() {
+                        view! { <p class="asm-empty">"No saved cards."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="asm-c360-list asm-c360-cards">
+                                {p
+                                    .payment_cards
+                                    .into_iter()
+                                    .map(|c| {
+                                        view! {
+                                            <li>
+                                                {c.brand} " " {c.masked_number} " · expires " {c.expiry}
+                                                " · " {c.holder}
+                                                {c.is_default.then_some(" · default")}
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                }
+                    .into_any()
+            }
+        />
+    }
+}
+
+fn address(a: Option<C360Address>) -> AnyView {
+    match a {
+        None => view! { <p class="asm-empty">"None"</p> }.into_any(),
+        Some(a) => view! {
+            <address class="asm-c360-address">
+                {a.line1} <br /> {a.postal_code} " " {a.town} <br /> {a.country}
+                {a.phone.map(|p| view! { <br /> {p} })}
+            </address>
+        }
+        .into_any(),
+    }
+}

@@ -1,0 +1,260 @@
+//! Promotions tab: cart coupons the agent can apply to or remove from the customer's active
+//! cart; order promotions (applied or not); customer coupons, searchable, to assign or
+//! unassign. Acting needs this customer to be emulated (the server enforces it too); after each
+//! action the tab reloads and the storefront is told that the customer's data changed.
+
+use super::fragments::{Fragments, Section};
+use crate::customer360::format::{date, money};
+use crate::customer360::Tab;
+use crate::host::{self, event};
+use crate::state::use_asm;
+use asm_types::{C360CouponStatus, C360FragmentData, Customer360FragmentType as Fragment};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// An action on a coupon.
+#[derive(Clone, Debug)]
+enum Action {
+    Apply(String, String),
+    Remove(String, String),
+    Assign(String),
+    Unassign(String),
+}
+
+/// The promotions tab of one customer.
+#[component]
+pub fn PromotionsTab(customer_id: String) -> impl IntoView {
+    let asm = use_asm();
+    let emulated = {
+        let id = customer_id.clone();
+        Signal::derive(move || {
+            asm.emulation
+                .with(|e| e.as_ref().is_some_and(|e| e.customer_id == id))
+        })
+    };
+    let fragments = Fragments::new(customer_id.clone(), Tab::Promotions.queries());
+    let customer = StoredValue::new(customer_id);
+    let busy = RwSignal::new(false);
+    let message = RwSignal::new(None::<(bool, String)>);
+    let filter = RwSignal::new(String::new());
+
+    let act = move |action: Action| {
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        message.set(None);
+        let customer_id = customer.get_value();
+        spawn_local(async move {
+            let api = asm.api();
+            let (result, done, what) = match &action {
+                Action::Apply(cart, code) => (
+                    api.apply_voucher(&customer_id, cart, code).await,
+                    format!("Coupon {code} applied to cart {cart}."),
+                    "cart",
+                ),
+                Action::Remove(cart, code) => (
+                    api.remove_voucher(&customer_id, cart, code).await,
+                    format!("Coupon {code} removed from cart {cart}."),
+                    "cart",
+                ),
+                Action::Assign(code) => (
+                    api.assign_coupon(&customer_id, code, true).await,
+                    format!("Coupon {code} assigned to the customer."),
+                    "coupons",
+                ),
+                Action::Unassign(code) => (
+                    api.assign_coupon(&customer_id, code, false).await,
+                    format!("Coupon {code} unassigned."),
+                    "coupons",
+                ),
+            };
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    message.set(Some((false, done)));
+                    host::emit(
+                        event::CUSTOMER_CHANGED,
+                        &[("customerId", Some(&customer_id)), ("what", Some(what))],
+                    );
+                    fragments.load();
+                }
+                Err(e) if asm.session_lost(&e) => {}
+                Err(e) => message.set(Some((true, e.message()))),
+            }
+        });
+    };
+    let disabled = move || busy.get() || !emulated.get();
+
+    view! {
+        <Show when=move || !emulated.get()>
+            <p class="asm-notice" role="note">
+                "Start emulating this customer to apply coupons or assign them."
+            </p>
+        </Show>
+        {move || {
+            message
+                .get()
+                .map(|(failed, text)| {
+                    if failed {
+                        view! { <p class="asm-error" role="alert">{text}</p> }.into_any()
+                    } else {
+                        view! { <p class="asm-success" role="status">{text}</p> }.into_any()
+                    }
+                })
+        }}
+        <Section
+            title="Cart coupons and promotions"
+            fragments
+            kind=Fragment::Promotions
+            render=move |data| {
+                let C360FragmentData::Promotions(p) = data else {
+                    return ().into_any();
+                };
+                let cart = p.cart_code.clone();
+                let subtotal = p
+                    .cart_subtotal
+                    .as_ref()
+                    .map(|m| format!("Active cart {} · subtotal {}", cart.clone().unwrap_or_default(), money(m)))
+                    .unwrap_or_else(|| "The customer has no active cart.".into());
+                view! {
+                    <p class="asm-c360-cart-summary">{subtotal}</p>
+                    <h4>"Cart coupons"</h4>
+                    <ul class="asm-c360-list asm-c360-vouchers">
+                        {p
+                            .cart_vouchers
+                            .into_iter()
+                            .map(|v| {
+                                let code = v.code.clone();
+                                let cart = cart.clone();
+                                let applied = v.applied;
+                                let label = if applied { "Remove" } else { "Apply" };
+                                let no_cart = cart.is_none();
+                                view! {
+                                    <li data-code=v.code.clone() class:asm-applied=applied>
+                                        <span class="asm-name">{v.code.clone()}</span>
+                                        " · " {v.name} " · " {format!("{}% off", v.percent)}
+                                        {applied.then_some(" · applied")}
+                                        " "
+                                        <button
+                                            type="button"
+                                            class="asm-button asm-c360-voucher-action"
+                                            aria-label=format!("{label} coupon {}", v.code)
+                                            disabled=move || disabled() || no_cart
+                                            on:click={
+                                                let cart = cart.clone();
+                                                move |_| {
+                                                    if let Some(cart) = cart.clone() {
+                                                        act(if applied {
+                                                            Action::Remove(cart, code.clone())
+                                                        } else {
+                                                            Action::Apply(cart, code.clone())
+                                                        });
+                                                    }
+                                                }
+                                            }
+                                        >
+                                            {label}
+                                        </button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                    <h4>"Promotions"</h4>
+                    <ul class="asm-c360-list asm-c360-promotions">
+                        {p
+                            .promotions
+                            .into_iter()
+                            .map(|x| {
+                                let code = x.code.clone();
+                                view! {
+                                    <li data-code=code class:asm-applied=x.applied>
+                                        <span class="asm-name">{x.code}</span>
+                                        " · " {x.description} " · from " {money(&x.threshold)}
+                                        {if x.applied { " · applied" } else { " · not applied" }}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                }
+                    .into_any()
+            }
+        />
+        <label class="asm-label" for="asm-c360-coupon-filter">"Search customer coupons"</label>
+        <input
+            id="asm-c360-coupon-filter"
+            class="asm-input"
+            type="search"
+            autocomplete="off"
+            placeholder="Code or name"
+            prop:value=move || filter.get_untracked()
+            on:input=move |ev| filter.set(event_target_value(&ev))
+        />
+        <Section
+            title="Customer coupons"
+            fragments
+            kind=Fragment::Promotions
+            render=move |data| {
+                let C360FragmentData::Promotions(p) = data else {
+                    return ().into_any();
+                };
+                let needle = filter.get().trim().to_lowercase();
+                let coupons: Vec<_> = p
+                    .customer_coupons
+                    .into_iter()
+                    .filter(|c| {
+                        needle.is_empty()
+                            || c.code.to_lowercase().contains(&needle)
+                            || c.name.to_lowercase().contains(&needle)
+                    })
+                    .collect();
+                view! {
+                    {if coupons.is_empty() {
+                        view! { <p class="asm-empty">"No customer coupons."</p> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="asm-c360-list asm-c360-coupons">
+                                {coupons
+                                    .into_iter()
+                                    .map(|c| {
+                                        let assigned = c.status == C360CouponStatus::Assigned;
+                                        let code = c.code.clone();
+                                        let label = if assigned { "Unassign" } else { "Assign" };
+                                        view! {
+                                            <li data-code=c.code.clone() class:asm-applied=assigned>
+                                                <span class="asm-name">{c.code.clone()}</span>
+                                                " · " {c.name} " · " {format!("{}% off", c.percent)}
+                                                " · until " {date(&c.ends)}
+                                                {if assigned { " · assigned" } else { " · available" }}
+                                                " "
+                                                <button
+                                                    type="button"
+                                                    class="asm-button asm-c360-coupon-action"
+                                                    aria-label=format!("{label} coupon {}", c.code)
+                                                    disabled=disabled
+                                                    on:click=move |_| {
+                                                        act(if assigned {
+                                                            Action::Unassign(code.clone())
+                                                        } else {
+                                                            Action::Assign(code.clone())
+                                                        })
+                                                    }
+                                                >
+                                                    {label}
+                                                </button>
+                                            </li>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        }
+                            .into_any()
+                    }}
+                }
+                    .into_any()
+            }
+        />
+    }
+}

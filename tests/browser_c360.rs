@@ -1,0 +1,504 @@
+//! Browser tests of the Customer 360° view: opening it, the header, each tab (data, empty,
+//! error), tab keyboard navigation, activity sorting/paging/links, and the promotions actions.
+//! Run: `cargo test -p asm-overlay --target wasm32-unknown-unknown --test browser_c360`.
+#![cfg(target_arch = "wasm32")]
+
+mod support;
+
+use serde_json::{json, Value};
+use support::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const C360: &str = "/asm/customers/C-LINDA/customer360";
+
+#[wasm_bindgen(inline_js = r#"
+export function set_c360_route(json) {
+  const byType = JSON.parse(json);
+  window.__asm.routes['POST /asm/customers/C-LINDA/customer360'] = (call) => {
+    const answer = byType.__status ? byType.__status : null;
+    if (answer) return answer;
+    const queries = JSON.parse(call.body).queries;
+    const fragments = queries.map((q) => {
+      const f = byType[q.type];
+      if (f === undefined) return { type: q.type, error: { type: 'InternalError', message: 'stub: no ' + q.type } };
+      if (f && f.__error) return { type: q.type, error: { type: 'InternalError', message: f.__error } };
+      return { type: q.type, data: f };
+    });
+    return { status: 200, body: { fragments } };
+  };
+}
+"#)]
+extern "C" {
+    fn set_c360_route(json: &str);
+}
+
+fn money(cents: i64) -> Value {
+    json!({ "formatted": format!("${}.{:02}", cents / 100, cents % 100), "cents": cents, "currency": "USD" })
+}
+
+fn overview(name: &str) -> Value {
+    json!({
+        "name": name, "email": "linda.wolf@example.com", "town": "Boston", "country": "US",
+        "signedUpDate": "2024-03-05T10:00:00Z",
+        "activeCart": { "code": "00001234", "totalItems": 3, "total": money(45_000) },
+        "latestOrder": { "code": "30000077", "status": "COMPLETED", "total": money(12_345), "placed": "2026-10-01T12:00:00Z" },
+        "latestOpenTicket": { "id": "T-100", "subject": "Where is my parcel?", "category": "Enquiry", "status": "OPEN",
+                              "created": "2026-11-01T09:00:00Z", "updated": "2026-11-02T09:00:00Z" }
+    })
+}
+
+fn cart(code: &str) -> Value {
+    json!({ "cart": {
+        "code": code, "totalItems": 2, "subtotal": money(30_000), "created": "2026-11-01T09:00:00Z",
+        "modified": "2026-11-20T09:00:00Z",
+        "entries": [{ "productCode": "P1", "productName": "Camera X", "quantity": 2, "unitPrice": money(15_000), "total": money(30_000) }]
+    }})
+}
+
+fn activity(n: usize) -> Value {
+    let entries: Vec<Value> = (0..n)
+        .map(|i| {
+            json!({
+                "type": if i % 2 == 0 { "ORDER" } else { "TICKET" },
+                "id": format!("{:08}", 30_000_000 + i),
+                "description": format!("entry {i}"),
+                "status": "COMPLETED",
+                "created": format!("2026-01-{:02}T00:00:00Z", 1 + i % 28),
+                "updated": format!("2026-02-{:02}T00:00:00Z", 28 - i % 28),
+            })
+        })
+        .collect();
+    json!({ "entries": entries, "totalCount": n })
+}
+
+fn promotions(applied: bool, assigned: bool) -> Value {
+    json!({
+        "cartCode": "00001234", "cartSubtotal": money(30_000),
+        "cartVouchers": [{ "code": "SAVE10", "name": "Save 10%", "description": "10% off", "percent": 10, "applied": applied }],
+        "promotions": [{ "code": "ORDER200", "description": "5% off from $200", "threshold": money(20_000), "percent": 5, "applied": true }],
+        "customerCoupons": [
+            { "code": "VIP25", "name": "VIP", "description": "25% off", "percent": 25, "starts": "2026-01-01T00:00:00Z",
+              "ends": "2026-12-31T00:00:00Z", "status": if assigned { "ASSIGNED" } else { "AVAILABLE" } },
+            { "code": "BIRTHDAY15", "name": "Birthday", "description": "15% off", "percent": 15, "starts": "2026-01-01T00:00:00Z",
+              "ends": "2026-12-31T00:00:00Z", "status": "AVAILABLE" }
+        ]
+    })
+}
+
+fn all_fragments() -> Value {
+    json!({
+        "overview": overview("Linda Wolf"),
+        "cart": cart("00001234"),
+        "savedCart": cart("00000999"),
+        "productInterests": { "entries": [{ "productCode": "P2", "productName": "Lens Y", "price": money(9_900),
+                                            "kind": "BACK_IN_STOCK", "created": "2026-09-01T00:00:00Z" }], "totalCount": 1 },
+        "profile": {
+            "billingAddress": { "line1": "1 Main St", "postalCode": "02110", "town": "Boston", "country": "US", "phone": "+1 555 0100" },
+            "phones": ["+1 555 0100"],
+            "paymentCards": [{ "brand": "Visa", "maskedNumber": "**** **** **** 4242", "expiry": "08/2028", "holder": "Linda Wolf", "isDefault": true }]
+        },
+        "activity": activity(25),
+        "feedback": { "tickets": [], "ticketCount": 0,
+                      "reviews": [{ "productCode": "P1", "productName": "Camera X", "rating": 4, "headline": "Good", "comment": "Sharp.", "created": "2026-06-01T00:00:00Z" }],
+                      "reviewCount": 1 },
+        "storeLocations": { "town": "Boston", "country": "US", "totalCount": 1,
+                            "stores": [{ "name": "boston-1", "displayName": "Boston Downtown", "line1": "5 State St", "town": "Boston",
+                                         "country": "US", "openingHours": "Mon-Sat 09:00-20:00", "inCustomerTown": true }] },
+        "promotions": promotions(false, false),
+    })
+}
+
+/// Emulating Linda, with `fragments` answering customer 360.
+fn emulating_linda(fragments: Value) -> impl FnOnce() {
+    move || {
+        route(
+            "GET /asm/agents/me",
+            200,
+            session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))),
+        );
+        set_c360_route(&fragments.to_string());
+    }
+}
+
+async fn open_360() {
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    click_button("Customer 360°");
+    until("dialog", || find("dialog#asm-c360[open]").is_some()).await;
+}
+
+fn queried_types(call: &Call) -> Vec<String> {
+    let body: Value = serde_json::from_str(&call.body).expect("json body");
+    body["queries"]
+        .as_array()
+        .expect("queries")
+        .iter()
+        .map(|q| q["type"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn select_tab(label: &str) {
+    let tab = find_all("[role=tab]")
+        .into_iter()
+        .find(|t| t.text_content().is_some_and(|x| x == label))
+        .unwrap_or_else(|| panic!("no tab {label}"));
+    tab.dyn_into::<web_sys::HtmlElement>().expect("tab").click();
+}
+
+#[wasm_bindgen_test]
+async fn opens_from_the_bar_with_the_header_and_the_overview_tab() {
+    start(emulating_linda(all_fragments()));
+    open_360().await;
+    until("header", || text(".asm-c360-name") == "Linda Wolf").await;
+    assert_eq!(text(".asm-c360-email"), "linda.wolf@example.com");
+    assert!(
+        text(".asm-c360-active-cart").starts_with("00001234 · 3 items · "),
+        "{}",
+        text(".asm-c360-active-cart")
+    );
+    assert!(text(".asm-c360-latest-order").starts_with("30000077 · "));
+    assert!(text(".asm-c360-open-ticket").contains("Where is my parcel?"));
+    until("overview tab", || {
+        text(".asm-c360-panel").contains("Camera X")
+    })
+    .await;
+    assert!(
+        text(".asm-c360-panel").contains("Cart 00000999"),
+        "the saved cart"
+    );
+    assert!(
+        text(".asm-c360-panel").contains("Lens Y"),
+        "product interests"
+    );
+    // The header and the tab each asked for their own fragments, with the CSRF header.
+    let calls = calls_to(C360);
+    let asked: Vec<Vec<String>> = calls.iter().map(queried_types).collect();
+    assert!(asked.contains(&vec!["overview".to_owned()]), "{asked:?}");
+    assert!(asked.contains(&vec![
+        "cart".to_owned(),
+        "savedCart".to_owned(),
+        "productInterests".to_owned()
+    ]));
+    assert!(calls
+        .iter()
+        .all(|c| c.headers.get("x-asm-request").is_some()));
+    assert!(calls.iter().all(|c| c.params["baseSite"] == "electronics"));
+}
+
+#[wasm_bindgen_test]
+async fn every_tab_loads_its_own_fragment_and_says_when_it_is_empty() {
+    start(emulating_linda(all_fragments()));
+    open_360().await;
+    select_tab("Profile");
+    until("profile", || {
+        text(".asm-c360-panel").contains("**** **** **** 4242")
+    })
+    .await;
+    assert!(text(".asm-c360-panel").contains("1 Main St"));
+    assert!(text(".asm-c360-phones").contains("+1 555 0100"));
+    select_tab("Feedback");
+    until("feedback", || {
+        text(".asm-c360-panel").contains("No support tickets.")
+    })
+    .await;
+    assert!(text(".asm-c360-panel").contains("Good"));
+    assert_eq!(
+        find(".asm-c360-stars")
+            .and_then(|e| e.get_attribute("aria-label"))
+            .as_deref(),
+        Some("4 of 5 stars")
+    );
+    select_tab("Store locations");
+    until("stores", || {
+        text(".asm-c360-panel").contains("Boston Downtown")
+    })
+    .await;
+    assert!(text(".asm-c360-panel").contains("Mon-Sat 09:00-20:00"));
+    select_tab("Activity");
+    until("activity", || find(".asm-c360-activity").is_some()).await;
+    select_tab("Promotions");
+    until("promotions", || text(".asm-c360-panel").contains("SAVE10")).await;
+    let asked: Vec<Vec<String>> = calls_to(C360).iter().map(queried_types).collect();
+    for kind in [
+        "profile",
+        "feedback",
+        "storeLocations",
+        "activity",
+        "promotions",
+    ] {
+        assert!(
+            asked.iter().any(|a| a == &vec![kind.to_owned()]),
+            "{kind}: {asked:?}"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_failing_fragment_shows_its_own_error_and_retry_while_the_others_show() {
+    let mut fragments = all_fragments();
+    fragments["cart"] = json!({ "__error": "The cart could not be read." });
+    start(emulating_linda(fragments));
+    open_360().await;
+    until("saved cart", || {
+        text(".asm-c360-panel").contains("Cart 00000999")
+    })
+    .await;
+    assert!(text(".asm-c360-panel .asm-error").contains("The cart could not be read."));
+    assert!(text(".asm-c360-panel").contains("Lens Y"));
+    // The header is fine, and other tabs work.
+    until("header", || text(".asm-c360-name") == "Linda Wolf").await;
+    // Retry, now answered.
+    set_c360_route(&all_fragments().to_string());
+    click(".asm-c360-panel .asm-c360-retry");
+    until("cart after retry", || {
+        text(".asm-c360-panel").contains("Cart 00001234")
+    })
+    .await;
+    assert!(find(".asm-c360-panel .asm-error").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_request_says_so_in_the_tab_and_retry_loads_it() {
+    let mut failing = all_fragments();
+    failing["__status"] = json!({ "status": 503, "body": "Service Unavailable" });
+    start(emulating_linda(failing));
+    open_360().await;
+    select_tab("Profile");
+    until("error", || {
+        text(".asm-c360-panel .asm-error").contains("(503)")
+    })
+    .await;
+    set_c360_route(&all_fragments().to_string());
+    click(".asm-c360-panel .asm-c360-retry");
+    until("profile", || text(".asm-c360-panel").contains("1 Main St")).await;
+}
+
+#[wasm_bindgen_test]
+async fn arrow_keys_home_and_end_move_between_tabs() {
+    start(emulating_linda(all_fragments()));
+    open_360().await;
+    let selected = || text("[role=tab][aria-selected=true]");
+    assert_eq!(selected(), "Overview");
+    press(".asm-c360-tabs", "ArrowRight");
+    until("profile selected", || selected() == "Profile").await;
+    assert_eq!(active_id().as_deref(), Some("asm-c360-tab-profile"));
+    press(".asm-c360-tabs", "End");
+    until("promotions selected", || selected() == "Promotions").await;
+    press(".asm-c360-tabs", "ArrowRight");
+    until("wrapped to overview", || selected() == "Overview").await;
+    press(".asm-c360-tabs", "ArrowLeft");
+    until("wrapped to promotions", || selected() == "Promotions").await;
+    press(".asm-c360-tabs", "Home");
+    until("overview again", || selected() == "Overview").await;
+    // Only the selected tab is in the Tab order.
+    let in_order: Vec<_> = find_all("[role=tab][tabindex='0']");
+    assert_eq!(in_order.len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn activity_is_sorted_paged_and_its_rows_open_in_the_storefront() {
+    start(emulating_linda(all_fragments()));
+    open_360().await;
+    select_tab("Activity");
+    until("activity", || find(".asm-c360-activity").is_some()).await;
+    assert_eq!(find_all(".asm-c360-activity tbody tr").len(), 10);
+    assert_eq!(text(".asm-page-label"), "Page 1 of 3");
+    click("#asm-c360-next");
+    until("page 2", || text(".asm-page-label") == "Page 2 of 3").await;
+    // Sort by ID ascending: the first row is the smallest id.
+    click("#asm-c360-sort-ID");
+    until("sorted", || text(".asm-page-label") == "Page 1 of 3").await;
+    let first_id = || text(".asm-c360-activity tbody tr td:nth-child(2)");
+    until("first id", || first_id() == "30000000").await;
+    click("#asm-c360-sort-ID");
+    until("descending", || first_id() == "30000024").await;
+    assert_eq!(
+        find("th[aria-sort=descending]")
+            .and_then(|e| e.text_content())
+            .as_deref(),
+        Some("ID")
+    );
+    // Open the order in the storefront: the host page is told, and the dialog closes.
+    click(".asm-c360-activity tbody tr .asm-c360-open");
+    until("navigate event", || {
+        !events_named("asm:navigate").is_empty()
+    })
+    .await;
+    let nav = &events_named("asm:navigate")[0];
+    assert_eq!(nav.detail["target"], "order");
+    assert_eq!(nav.detail["id"], "30000024");
+    assert_eq!(nav.detail["customerId"], "C-LINDA");
+    until("dialog closed", || find("#asm-c360").is_none()).await;
+}
+
+#[wasm_bindgen_test]
+async fn empty_activity_says_so() {
+    let mut fragments = all_fragments();
+    fragments["activity"] = json!({ "entries": [], "totalCount": 0 });
+    start(emulating_linda(fragments));
+    open_360().await;
+    select_tab("Activity");
+    until("empty", || text(".asm-c360-panel").contains("No activity.")).await;
+}
+
+#[wasm_bindgen_test]
+async fn coupons_are_applied_removed_assigned_and_unassigned_on_the_emulated_customer() {
+    start(|| {
+        emulating_linda(all_fragments())();
+        route(
+            "POST /asm/users/C-LINDA/carts/00001234/vouchers",
+            200,
+            json!({}),
+        );
+        route(
+            "POST /asm/users/C-LINDA/customercoupons/VIP25/claim",
+            200,
+            json!({}),
+        );
+    });
+    open_360().await;
+    select_tab("Promotions");
+    until("promotions", || {
+        find(".asm-c360-vouchers li[data-code=SAVE10] button").is_some()
+    })
+    .await;
+    assert!(text(".asm-c360-promotions").contains("ORDER200"));
+    // Apply SAVE10; the tab reloads (the stub now says it is applied).
+    let mut after = all_fragments();
+    after["promotions"] = promotions(true, false);
+    set_c360_route(&after.to_string());
+    click(".asm-c360-vouchers li[data-code=SAVE10] button");
+    until("applied", || {
+        text(".asm-success").contains("SAVE10 applied")
+    })
+    .await;
+    let applied = calls_to("/asm/users/C-LINDA/carts/00001234/vouchers");
+    assert_eq!(applied.len(), 1);
+    assert_eq!(applied[0].method, "POST");
+    assert!(applied[0].body.contains("\"voucherId\":\"SAVE10\""));
+    assert!(applied[0].headers.get("x-asm-request").is_some());
+    until("shown as applied", || {
+        text(".asm-c360-vouchers li[data-code=SAVE10] button") == "Remove"
+    })
+    .await;
+    let changed = events_named("asm:customer-changed");
+    assert_eq!(changed.len(), 1);
+    assert_eq!(changed[0].detail["what"], "cart");
+    // Remove it again.
+    route(
+        "DELETE /asm/users/C-LINDA/carts/00001234/vouchers/SAVE10",
+        204,
+        Value::Null,
+    );
+    set_c360_route(&all_fragments().to_string());
+    click(".asm-c360-vouchers li[data-code=SAVE10] button");
+    until("removed", || {
+        text(".asm-success").contains("SAVE10 removed")
+    })
+    .await;
+    assert_eq!(
+        calls_to("/asm/users/C-LINDA/carts/00001234/vouchers/SAVE10").len(),
+        1
+    );
+    // Search the customer coupons, then assign VIP25.
+    type_into("#asm-c360-coupon-filter", "vip");
+    until("filtered", || {
+        find(".asm-c360-coupons li[data-code=BIRTHDAY15]").is_none()
+    })
+    .await;
+    assert_eq!(
+        value_of("#asm-c360-coupon-filter"),
+        "vip",
+        "the filter keeps what was typed"
+    );
+    let mut assigned = all_fragments();
+    assigned["promotions"] = promotions(false, true);
+    set_c360_route(&assigned.to_string());
+    click(".asm-c360-coupons li[data-code=VIP25] button");
+    until("assigned", || {
+        text(".asm-success").contains("VIP25 assigned")
+    })
+    .await;
+    until("unassign offered", || {
+        text(".asm-c360-coupons li[data-code=VIP25] button") == "Unassign"
+    })
+    .await;
+    assert_eq!(
+        calls_to("/asm/users/C-LINDA/customercoupons/VIP25/claim")[0].method,
+        "POST"
+    );
+    assert_eq!(events_named("asm:customer-changed").len(), 3);
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_coupon_says_why() {
+    start(|| {
+        emulating_linda(all_fragments())();
+        route(
+            "POST /asm/users/C-LINDA/carts/00001234/vouchers",
+            400,
+            json!({ "errors": [{ "type": "VoucherInvalidError", "message": "Voucher SAVE10 cannot be applied." }] }),
+        );
+    });
+    open_360().await;
+    select_tab("Promotions");
+    until("promotions", || {
+        find(".asm-c360-vouchers li[data-code=SAVE10] button").is_some()
+    })
+    .await;
+    click(".asm-c360-vouchers li[data-code=SAVE10] button");
+    until("error", || {
+        text(".asm-c360-panel .asm-error").contains("cannot be applied")
+    })
+    .await;
+    assert!(events_named("asm:customer-changed").is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn escape_closes_the_view_and_focus_returns_to_its_button() {
+    start(emulating_linda(all_fragments()));
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    let opener: web_sys::HtmlElement = find(".asm-c360-open-button")
+        .expect("button")
+        .dyn_into()
+        .expect("html");
+    opener.focus().expect("focus");
+    opener.click();
+    until("dialog", || find("dialog#asm-c360[open]").is_some()).await;
+    let dialog = find("dialog#asm-c360").expect("dialog");
+    let ev = web_sys::Event::new_with_event_init_dict("cancel", &{
+        let i = web_sys::EventInit::new();
+        i.set_cancelable(true);
+        i
+    })
+    .expect("event");
+    dialog.dispatch_event(&ev).expect("dispatch");
+    until("closed", || find("#asm-c360").is_none()).await;
+    until("focus back", || {
+        find(".asm-c360-open-button").is_some_and(|b| {
+            Some(b)
+                == web_sys::window()
+                    .and_then(|w| w.document())
+                    .and_then(|d| d.get_element_by_id(asm_overlay::host::HOST_ID))
+                    .and_then(|h| h.shadow_root())
+                    .and_then(|r| r.active_element())
+        })
+    })
+    .await;
+}
+
+#[wasm_bindgen_test]
+async fn customer_data_is_text_and_actions_wait_for_emulation_of_this_customer() {
+    let mut fragments = all_fragments();
+    fragments["overview"] = overview("<img src=x onerror=\"window.__pwned=1\">Mallory");
+    start(emulating_linda(fragments));
+    open_360().await;
+    until("header", || text(".asm-c360-name").contains("Mallory")).await;
+    assert!(find(".asm-c360-name img").is_none());
+    assert_eq!(
+        text(".asm-c360-name"),
+        "<img src=x onerror=\"window.__pwned=1\">Mallory"
+    );
+}
