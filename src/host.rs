@@ -72,6 +72,9 @@ pub mod event {
     /// link's target, a customer list's cart/orders shortcut, a Customer 360 row):
     /// `{target, id, customerId}` with `target` one of [`super::target`].
     pub const NAVIGATE: &str = "asm:navigate";
+    /// The agent created a customer (emulation of them starts next):
+    /// `{customerId, name, email}`.
+    pub const CUSTOMER_CREATED: &str = "asm:customer-created";
 }
 
 /// Creates `<asm-overlay id=asm-overlay-host>` at the top of `<body>`, attaches an open shadow
