@@ -34,6 +34,16 @@ export interface AsmNavigation {
   customerId: string;
 }
 
+/** A customer the agent created (`asm:customer-created`). */
+export interface AsmCreatedCustomer {
+  /** The new customer's id. */
+  customerId: string;
+  /** Full name. Customer data: render it as text, never as HTML. */
+  name: string;
+  /** E-mail (the new customer's login). */
+  email: string;
+}
+
 /** What the overlay last reported. */
 export interface AsmState {
   /** ASM is on in this tab (the loader loads the overlay on every page until it is closed). */
@@ -70,8 +80,10 @@ export interface AsmEventMap {
   'asm:emulation-started': CustomEvent<AsmEmulation>;
   /** Emulation ended: the storefront is the anonymous shopper's again. */
   'asm:emulation-ended': CustomEvent<{ customerId: string }>;
-  /** Open this for the emulated customer (a deep link's target, a list shortcut). */
+  /** Open this for the emulated customer (a deep link's target, a list shortcut, an order found by id). */
   'asm:navigate': CustomEvent<AsmNavigation>;
+  /** The agent created a customer; `asm:emulation-started` for them follows when emulation starts. */
+  'asm:customer-created': CustomEvent<AsmCreatedCustomer>;
   /** The agent closed ASM in this tab. */
   'asm:closed': CustomEvent<Record<string, never>>;
   /** The overlay failed to load. */

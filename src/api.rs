@@ -3,8 +3,9 @@
 
 use asm_types::{
     error_type, AgentLoginRequest, AgentSession, AssistedSession, AssistedSessionRequest,
-    Customer360Query, Customer360Request, Customer360Response, CustomerSearchPage, ErrorList,
-    VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
+    Customer360Query, Customer360Request, Customer360Response, CustomerCreateRequest,
+    CustomerSearchEntry, CustomerSearchPage, ErrorList, VoucherRequest, EXPIRES_HEADER,
+    REQUEST_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -33,12 +34,50 @@ pub enum ApiError {
         kind: Option<String>,
         /// What to tell the agent.
         message: String,
+        /// The body's errors that name a field or parameter (`subject`), in order: what to
+        /// show under each input of a form.
+        fields: Vec<FieldError>,
     },
     /// The middleware answered something that is not the contract.
     Malformed,
 }
 
+/// One error of an answer that names what it is about (a form field, a query parameter).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// The field, as the wire names it (e.g. `emailAddress`, `orderId`).
+    pub subject: String,
+    /// The error `type`.
+    pub kind: String,
+    /// What to tell the agent.
+    pub message: String,
+}
+
 impl ApiError {
+    /// The server's errors that name a field (empty for other failures).
+    pub fn fields(&self) -> &[FieldError] {
+        match self {
+            ApiError::Status { fields, .. } => fields,
+            _ => &[],
+        }
+    }
+
+    /// The server's message for `subject` (a field or parameter), if it named it.
+    pub fn field(&self, subject: &str) -> Option<&str> {
+        self.fields()
+            .iter()
+            .find(|f| f.subject == subject)
+            .map(|f| f.message.as_str())
+    }
+
+    /// The HTTP status, when the server answered.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// The error's stable type, if the server sent one.
     pub fn kind(&self) -> Option<&str> {
         match self {
@@ -72,15 +111,28 @@ impl ApiError {
         match serde_json::from_str::<ErrorList>(body) {
             Ok(list) if !list.errors.is_empty() => {
                 let first = &list.errors[0];
+                let fields = list
+                    .errors
+                    .iter()
+                    .filter_map(|e| {
+                        Some(FieldError {
+                            subject: e.subject.clone()?,
+                            kind: e.kind.clone(),
+                            message: e.message.clone(),
+                        })
+                    })
+                    .collect();
                 ApiError::Status {
                     status,
                     kind: Some(first.kind.clone()),
                     message: first.message.clone(),
+                    fields,
                 }
             }
             _ => ApiError::Status {
                 status,
                 kind: None,
+                fields: Vec::new(),
                 message: if status >= 500 {
                     format!("The ASM service failed ({status}). Try again.")
                 } else {
@@ -194,6 +246,33 @@ impl Api {
             ("pageSize", size.as_str()),
         ]);
         send_json::<(), _>(req, None, abort).await
+    }
+
+    /// The customer of the order `order_id` (`entries` carry `orderId`); an unknown order is
+    /// a 400 `ValidationError` whose subject is `orderId`.
+    pub async fn search_by_order(
+        &self,
+        order_id: &str,
+        abort: &Abort,
+    ) -> Result<Reply<CustomerSearchPage>, ApiError> {
+        let req = self.get("/customers/search").query([
+            ("orderId", order_id),
+            ("baseSite", self.base_site.as_str()),
+            ("pageSize", "1"),
+        ]);
+        send_json::<(), _>(req, None, abort).await
+    }
+
+    /// Creates (registers) a customer; field errors name `firstName`, `lastName` or
+    /// `emailAddress`, and a taken e-mail is a 409 `DuplicateEmailError` on `emailAddress`.
+    pub async fn create_customer(
+        &self,
+        customer: &CustomerCreateRequest,
+    ) -> Result<Reply<CustomerSearchEntry>, ApiError> {
+        let req = self.write(
+            Request::post(&self.url("/customers")).query([("baseSite", self.base_site.as_str())]),
+        );
+        send_json(req, Some(customer), &Abort::new()).await
     }
 
     /// Starts emulating a customer; `reason` (ticket id or note) is required by the server;
@@ -403,6 +482,36 @@ mod tests {
         assert_eq!(e.message(), "The ASM service failed (502). Try again.");
         let e = ApiError::from_status(404, "");
         assert!(e.message().contains("404"));
+    }
+
+    #[test]
+    fn errors_that_name_a_field_are_kept_per_field() {
+        let e = ApiError::from_status(
+            400,
+            r#"{"errors":[
+                {"type":"ValidationError","message":"The first name is required.","subject":"firstName"},
+                {"type":"ValidationError","message":"Enter a valid email address.","subject":"emailAddress"},
+                {"type":"ValidationError","message":"baseSite is required."}]}"#,
+        );
+        assert_eq!(e.message(), "The first name is required.");
+        assert_eq!(e.status(), Some(400));
+        assert_eq!(e.fields().len(), 2);
+        assert_eq!(e.field("firstName"), Some("The first name is required."));
+        assert_eq!(
+            e.field("emailAddress"),
+            Some("Enter a valid email address.")
+        );
+        assert_eq!(e.field("lastName"), None);
+        let dup = ApiError::from_status(
+            409,
+            r#"{"errors":[{"type":"DuplicateEmailError","message":"Enter a different email address as a@b.c already exists.","subject":"emailAddress"}]}"#,
+        );
+        assert_eq!(dup.kind(), Some("DuplicateEmailError"));
+        assert!(dup
+            .field("emailAddress")
+            .is_some_and(|m| m.contains("already exists")));
+        assert!(ApiError::Unreachable.fields().is_empty());
+        assert!(ApiError::from_status(502, "nope").fields().is_empty());
     }
 
     #[test]

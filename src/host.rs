@@ -76,6 +76,9 @@ pub mod event {
     /// coupon applied to or removed from the cart, a customer coupon assigned or unassigned):
     /// `{customerId, what}` with `what` `cart` or `coupons`; the storefront reloads what it shows.
     pub const CUSTOMER_CHANGED: &str = "asm:customer-changed";
+    /// The agent created a customer (emulation of them starts next):
+    /// `{customerId, name, email}`.
+    pub const CUSTOMER_CREATED: &str = "asm:customer-created";
 }
 
 /// Creates `<asm-overlay id=asm-overlay-host>` at the top of `<body>`, attaches an open shadow

@@ -5,6 +5,7 @@ pub mod api;
 pub mod clock;
 pub mod components;
 pub mod customer360;
+pub mod customer_form;
 pub mod host;
 pub mod search;
 pub mod state;

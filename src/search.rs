@@ -13,6 +13,26 @@ pub fn normalized_query(typed: &str) -> Option<String> {
     (q.chars().count() >= MIN_QUERY_CHARS).then(|| q.to_owned())
 }
 
+/// Digits in an order code (the middleware numbers orders `30000001`, `30000002`, …).
+pub const ORDER_CODE_DIGITS: usize = 8;
+
+/// The order code in what the agent typed, when it is a full one: exactly
+/// [`ORDER_CODE_DIGITS`] ASCII digits (spaces around are ignored). Such a query is looked up
+/// as an order id, not as a name, e-mail or customer id (those never are eight digits alone).
+pub fn order_code(typed: &str) -> Option<String> {
+    let q = typed.trim();
+    (q.len() == ORDER_CODE_DIGITS && q.bytes().all(|b| b.is_ascii_digit())).then(|| q.to_owned())
+}
+
+/// What the agent is told when a search found nobody: for an order code, that no such order
+/// exists.
+pub fn no_match_message(query: &str) -> String {
+    match order_code(query) {
+        Some(code) => format!("No order {code} found."),
+        None => "No customer found.".to_owned(),
+    }
+}
+
 /// Why a search result cannot be emulated, for the agent, from the server's error type.
 pub fn blocked_reason(kind: &str) -> &'static str {
     match kind {
@@ -58,6 +78,28 @@ mod tests {
         // Characters, not bytes.
         assert_eq!(normalized_query("Zoë"), Some("Zoë".into()));
         assert_eq!(normalized_query("Zö"), None);
+    }
+
+    #[test]
+    fn only_a_full_order_code_is_an_order_search() {
+        assert_eq!(order_code("30000001"), Some("30000001".into()));
+        assert_eq!(order_code("  30000042 "), Some("30000042".into()));
+        // Too short or too long: part of a name, e-mail or customer id.
+        assert_eq!(order_code("3000000"), None);
+        assert_eq!(order_code("300000011"), None);
+        // Not only digits.
+        assert_eq!(order_code("C0000001"), None);
+        assert_eq!(order_code("3000 0001"), None);
+        assert_eq!(order_code("linda"), None);
+        // Non-ASCII digits are not order codes (and eight bytes of them are fewer characters).
+        assert_eq!(order_code("３００００００１"), None);
+        assert_eq!(order_code("٣٠٠٠٠٠٠١"), None);
+    }
+
+    #[test]
+    fn no_match_names_the_order() {
+        assert_eq!(no_match_message("30000099"), "No order 30000099 found.");
+        assert_eq!(no_match_message("zzzz"), "No customer found.");
     }
 
     #[test]

@@ -2,9 +2,16 @@
 //! navigation (combobox pattern), and no stale answer ever shown: a newer search aborts the
 //! older request and any late answer is dropped by its sequence number. Starting an emulation
 //! needs a reason (ticket id or short note); a customer chosen before it is given waits for it.
+//! A full order code finds the customer of that order (emulating them then asks the storefront
+//! to open the order). While emulating, the same search switches customer after a confirmation.
 
 use crate::api::{Abort, ApiError};
-use crate::search::{blocked_reason, normalized_query, Highlight, DEBOUNCE_MS, MAX_RESULTS};
+use crate::components::{CreateCustomerDialog, SwitchCustomerDialog};
+use crate::host::{self, event, target};
+use crate::search::{
+    blocked_reason, no_match_message, normalized_query, order_code, Highlight, DEBOUNCE_MS,
+    MAX_RESULTS,
+};
 use crate::state::use_asm;
 use asm_types::CustomerSearchEntry;
 use gloo_timers::callback::Timeout;
@@ -12,9 +19,10 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// The search box and its result list; choosing a customer starts emulation.
+/// The search box and its result list; choosing a customer starts emulation (while emulating,
+/// after confirming the switch). `autofocus` puts focus in the search box when it appears.
 #[component]
-pub fn CustomerSearch() -> impl IntoView {
+pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
     let asm = use_asm();
     let typed = RwSignal::new(String::new());
     let results = RwSignal::new(None::<Vec<CustomerSearchEntry>>);
@@ -29,6 +37,20 @@ pub fn CustomerSearch() -> impl IntoView {
     // The customer chosen while the reason was still empty: Enter in the reason box starts it.
     let waiting = RwSignal::new(None::<CustomerSearchEntry>);
     let reason_input = NodeRef::<leptos::html::Input>::new();
+    let search_input = NodeRef::<leptos::html::Input>::new();
+    // Something to tell the agent that is not a failure (e.g. the customer is emulated already).
+    let note = RwSignal::new(None::<String>);
+    // Switching: the customer emulated now (name) and the one chosen instead, until confirmed.
+    let confirm = RwSignal::new(None::<(String, CustomerSearchEntry)>);
+    let creating = RwSignal::new(false);
+    let emulating = move || asm.emulation.with(Option::is_some);
+    if autofocus {
+        Effect::new(move |_| {
+            if let Some(input) = search_input.get() {
+                let _ = input.focus();
+            }
+        });
+    }
     let debounce = StoredValue::new_local(None::<Timeout>);
     let in_flight = StoredValue::new_local(None::<Abort>);
     let seq = StoredValue::new(0_u64);
@@ -55,11 +77,17 @@ pub fn CustomerSearch() -> impl IntoView {
         in_flight.set_value(Some(abort.clone()));
         loading.set(true);
         error.set(None);
+        note.set(None);
         spawn_local(async move {
-            let answer = asm
-                .api()
-                .search_customers(&query, MAX_RESULTS, &abort)
-                .await;
+            let order = order_code(&query);
+            let answer = match &order {
+                Some(code) => asm.api().search_by_order(code, &abort).await,
+                None => {
+                    asm.api()
+                        .search_customers(&query, MAX_RESULTS, &abort)
+                        .await
+                }
+            };
             if seq.try_get_value() != Some(id) {
                 return; // superseded: a newer search owns the list now
             }
@@ -74,6 +102,13 @@ pub fn CustomerSearch() -> impl IntoView {
                 }
                 Err(ApiError::Aborted) => {}
                 Err(e) if asm.session_lost(&e) => {}
+                // An unknown order is an answer, not a failure: nobody matches.
+                Err(e) if order.is_some() && e.field("orderId").is_some() => {
+                    answered.set(query);
+                    results.set(Some(Vec::new()));
+                    highlight.set(Highlight::default());
+                    open.set(true);
+                }
                 Err(e) => error.set(Some(e.message())),
             }
         });
@@ -104,6 +139,34 @@ pub fn CustomerSearch() -> impl IntoView {
         }
     };
 
+    // Emulates `customer` (ending the current emulation on the server); a customer found by
+    // an order id then has the storefront open that order.
+    let start = move |customer: CustomerSearchEntry| {
+        waiting.set(None);
+        starting.set(true);
+        error.set(None);
+        note.set(None);
+        spawn_local(async move {
+            match asm.emulate(&customer.customer_id, None).await {
+                Ok(()) => {
+                    if let Some(order) = &customer.order_id {
+                        host::emit(
+                            event::NAVIGATE,
+                            &[
+                                ("target", Some(target::ORDER)),
+                                ("id", Some(order)),
+                                ("customerId", Some(&customer.customer_id)),
+                            ],
+                        );
+                    }
+                }
+                Err(e) if e.session_ended() => {}
+                Err(e) => error.set(Some(e.message())),
+            }
+            starting.set(false);
+        });
+    };
+
     let choose = move |customer: CustomerSearchEntry| {
         if starting.get_untracked() {
             return;
@@ -111,6 +174,18 @@ pub fn CustomerSearch() -> impl IntoView {
         // The server would refuse; say why without asking it.
         if let Some(kind) = &customer.emulation_blocked {
             error.set(Some(format!("{}: {}", customer.name, blocked_reason(kind))));
+            return;
+        }
+        let current = asm.emulation.get_untracked();
+        if current
+            .as_ref()
+            .is_some_and(|c| c.customer_id == customer.customer_id)
+        {
+            error.set(None);
+            note.set(Some(format!(
+                "You are already emulating {}.",
+                customer.name
+            )));
             return;
         }
         let why = reason.get_untracked().trim().to_owned();
@@ -126,16 +201,20 @@ pub fn CustomerSearch() -> impl IntoView {
             return;
         }
         waiting.set(None);
-        starting.set(true);
-        error.set(None);
-        spawn_local(async move {
-            match asm.emulate(&customer.customer_id, None).await {
-                Ok(()) => {}
-                Err(e) if e.session_ended() => {}
-                Err(e) => error.set(Some(e.message())),
+        match current {
+            Some(current) => {
+                error.set(None);
+                note.set(None);
+                confirm.set(Some((current.customer_name, customer)));
             }
-            starting.set(false);
-        });
+            None => start(customer),
+        }
+    };
+    let confirm_switch = move || {
+        if let Some((_, customer)) = confirm.get_untracked() {
+            confirm.set(None);
+            start(customer);
+        }
     };
 
     let on_keydown = move |ev: KeyboardEvent| {
@@ -220,6 +299,7 @@ pub fn CustomerSearch() -> impl IntoView {
                     aria-activedescendant=move || highlight.get().0.map(|i| format!("asm-opt-{i}"))
                     aria-busy=move || loading.get().to_string()
                     prop:value=move || typed.get()
+                    node_ref=search_input
                     on:input=on_input
                     on:keydown=on_keydown
                 />
@@ -235,8 +315,11 @@ pub fn CustomerSearch() -> impl IntoView {
                     </button>
                 </p>
             </Show>
+            <Show when=move || note.get().is_some()>
+                <p class="asm-notice" role="status">{move || note.get().unwrap_or_default()}</p>
+            </Show>
             <Show when=move || open.get() && no_match()>
-                <p class="asm-empty" role="status">"No customer found."</p>
+                <p class="asm-empty" role="status">{move || no_match_message(&answered.get())}</p>
             </Show>
             <Show when=move || open.get() && !no_match() && results.with(Option::is_some)>
                 <ul
@@ -271,6 +354,10 @@ pub fn CustomerSearch() -> impl IntoView {
                                         on:mousedown=move |ev| ev.prevent_default()
                                         on:click=move |_| choose(customer.clone())
                                     >
+                                        {customer
+                                            .order_id
+                                            .clone()
+                                            .map(|code| view! { <span class="asm-order">"Order " {code}</span> })}
                                         <span class="asm-name">{name}</span>
                                         <span class="asm-email">{email}</span>
                                         {blocked.map(|reason| view! { <span class="asm-blocked">{reason}</span> })}
@@ -281,6 +368,35 @@ pub fn CustomerSearch() -> impl IntoView {
                     }}
                 </ul>
             </Show>
+            <Show when=move || !emulating()>
+                <div class="asm-search-actions">
+                    <button
+                        type="button"
+                        id="asm-create-customer"
+                        class="asm-button"
+                        on:click=move |_| creating.set(true)
+                    >
+                        "Create customer"
+                    </button>
+                </div>
+            </Show>
+            <Show when=move || creating.get()>
+                <CreateCustomerDialog on_close=Callback::new(move |()| creating.set(false)) />
+            </Show>
+            {move || {
+                confirm
+                    .get()
+                    .map(|(from, to)| {
+                        view! {
+                            <SwitchCustomerDialog
+                                from=from
+                                to=to.name
+                                on_confirm=Callback::new(move |()| confirm_switch())
+                                on_cancel=Callback::new(move |()| confirm.set(None))
+                            />
+                        }
+                    })
+            }}
         </div>
     }
 }

@@ -6,7 +6,7 @@
 use crate::host::HOST_ID;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
@@ -40,15 +40,30 @@ pub fn Dialog(
             }
         }
     };
-    Effect::new(move |_| {
-        if let Some(dialog) = node.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
+    // The shown element, kept for the cleanup (the node ref may be gone by then).
+    let shown = Arc::new(Mutex::new(None::<web_sys::HtmlDialogElement>));
+    Effect::new({
+        let shown = shown.clone();
+        move |_| {
+            if let Some(dialog) = node.get() {
+                if !dialog.open() {
+                    let _ = dialog.show_modal();
+                }
+                if let Ok(mut shown) = shown.lock() {
+                    *shown = Some(dialog);
+                }
             }
         }
     });
     on_cleanup(move || {
         alive.store(false, Ordering::Relaxed);
+        // Close it first: while a modal dialog is open the rest of the page is inert and the
+        // opener cannot take focus (the cleanup runs before the element leaves the page).
+        if let Some(dialog) = shown.lock().ok().and_then(|mut d| d.take()) {
+            if dialog.open() {
+                dialog.close();
+            }
+        }
         if let Some(el) = opener {
             // The opener may be gone (e.g. the row that opened the dialog was re-rendered).
             if el.is_connected() {

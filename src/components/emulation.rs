@@ -1,7 +1,7 @@
-//! The emulated customer in the bar, the notice that actions now affect their account, and
-//! "End Session".
+//! The emulated customer in the bar, the notice that actions now affect their account,
+//! "Switch customer" (the customer search, then a confirmation) and "End Session".
 
-use crate::components::use_customer360;
+use crate::components::{use_customer360, CustomerSearch};
 use crate::host::tab_message;
 use crate::state::use_asm;
 use asm_types::error_type;
@@ -15,6 +15,17 @@ pub fn EmulationPanel() -> impl IntoView {
     let customer360 = use_customer360();
     let ending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let switching = RwSignal::new(false);
+    // Another emulation started (a switch, another tab): the search has done its work.
+    Effect::new(move |before: Option<Option<String>>| {
+        let now = asm
+            .emulation
+            .with(|e| e.as_ref().map(|e| e.session_id.clone()));
+        if before.is_some_and(|before| before != now) {
+            switching.set(false);
+        }
+        now
+    });
     let field = move |f: fn(&asm_types::AssistedSession) -> String| {
         move || {
             asm.emulation
@@ -56,27 +67,43 @@ pub fn EmulationPanel() -> impl IntoView {
             <p class="asm-notice" role="status">
                 "Customer emulation has started. Any actions you do will reflect the effects on the customer account."
             </p>
-            <button
-                type="button"
-                class="asm-button asm-c360-open-button"
-                on:click=move |_| {
-                    if let Some(s) = asm.emulation.get_untracked() {
-                        customer360.show(&s.customer_id, &s.customer_name);
+            <div class="asm-emulation-actions">
+                <button
+                    type="button"
+                    class="asm-button asm-switch"
+                    aria-expanded=move || switching.get().to_string()
+                    aria-controls="asm-switch-search"
+                    on:click=move |_| switching.update(|s| *s = !*s)
+                >
+                    {move || if switching.get() { "Cancel switch" } else { "Switch customer" }}
+                </button>
+                <button
+                    type="button"
+                    class="asm-button asm-c360-open-button"
+                    on:click=move |_| {
+                        if let Some(s) = asm.emulation.get_untracked() {
+                            customer360.show(&s.customer_id, &s.customer_name);
+                        }
                     }
-                }
-            >
-                "Customer 360°"
-            </button>
-            <button
-                type="button"
-                class="asm-button asm-danger"
-                on:click=end
-                disabled=move || ending.get()
-            >
-                "End Session"
-            </button>
+                >
+                    "Customer 360°"
+                </button>
+                <button
+                    type="button"
+                    class="asm-button asm-danger"
+                    on:click=end
+                    disabled=move || ending.get()
+                >
+                    "End Session"
+                </button>
+            </div>
             <Show when=move || error.get().is_some()>
                 <p class="asm-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            <Show when=move || switching.get()>
+                <div id="asm-switch-search" class="asm-switch-search">
+                    <CustomerSearch autofocus=true />
+                </div>
             </Show>
         </div>
     }

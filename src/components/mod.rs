@@ -2,18 +2,22 @@
 
 mod app;
 mod bar;
+mod create_customer;
 mod customer360;
 mod customer_search;
 mod dialog;
 mod emulation;
 mod session_timer;
 mod sign_in;
+mod switch_customer;
 
 pub use app::App;
 pub use bar::Bar;
+pub use create_customer::CreateCustomerDialog;
 pub use customer360::{provide_customer360, use_customer360, Customer360Dialog, Customer360Open};
 pub use customer_search::CustomerSearch;
 pub use dialog::Dialog;
 pub use emulation::EmulationPanel;
 pub use session_timer::SessionTimer;
 pub use sign_in::SignInForm;
+pub use switch_customer::SwitchCustomerDialog;

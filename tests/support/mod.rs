@@ -13,7 +13,7 @@ export function install_stub() {
   window.__asm = { calls: [], routes: {}, gates: {}, events: [] };
   for (const name of ['asm:ready', 'asm:agent-signed-in', 'asm:agent-signed-out',
                       'asm:emulation-started', 'asm:emulation-ended', 'asm:closed', 'asm:navigate',
-                      'asm:customer-changed']) {
+                      'asm:customer-changed', 'asm:customer-created']) {
     if (!window.__asmListening) addEventListener(name, (e) => window.__asm.events.push({ name, detail: e.detail }));
   }
   window.__asmListening = true;
@@ -289,4 +289,62 @@ pub async fn sign_in_through_form() {
     type_into("input[name=username]", "asagent");
     type_into("input[name=password]", "secret");
     click("button[type=submit]");
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function set_order_route(json_by_order) {
+  const byOrder = JSON.parse(json_by_order);
+  const key = 'GET /asm/customers/search';
+  const previous = window.__asm.routes[key];
+  window.__asm.routes[key] = (call) => {
+    if (call.params.orderId !== undefined) {
+      return byOrder[call.params.orderId] ?? { status: 400, body: { errors: [{ type: 'ValidationError',
+        message: 'No order has this code.', subject: 'orderId' }] } };
+    }
+    return typeof previous === 'function' ? previous(call) : previous;
+  };
+}
+"#)]
+extern "C" {
+    fn set_order_route(json_by_order: &str);
+}
+
+/// Answers customer searches by `orderId` (after [`search_routes`], which keeps answering
+/// the others); an unknown order gets the middleware's 400 `ValidationError` on `orderId`.
+#[allow(dead_code)] // not every test file uses every helper
+pub fn order_search_routes(by_order: serde_json::Value) {
+    set_order_route(&by_order.to_string());
+}
+
+/// A search page with the one customer of order `order`.
+#[allow(dead_code)] // not every test file uses every helper
+pub fn order_page(order: &str, name: &str, email: &str, id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "entries": [{ "uid": email, "name": name, "customerId": id, "hasOrder": true, "orderId": order }],
+        "pagination": { "currentPage": 0, "pageSize": 1, "totalPages": 1, "totalResults": 1 }
+    })
+}
+
+/// Dispatches a plain (non-bubbling) event named `name` at the element matching `selector`,
+/// e.g. `blur`, or `cancel` on a `<dialog>` (what the browser sends on Escape).
+#[allow(dead_code)] // not every test file uses every helper
+pub fn fire(selector: &str, name: &str) {
+    let init = EventInit::new();
+    init.set_cancelable(true);
+    let ev = Event::new_with_event_init_dict(name, &init).expect("event");
+    find(selector)
+        .expect("target")
+        .dispatch_event(&ev)
+        .expect("dispatch");
+}
+
+/// Focuses the element matching `selector` (as the agent tabbing to it would).
+#[allow(dead_code)] // not every test file uses every helper
+pub fn focus(selector: &str) {
+    find(selector)
+        .expect("focusable")
+        .dyn_into::<web_sys::HtmlElement>()
+        .expect("html element")
+        .focus()
+        .expect("focus");
 }

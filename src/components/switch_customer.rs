@@ -1,0 +1,47 @@
+//! The confirmation before switching the emulated customer: it names both customers; Switch
+//! starts the new emulation (the server ends the first), Cancel changes nothing.
+
+use crate::components::Dialog;
+use leptos::prelude::*;
+
+/// "End the session with `from` and start one with `to`?" with Switch / Cancel.
+#[component]
+pub fn SwitchCustomerDialog(
+    /// The customer emulated now.
+    from: String,
+    /// The customer to emulate instead.
+    to: String,
+    /// Runs on Switch.
+    #[prop(into)]
+    on_confirm: Callback<()>,
+    /// Runs on Cancel, Escape and the × button.
+    #[prop(into)]
+    on_cancel: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <Dialog
+            id="asm-switch-dialog"
+            title="Switch customer"
+            on_close=on_cancel
+            class="asm-dialog-small"
+        >
+            <p class="asm-switch-question">
+                "End the session with " <strong>{from}</strong> " and start one with "
+                <strong>{to}</strong> "?"
+            </p>
+            <div class="asm-dialog-actions">
+                <button
+                    type="button"
+                    class="asm-button asm-primary"
+                    autofocus
+                    on:click=move |_| on_confirm.run(())
+                >
+                    "Switch"
+                </button>
+                <button type="button" class="asm-button" on:click=move |_| on_cancel.run(())>
+                    "Cancel"
+                </button>
+            </div>
+        </Dialog>
+    }
+}
