@@ -72,6 +72,8 @@ export interface AsmEventMap {
   'asm:emulation-ended': CustomEvent<{ customerId: string }>;
   /** Open this for the emulated customer (a deep link's target, a list shortcut). */
   'asm:navigate': CustomEvent<AsmNavigation>;
+  /** The agent bound an anonymous cart to the emulated customer: reload their cart. */
+  'asm:cart-bound': CustomEvent<{ customerId: string; cartId: string }>;
   /** The agent closed ASM in this tab. */
   'asm:closed': CustomEvent<Record<string, never>>;
   /** The overlay failed to load. */

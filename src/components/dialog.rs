@@ -49,6 +49,9 @@ pub fn Dialog(
     });
     on_cleanup(move || {
         alive.store(false, Ordering::Relaxed);
+        // While the modal is open the rest of the page is inert and cannot take focus: close it
+        // first (its `close` event no longer dismisses anything).
+        close_open(id);
         if let Some(el) = opener {
             // The opener may be gone (e.g. the row that opened the dialog was re-rendered).
             if el.is_connected() {
@@ -91,6 +94,19 @@ pub fn Dialog(
             </header>
             <div class="asm-dialog-body">{children()}</div>
         </dialog>
+    }
+}
+
+/// Closes the overlay's `<dialog id=id>` if it is still in the document and open.
+fn close_open(id: &str) {
+    let dialog = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(HOST_ID))
+        .and_then(|h| h.shadow_root())
+        .and_then(|root| root.get_element_by_id(id))
+        .and_then(|el| el.dyn_into::<web_sys::HtmlDialogElement>().ok());
+    if let Some(dialog) = dialog.filter(|d| d.open()) {
+        dialog.close();
     }
 }
 

@@ -1,6 +1,7 @@
 //! The emulated customer in the bar, the notice that actions now affect their account, and
 //! "End Session".
 
+use crate::components::BindCart;
 use crate::host::tab_message;
 use crate::state::use_asm;
 use asm_types::error_type;
@@ -65,6 +66,7 @@ pub fn EmulationPanel() -> impl IntoView {
             <Show when=move || error.get().is_some()>
                 <p class="asm-error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>
+            <BindCart />
         </div>
     }
 }

@@ -31,6 +31,7 @@ export const HOST_EVENTS = [
   'asm:emulation-ended',
   'asm:closed',
   'asm:navigate',
+  'asm:cart-bound',
   'asm:error',
 ];
 

@@ -12,7 +12,8 @@ use web_sys::{Element, Event, EventInit, HtmlInputElement, KeyboardEvent, Keyboa
 export function install_stub() {
   window.__asm = { calls: [], routes: {}, gates: {}, events: [] };
   for (const name of ['asm:ready', 'asm:agent-signed-in', 'asm:agent-signed-out',
-                      'asm:emulation-started', 'asm:emulation-ended', 'asm:closed', 'asm:navigate']) {
+                      'asm:emulation-started', 'asm:emulation-ended', 'asm:closed', 'asm:navigate',
+                      'asm:cart-bound']) {
     if (!window.__asmListening) addEventListener(name, (e) => window.__asm.events.push({ name, detail: e.detail }));
   }
   window.__asmListening = true;
@@ -288,4 +289,21 @@ pub async fn sign_in_through_form() {
     type_into("input[name=username]", "asagent");
     type_into("input[name=password]", "secret");
     click("button[type=submit]");
+}
+
+/// Submits the form matching `selector` as Enter in one of its fields or its submit button
+/// would (`requestSubmit`: the `submit` event fires).
+#[allow(dead_code)] // not every test binary uses it
+pub fn submit_form(selector: &str) {
+    let form: web_sys::HtmlFormElement = find(selector).expect("form").dyn_into().expect("a form");
+    form.request_submit().expect("requestSubmit");
+}
+
+/// The element focused inside the overlay's shadow root, if any.
+#[allow(dead_code)] // not every test binary uses it
+pub fn shadow_active() -> Option<Element> {
+    gloo_utils_document()
+        .get_element_by_id(HOST_ID)?
+        .shadow_root()?
+        .active_element()
 }
