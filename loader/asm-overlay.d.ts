@@ -84,6 +84,8 @@ export interface AsmEventMap {
   'asm:navigate': CustomEvent<AsmNavigation>;
   /** The agent created a customer; `asm:emulation-started` for them follows when emulation starts. */
   'asm:customer-created': CustomEvent<AsmCreatedCustomer>;
+  /** The agent bound an anonymous cart to the emulated customer: reload their cart. */
+  'asm:cart-bound': CustomEvent<{ customerId: string; cartId: string }>;
   /** The agent closed ASM in this tab. */
   'asm:closed': CustomEvent<Record<string, never>>;
   /** The overlay failed to load. */

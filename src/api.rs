@@ -3,9 +3,9 @@
 
 use asm_types::{
     error_type, AgentLoginRequest, AgentSession, AssistedSession, AssistedSessionRequest,
-    Customer360Query, Customer360Request, Customer360Response, CustomerCreateRequest,
-    CustomerSearchEntry, CustomerSearchPage, ErrorList, VoucherRequest, EXPIRES_HEADER,
-    REQUEST_HEADER,
+    BindCartRequest, CartList, CartSummary, Customer360Query, Customer360Request,
+    Customer360Response, CustomerCreateRequest, CustomerSearchEntry, CustomerSearchPage, ErrorList,
+    VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -391,6 +391,39 @@ fn cart_path(customer_id: &str, cart_id: &str) -> String {
         js_sys::encode_uri_component(customer_id),
         js_sys::encode_uri_component(cart_id)
     )
+}
+
+impl Api {
+    /// Binds the anonymous cart `cart_id` to `customer_id`; with `replace` the customer's
+    /// current cart (with items) is kept as a saved cart instead of answering 409
+    /// `CartConflictError`.
+    pub async fn bind_cart(
+        &self,
+        customer_id: &str,
+        cart_id: &str,
+        replace: bool,
+    ) -> Result<Reply<CartSummary>, ApiError> {
+        let body = BindCartRequest {
+            customer_id: customer_id.to_owned(),
+            cart_id: cart_id.to_owned(),
+            base_site: self.base_site.clone(),
+            replace,
+        };
+        let req = self.write(Request::post(&self.url("/bind-cart")));
+        send_json(req, Some(&body), &Abort::new()).await
+    }
+
+    /// The customer's active and saved carts.
+    pub async fn customer_carts(&self, customer_id: &str) -> Result<Reply<CartList>, ApiError> {
+        let path = format!(
+            "/customers/{}/carts",
+            js_sys::encode_uri_component(customer_id)
+        );
+        let req = self
+            .get(&path)
+            .query([("baseSite", self.base_site.as_str())]);
+        send_json::<(), _>(req, None, &Abort::new()).await
+    }
 }
 
 /// A successful answer and the session expiry the server reported with it.

@@ -1,6 +1,9 @@
 //! The session clock: when the agent's server session ends, measured against the wall clock
 //! (so the countdown stays right after the laptop sleeps) and corrected for clock skew.
 
+/// How long before the session ends the agent is warned (ms).
+pub const WARN_MS: f64 = 60_000.0;
+
 /// The server-side expiry of the agent session, as seen by this browser.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct SessionClock {
@@ -34,6 +37,12 @@ impl SessionClock {
     /// Milliseconds left at local time `local_now` (never negative).
     pub fn remaining_ms(&self, local_now: f64) -> f64 {
         (self.expires_at - (local_now + self.skew)).clamp(0.0, self.max_ms)
+    }
+
+    /// Whether the agent should be warned at `local_now`: at most [`WARN_MS`] left, not over.
+    pub fn warning(&self, local_now: f64) -> bool {
+        let left = self.remaining_ms(local_now);
+        left > 0.0 && left <= WARN_MS
     }
 
     /// Whether the session has ended at `local_now`.
@@ -82,6 +91,23 @@ mod tests {
         let c = SessionClock::new(600_000, 0, 600, 0.0).with_expiry(600_400);
         assert_eq!(c.remaining_ms(0.0), 600_000.0);
         assert_eq!(c.remaining_ms(1_000.0), 599_400.0);
+    }
+
+    #[test]
+    fn warns_in_the_last_minute_only() {
+        let c = SessionClock::new(600_000, 0, 600, 0.0);
+        assert!(!c.warning(0.0));
+        assert!(!c.warning(539_999.0), "60.001 s left: no warning yet");
+        assert!(c.warning(540_000.0), "60 s left: warn");
+        assert!(c.warning(599_999.0));
+        assert!(
+            !c.warning(600_000.0),
+            "over: no warning, the session has ended"
+        );
+        // Extending moves the expiry: the warning goes away.
+        assert!(!c.with_expiry(1_200_000).warning(590_000.0));
+        // A short idle timeout (e.g. 30 s) warns from the start.
+        assert!(SessionClock::new(30_000, 0, 30, 0.0).warning(0.0));
     }
 
     #[test]

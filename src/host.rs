@@ -79,6 +79,9 @@ pub mod event {
     /// The agent created a customer (emulation of them starts next):
     /// `{customerId, name, email}`.
     pub const CUSTOMER_CREATED: &str = "asm:customer-created";
+    /// The agent bound an anonymous cart to the emulated customer: `{customerId, cartId}`
+    /// (reload the customer's cart).
+    pub const CART_BOUND: &str = "asm:cart-bound";
 }
 
 /// Creates `<asm-overlay id=asm-overlay-host>` at the top of `<body>`, attaches an open shadow
@@ -174,4 +177,36 @@ pub fn tab_channel() -> Option<web_sys::BroadcastChannel> {
 /// The browser's wall clock, ms since the epoch.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
+}
+
+/// The page address's query string (with its `?`), or `""`.
+pub fn location_search() -> String {
+    window().location().search().unwrap_or_default()
+}
+
+/// Replaces the page address's query string (no navigation, no new history entry).
+pub fn replace_search(search: &str) {
+    let location = window().location();
+    let (Ok(path), Ok(hash)) = (location.pathname(), location.hash()) else {
+        return;
+    };
+    if let Ok(history) = window().history() {
+        let url = format!("{path}{search}{hash}");
+        let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Reads a per-tab text value.
+pub fn stored(key: &str) -> Option<String> {
+    session_storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+/// Keeps (or, with `None`, forgets) a per-tab text value.
+pub fn store(key: &str, value: Option<&str>) {
+    if let Some(s) = session_storage() {
+        let _ = match value {
+            Some(v) => s.set_item(key, v),
+            None => s.remove_item(key),
+        };
+    }
 }

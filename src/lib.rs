@@ -2,10 +2,12 @@
 //! of any storefront. The loader script (`loader/asm-loader.js`) calls [`mount`] once ASM is on.
 
 pub mod api;
+pub mod bind;
 pub mod clock;
 pub mod components;
 pub mod customer360;
 pub mod customer_form;
+pub mod deeplink;
 pub mod host;
 pub mod search;
 pub mod state;

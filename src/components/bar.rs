@@ -1,8 +1,9 @@
 //! The ASM bar: title, agent, timer, sign-out, collapse and close, and the body for the agent's
 //! current step (sign in, find a customer, emulating).
 
+use crate::components::deep_link::provide_pending_link;
 use crate::components::{
-    Customer360Dialog, CustomerSearch, EmulationPanel, SessionTimer, SignInForm,
+    Customer360Dialog, CustomerSearch, DeepLinkPanel, EmulationPanel, SessionTimer, SignInForm,
 };
 use crate::host::{self, COLLAPSED_KEY};
 use crate::state::use_asm;
@@ -24,6 +25,7 @@ pub fn Bar() -> impl IntoView {
     let collapsed = RwSignal::new(host::flag(COLLAPSED_KEY));
     let signing_out = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    let link = provide_pending_link(asm);
     let signed_in = move || asm.agent.with(Option::is_some);
     let step = Memo::new(move |_| {
         if asm.restoring.get() {
@@ -115,12 +117,21 @@ pub fn Bar() -> impl IntoView {
             </Show>
             <Show when=move || !collapsed.get()>
                 <div class="asm-body">
+                    <DeepLinkPanel />
                     {move || match step.get() {
                         Step::Restoring => {
                             view! { <p class="asm-muted" role="status">"Loading…"</p> }.into_any()
                         }
                         Step::SignIn => view! { <SignInForm /> }.into_any(),
-                        Step::FindCustomer => view! { <CustomerSearch /> }.into_any(),
+                        // A pending deep link is the customer to find.
+                        Step::FindCustomer => {
+                            view! {
+                                <Show when=move || !link.is_pending()>
+                                    <CustomerSearch />
+                                </Show>
+                            }
+                                .into_any()
+                        }
                         Step::Emulating => view! { <EmulationPanel /> }.into_any(),
                     }}
                 </div>

@@ -1,7 +1,7 @@
 //! The emulated customer in the bar, the notice that actions now affect their account,
 //! "Switch customer" (the customer search, then a confirmation) and "End Session".
 
-use crate::components::{use_customer360, CustomerSearch};
+use crate::components::{use_customer360, BindCart, CustomerSearch};
 use crate::host::tab_message;
 use crate::state::use_asm;
 use asm_types::error_type;
@@ -105,6 +105,7 @@ pub fn EmulationPanel() -> impl IntoView {
                     <CustomerSearch autofocus=true />
                 </div>
             </Show>
+            <BindCart />
         </div>
     }
 }

@@ -2,9 +2,11 @@
 
 mod app;
 mod bar;
+mod bind_cart;
 mod create_customer;
 mod customer360;
 mod customer_search;
+pub mod deep_link;
 mod dialog;
 mod emulation;
 mod session_timer;
@@ -13,9 +15,11 @@ mod switch_customer;
 
 pub use app::App;
 pub use bar::Bar;
+pub use bind_cart::BindCart;
 pub use create_customer::CreateCustomerDialog;
 pub use customer360::{provide_customer360, use_customer360, Customer360Dialog, Customer360Open};
 pub use customer_search::CustomerSearch;
+pub use deep_link::DeepLinkPanel;
 pub use dialog::Dialog;
 pub use emulation::EmulationPanel;
 pub use session_timer::SessionTimer;

@@ -32,6 +32,7 @@ export const HOST_EVENTS = [
   'asm:closed',
   'asm:navigate',
   'asm:customer-created',
+  'asm:cart-bound',
   'asm:error',
 ];
 

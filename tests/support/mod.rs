@@ -13,7 +13,7 @@ export function install_stub() {
   window.__asm = { calls: [], routes: {}, gates: {}, events: [] };
   for (const name of ['asm:ready', 'asm:agent-signed-in', 'asm:agent-signed-out',
                       'asm:emulation-started', 'asm:emulation-ended', 'asm:closed', 'asm:navigate',
-                      'asm:customer-changed', 'asm:customer-created']) {
+                      'asm:customer-changed', 'asm:customer-created', 'asm:cart-bound']) {
     if (!window.__asmListening) addEventListener(name, (e) => window.__asm.events.push({ name, detail: e.detail }));
   }
   window.__asmListening = true;
@@ -347,4 +347,21 @@ pub fn focus(selector: &str) {
         .expect("html element")
         .focus()
         .expect("focus");
+}
+
+/// Submits the form matching `selector` as Enter in one of its fields or its submit button
+/// would (`requestSubmit`: the `submit` event fires).
+#[allow(dead_code)] // not every test binary uses it
+pub fn submit_form(selector: &str) {
+    let form: web_sys::HtmlFormElement = find(selector).expect("form").dyn_into().expect("a form");
+    form.request_submit().expect("requestSubmit");
+}
+
+/// The element focused inside the overlay's shadow root, if any.
+#[allow(dead_code)] // not every test binary uses it
+pub fn shadow_active() -> Option<Element> {
+    gloo_utils_document()
+        .get_element_by_id(HOST_ID)?
+        .shadow_root()?
+        .active_element()
 }

@@ -163,6 +163,27 @@ window.addEventListener('asm:agent-signed-in', () => {
   if (!emulating()) checkServer();
 });
 
+// The overlay asks the store to open something of the emulated customer's (a deep link's
+// target, a list shortcut): every view is a real page, so this is a navigation.
+window.addEventListener('asm:navigate', (e) => {
+  const { target, id } = e.detail || {};
+  if (target === 'cart') location.assign('/?page=cart');
+  else if (target === 'orders') location.assign('/?page=orders');
+  else if (target === 'order' && id) location.assign(`/?page=order&code=${enc(id)}`);
+  // This store has no ticket pages: say which ticket the agent works on.
+  else if (target === 'ticket' && id) showNotice(`Ticket ${id}`);
+});
+
+// The agent bound an anonymous cart to the emulated customer: it is their cart now.
+window.addEventListener('asm:cart-bound', (e) => {
+  const { customerId, cartId } = e.detail || {};
+  if (!emulating() || customerId !== mode.customerId || !cartId) return;
+  mode.cartId = cartId;
+  cart = null;
+  cartSeq += 1; // an older read of the previous cart must not win
+  refresh();
+});
+
 /** After an ASM call failed because the session or emulation is gone: ask the server again. */
 function recheckOn(err) {
   if (err instanceof ApiError && (err.status === 401 || err.type === 'NotEmulatingError')) checkServer();

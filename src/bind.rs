@@ -1,0 +1,133 @@
+//! Binding an anonymous cart to the emulated customer: checking the cart number the agent
+//! typed, and the messages for the agent.
+
+use crate::api::ApiError;
+use asm_types::{error_type, CartList};
+
+/// Longest cart number accepted.
+pub const MAX_CART_NUMBER_LEN: usize = 32;
+
+/// The cart number to send for what the agent typed, or what to tell them. `current` is the
+/// emulation's cart (binding it again would be pointless).
+pub fn check_cart_number(
+    typed: &str,
+    current: Option<&str>,
+    customer: &str,
+) -> Result<String, String> {
+    let number = typed.trim();
+    if number.is_empty() {
+        return Err("Enter the cart number the customer reads out.".into());
+    }
+    let valid = number.chars().count() <= MAX_CART_NUMBER_LEN
+        && number
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !valid {
+        return Err(format!(
+            "\"{}\" is not a cart number: use the letters and digits the customer reads out.",
+            number.chars().take(MAX_CART_NUMBER_LEN).collect::<String>()
+        ));
+    }
+    if current == Some(number) {
+        return Err(format!("Cart {number} is already {customer}'s cart."));
+    }
+    Ok(number.to_owned())
+}
+
+/// What the agent is told when binding `cart` failed (a 409 conflict is asked about instead).
+pub fn bind_error(error: &ApiError, cart: &str) -> String {
+    match error.kind() {
+        Some(error_type::NOT_FOUND) => {
+            format!("There is no cart {cart}. Check the number with the customer and try again.")
+        }
+        _ => error.message(),
+    }
+}
+
+/// How many items the customer's current cart (the one a conflict is about) holds: the most
+/// recently changed active cart with items.
+pub fn current_items(carts: &CartList) -> Option<u32> {
+    carts
+        .carts
+        .iter()
+        .find(|c| c.total_items > 0)
+        .map(|c| c.total_items)
+}
+
+/// The question asked when the customer's current cart has items.
+pub fn conflict_question(customer: &str, items: Option<u32>, cart: &str) -> String {
+    let has = match items {
+        Some(1) => "has 1 item".to_owned(),
+        Some(n) => format!("has {n} items"),
+        None => "has items".to_owned(),
+    };
+    format!(
+        "{customer}'s current cart {has}. Replace it with cart {cart}? The current cart is kept as a saved cart."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use asm_types::CartSummary;
+
+    #[test]
+    fn cart_number_is_trimmed_and_checked() {
+        assert_eq!(
+            check_cart_number(" 90000003 ", None, "Linda Wolf"),
+            Ok("90000003".into())
+        );
+        assert!(check_cart_number("  ", None, "L").is_err());
+        let e = check_cart_number("9000 0003", None, "L").unwrap_err();
+        assert!(e.contains("not a cart number"), "{e}");
+        assert!(check_cart_number("<b>", None, "L").is_err());
+        assert!(check_cart_number(&"9".repeat(MAX_CART_NUMBER_LEN + 1), None, "L").is_err());
+        assert_eq!(
+            check_cart_number("00001234", Some("00001234"), "Linda Wolf"),
+            Err("Cart 00001234 is already Linda Wolf's cart.".into())
+        );
+    }
+
+    #[test]
+    fn unknown_cart_gets_its_own_message_others_the_servers() {
+        let nf = ApiError::from_status(
+            404,
+            r#"{"errors":[{"type":"NotFoundError","message":"Cart not found."}]}"#,
+        );
+        assert_eq!(
+            bind_error(&nf, "99999999"),
+            "There is no cart 99999999. Check the number with the customer and try again."
+        );
+        let na = ApiError::from_status(
+            400,
+            r#"{"errors":[{"type":"CartNotAnonymousError","message":"This cart belongs to another customer."}]}"#,
+        );
+        assert_eq!(
+            bind_error(&na, "1"),
+            "This cart belongs to another customer."
+        );
+    }
+
+    #[test]
+    fn conflict_question_counts_the_items() {
+        let cart = |code: &str, n: u32| CartSummary {
+            code: code.into(),
+            total_items: n,
+            total: "$0".into(),
+            modified: "2026-01-01T00:00:00Z".into(),
+            entries: vec![],
+        };
+        let list = CartList {
+            carts: vec![cart("A", 0), cart("B", 3)],
+            saved_carts: vec![],
+        };
+        assert_eq!(current_items(&list), Some(3));
+        assert_eq!(current_items(&CartList::default()), None);
+        assert_eq!(
+            conflict_question("Linda Wolf", Some(3), "90000003"),
+            "Linda Wolf's current cart has 3 items. Replace it with cart 90000003? The current cart is kept as a saved cart."
+        );
+        assert!(conflict_question("L", Some(1), "9").contains("has 1 item."));
+        assert!(conflict_question("L", None, "9").contains("has items."));
+    }
+}

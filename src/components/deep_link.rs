@@ -1,0 +1,288 @@
+//! A deep link (`?asm=true&customerId=…&orderId=…`) waiting for the agent: before sign-in a
+//! note that it opens afterwards; once signed in "Link: open customer …" with the reason and
+//! Start (started at once when the link names a ticket, which is the reason); while emulating
+//! someone else a question before switching. On success the storefront is told what to open
+//! (`asm:navigate`); a refused link says why and is dropped with "Dismiss".
+
+use crate::api::ApiError;
+use crate::deeplink::{DeepLink, STORAGE_KEY};
+use crate::host::{self, event, target};
+use crate::state::{use_asm, Asm};
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Why the last start failed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LinkFailure {
+    /// What to tell the agent.
+    pub message: String,
+    /// The server refused the link itself (unknown or protected customer, foreign cart): it
+    /// cannot work, only "Dismiss" is offered.
+    pub refused: bool,
+}
+
+/// The pending deep link, shared by the bar and the panel (provided by [`provide_pending_link`]).
+#[derive(Clone, Copy)]
+pub struct PendingLink {
+    /// The link, until it is started or dismissed.
+    pub link: RwSignal<Option<DeepLink>>,
+    /// A start is in flight.
+    pub starting: RwSignal<bool>,
+    /// The last start's failure.
+    pub failure: RwSignal<Option<LinkFailure>>,
+    /// The link was started by itself once (a ticket link): not again.
+    auto_started: StoredValue<bool>,
+}
+
+/// Reads the deep link once: from the page's address (then removed from it, so a reload does
+/// not start it again, and kept in this tab's storage until it is used) or, failing that, from
+/// the tab's storage (a reload before sign-in). A ticket link pre-fills the emulation reason.
+pub fn provide_pending_link(asm: Asm) -> PendingLink {
+    let search = host::location_search();
+    let link = match DeepLink::parse(&search) {
+        Some(link) => {
+            host::store(STORAGE_KEY, Some(&link.to_json()));
+            host::replace_search(&crate::deeplink::strip_params(&search));
+            Some(link)
+        }
+        None => host::stored(STORAGE_KEY).and_then(|json| DeepLink::from_json(&json)),
+    };
+    if let Some(reason) = link.as_ref().and_then(DeepLink::reason) {
+        if asm.reason.get_untracked().trim().is_empty() {
+            asm.reason.set(reason);
+        }
+    }
+    let pending = PendingLink {
+        link: RwSignal::new(link),
+        starting: RwSignal::new(false),
+        failure: RwSignal::new(None),
+        auto_started: StoredValue::new(false),
+    };
+    provide_context(pending);
+    pending
+}
+
+/// The link provided by [`provide_pending_link`].
+pub fn use_pending_link() -> PendingLink {
+    expect_context::<PendingLink>()
+}
+
+impl PendingLink {
+    /// Forgets the link (shown and stored).
+    pub fn clear(&self) {
+        host::store(STORAGE_KEY, None);
+        self.link.set(None);
+        self.failure.set(None);
+    }
+
+    /// Whether a link waits.
+    pub fn is_pending(&self) -> bool {
+        self.link.with(Option::is_some)
+    }
+
+    /// Starts the link's emulation with the agent's reason; on success tells the storefront
+    /// what to open and forgets the link.
+    pub fn start(self, asm: Asm) {
+        let Some(link) = self.link.get_untracked() else {
+            return;
+        };
+        if self.starting.get_untracked() {
+            return;
+        }
+        if asm.reason.get_untracked().trim().is_empty() {
+            self.failure.set(Some(LinkFailure {
+                message:
+                    "Enter the reason for emulating (a ticket ID or a short note), then Start."
+                        .into(),
+                refused: false,
+            }));
+            return;
+        }
+        self.starting.set(true);
+        self.failure.set(None);
+        spawn_local(async move {
+            match asm.emulate(&link.customer_id, link.session_cart()).await {
+                Ok(()) => {
+                    self.clear();
+                    navigate(&link);
+                }
+                // Signed out (the bar shows why): the link waits for the next sign-in.
+                Err(e) if e.session_ended() => {}
+                Err(e) => {
+                    let refused = matches!(e, ApiError::Status { status, .. } if (400..500).contains(&status));
+                    if refused {
+                        // It cannot work: not even a reload brings it back.
+                        host::store(STORAGE_KEY, None);
+                    }
+                    self.failure.set(Some(LinkFailure {
+                        message: format!(
+                            "Cannot open the link for customer {}: {}",
+                            link.customer_id,
+                            e.message()
+                        ),
+                        refused,
+                    }));
+                }
+            }
+            self.starting.set(false);
+        });
+    }
+}
+
+/// Tells the storefront to open the link's target, if it has one.
+fn navigate(link: &DeepLink) {
+    if let Some((target, id)) = link.target() {
+        host::emit(
+            event::NAVIGATE,
+            &[
+                ("target", Some(target)),
+                ("id", Some(id)),
+                ("customerId", Some(&link.customer_id)),
+            ],
+        );
+    }
+}
+
+/// "customer C-1", "customer C-1, order 5001", …
+fn describe(link: &DeepLink) -> String {
+    let what = match link.target() {
+        Some((target::ORDER, id)) => format!(", order {id}"),
+        Some((target::CART, id)) => format!(", cart {id}"),
+        Some((target::TICKET, id)) => format!(", ticket {id}"),
+        _ => String::new(),
+    };
+    format!("customer {}{what}", link.customer_id)
+}
+
+/// The pending deep link in the bar (nothing when there is none).
+#[component]
+pub fn DeepLinkPanel() -> impl IntoView {
+    let asm = use_asm();
+    let pending = use_pending_link();
+    let signed_in = move || asm.agent.with(Option::is_some);
+    // The customer emulated now, when it is not the link's.
+    let other = move || {
+        let link_customer = pending
+            .link
+            .with(|l| l.as_ref().map(|l| l.customer_id.clone()));
+        asm.emulation.with(|e| {
+            e.as_ref()
+                .filter(|e| Some(&e.customer_id) != link_customer.as_ref())
+                .map(|e| e.customer_name.clone())
+        })
+    };
+
+    // Once signed in: the link's customer is already emulated → just open the target; a
+    // ticket link (its reason is known) with nobody emulated → start at once.
+    Effect::new(move |_| {
+        if asm.restoring.get() || !signed_in() {
+            return;
+        }
+        let Some(link) = pending.link.get() else {
+            return;
+        };
+        let emulated = asm
+            .emulation
+            .with(|e| e.as_ref().map(|e| e.customer_id.clone()));
+        if emulated.as_deref() == Some(link.customer_id.as_str()) {
+            pending.clear();
+            navigate(&link);
+        } else if emulated.is_none()
+            && link.ticket_id.is_some()
+            && !pending.auto_started.get_value()
+        {
+            pending.auto_started.set_value(true);
+            pending.start(asm);
+        }
+    });
+
+    let start = move |_| pending.start(asm);
+    let on_keydown = move |ev: KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            pending.start(asm);
+        }
+    };
+    let refused = move || {
+        pending
+            .failure
+            .with(|f| f.as_ref().is_some_and(|f| f.refused))
+    };
+    let title = move || {
+        pending
+            .link
+            .with(|l| l.as_ref().map(describe).unwrap_or_default())
+    };
+
+    view! {
+        <Show when=move || pending.is_pending() && !asm.restoring.get()>
+            <div class="asm-deep-link" role="group" aria-labelledby="asm-deep-link-title">
+                <p id="asm-deep-link-title" class="asm-deep-link-title">
+                    {move || {
+                        if signed_in() {
+                            format!("Link: open {}", title())
+                        } else {
+                            format!("After you sign in: open {}", title())
+                        }
+                    }}
+                </p>
+                <Show when=move || signed_in() && !refused()>
+                    <Show when=move || other().is_some()>
+                        <p class="asm-deep-link-switch">
+                            {move || {
+                                format!(
+                                    "You are emulating {}. Starting this link ends that session.",
+                                    other().unwrap_or_default(),
+                                )
+                            }}
+                        </p>
+                    </Show>
+                    <label class="asm-label" for="asm-link-reason">
+                        "Reason for emulation"
+                    </label>
+                    <input
+                        id="asm-link-reason"
+                        class="asm-input"
+                        type="text"
+                        autocomplete="off"
+                        maxlength="500"
+                        required
+                        placeholder="Ticket ID or short note"
+                        prop:value=move || asm.reason.get()
+                        on:input=move |ev| asm.reason.set(event_target_value(&ev))
+                        on:keydown=on_keydown
+                    />
+                    <button
+                        type="button"
+                        class="asm-button asm-primary asm-deep-link-start"
+                        aria-disabled=move || pending.starting.get().to_string()
+                        on:click=start
+                    >
+                        {move || {
+                            if pending.starting.get() {
+                                "Starting…"
+                            } else if other().is_some() {
+                                "Switch customer"
+                            } else {
+                                "Start"
+                            }
+                        }}
+                    </button>
+                </Show>
+                <button
+                    type="button"
+                    class="asm-button asm-deep-link-dismiss"
+                    on:click=move |_| pending.clear()
+                >
+                    "Dismiss"
+                </button>
+                <Show when=move || pending.failure.with(Option::is_some)>
+                    <p class="asm-error asm-deep-link-error" role="alert">
+                        {move || pending.failure.with(|f| f.as_ref().map(|f| f.message.clone()))}
+                    </p>
+                </Show>
+            </div>
+        </Show>
+    }
+}
