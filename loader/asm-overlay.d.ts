@@ -86,6 +86,8 @@ export interface AsmEventMap {
   'asm:customer-created': CustomEvent<AsmCreatedCustomer>;
   /** The agent bound an anonymous cart to the emulated customer: reload their cart. */
   'asm:cart-bound': CustomEvent<{ customerId: string; cartId: string }>;
+  /** The agent changed the customer's cart (coupon) or coupons from Customer 360°: reload them. */
+  'asm:customer-changed': CustomEvent<{ customerId: string; what: 'cart' | 'coupons' }>;
   /** The agent closed ASM in this tab. */
   'asm:closed': CustomEvent<Record<string, never>>;
   /** The overlay failed to load. */

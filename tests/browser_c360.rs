@@ -503,3 +503,43 @@ async fn customer_data_is_text_and_actions_wait_for_emulation_of_this_customer()
         "<img src=x onerror=\"window.__pwned=1\">Mallory"
     );
 }
+
+#[wasm_bindgen_test]
+async fn opens_from_a_search_result_and_acting_waits_for_emulation() {
+    start(|| {
+        route("GET /asm/agents/me", 200, session(600_000, None));
+        search_routes(
+            json!({ "lind": { "status": 200, "body": page(&[("Linda Wolf", "linda.wolf@example.com", "C-LINDA")]) } }),
+        );
+        set_c360_route(&all_fragments().to_string());
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "lind");
+    until("result", || find(".asm-result-360").is_some()).await;
+    click(".asm-result-360");
+    until("dialog", || find("dialog#asm-c360[open]").is_some()).await;
+    // Opening the view did not start an emulation.
+    assert!(calls_to("/asm/sessions").is_empty());
+    until("header", || text(".asm-c360-name") == "Linda Wolf").await;
+    select_tab("Promotions");
+    until("promotions", || {
+        find(".asm-c360-vouchers li[data-code=SAVE10] button").is_some()
+    })
+    .await;
+    assert!(text(".asm-c360-panel .asm-notice").contains("Start emulating this customer"));
+    let apply: web_sys::HtmlButtonElement = find(".asm-c360-vouchers li[data-code=SAVE10] button")
+        .expect("button")
+        .dyn_into()
+        .expect("a button");
+    assert!(
+        apply.disabled(),
+        "no coupon is applied for a customer who is not emulated"
+    );
+    select_tab("Activity");
+    until("activity", || find(".asm-c360-open").is_some()).await;
+    let open: web_sys::HtmlButtonElement = find(".asm-c360-open")
+        .expect("open")
+        .dyn_into()
+        .expect("a button");
+    assert!(open.disabled());
+}

@@ -6,7 +6,7 @@
 //! to open the order). While emulating, the same search switches customer after a confirmation.
 
 use crate::api::{Abort, ApiError};
-use crate::components::{CreateCustomerDialog, SwitchCustomerDialog};
+use crate::components::{use_customer360, CreateCustomerDialog, SwitchCustomerDialog};
 use crate::host::{self, event, target};
 use crate::search::{
     blocked_reason, no_match_message, normalized_query, order_code, Highlight, DEBOUNCE_MS,
@@ -24,6 +24,7 @@ use leptos::task::spawn_local;
 #[component]
 pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
     let asm = use_asm();
+    let customer360 = use_customer360();
     let typed = RwSignal::new(String::new());
     let results = RwSignal::new(None::<Vec<CustomerSearchEntry>>);
     // The query the shown results answer; Enter acts only when it is what the box says.
@@ -343,6 +344,8 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                     .as_deref()
                                     .map(blocked_reason);
                                 let is_active = move || highlight.get().0 == Some(i);
+                                let view_id = customer.customer_id.clone();
+                                let view_name = customer.name.clone();
                                 view! {
                                     <li
                                         id=format!("asm-opt-{i}")
@@ -361,6 +364,18 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                         <span class="asm-name">{name}</span>
                                         <span class="asm-email">{email}</span>
                                         {blocked.map(|reason| view! { <span class="asm-blocked">{reason}</span> })}
+                                        <button
+                                            type="button"
+                                            class="asm-button asm-link asm-result-360"
+                                            tabindex="-1"
+                                            aria-label=format!("Customer 360° of {}", view_name)
+                                            on:click=move |ev| {
+                                                ev.stop_propagation();
+                                                customer360.show(&view_id, &view_name);
+                                            }
+                                        >
+                                            "360°"
+                                        </button>
                                     </li>
                                 }
                             })

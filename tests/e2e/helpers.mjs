@@ -33,6 +33,7 @@ export const HOST_EVENTS = [
   'asm:navigate',
   'asm:customer-created',
   'asm:cart-bound',
+  'asm:customer-changed',
   'asm:error',
 ];
 

@@ -184,6 +184,15 @@ window.addEventListener('asm:cart-bound', (e) => {
   refresh();
 });
 
+// The agent changed the customer's cart or coupons from the overlay (Customer 360°): draw the
+// cart and the current page again from the server.
+window.addEventListener('asm:customer-changed', (e) => {
+  const { customerId } = e.detail || {};
+  if (!emulating() || customerId !== mode.customerId) return;
+  cartSeq += 1; // an older read of the cart must not win
+  refresh();
+});
+
 /** After an ASM call failed because the session or emulation is gone: ask the server again. */
 function recheckOn(err) {
   if (err instanceof ApiError && (err.status === 401 || err.type === 'NotEmulatingError')) checkServer();

@@ -1,0 +1,153 @@
+// Customer 360° on the demo storefront, against the real middleware: the agent emulating Linda
+// opens the view from the bar, walks the tabs, applies and removes a cart coupon (the store's
+// cart total follows), assigns a customer coupon (it shows in Linda's "My coupons") and opens an
+// order of her activity in the storefront.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startServer } from './server.mjs';
+import {
+  LINDA,
+  closeContext,
+  launchBrowser,
+  newContext,
+  openSignIn,
+  searchCustomers,
+  signIn,
+  store,
+  ui,
+  waitForEvent,
+  waitForText,
+} from './helpers.mjs';
+
+/** Cents of a formatted price such as `$1,234.50`. */
+function cents(text) {
+  const m = /\$([\d,]+)\.(\d\d)/.exec(text);
+  assert.ok(m, `a price in ${JSON.stringify(text)}`);
+  return Number(m[1].replaceAll(',', '')) * 100 + Number(m[2]);
+}
+
+const c360 = {
+  open: (page) => page.getByRole('button', { name: 'Customer 360°', exact: true }),
+  dialog: (page) => page.locator('dialog#asm-c360'),
+  tab: (page, name) => page.locator('dialog#asm-c360').getByRole('tab', { name, exact: true }),
+  panel: (page) => page.locator('#asm-c360-panel'),
+};
+
+async function emulateLinda(page, server) {
+  await openSignIn(page, server);
+  await signIn(page);
+  const results = await searchCustomers(page, 'linda', LINDA.name);
+  await results.first().click();
+  await ui.emulation(page).waitFor();
+  const started = await waitForEvent(page, 'asm:emulation-started');
+  await store.banner(page).waitFor();
+  return started.detail;
+}
+
+/** Puts a product into Linda's active cart through the API the storefront uses. */
+async function ensureCartHasItems(page, cartId) {
+  const status = await page.evaluate(async ({ customerId, cartId }) => {
+    const { products } = await fetch('/asm/products').then((r) => r.json());
+    const res = await fetch(`/asm/users/${customerId}/carts/${cartId}/entries`, {
+      method: 'POST',
+      credentials: 'include',
+      headers: { 'content-type': 'application/json', 'x-asm-request': '1' },
+      body: JSON.stringify({ productCode: products[0].code, quantity: 2 }),
+    });
+    return res.status;
+  }, { customerId: LINDA.customerId, cartId });
+  assert.ok(status < 300, `added to the cart: ${status}`);
+}
+
+describe('customer 360', () => {
+  let server;
+  let browser;
+  before(async () => {
+    server = await startServer();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows Linda in one place; a coupon applied from it changes the store cart; an assigned coupon is in her account', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      const started = await emulateLinda(page, server);
+      assert.ok(started.cartId, 'Linda has an active cart');
+      await ensureCartHasItems(page, started.cartId);
+      await page.goto(`${server.url}/?page=cart`);
+      await page.locator('#cart-grand-total').waitFor();
+      const before = cents(await page.locator('#cart-grand-total').textContent());
+
+      // Open from the bar: header and overview.
+      await c360.open(page).click();
+      await c360.dialog(page).waitFor();
+      await waitForText(page.locator('.asm-c360-name'), LINDA.name);
+      await waitForText(page.locator('.asm-c360-email'), LINDA.email);
+      await waitForText(page.locator('.asm-c360-active-cart'), new RegExp(`^${started.cartId} · `));
+      await waitForText(c360.panel(page), /Active cart/);
+
+      // Every tab answers (data or "none"), never an error.
+      for (const [tab, text] of [['Profile', /Billing address/], ['Activity', /Type/], ['Feedback', /Support tickets/],
+        ['Store locations', /Stores near the customer/], ['Promotions', /SAVE10/]]) {
+        await c360.tab(page, tab).click();
+        await waitForText(c360.panel(page), text);
+        assert.equal(await c360.panel(page).locator('.asm-error').count(), 0, `${tab} has no error`);
+      }
+      // Keyboard: Home goes back to the first tab.
+      await c360.tab(page, 'Promotions').focus();
+      await page.keyboard.press('Home');
+      await waitForText(page.locator('[role=tab][aria-selected=true]'), 'Overview');
+      await page.keyboard.press('End');
+      await waitForText(page.locator('[role=tab][aria-selected=true]'), 'Promotions');
+
+      // Apply SAVE10 to her cart from the view: the store's cart (behind the dialog) follows.
+      const save10 = page.locator('.asm-c360-vouchers li[data-code="SAVE10"]');
+      await save10.getByRole('button', { name: 'Apply coupon SAVE10' }).click();
+      await waitForText(page.locator('.asm-success'), 'Coupon SAVE10 applied');
+      await save10.getByRole('button', { name: 'Remove coupon SAVE10' }).waitFor();
+      await page.locator('#cart-vouchers li[data-code="SAVE10"]').waitFor({ state: 'attached' });
+      const withVoucher = cents(await page.locator('#cart-grand-total').textContent());
+      assert.ok(withVoucher < before, `SAVE10 lowers the total: ${withVoucher} < ${before}`);
+
+      // Remove it again: the total is back.
+      await save10.getByRole('button', { name: 'Remove coupon SAVE10' }).click();
+      await waitForText(page.locator('.asm-success'), 'Coupon SAVE10 removed');
+      await page.locator('#cart-vouchers li[data-code="SAVE10"]').waitFor({ state: 'detached' });
+      assert.equal(cents(await page.locator('#cart-grand-total').textContent()), before);
+
+      // Assign VIP25 (found by searching the customer coupons).
+      await page.locator('#asm-c360-coupon-filter').fill('vip');
+      const vip = page.locator('.asm-c360-coupons li[data-code="VIP25"]');
+      await vip.getByRole('button', { name: 'Assign coupon VIP25' }).click();
+      await waitForText(page.locator('.asm-success'), 'Coupon VIP25 assigned');
+      await vip.getByRole('button', { name: 'Unassign coupon VIP25' }).waitFor();
+      const changed = await page.evaluate(() => window.__asmEvents.filter((e) => e.type === 'asm:customer-changed'));
+      assert.deepEqual(changed.map((e) => e.detail.what), ['cart', 'cart', 'coupons']);
+
+      // Escape closes the view; Linda's account shows the coupon.
+      await page.keyboard.press('Escape');
+      await c360.dialog(page).waitFor({ state: 'detached' });
+      await page.goto(`${server.url}/?page=coupons`);
+      await waitForText(page.locator('#coupon-list li[data-code="VIP25"]'), 'VIP25');
+
+      // The audit log has the coupon actions by the agent (read as the manager elsewhere; here the
+      // activity tab lists her order, which opens in the store).
+      await c360.open(page).click();
+      await c360.tab(page, 'Activity').click();
+      const orderRow = c360.panel(page).locator('tbody tr', { hasText: 'Order' }).first();
+      await orderRow.waitFor();
+      const code = (await orderRow.locator('td').nth(1).textContent()).trim();
+      await Promise.all([
+        page.waitForURL(new RegExp(`\\?page=order&code=${code}$`)),
+        orderRow.getByRole('button', { name: `Open Order ${code}` }).click(),
+      ]);
+      await waitForText(page.locator('#order-code'), `Order ${code}`);
+    } finally {
+      await closeContext(context, server);
+    }
+  });
+});
