@@ -1,9 +1,10 @@
 //! The one place that knows the middleware's URLs: typed requests, abort, timeouts and the
 //! mapping of every failure (dead middleware, timeout, 4xx/5xx, malformed answer) to [`ApiError`].
 
+use crate::lists::ListQuery;
 use asm_types::{
     error_type, AgentLoginRequest, AgentSession, AssistedSession, AssistedSessionRequest,
-    CustomerSearchPage, ErrorList, EXPIRES_HEADER, REQUEST_HEADER,
+    CustomerLists, CustomerSearchPage, ErrorList, EXPIRES_HEADER, REQUEST_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -192,6 +193,29 @@ impl Api {
             ("baseSite", self.base_site.as_str()),
             ("pageSize", size.as_str()),
         ]);
+        send_json::<(), _>(req, None, abort).await
+    }
+
+    /// The customer lists the agent may see, with their sizes.
+    pub async fn customer_lists(&self, abort: &Abort) -> Result<Reply<CustomerLists>, ApiError> {
+        let req = self
+            .get("/customerlists")
+            .query([("baseSite", self.base_site.as_str())]);
+        send_json::<(), _>(req, None, abort).await
+    }
+
+    /// One page of a customer list (searched and sorted as `list` says); `abort` cancels it
+    /// when a newer page supersedes it.
+    pub async fn customer_list_page(
+        &self,
+        list: &ListQuery,
+        abort: &Abort,
+    ) -> Result<Reply<CustomerSearchPage>, ApiError> {
+        let params = list.params();
+        let req = self
+            .get("/customers/search")
+            .query(params.iter().map(|(k, v)| (*k, v.as_str())))
+            .query([("baseSite", self.base_site.as_str())]);
         send_json::<(), _>(req, None, abort).await
     }
 

@@ -5,6 +5,7 @@ pub mod api;
 pub mod clock;
 pub mod components;
 pub mod host;
+pub mod lists;
 pub mod search;
 pub mod state;
 

@@ -1,7 +1,9 @@
 //! The ASM bar: title, agent, timer, sign-out, collapse and close, and the body for the agent's
 //! current step (sign in, find a customer, emulating).
 
-use crate::components::{CustomerSearch, EmulationPanel, SessionTimer, SignInForm};
+use crate::components::{
+    CustomerListsButton, CustomerSearch, EmulationPanel, SessionTimer, SignInForm,
+};
 use crate::host::{self, COLLAPSED_KEY};
 use crate::state::use_asm;
 use leptos::prelude::*;
@@ -118,7 +120,17 @@ pub fn Bar() -> impl IntoView {
                             view! { <p class="asm-muted" role="status">"Loading…"</p> }.into_any()
                         }
                         Step::SignIn => view! { <SignInForm /> }.into_any(),
-                        Step::FindCustomer => view! { <CustomerSearch /> }.into_any(),
+                        Step::FindCustomer => {
+                            view! {
+                                <div class="asm-find">
+                                    <CustomerSearch />
+                                    <div class="asm-find-actions">
+                                        <CustomerListsButton />
+                                    </div>
+                                </div>
+                            }
+                                .into_any()
+                        }
                         Step::Emulating => view! { <EmulationPanel /> }.into_any(),
                     }}
                 </div>

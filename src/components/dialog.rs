@@ -49,6 +49,9 @@ pub fn Dialog(
     });
     on_cleanup(move || {
         alive.store(false, Ordering::Relaxed);
+        // While the dialog is a modal the rest of the overlay is inert: close it first, or the
+        // opener cannot take focus back (the view removes the element after this cleanup).
+        close_in_overlay(id);
         if let Some(el) = opener {
             // The opener may be gone (e.g. the row that opened the dialog was re-rendered).
             if el.is_connected() {
@@ -91,6 +94,19 @@ pub fn Dialog(
             </header>
             <div class="asm-dialog-body">{children()}</div>
         </dialog>
+    }
+}
+
+/// Closes the open `<dialog id=id>` inside the overlay's shadow root, if there is one.
+fn close_in_overlay(id: &str) {
+    let dialog = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(HOST_ID))
+        .and_then(|h| h.shadow_root())
+        .and_then(|s| s.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok());
+    if let Some(dialog) = dialog.filter(web_sys::HtmlDialogElement::open) {
+        dialog.close();
     }
 }
 

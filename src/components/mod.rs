@@ -2,6 +2,7 @@
 
 mod app;
 mod bar;
+mod customer_lists;
 mod customer_search;
 mod dialog;
 mod emulation;
@@ -10,6 +11,10 @@ mod sign_in;
 
 pub use app::App;
 pub use bar::Bar;
+pub use customer_lists::{
+    CustomerListRow, CustomerListTable, CustomerListsButton, CustomerListsDialog, ListPager,
+    RowAction,
+};
 pub use customer_search::CustomerSearch;
 pub use dialog::Dialog;
 pub use emulation::EmulationPanel;
