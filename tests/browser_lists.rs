@@ -645,3 +645,51 @@ async fn customer_names_are_rendered_as_text() {
     assert!(find(&format!("{r} i")).is_none());
     assert_eq!(text(&format!("{r} .asm-avatar")), "IB");
 }
+
+fn press_tab(selector: &str, shift: bool) {
+    use web_sys::{KeyboardEvent, KeyboardEventInit};
+    let init = KeyboardEventInit::new();
+    init.set_key("Tab");
+    init.set_shift_key(shift);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let ev = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).expect("event");
+    find(selector)
+        .expect("target")
+        .dispatch_event(&ev)
+        .expect("dispatch");
+}
+
+fn focused_class() -> String {
+    find(":focus").map(|e| e.class_name()).unwrap_or_default()
+}
+
+#[wasm_bindgen_test]
+async fn tab_wraps_around_inside_the_dialog() {
+    start(|| signed_in_with_lists(json!({})));
+    open_with_rows().await;
+    // Opened with the list picker focused.
+    until("the picker focused", || {
+        active_id().as_deref() == Some("asm-lists-list")
+    })
+    .await;
+    // Tab on the last control (Next) goes to the first (the × button)...
+    focus(".asm-pager-next");
+    press_tab(".asm-pager-next", false);
+    assert!(
+        focused_class().contains("asm-dialog-close"),
+        "{}",
+        focused_class()
+    );
+    // ...and Shift+Tab there goes back to the last.
+    press_tab(".asm-dialog-close", true);
+    assert!(
+        focused_class().contains("asm-pager-next"),
+        "{}",
+        focused_class()
+    );
+    // In between, Tab is left to the browser.
+    focus("#asm-lists-search");
+    press_tab("#asm-lists-search", false);
+    assert_eq!(active_id().as_deref(), Some("asm-lists-search"));
+}

@@ -72,9 +72,40 @@ pub fn Dialog(
         let dismiss = dismiss.clone();
         move |_: web_sys::Event| dismiss()
     };
+    // The platform keeps the page inert but lets Tab leave the last control for the browser's
+    // own UI; wrap around instead so that focus never leaves the dialog.
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() != "Tab" {
+            return;
+        }
+        let Some(dialog) = node.get_untracked() else {
+            return;
+        };
+        let Some((first, last)) = tab_ends(&dialog) else {
+            return;
+        };
+        let target = ev.target();
+        let is = |el: &HtmlElement| {
+            let el: &wasm_bindgen::JsValue = el.as_ref();
+            target.as_ref().is_some_and(|t| {
+                let t: &wasm_bindgen::JsValue = t.as_ref();
+                t == el
+            })
+        };
+        let wrap_to = if ev.shift_key() {
+            is(&first).then_some(last)
+        } else {
+            is(&last).then_some(first)
+        };
+        if let Some(el) = wrap_to {
+            ev.prevent_default();
+            let _ = el.focus();
+        }
+    };
     view! {
         <dialog
             node_ref=node
+            on:keydown=on_keydown
             id=id
             class=format!("asm-dialog {class}")
             aria-labelledby=labelled_by
@@ -95,6 +126,19 @@ pub fn Dialog(
             <div class="asm-dialog-body">{children()}</div>
         </dialog>
     }
+}
+
+/// The first and the last control of `dialog` that Tab can reach.
+fn tab_ends(dialog: &web_sys::HtmlDialogElement) -> Option<(HtmlElement, HtmlElement)> {
+    const TABBABLE: &str =
+        "button:not([disabled]), input:not([disabled]), select:not([disabled]), \
+        textarea:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
+    let list = dialog.query_selector_all(TABBABLE).ok()?;
+    let reachable: Vec<HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+        .filter(|el| el.tab_index() >= 0 && el.get_client_rects().length() > 0)
+        .collect();
+    Some((reachable.first()?.clone(), reachable.last()?.clone()))
 }
 
 /// Closes the open `<dialog id=id>` inside the overlay's shadow root, if there is one.
