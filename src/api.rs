@@ -1,11 +1,12 @@
 //! The one place that knows the middleware's URLs: typed requests, abort, timeouts and the
 //! mapping of every failure (dead middleware, timeout, 4xx/5xx, malformed answer) to [`ApiError`].
 
+use crate::lists::ListQuery;
 use asm_types::{
     error_type, AgentLoginRequest, AgentSession, AssistedSession, AssistedSessionRequest,
     BindCartRequest, CartList, CartSummary, Customer360Query, Customer360Request,
-    Customer360Response, CustomerCreateRequest, CustomerSearchEntry, CustomerSearchPage, ErrorList,
-    VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
+    Customer360Response, CustomerCreateRequest, CustomerLists, CustomerSearchEntry,
+    CustomerSearchPage, ErrorList, VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -273,6 +274,29 @@ impl Api {
             Request::post(&self.url("/customers")).query([("baseSite", self.base_site.as_str())]),
         );
         send_json(req, Some(customer), &Abort::new()).await
+    }
+
+    /// The customer lists the agent may see, with their sizes.
+    pub async fn customer_lists(&self, abort: &Abort) -> Result<Reply<CustomerLists>, ApiError> {
+        let req = self
+            .get("/customerlists")
+            .query([("baseSite", self.base_site.as_str())]);
+        send_json::<(), _>(req, None, abort).await
+    }
+
+    /// One page of a customer list (searched and sorted as `list` says); `abort` cancels it
+    /// when a newer page supersedes it.
+    pub async fn customer_list_page(
+        &self,
+        list: &ListQuery,
+        abort: &Abort,
+    ) -> Result<Reply<CustomerSearchPage>, ApiError> {
+        let params = list.params();
+        let req = self
+            .get("/customers/search")
+            .query(params.iter().map(|(k, v)| (*k, v.as_str())))
+            .query([("baseSite", self.base_site.as_str())]);
+        send_json::<(), _>(req, None, abort).await
     }
 
     /// Starts emulating a customer; `reason` (ticket id or note) is required by the server;

@@ -3,7 +3,6 @@
 //! Run: `cargo test -p asm-overlay --target wasm32-unknown-unknown --test browser_c360`.
 #![cfg(target_arch = "wasm32")]
 
-#[allow(dead_code)] // the shared helpers are not all used here
 mod support;
 
 use serde_json::{json, Value};

@@ -3,7 +3,6 @@
 //! Run: `cargo test -p asm-overlay --target wasm32-unknown-unknown --test browser_deeplinks`.
 #![cfg(target_arch = "wasm32")]
 
-#[allow(dead_code)] // helpers shared with the other browser tests
 mod support;
 
 use serde_json::{json, Value};

@@ -3,7 +3,8 @@
 
 use crate::components::deep_link::provide_pending_link;
 use crate::components::{
-    Customer360Dialog, CustomerSearch, DeepLinkPanel, EmulationPanel, SessionTimer, SignInForm,
+    Customer360Dialog, CustomerListsButton, CustomerSearch, DeepLinkPanel, EmulationPanel,
+    SessionTimer, SignInForm,
 };
 use crate::host::{self, COLLAPSED_KEY};
 use crate::state::use_asm;
@@ -127,7 +128,12 @@ pub fn Bar() -> impl IntoView {
                         Step::FindCustomer => {
                             view! {
                                 <Show when=move || !link.is_pending()>
-                                    <CustomerSearch />
+                                    <div class="asm-find">
+                                        <CustomerSearch />
+                                        <div class="asm-find-actions">
+                                            <CustomerListsButton />
+                                        </div>
+                                    </div>
                                 </Show>
                             }
                                 .into_any()

@@ -6,7 +6,7 @@
 use crate::host::HOST_ID;
 use leptos::prelude::*;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
@@ -40,30 +40,18 @@ pub fn Dialog(
             }
         }
     };
-    // The shown element, kept for the cleanup (the node ref may be gone by then).
-    let shown = Arc::new(Mutex::new(None::<web_sys::HtmlDialogElement>));
-    Effect::new({
-        let shown = shown.clone();
-        move |_| {
-            if let Some(dialog) = node.get() {
-                if !dialog.open() {
-                    let _ = dialog.show_modal();
-                }
-                if let Ok(mut shown) = shown.lock() {
-                    *shown = Some(dialog);
-                }
+    Effect::new(move |_| {
+        if let Some(dialog) = node.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
             }
         }
     });
     on_cleanup(move || {
         alive.store(false, Ordering::Relaxed);
-        // Close it first: while a modal dialog is open the rest of the page is inert and the
-        // opener cannot take focus (the cleanup runs before the element leaves the page).
-        if let Some(dialog) = shown.lock().ok().and_then(|mut d| d.take()) {
-            if dialog.open() {
-                dialog.close();
-            }
-        }
+        // While the dialog is a modal the rest of the overlay is inert: close it first, or the
+        // opener cannot take focus back (the view removes the element after this cleanup).
+        close_in_overlay(id);
         if let Some(el) = opener {
             // The opener may be gone (e.g. the row that opened the dialog was re-rendered).
             if el.is_connected() {
@@ -84,9 +72,40 @@ pub fn Dialog(
         let dismiss = dismiss.clone();
         move |_: web_sys::Event| dismiss()
     };
+    // The platform keeps the page inert but lets Tab leave the last control for the browser's
+    // own UI; wrap around instead so that focus never leaves the dialog.
+    let on_keydown = move |ev: web_sys::KeyboardEvent| {
+        if ev.key() != "Tab" {
+            return;
+        }
+        let Some(dialog) = node.get_untracked() else {
+            return;
+        };
+        let Some((first, last)) = tab_ends(&dialog) else {
+            return;
+        };
+        let target = ev.target();
+        let is = |el: &HtmlElement| {
+            let el: &wasm_bindgen::JsValue = el.as_ref();
+            target.as_ref().is_some_and(|t| {
+                let t: &wasm_bindgen::JsValue = t.as_ref();
+                t == el
+            })
+        };
+        let wrap_to = if ev.shift_key() {
+            is(&first).then_some(last)
+        } else {
+            is(&last).then_some(first)
+        };
+        if let Some(el) = wrap_to {
+            ev.prevent_default();
+            let _ = el.focus();
+        }
+    };
     view! {
         <dialog
             node_ref=node
+            on:keydown=on_keydown
             id=id
             class=format!("asm-dialog {class}")
             aria-labelledby=labelled_by
@@ -106,6 +125,32 @@ pub fn Dialog(
             </header>
             <div class="asm-dialog-body">{children()}</div>
         </dialog>
+    }
+}
+
+/// The first and the last control of `dialog` that Tab can reach.
+fn tab_ends(dialog: &web_sys::HtmlDialogElement) -> Option<(HtmlElement, HtmlElement)> {
+    const TABBABLE: &str =
+        "button:not([disabled]), input:not([disabled]), select:not([disabled]), \
+        textarea:not([disabled]), a[href], [tabindex]:not([tabindex='-1'])";
+    let list = dialog.query_selector_all(TABBABLE).ok()?;
+    let reachable: Vec<HtmlElement> = (0..list.length())
+        .filter_map(|i| list.item(i)?.dyn_into::<HtmlElement>().ok())
+        .filter(|el| el.tab_index() >= 0 && el.get_client_rects().length() > 0)
+        .collect();
+    Some((reachable.first()?.clone(), reachable.last()?.clone()))
+}
+
+/// Closes the open `<dialog id=id>` inside the overlay's shadow root, if there is one.
+fn close_in_overlay(id: &str) {
+    let dialog = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(HOST_ID))
+        .and_then(|h| h.shadow_root())
+        .and_then(|s| s.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok());
+    if let Some(dialog) = dialog.filter(web_sys::HtmlDialogElement::open) {
+        dialog.close();
     }
 }
 

@@ -5,6 +5,7 @@ mod bar;
 mod bind_cart;
 mod create_customer;
 mod customer360;
+mod customer_lists;
 mod customer_search;
 pub mod deep_link;
 mod dialog;
@@ -18,6 +19,10 @@ pub use bar::Bar;
 pub use bind_cart::BindCart;
 pub use create_customer::CreateCustomerDialog;
 pub use customer360::{provide_customer360, use_customer360, Customer360Dialog, Customer360Open};
+pub use customer_lists::{
+    CustomerListRow, CustomerListTable, CustomerListsButton, CustomerListsDialog, ListPager,
+    RowAction,
+};
 pub use customer_search::CustomerSearch;
 pub use deep_link::DeepLinkPanel;
 pub use dialog::Dialog;

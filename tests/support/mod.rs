@@ -1,5 +1,7 @@
 //! Browser-test support: a scripted `fetch` stub (routes, gates, network failures, abort
 //! tracking), mounting a fresh overlay, and helpers to read and drive its shadow DOM.
+// Each test file uses a part of these helpers.
+#![allow(dead_code)]
 
 use asm_overlay::api::Api;
 use asm_overlay::host::{self, HOST_ID};
@@ -364,4 +366,59 @@ pub fn shadow_active() -> Option<Element> {
         .get_element_by_id(HOST_ID)?
         .shadow_root()?
         .active_element()
+}
+
+#[wasm_bindgen(inline_js = r#"
+export function set_keyed_route(key, names_json, by_key_json, fallback_json) {
+  const names = JSON.parse(names_json);
+  const byKey = JSON.parse(by_key_json);
+  const fallback = JSON.parse(fallback_json);
+  window.__asm.routes[key] = (call) => byKey[names.map((n) => call.params[n] ?? '').join('|')] ?? fallback;
+}
+"#)]
+extern "C" {
+    fn set_keyed_route(key: &str, names_json: &str, by_key_json: &str, fallback_json: &str);
+}
+
+/// Answers `key` (`"METHOD /path"`) by some of its query parameters: `by_key` maps their values
+/// joined with `|` (in the order of `names`, a missing one as "") to a raw route object
+/// (`status`, `body`, `gate`, ...); any other request gets the `fallback` route object.
+pub fn route_by_params(
+    key: &str,
+    names: &[&str],
+    by_key: serde_json::Value,
+    fallback: serde_json::Value,
+) {
+    set_keyed_route(
+        key,
+        &serde_json::json!(names).to_string(),
+        &by_key.to_string(),
+        &fallback.to_string(),
+    );
+}
+
+/// Chooses `value` in the `<select>` matching `selector` (sets it, fires `change`).
+pub fn choose_option(selector: &str, value: &str) {
+    let select: web_sys::HtmlSelectElement = find(selector)
+        .expect("select")
+        .dyn_into()
+        .expect("a select");
+    select.set_value(value);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    let ev = Event::new_with_event_init_dict("change", &init).expect("event");
+    select.dispatch_event(&ev).expect("dispatch");
+}
+
+/// Texts of every element matching `selector`, trimmed.
+pub fn texts(selector: &str) -> Vec<String> {
+    find_all(selector)
+        .into_iter()
+        .map(|e| e.text_content().unwrap_or_default().trim().to_owned())
+        .collect()
+}
+
+/// Whether the element matching `selector` exists and is disabled.
+pub fn is_disabled(selector: &str) -> bool {
+    find(selector).is_some_and(|e| e.has_attribute("disabled"))
 }

@@ -80,7 +80,8 @@ pub fn assign_key(c: &Connection, customer_id: &str) -> ApiResult<()> {
 
 const COLUMNS: &str = "c.uid, c.name, c.customer_id, \
     (SELECT code FROM carts WHERE customer_id = c.customer_id AND status = 'active' ORDER BY modified DESC LIMIT 1), \
-    EXISTS (SELECT 1 FROM orders WHERE customer_id = c.customer_id), c.disabled, c.consent";
+    EXISTS (SELECT 1 FROM orders WHERE customer_id = c.customer_id), c.disabled, c.consent, \
+    (SELECT phone FROM addresses WHERE customer_id = c.customer_id AND trim(phone) <> '' ORDER BY id LIMIT 1)";
 const ORDER: &str = "ORDER BY c.name COLLATE NOCASE, c.customer_id";
 
 /// The page of customers matching `filter` (over `p`, the customers table): the page's rowids
@@ -108,6 +109,7 @@ fn entry(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<CustomerSearchEntry> {
             None
         },
         order_id: None,
+        phone: r.get(7)?,
     })
 }
 

@@ -218,6 +218,10 @@ pub struct CustomerSearchEntry {
     /// customer's most recent order (the one to pick up); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// The customer's phone number (from their first address that has one); absent when they
+    /// have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
 }
 
 /// A page of customer search results.

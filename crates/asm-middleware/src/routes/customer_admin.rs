@@ -181,6 +181,7 @@ fn insert_customer(
         has_order: false,
         emulation_blocked: None,
         order_id: None,
+        phone: None,
     })
 }
 
