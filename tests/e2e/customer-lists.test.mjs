@@ -210,7 +210,7 @@ describe('customer lists', () => {
       assert.equal(start.id, 'asm-lists-list', 'the list picker has focus first');
 
       const seen = new Set();
-      for (let i = 0; i < 40; i++) {
+      for (let i = 0; i < 100; i++) {
         await page.keyboard.press(i % 7 === 6 ? 'Shift+Tab' : 'Tab');
         const f = await focusInOverlay(page);
         assert.ok(f.inDialog, `Tab ${i + 1} left the dialog: ${JSON.stringify(f)}`);
