@@ -9,6 +9,7 @@ pub mod customer360;
 pub mod customer_form;
 pub mod deeplink;
 pub mod host;
+pub mod latest;
 pub mod lists;
 pub mod search;
 pub mod state;

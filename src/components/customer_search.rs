@@ -5,16 +5,16 @@
 //! A full order code finds the customer of that order (emulating them then asks the storefront
 //! to open the order). While emulating, the same search switches customer after a confirmation.
 
-use crate::api::{Abort, ApiError};
+use crate::api::ApiError;
 use crate::components::{use_customer360, CreateCustomerDialog, SwitchCustomerDialog};
 use crate::host::{self, event, target};
+use crate::latest::Latest;
 use crate::search::{
     blocked_reason, no_match_message, normalized_query, order_code, Highlight, DEBOUNCE_MS,
     MAX_RESULTS,
 };
 use crate::state::use_asm;
 use asm_types::CustomerSearchEntry;
-use gloo_timers::callback::Timeout;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,44 +52,24 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
             }
         });
     }
-    let debounce = StoredValue::new_local(None::<Timeout>);
-    let in_flight = StoredValue::new_local(None::<Abort>);
-    let seq = StoredValue::new(0_u64);
-
-    // Forget whatever is pending: timer, request, and any answer still on its way.
-    let cancel_pending = move || {
-        debounce.update_value(|t| {
-            if let Some(t) = t.take() {
-                t.cancel();
-            }
-        });
-        in_flight.update_value(|a| {
-            if let Some(a) = a.take() {
-                a.abort();
-            }
-        });
-        seq.update_value(|s| *s += 1);
-    };
+    let latest = Latest::new();
 
     let search = move |query: String| {
-        cancel_pending();
-        let id = seq.get_value();
-        let abort = Abort::new();
-        in_flight.set_value(Some(abort.clone()));
+        let ticket = latest.start();
         loading.set(true);
         error.set(None);
         note.set(None);
         spawn_local(async move {
             let order = order_code(&query);
             let answer = match &order {
-                Some(code) => asm.api().search_by_order(code, &abort).await,
+                Some(code) => asm.api().search_by_order(code, &ticket.abort).await,
                 None => {
                     asm.api()
-                        .search_customers(&query, MAX_RESULTS, &abort)
+                        .search_customers(&query, MAX_RESULTS, &ticket.abort)
                         .await
                 }
             };
-            if seq.try_get_value() != Some(id) {
+            if !latest.is_current(&ticket) {
                 return; // superseded: a newer search owns the list now
             }
             loading.set(false);
@@ -119,13 +99,10 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
         let value = event_target_value(&ev);
         typed.set(value.clone());
         highlight.set(Highlight::default());
-        cancel_pending();
         match normalized_query(&value) {
-            Some(query) => {
-                let timer = Timeout::new(DEBOUNCE_MS, move || search(query));
-                debounce.set_value(Some(timer));
-            }
+            Some(query) => latest.debounce(DEBOUNCE_MS, move || search(query)),
             None => {
+                latest.cancel();
                 loading.set(false);
                 error.set(None);
                 results.set(None);

@@ -4,13 +4,13 @@
 //! start emulating a customer from a row, with the reason the agent gave.
 
 use super::{CustomerListTable, ListPager, RowAction};
-use crate::api::{Abort, ApiError};
+use crate::api::ApiError;
 use crate::host::{self, event, target};
+use crate::latest::Latest;
 use crate::lists::{count_label, ListQuery};
 use crate::search::{blocked_reason, DEBOUNCE_MS};
 use crate::state::use_asm;
 use asm_types::{CustomerListSummary, CustomerSearchEntry, CustomerSearchPage};
-use gloo_timers::callback::Timeout;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -37,41 +37,20 @@ pub fn CustomerListsDialog(
     // The row chosen while the reason was still empty: Enter in the reason box starts it.
     let waiting = RwSignal::new(None::<(CustomerSearchEntry, RowAction)>);
     let reason_input = NodeRef::<leptos::html::Input>::new();
-    let debounce = StoredValue::new_local(None::<Timeout>);
-    let in_flight = StoredValue::new_local(None::<Abort>);
-    let seq = StoredValue::new(0_u64);
-
-    // Forget whatever is pending: timer, request, and any answer still on its way; returns
-    // the sequence number of the request about to be made.
-    let cancel_pending = move || {
-        debounce.update_value(|t| {
-            if let Some(t) = t.take() {
-                t.cancel();
-            }
-        });
-        in_flight.update_value(|a| {
-            if let Some(a) = a.take() {
-                a.abort();
-            }
-        });
-        seq.update_value(|s| *s += 1);
-        seq.get_value()
-    };
+    let latest = Latest::new();
     let close = move || {
-        cancel_pending();
+        latest.cancel();
         open.set(false);
     };
 
     let load = move |q: ListQuery| {
-        let id = cancel_pending();
-        let abort = Abort::new();
-        in_flight.set_value(Some(abort.clone()));
+        let ticket = latest.start();
         current.set(q.clone());
         loading.set(true);
         error.set(None);
         spawn_local(async move {
-            let reply = asm.api().customer_list_page(&q, &abort).await;
-            if seq.try_get_value() != Some(id) {
+            let reply = asm.api().customer_list_page(&q, &ticket.abort).await;
+            if !latest.is_current(&ticket) {
                 return; // superseded, or the dialog is gone
             }
             loading.set(false);
@@ -88,14 +67,12 @@ pub fn CustomerListsDialog(
     };
 
     let load_lists = move || {
-        let id = cancel_pending();
-        let abort = Abort::new();
-        in_flight.set_value(Some(abort.clone()));
+        let ticket = latest.start();
         loading.set(true);
         error.set(None);
         spawn_local(async move {
-            let reply = asm.api().customer_lists(&abort).await;
-            if seq.try_get_value() != Some(id) {
+            let reply = asm.api().customer_lists(&ticket.abort).await;
+            if !latest.is_current(&ticket) {
                 return;
             }
             loading.set(false);
@@ -150,8 +127,7 @@ pub fn CustomerListsDialog(
         if !ready() {
             return;
         }
-        cancel_pending();
-        let timer = Timeout::new(DEBOUNCE_MS, move || {
+        latest.debounce(DEBOUNCE_MS, move || {
             let q = current.get_untracked();
             load(ListQuery {
                 query: typed_query(),
@@ -159,7 +135,6 @@ pub fn CustomerListsDialog(
                 ..q
             });
         });
-        debounce.set_value(Some(timer));
     };
     let on_page = move |page: u32| {
         if !ready() {
