@@ -542,3 +542,77 @@ async fn opens_from_a_search_result_and_acting_waits_for_emulation() {
         .expect("a button");
     assert!(open.disabled());
 }
+
+#[wasm_bindgen_test]
+async fn every_tab_shows_its_own_fragment_error_with_retry() {
+    for (tab, kind) in [
+        ("Overview", "productInterests"),
+        ("Profile", "profile"),
+        ("Activity", "activity"),
+        ("Feedback", "feedback"),
+        ("Store locations", "storeLocations"),
+        ("Promotions", "promotions"),
+    ] {
+        let mut fragments = all_fragments();
+        fragments[kind] = json!({ "__error": format!("{kind} is down") });
+        start(emulating_linda(fragments));
+        open_360().await;
+        select_tab(tab);
+        let wanted = format!("{kind} is down");
+        until(&wanted, || {
+            text(".asm-c360-panel .asm-error").contains(&wanted)
+        })
+        .await;
+        assert!(
+            find(".asm-c360-panel .asm-c360-retry").is_some(),
+            "{tab} offers Retry"
+        );
+        // The header still shows.
+        until("header", || text(".asm-c360-name") == "Linda Wolf").await;
+    }
+}
+
+#[wasm_bindgen_test]
+async fn every_tab_says_when_it_has_nothing() {
+    let mut fragments = all_fragments();
+    fragments["cart"] = json!({});
+    fragments["savedCart"] = json!({});
+    fragments["productInterests"] = json!({ "entries": [], "totalCount": 0 });
+    fragments["profile"] = json!({ "phones": [], "paymentCards": [] });
+    fragments["feedback"] =
+        json!({ "tickets": [], "ticketCount": 0, "reviews": [], "reviewCount": 0 });
+    fragments["storeLocations"] =
+        json!({ "town": "Nowhere", "country": "US", "stores": [], "totalCount": 0 });
+    fragments["promotions"] =
+        json!({ "cartVouchers": [], "promotions": [], "customerCoupons": [] });
+    start(emulating_linda(fragments));
+    open_360().await;
+    for (tab, says) in [
+        (
+            "Overview",
+            vec!["No active cart.", "No saved cart.", "No product interests."],
+        ),
+        ("Profile", vec!["No saved cards."]),
+        (
+            "Feedback",
+            vec!["No support tickets.", "No product reviews."],
+        ),
+        ("Store locations", vec!["No stores near the customer."]),
+        (
+            "Promotions",
+            vec!["The customer has no active cart.", "No customer coupons."],
+        ),
+    ] {
+        select_tab(tab);
+        for text_wanted in says {
+            until(text_wanted, || {
+                text(".asm-c360-panel").contains(text_wanted)
+            })
+            .await;
+        }
+        assert!(
+            find(".asm-c360-panel .asm-error").is_none(),
+            "{tab}: empty is not an error"
+        );
+    }
+}
