@@ -31,6 +31,8 @@ pub mod tab_message {
     pub const EMULATION_STARTED: &str = "emulation-started";
     /// The emulation ended.
     pub const EMULATION_ENDED: &str = "emulation-ended";
+    /// A cart was bound to the emulated customer (their cart changed).
+    pub const CART_BOUND: &str = "cart-bound";
 }
 
 /// Window events the host page may dispatch to drive the overlay (the loader's

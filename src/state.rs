@@ -104,6 +104,9 @@ impl Asm {
                         if let Some(emulation) = session.emulation {
                             self.emulation_started(emulation);
                         }
+                    } else if let Some(now) = session.emulation {
+                        // The same emulation on another cart (bound in another tab).
+                        self.cart_changed(now);
                     }
                 }
                 Err(e) if e.session_ended() => {
@@ -189,6 +192,28 @@ impl Asm {
                 Err(e)
             }
         }
+    }
+
+    /// The emulation in progress is now on `now.cart_id` (a cart bound here or in another
+    /// tab): keep it and tell the host page with `asm:cart-bound`. Nothing happens when the cart
+    /// is the one already shown.
+    pub fn cart_changed(&self, now: AssistedSession) {
+        let before = self
+            .emulation
+            .with_untracked(|e| e.as_ref().map(|e| e.cart_id.clone()));
+        if before == Some(now.cart_id.clone()) {
+            return;
+        }
+        if let Some(cart) = &now.cart_id {
+            host::emit(
+                event::CART_BOUND,
+                &[
+                    ("customerId", Some(&now.customer_id)),
+                    ("cartId", Some(cart)),
+                ],
+            );
+        }
+        self.emulation.set(Some(now));
     }
 
     /// Emulation ended: forget it and tell the host page.

@@ -692,3 +692,43 @@ async fn signing_out_tells_the_other_tabs_a_word_and_nothing_else() {
     assert_eq!(heard.borrow().as_slice(), ["signed-out"]);
     channel.close();
 }
+
+#[wasm_bindgen_test]
+async fn a_cart_bound_in_another_tab_is_followed_without_ending_the_emulation() {
+    start(|| {
+        route(
+            "GET /asm/agents/me",
+            200,
+            session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))),
+        )
+    });
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    let (channel, _) = tab_channel();
+    // Another tab bound cart 90000003: the server's session is on it now.
+    let mut moved = emulation("C-LINDA", "Linda Wolf");
+    moved["cartId"] = json!("90000003");
+    route("GET /asm/agents/me", 200, session(600_000, Some(moved)));
+    channel
+        .post_message(&JsValue::from_str("cart-bound"))
+        .expect("post");
+    until("cart-bound event", || {
+        !events_named("asm:cart-bound").is_empty()
+    })
+    .await;
+    let bound = &events_named("asm:cart-bound")[0];
+    assert_eq!(bound.detail["customerId"], "C-LINDA");
+    assert_eq!(bound.detail["cartId"], "90000003");
+    assert!(
+        events_named("asm:emulation-ended").is_empty(),
+        "the same emulation goes on"
+    );
+    assert_eq!(text(".asm-emulation .asm-name"), "Linda Wolf");
+    // The same word again changes nothing: the cart is already the shown one.
+    channel
+        .post_message(&JsValue::from_str("cart-bound"))
+        .expect("post");
+    until("asked again", || calls_to("/asm/agents/me").len() == 3).await;
+    settle().await;
+    assert_eq!(events_named("asm:cart-bound").len(), 1);
+    channel.close();
+}

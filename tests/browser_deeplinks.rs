@@ -380,6 +380,23 @@ fn start_emulating(routes: impl FnOnce()) {
 async fn binding_a_cart_tells_the_page_and_updates_the_emulation() {
     start_emulating(|| route("POST /asm/bind-cart", 200, cart("90000003", 2)));
     until("field", || find("#asm-cart-number").is_some()).await;
+    // The overlays of the other tabs are told a word (and ask the server themselves).
+    let other_tab = web_sys::BroadcastChannel::new("asm-overlay").expect("channel");
+    let heard = std::rc::Rc::new(std::cell::RefCell::new(Vec::<String>::new()));
+    let on_message = {
+        let heard = heard.clone();
+        wasm_bindgen::closure::Closure::<dyn Fn(web_sys::MessageEvent)>::new(
+            move |e: web_sys::MessageEvent| {
+                heard
+                    .borrow_mut()
+                    .push(e.data().as_string().unwrap_or_default());
+            },
+        )
+    };
+    {
+        use wasm_bindgen::JsCast;
+        other_tab.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    }
     let label = find("label[for=asm-cart-number]").expect("label");
     assert_eq!(label.text_content().as_deref(), Some("Cart number"));
     type_into("#asm-cart-number", " 90000003 ");
@@ -405,6 +422,10 @@ async fn binding_a_cart_tells_the_page_and_updates_the_emulation() {
     );
     let bound = events_named("asm:cart-bound");
     assert_eq!(bound.len(), 1);
+    until("the other tabs heard", || !heard.borrow().is_empty()).await;
+    assert_eq!(*heard.borrow(), vec!["cart-bound".to_owned()]);
+    other_tab.close();
+    drop(on_message);
     assert_eq!(
         bound[0].detail,
         json!({ "customerId": "C-LINDA", "cartId": "90000003" })

@@ -62,6 +62,7 @@ pub fn BindCart() -> impl IntoView {
                             ("cartId", Some(&reply.body.code)),
                         ],
                     );
+                    asm.tell_other_tabs(host::tab_message::CART_BOUND);
                 }
                 Err(e) if e.kind() == Some(error_type::CART_CONFLICT) && !replace => {
                     let items = match api.customer_carts(&customer_id).await {
