@@ -7,6 +7,7 @@ pub mod db;
 pub mod error;
 pub mod extract;
 pub mod openapi;
+pub mod ports;
 pub mod pricing;
 pub mod routes;
 pub mod search;

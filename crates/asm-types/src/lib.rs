@@ -433,11 +433,72 @@ pub struct AuditEntry {
     /// The customer concerned (e.g. the emulated customer), if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_id: Option<String>,
-    /// What happened, e.g. `sign-in`, `sign-in-failed`, `sign-out`, `emulation-start`, `emulation-end`.
-    pub action: String,
+    /// What happened.
+    pub action: AuditAction,
     /// Details: the reason of an emulation start, how an emulation ended, a refused login name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// For a change made through the commerce backend: `ok`, or the error type that refused it.
+    /// Absent on a change means "attempted, outcome unknown" (the middleware stopped between the
+    /// backend call and recording its answer); absent on other records: nothing to report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+}
+
+macro_rules! audit_actions {
+    ($($variant:ident = $text:literal: $doc:literal,)*) => {
+        /// What an audit record is about (the `action` of `GET /audit`).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum AuditAction {
+            $(#[doc = $doc] #[serde(rename = $text)] $variant,)*
+        }
+
+        impl AuditAction {
+            /// Every action.
+            pub const ALL: &'static [AuditAction] = &[$(AuditAction::$variant,)*];
+
+            /// The action as stored and sent, e.g. `emulation-start`.
+            pub fn as_str(self) -> &'static str {
+                match self { $(AuditAction::$variant => $text,)* }
+            }
+
+            /// The action named `text`, if it is one.
+            pub fn parse(text: &str) -> Option<Self> {
+                match text { $($text => Some(AuditAction::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    SignIn = "sign-in": "An agent signed in.",
+    SignInFailed = "sign-in-failed": "A wrong agent id or password.",
+    SignInThrottled = "sign-in-throttled": "A sign-in refused because of too many failures.",
+    SignInRefusedCustomer = "sign-in-refused-customer": "A customer's credentials were refused.",
+    SignOut = "sign-out": "An agent signed out.",
+    SessionExpired = "session-expired": "An agent session timed out.",
+    EmulationStart = "emulation-start": "An emulation started (detail: the reason).",
+    EmulationEnd = "emulation-end": "An emulation ended (detail: agent, switched, sign-out, timeout).",
+    CartCreate = "cart-create": "A cart was created for the emulated customer.",
+    CartEntryAdd = "cart-entry-add": "A product was added to the cart.",
+    CartEntryUpdate = "cart-entry-update": "A cart line's quantity changed.",
+    CartEntryRemove = "cart-entry-remove": "A cart line was removed.",
+    VoucherApply = "voucher-apply": "A voucher was applied to the cart.",
+    VoucherRemove = "voucher-remove": "A voucher was removed from the cart.",
+    OrderPlace = "order-place": "An order was placed.",
+    OrderRefused = "order-refused": "An agent who is not a sales manager tried to place an order.",
+    CouponAssign = "coupon-assign": "A customer coupon was assigned.",
+    CouponUnassign = "coupon-unassign": "A customer coupon was unassigned.",
+    ProfileUpdate = "profile-update": "The customer's profile changed.",
+    CartBound = "cart-bound": "An anonymous cart was bound to a customer.",
+    CustomerCreated = "customer-created": "An agent created a customer.",
+}
+
+impl std::fmt::Display for AuditAction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
 }
 
 /// A page of the audit log, newest first.

@@ -135,8 +135,10 @@ pub fn read_page(c: &Connection, p: &AuditParams, page_size: u32) -> ApiResult<A
                 at: rfc3339(r.get(1)?),
                 agent_id: r.get(2)?,
                 customer_id: r.get(3)?,
-                action: r.get(4)?,
+                action: asm_types::AuditAction::parse(&r.get::<_, String>(4)?)
+                    .unwrap_or(asm_types::AuditAction::SignIn),
                 detail: r.get(5)?,
+                outcome: None,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
