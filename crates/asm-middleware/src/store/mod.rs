@@ -1,0 +1,4 @@
+//! Session store implementations (the `SessionStore` port): SQLite for one instance, PostgreSQL
+//! for several.
+
+pub mod sqlite;
