@@ -1,7 +1,7 @@
 //! `asm-middleware` binary: opens (and seeds) the database, sweeps expired sessions, serves.
 
 use asm_middleware::config::Config;
-use asm_middleware::{app, db, AppState, Clock};
+use asm_middleware::{app, AppState, Clock};
 use clap::Parser;
 use std::time::Duration;
 
@@ -66,7 +66,8 @@ fn spawn_sweeper(state: AppState) {
             {
                 eprintln!("asm-middleware: session sweep failed: {e}");
             }
-            let retention = i64::from(state.config.audit_retention_days) * db::DAY_MS;
+            let retention = i64::from(state.config.audit_retention_days)
+                * asm_middleware::domain::format::DAY_MS;
             if let Err(e) = state
                 .sessions
                 .prune_audit(now.saturating_sub(retention))
