@@ -1,23 +1,20 @@
 //! The reference ASM middleware: a backend-for-frontend that holds agent sessions server-side,
 //! serves the ASM API under `/asm`, the overlay bundle under `/asm-overlay`, and a demo store.
 
-pub mod auth;
 pub mod commerce;
 pub mod config;
 pub mod db;
 pub mod domain;
-pub mod error;
-pub mod extract;
-pub mod openapi;
+pub mod format;
+pub mod http;
 pub mod ports;
-pub mod routes;
+pub mod secret;
 pub mod store;
-pub mod store_api;
 pub mod storefront;
 
 use crate::config::Config;
 use crate::domain::DomainResult;
-use crate::error::ApiResult;
+use crate::http::error::ApiResult;
 use crate::ports::{Commerce, NewAudit, SessionStore};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
@@ -184,7 +181,7 @@ pub fn app(state: AppState) -> Router {
         ])
         .expose_headers([HeaderName::from_static("x-asm-session-expires")])
         .max_age(std::time::Duration::from_secs(600));
-    let api = routes::router(state.clone())
+    let api = http::router(state.clone())
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
@@ -196,7 +193,7 @@ pub fn app(state: AppState) -> Router {
         .layer(cors);
     let app = Router::new()
         .nest("/asm", api)
-        .merge(store_api::router(state.clone()))
+        .merge(http::store_api::router(state.clone()))
         .merge(storefront::router(&state.config.dist))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,

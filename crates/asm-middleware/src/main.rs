@@ -66,8 +66,8 @@ fn spawn_sweeper(state: AppState) {
             {
                 eprintln!("asm-middleware: session sweep failed: {e}");
             }
-            let retention = i64::from(state.config.audit_retention_days)
-                * asm_middleware::domain::format::DAY_MS;
+            let retention =
+                i64::from(state.config.audit_retention_days) * asm_middleware::format::DAY_MS;
             if let Err(e) = state
                 .sessions
                 .prune_audit(now.saturating_sub(retention))

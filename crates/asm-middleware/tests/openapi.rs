@@ -6,7 +6,7 @@ mod common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, DISABLED_ID, LINDA_ID, MANAGER};
 use asm_middleware::config::Config;
-use asm_middleware::routes::{self, OPENAPI_PATH};
+use asm_middleware::http::{self, OPENAPI_PATH};
 use asm_middleware::{AppState, Clock};
 use asm_types::{error_type, REQUEST_HEADER, SESSION_COOKIE};
 use axum::body::Body;
@@ -115,7 +115,7 @@ fn api_state() -> (AppState, tempfile::TempDir) {
 /// methods that do not answer with the router's 405 fallback.
 async fn served_routes() -> BTreeSet<(String, String)> {
     let (state, _dir) = api_state();
-    let router = routes::router(state);
+    let router = http::router(state);
     let mut served = BTreeSet::new();
     for path in served_paths(&router) {
         let concrete: String = path
@@ -163,7 +163,7 @@ async fn the_document_is_openapi_3_1_served_without_a_session() {
     assert_eq!(scheme["in"], "cookie");
     assert_eq!(scheme["name"], SESSION_COOKIE);
     // The same document as the library builds.
-    let built = serde_json::to_value(routes::openapi()).expect("serialise");
+    let built = serde_json::to_value(http::openapi()).expect("serialise");
     assert_eq!(doc, built);
 }
 

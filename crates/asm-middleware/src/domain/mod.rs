@@ -5,10 +5,7 @@
 pub mod audit;
 pub mod customer;
 pub mod emulation;
-pub mod error;
-pub mod format;
-pub mod secret;
 pub mod session;
 pub mod throttle;
 
-pub use error::{DomainError, DomainResult};
+pub use crate::ports::error::{DomainError, DomainResult};

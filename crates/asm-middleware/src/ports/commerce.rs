@@ -6,7 +6,7 @@
 //! records what was done around these calls. Every write returns a [`Change`] with a detail
 //! for the audit record.
 
-use crate::domain::DomainResult;
+use super::DomainResult;
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
@@ -14,6 +14,9 @@ use asm_types::{
     ProductList,
 };
 use async_trait::async_trait;
+
+/// Largest quantity of one product in a cart (adding more caps the line at this).
+pub const MAX_QUANTITY: u32 = 99;
 
 /// A write's answer and what the audit record says was done.
 #[derive(Debug, Clone, PartialEq, Eq)]

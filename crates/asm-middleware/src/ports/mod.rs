@@ -2,12 +2,14 @@
 //! `store/` (session stores) and, later, `commerce/`; the application holds them as `Arc<dyn …>`.
 
 pub mod commerce;
+pub mod error;
 pub mod session_store;
 
 pub use commerce::{
     Change, Commerce, Credentials, Customer360Query, CustomerStatus, ListFilter, NewCustomer,
     ProfileChange, SearchRequest,
 };
+pub use error::{DomainError, DomainResult};
 pub use session_store::{
     AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError,
     StoreResult, ThrottleRule, Timeouts,

@@ -647,7 +647,7 @@ impl SessionStore for SqliteStore {
                 };
                 entries.push(AuditEntry {
                     id,
-                    at: crate::domain::format::rfc3339(at),
+                    at: crate::format::rfc3339(at),
                     agent_id,
                     customer_id,
                     action,

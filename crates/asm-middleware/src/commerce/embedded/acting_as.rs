@@ -3,9 +3,9 @@
 //! record; who may call these (the emulating agent) is the domain's business, not this module's.
 
 use super::pricing::{price, price_cart, Promotion};
-use crate::domain::format::rfc3339;
-use crate::domain::{DomainError, DomainResult};
+use crate::format::rfc3339;
 use crate::ports::{Change, ProfileChange};
+use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     error_type, AppliedPromotion, AppliedVoucher, Cart, CartStatus, Carts, CustomerCoupon,
     CustomerCouponList, CustomerProfile, Order, OrderHistory, OrderLine, OrderSummary, Pagination,
@@ -13,8 +13,7 @@ use asm_types::{
 };
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
-/// Largest quantity of one product in a cart.
-pub const MAX_QUANTITY: u32 = 99;
+pub use crate::ports::commerce::MAX_QUANTITY;
 
 /// Runs `f` in an immediate transaction and commits when it succeeds.
 fn write<T>(c: &mut Connection, f: impl FnOnce(&Connection) -> DomainResult<T>) -> DomainResult<T> {
@@ -565,7 +564,7 @@ pub fn orders(
                 Ok(OrderSummary {
                     code: r.get(0)?,
                     status: r.get(1)?,
-                    total: crate::domain::format::money(r.get(2)?),
+                    total: crate::format::money(r.get(2)?),
                     placed: rfc3339(r.get(3)?),
                 })
             },

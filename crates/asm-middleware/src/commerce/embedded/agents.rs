@@ -1,9 +1,9 @@
 //! The embedded shop's agents: sign-in with a password (Argon2id hashes) and agent details.
 
 use crate::db::parse_groups;
-use crate::domain::secret;
-use crate::domain::DomainResult;
 use crate::ports::Credentials;
+use crate::ports::DomainResult;
+use crate::secret;
 use asm_types::Agent;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 

@@ -2,7 +2,7 @@
 //! by cart code only, while the cart is anonymous and active.
 
 use super::acting_as::{load_cart, next_code, touch_cart, MAX_QUANTITY};
-use crate::domain::{DomainError, DomainResult};
+use crate::ports::{DomainError, DomainResult};
 use asm_types::Cart;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 

@@ -1,9 +1,9 @@
 //! Customer 360° fragments of the embedded shop: each read on its own, so one failing fragment
 //! leaves the others intact.
 
-use crate::domain::format::{money, rfc3339};
-use crate::domain::{DomainError, DomainResult};
+use crate::format::{money, rfc3339};
 use crate::ports::Customer360Query;
+use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     C360Activity, C360ActivityEntry, C360ActivityType, C360Address, C360Cart, C360CartData,
     C360CartEntry, C360CartHeader, C360CouponStatus, C360CustomerCoupon, C360Feedback,

@@ -1,9 +1,9 @@
 //! Customers of the embedded shop as agents see them: their status for the emulation rules,
 //! carts, the customer 360 summary, creation, binding carts, autocomplete.
 
-use crate::domain::format::{money, rfc3339};
-use crate::domain::{DomainError, DomainResult};
+use crate::format::{money, rfc3339};
 use crate::ports::{Change, CustomerStatus, NewCustomer};
+use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     error_type, AutocompleteEntry, CartEntry, CartList, CartSummary, Customer360Data,
     Customer360Overview, CustomerAddress, CustomerSearchEntry, LatestActivity, OrderSummary,

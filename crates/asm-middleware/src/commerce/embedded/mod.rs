@@ -13,11 +13,11 @@ pub mod search;
 pub mod seed;
 
 use crate::db::Pool;
-use crate::domain::{DomainError, DomainResult};
 use crate::ports::{
     Change, Commerce, Credentials, Customer360Query, CustomerStatus, NewCustomer, ProfileChange,
     SearchRequest,
 };
+use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360Response, CustomerCoupon, CustomerCouponList, CustomerProfile, CustomerSearchEntry,

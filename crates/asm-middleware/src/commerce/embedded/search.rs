@@ -8,7 +8,7 @@
 //! [`search`] adds customer lists, the order filter and the other sorts; the default search (no
 //! list, no order, by name) keeps the path above.
 
-use crate::domain::{DomainError, DomainResult};
+use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     error_type, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Pagination, SortOption,
 };

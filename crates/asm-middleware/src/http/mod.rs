@@ -1,16 +1,23 @@
-//! The `/asm` API routes.
+//! The HTTP edge: the `/asm` API's routes (one file per resource), the signed-in extractor and
+//! CSRF guard, the OpenAPI document, and the mapping of domain errors to the wire's error body.
+//! No SQL and no rules here: handlers check the request's shape and call the domain and ports.
 
 pub mod agents;
 pub mod as_customer;
 pub mod audit;
+pub mod auth;
 pub mod carts;
 pub mod customer360;
 pub mod customer_admin;
 pub mod customer_lists;
 pub mod customers;
+pub mod error;
+pub mod extract;
+pub mod openapi;
 pub mod sessions;
+pub mod store_api;
 
-use crate::error::Failure;
+use crate::http::error::Failure;
 use crate::AppState;
 use asm_types::error_type;
 use axum::http::{header, HeaderValue, StatusCode};
@@ -27,7 +34,7 @@ pub const OPENAPI_PATH: &str = "/openapi.json";
 /// `#[utoipa::path]` annotation, so a route cannot be served without being documented: register
 /// new routes here with `.routes(routes!(...))`, never with a plain `.route(...)`.
 pub fn api() -> OpenApiRouter<AppState> {
-    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+    OpenApiRouter::with_openapi(crate::http::openapi::ApiDoc::openapi())
         .routes(routes!(agents::login))
         .routes(routes!(agents::logout))
         .routes(routes!(agents::me))
@@ -66,14 +73,14 @@ pub fn api() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI 3.1 document of the API, as served at `/asm/openapi.json`.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    crate::openapi::finish(api().into_openapi())
+    crate::http::openapi::finish(api().into_openapi())
 }
 
 /// Routes of the ASM API (mounted under `/asm`), guarded against CSRF, with the OpenAPI
 /// document at [`OPENAPI_PATH`].
 pub fn router(state: AppState) -> Router {
     let (routes, doc) = api().split_for_parts();
-    let json = crate::openapi::finish(doc)
+    let json = crate::http::openapi::finish(doc)
         .to_pretty_json()
         .unwrap_or_else(|e| {
             // Cannot happen for a document built from types; the tests read it back.
@@ -105,10 +112,10 @@ pub fn router(state: AppState) -> Router {
                 "This API route does not support this method.",
             )
         })
-        .layer(axum::middleware::from_fn(crate::auth::expiry_header))
+        .layer(axum::middleware::from_fn(crate::http::auth::expiry_header))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            crate::auth::csrf_guard,
+            crate::http::auth::csrf_guard,
         ))
         .with_state(state)
 }

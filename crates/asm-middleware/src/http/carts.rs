@@ -1,10 +1,10 @@
 //! Binding an anonymous cart to a customer (`POST /bind-cart`).
 
-use crate::auth::SignedIn;
-use crate::error::{ApiResult, Failure};
-use crate::extract::Json;
+use crate::http::auth::SignedIn;
+use crate::http::customers::require_base_site;
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::Json;
 use crate::ports::NewAudit;
-use crate::routes::customers::require_base_site;
 use crate::AppState;
 use asm_types::{AuditAction, BindCartRequest, CartSummary, ErrorList};
 use axum::extract::State;

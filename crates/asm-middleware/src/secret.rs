@@ -1,7 +1,7 @@
 //! Secrets: password hashes (Argon2id), random identifiers, and the hash a session token is
 //! stored under.
 
-use super::{DomainError, DomainResult};
+use crate::ports::{DomainError, DomainResult};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};

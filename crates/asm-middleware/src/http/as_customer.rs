@@ -3,12 +3,12 @@
 //! (else `NotEmulatingError`), and every write is audited with the agent and the customer.
 //! Only sales managers may place orders; nobody changes a customer's e-mail or password here.
 
-use crate::auth::SignedIn;
 use crate::domain::DomainResult;
-use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Path, Query};
+use crate::http::auth::SignedIn;
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Path, Query};
+use crate::http::sessions::active_emulation;
 use crate::ports::{Change, NewAudit, ProfileChange};
-use crate::routes::sessions::active_emulation;
 use crate::AppState;
 use asm_types::{
     error_type, AddEntryRequest, AssistedSession, AuditAction, Cart, Carts, CustomerCoupon,
@@ -20,7 +20,7 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 
 /// Largest quantity of one product in a cart.
-pub use crate::commerce::embedded::acting_as::MAX_QUANTITY;
+pub use crate::ports::commerce::MAX_QUANTITY;
 /// Largest page of the order history.
 pub const MAX_PAGE_SIZE: u32 = 100;
 

@@ -1,11 +1,11 @@
 //! Assisted sessions: start, read and end the emulation of a customer.
 
-use crate::auth::SignedIn;
-use crate::domain::format::rfc3339;
-use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Path};
+use crate::format::rfc3339;
+use crate::http::auth::SignedIn;
+use crate::http::customers::require_base_site;
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Path};
 use crate::ports::EmulationRecord;
-use crate::routes::customers::require_base_site;
 use crate::AppState;
 use asm_types::{AssistedSession, AssistedSessionRequest, ErrorList, SessionStatus};
 use axum::extract::State;
@@ -74,7 +74,7 @@ pub async fn create(
         ));
     }
     let reason = crate::domain::emulation::checked_reason(req.reason.as_deref())?;
-    let session_id = crate::auth::random_id(16)?;
+    let session_id = crate::http::auth::random_id(16)?;
     let now = state.now();
     let agent_uid = s.agent.uid;
     let status = state.commerce.customer_status(&customer_id).await?;

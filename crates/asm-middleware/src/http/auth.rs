@@ -2,7 +2,7 @@
 //! signed-in extractor (which enforces idle and absolute timeouts), and the CSRF guard.
 
 use crate::domain::session::SessionEnd;
-use crate::error::Failure;
+use crate::http::error::Failure;
 use crate::AppState;
 use asm_types::{error_type, Agent, REQUEST_HEADER, SESSION_COOKIE};
 use axum::extract::{FromRequestParts, Request, State};
@@ -15,7 +15,7 @@ use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 
-pub use crate::domain::secret::{random_id, token_hash};
+pub use crate::secret::{random_id, token_hash};
 
 /// The session cookie carrying `token`.
 pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {

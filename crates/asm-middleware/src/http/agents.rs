@@ -1,12 +1,12 @@
 //! Agent sign-in, sign-out, "me" and agent details.
 
-use crate::auth::{self, SignedIn};
 use crate::domain::session::SessionEnd;
 use crate::domain::{throttle, DomainError};
-use crate::error::{ApiResult, Failure};
-use crate::extract::{ClientAddr, Json, Path};
+use crate::http::auth::{self, SignedIn};
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{ClientAddr, Json, Path};
+use crate::http::sessions::active_emulation;
 use crate::ports::{Credentials, NewAudit};
-use crate::routes::sessions::active_emulation;
 use crate::AppState;
 use asm_types::{
     error_type, Agent, AgentLoginRequest, AgentSession, AuditAction, ErrorList, SESSION_COOKIE,

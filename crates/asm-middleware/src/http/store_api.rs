@@ -8,9 +8,9 @@
 //! read out over the phone; a real shop would tie it to the shopper's own session.
 
 use crate::commerce::embedded::{anonymous, EmbeddedShop};
-use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Path};
-use crate::routes::as_customer::check_quantity;
+use crate::http::as_customer::check_quantity;
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Path};
 use crate::AppState;
 use asm_types::{error_type, AddEntryRequest, Cart, QuantityRequest};
 use axum::extract::State;

@@ -1,6 +1,6 @@
 //! The OpenAPI 3.1 document of the `/asm` API, generated from the code.
 //!
-//! Paths come from the `#[utoipa::path]` annotation on each handler: [`crate::routes::api`]
+//! Paths come from the `#[utoipa::path]` annotation on each handler: [`crate::http::api`]
 //! registers handlers with `utoipa_axum::routes!`, which takes the route's path and method from
 //! that annotation, so a route cannot be served without being documented (and
 //! `tests/openapi.rs` checks the served router against the document). Schemas come from

@@ -1,4 +1,4 @@
-//! The domain's one error type. The HTTP edge (`error.rs`) maps it to a status — from its stable
+//! The one error type of the domain and its ports. The HTTP edge (`http/error.rs`) maps it to a status — from its stable
 //! error `type` — and the wire body; ports and backends return it too, so a refusal by SAP or by
 //! the embedded shop reaches the agent the same way.
 

@@ -2,11 +2,11 @@
 //! the signed-in agent emulated recently. Their members are paged, sorted and searched by
 //! `GET /customers/search?customerListId=...`.
 
-use crate::auth::SignedIn;
 use crate::commerce::embedded::search::{ListFilter, PICKUP_LIST};
-use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Path, Query};
-use crate::routes::customers::{require_base_site, SiteParams};
+use crate::http::auth::SignedIn;
+use crate::http::customers::{require_base_site, SiteParams};
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Path, Query};
 use crate::AppState;
 use asm_types::{CustomerListDetail, CustomerListSummary, CustomerLists, ErrorList};
 use axum::extract::State;

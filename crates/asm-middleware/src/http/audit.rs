@@ -1,10 +1,10 @@
 //! `GET /audit`: the audit log, readable by sales managers only.
 
-use crate::auth::SignedIn;
-use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Query};
+use crate::http::auth::SignedIn;
+use crate::http::customers::MAX_PAGE_SIZE;
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Query};
 use crate::ports::AuditQuery;
-use crate::routes::customers::MAX_PAGE_SIZE;
 use crate::AppState;
 use asm_types::{error_type, AuditAction, AuditPage, Pagination};
 use axum::extract::State;

@@ -7,11 +7,11 @@
 //! Duplicate types are allowed: each query is answered on its own (e.g. two `activity` lists
 //! of different sizes).
 
-use crate::auth::SignedIn;
-use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Path, Query};
+use crate::http::auth::SignedIn;
+use crate::http::customers::{require_base_site, SiteParams};
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Path, Query};
 use crate::ports::Customer360Query;
-use crate::routes::customers::{require_base_site, SiteParams};
 use crate::AppState;
 use asm_types::{
     Customer360FragmentType, Customer360Request, Customer360Response, C360_DEFAULT_LIST_SIZE,

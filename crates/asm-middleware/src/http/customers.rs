@@ -1,10 +1,10 @@
 //! Customer search, a customer's carts, and the customer 360 summary.
 
-use crate::auth::SignedIn;
-use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Path, Query};
+use crate::http::auth::SignedIn;
+use crate::http::customer_lists;
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Path, Query};
 use crate::ports::SearchRequest;
-use crate::routes::customer_lists;
 use crate::AppState;
 use asm_types::{CartList, Customer360Data, CustomerSearchPage, CustomerSort};
 use axum::extract::State;

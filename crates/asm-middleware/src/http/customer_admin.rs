@@ -1,10 +1,10 @@
 //! Creating a customer through ASM, and the customer autocomplete.
 
-use crate::auth::SignedIn;
-use crate::error::{ApiResult, Failure};
-use crate::extract::{Json, Query};
+use crate::http::auth::SignedIn;
+use crate::http::customers::{require_base_site, SiteParams};
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Query};
 use crate::ports::NewAudit;
-use crate::routes::customers::{require_base_site, SiteParams};
 use crate::AppState;
 use asm_types::{AuditAction, AutocompleteEntry, CustomerCreateRequest, CustomerSearchEntry};
 use axum::extract::State;
@@ -45,7 +45,7 @@ pub async fn create_customer(
 ) -> ApiResult<(StatusCode, Json<CustomerSearchEntry>)> {
     require_base_site(p.base_site.as_deref())?;
     let new = crate::domain::customer::validate(&req)?;
-    let customer_id = format!("C-{}", crate::auth::random_id(8)?.to_uppercase());
+    let customer_id = format!("C-{}", crate::http::auth::random_id(8)?.to_uppercase());
     let now = state.now();
     let agent_uid = s.agent.uid;
     let record = NewAudit {

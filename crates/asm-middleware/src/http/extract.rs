@@ -1,6 +1,6 @@
 //! JSON, query and path extractors whose rejections use the API's one error body.
 
-use crate::error::Failure;
+use crate::http::error::Failure;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
