@@ -35,7 +35,6 @@ use axum_extra::extract::cookie::CookieJar;
         (status = 400, description = "`ValidationError`: the body is malformed, or the user name or password is empty (`subject` names the field).", body = ErrorList),
         (status = 401, description = "`InvalidCredentialsError`: wrong user name or password.", body = ErrorList),
         (status = 403, description = "`NotAnAgentError`: these are a customer's credentials; only agents sign in.", body = ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
         (status = 429, description = "`TooManyAttemptsError`: too many failed sign-ins for this account or client address.",
             body = ErrorList,
             headers(("Retry-After" = u64, description = "Seconds until sign-in is allowed again."))),
@@ -204,7 +203,6 @@ pub async fn logout(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The agent session.", body = AgentSession),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
     )
 )]
 pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<AgentSession>> {
@@ -230,8 +228,6 @@ pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<Ag
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The agent.", body = Agent),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such agent.", body = ErrorList),
     )
 )]

@@ -104,9 +104,6 @@ pub async fn products(State(state): State<AppState>) -> ApiResult<Json<ProductLi
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "Active carts first, then saved ones; most recently changed first.", body = Carts),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
     )
 )]
 pub async fn list_carts(
@@ -129,9 +126,6 @@ pub async fn list_carts(
     responses(
         (status = 200, description = "The customer already has an active cart: that one (now the emulation's cart).", body = Cart),
         (status = 201, description = "A new empty cart, now the emulation's cart.", body = Cart),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
     )
 )]
 pub async fn create_cart(
@@ -171,9 +165,6 @@ pub async fn create_cart(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The cart.", body = Cart),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: the customer has no such cart.", body = ErrorList),
     )
 )]
@@ -211,10 +202,7 @@ pub(crate) fn check_quantity(quantity: u32, min: u32) -> ApiResult<()> {
     responses(
         (status = 200, description = "The cart with the product added.", body = Cart),
         (status = 400, description = "`ValidationError`: quantity outside 1..=99, a cart that is no longer active, or a malformed body (`subject` names the field).", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such cart of the customer (`subject` `cartId`) or no such product (`productCode`).", body = ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
     )
 )]
 pub async fn add_entry(
@@ -258,10 +246,7 @@ pub async fn add_entry(
     responses(
         (status = 200, description = "The cart with the new quantity.", body = Cart),
         (status = 400, description = "`ValidationError`: quantity outside 0..=99, a cart that is no longer active, or a malformed body.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such cart (`cartId`) or no such line (`productCode`).", body = ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
     )
 )]
 pub async fn update_entry(
@@ -303,8 +288,6 @@ pub async fn update_entry(
     responses(
         (status = 200, description = "The cart without the line.", body = Cart),
         (status = 400, description = "`ValidationError`: a cart that is no longer active, or a malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such cart (`cartId`) or no such line (`productCode`).", body = ErrorList),
     )
 )]
@@ -341,10 +324,7 @@ pub async fn remove_entry(
     responses(
         (status = 200, description = "The cart with the voucher applied.", body = Cart),
         (status = 400, description = "`VoucherInvalidError`: unknown code, a customer coupon not assigned to this customer (or out of its dates), or already applied; `ValidationError`: a cart that is no longer active or a malformed body.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such cart of the customer.", body = ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
     )
 )]
 pub async fn apply_voucher(
@@ -385,8 +365,6 @@ pub async fn apply_voucher(
     responses(
         (status = 200, description = "The cart without the voucher.", body = Cart),
         (status = 400, description = "`ValidationError`: a cart that is no longer active, or a malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such cart (`cartId`) or the voucher is not applied (`voucherId`).", body = ErrorList),
     )
 )]
@@ -437,8 +415,6 @@ pub struct PageParams {
     responses(
         (status = 200, description = "A page of orders, newest first.", body = OrderHistory),
         (status = 400, description = "`ValidationError`: `pageSize` outside 1..=100 or a malformed parameter.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
     )
 )]
 pub async fn orders(
@@ -477,9 +453,6 @@ pub async fn orders(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The order.", body = Order),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: the customer has no such order.", body = ErrorList),
     )
 )]
@@ -504,10 +477,8 @@ pub async fn order(
     responses(
         (status = 201, description = "The order, recording the agent in `placedBy`; the cart is now ordered.", body = Order),
         (status = 400, description = "`ValidationError`: the cart is empty or no longer active, or a malformed body.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 403, description = "`ForbiddenError`: only sales managers may place orders (nothing is placed; the refusal is audited); `NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such cart of the customer.", body = ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
     )
 )]
 pub async fn place_order(
@@ -564,9 +535,6 @@ pub async fn place_order(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "Assigned coupons first, then available ones.", body = CustomerCouponList),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
     )
 )]
 pub async fn coupons(
@@ -591,9 +559,6 @@ pub async fn coupons(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The coupon, now assigned (assigning twice is harmless).", body = CustomerCoupon),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such coupon.", body = ErrorList),
     )
 )]
@@ -629,9 +594,6 @@ pub async fn assign_coupon(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The coupon, no longer assigned (unassigning twice is harmless).", body = CustomerCoupon),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such coupon.", body = ErrorList),
     )
 )]
@@ -663,9 +625,6 @@ pub async fn unassign_coupon(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The profile.", body = CustomerProfile),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
-        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
     )
 )]
 pub async fn profile(
@@ -727,9 +686,7 @@ fn checked_phone(value: Option<String>) -> ApiResult<Option<String>> {
     responses(
         (status = 200, description = "The changed profile.", body = CustomerProfile),
         (status = 400, description = "`ValidationError`: an empty or too long name, a malformed phone, or a malformed body (`subject` names the field).", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 403, description = "`ForbiddenError`: the body changes `email` or `password`, which nobody may do through ASM (nothing changes); `NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
     )
 )]
 pub async fn update_profile(

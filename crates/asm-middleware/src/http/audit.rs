@@ -54,7 +54,6 @@ pub struct AuditParams {
     responses(
         (status = 200, description = "A page of audit records, newest first.", body = AuditPage),
         (status = 400, description = "`ValidationError`: `pageSize` outside 1..=100, `from` after `to`, an unknown `action`, or a malformed parameter such as a time that is not an integer (`subject` names it).", body = asm_types::ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
         (status = 403, description = "`ForbiddenError`: only sales managers may read the audit log.", body = asm_types::ErrorList),
     )
 )]

@@ -1,8 +1,8 @@
 //! Binding an anonymous cart to a customer (`POST /bind-cart`).
 
 use crate::http::auth::SignedIn;
-use crate::http::customers::require_base_site;
 use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::require_base_site;
 use crate::http::extract::Json;
 use crate::ports::NewAudit;
 use crate::AppState;
@@ -36,11 +36,9 @@ fn required(subject: &str, value: &str) -> ApiResult<String> {
     responses(
         (status = 200, description = "The cart now belongs to the customer and is their active cart (and the cart of the agent's emulation of this customer, if any); the customer's previous active carts are kept as saved carts. Audited as `cart-bound`.", body = CartSummary),
         (status = 400, description = "`ValidationError`: malformed body, or `customerId`, `cartId` or `baseSite` empty (`subject` names the field). `CartNotAnonymousError`: the cart already belongs to a customer, this one or another (`subject` is `cartId`).", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 403, description = "`CannotEmulateAgentError`, `CustomerDisabledError` or `CustomerConsentError`: this user cannot be served (`subject` is the customer id).", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer (`subject` is the customer id) or no such cart (`subject` is `cartId`).", body = ErrorList),
         (status = 409, description = "`CartConflictError`: the customer's active cart has items and `replace` is not `true`; `subject` is that cart's code.", body = ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
     )
 )]
 pub async fn bind_cart(

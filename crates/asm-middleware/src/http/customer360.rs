@@ -8,9 +8,9 @@
 //! of different sizes).
 
 use crate::http::auth::SignedIn;
-use crate::http::customers::{require_base_site, SiteParams};
 use crate::http::error::{ApiResult, Failure};
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{BaseSite, SiteParams};
+use crate::http::extract::{Json, Path};
 use crate::ports::Customer360Query;
 use crate::AppState;
 use asm_types::{
@@ -79,19 +79,16 @@ fn check_queries(req: &Customer360Request) -> ApiResult<Vec<Customer360Query>> {
     responses(
         (status = 200, description = "One answer per query, in order: `{type, data}`, or `{type, error}` when that fragment alone failed (`InternalError`).", body = Customer360Response),
         (status = 400, description = "`ValidationError`: `baseSite` missing, malformed body, no queries or more than 12, an unknown fragment type (`subject` `queries[i].type`) or a `listSize` outside 1..=500 (`queries[i].listSize`).", body = asm_types::ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer (`subject` is the id).", body = asm_types::ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = asm_types::ErrorList),
     )
 )]
 pub async fn fragments(
     State(state): State<AppState>,
     _s: SignedIn,
     Path(customer_id): Path<String>,
-    Query(p): Query<SiteParams>,
+    BaseSite(_site): BaseSite,
     Json(req): Json<Customer360Request>,
 ) -> ApiResult<Json<Customer360Response>> {
-    require_base_site(p.base_site.as_deref())?;
     let queries = check_queries(&req)?;
     let response = state
         .commerce

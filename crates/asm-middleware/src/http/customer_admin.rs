@@ -1,8 +1,8 @@
 //! Creating a customer through ASM, and the customer autocomplete.
 
 use crate::http::auth::SignedIn;
-use crate::http::customers::{require_base_site, SiteParams};
 use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{require_base_site, BaseSite, SiteParams};
 use crate::http::extract::{Json, Query};
 use crate::ports::NewAudit;
 use crate::AppState;
@@ -32,18 +32,15 @@ pub const MAX_AUTOCOMPLETE: u32 = 10;
     responses(
         (status = 201, description = "The customer was created: consented to assisted service, enabled, found by search at once.", body = asm_types::CustomerSearchEntry),
         (status = 400, description = "`ValidationError`: one error per bad field (`subject` is `firstName`, `lastName` or `emailAddress`: missing, longer than 100 characters, or a malformed e-mail), `baseSite` missing, or a malformed body.", body = asm_types::ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
         (status = 409, description = "`DuplicateEmailError`: a customer or an agent already has this e-mail address (compared case-insensitively).", body = asm_types::ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = asm_types::ErrorList),
     )
 )]
 pub async fn create_customer(
     State(state): State<AppState>,
     s: SignedIn,
-    Query(p): Query<SiteParams>,
+    BaseSite(_site): BaseSite,
     Json(req): Json<CustomerCreateRequest>,
 ) -> ApiResult<(StatusCode, Json<CustomerSearchEntry>)> {
-    require_base_site(p.base_site.as_deref())?;
     let new = crate::domain::customer::validate(&req)?;
     let customer_id = format!("C-{}", crate::http::auth::random_id(8)?.to_uppercase());
     let now = state.now();
@@ -94,7 +91,6 @@ pub struct AutocompleteParams {
     responses(
         (status = 200, description = "At most 10 customers whose name, e-mail or id contains the query, by name, each with the codes of their active carts.", body = Vec<asm_types::AutocompleteEntry>),
         (status = 400, description = "`ValidationError`: `customerQuery` shorter than 3 characters (after trimming) or missing, `baseSite` missing, or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
     )
 )]
 pub async fn autocomplete(

@@ -4,9 +4,9 @@
 
 use crate::commerce::embedded::search::{ListFilter, PICKUP_LIST};
 use crate::http::auth::SignedIn;
-use crate::http::customers::{require_base_site, SiteParams};
 use crate::http::error::{ApiResult, Failure};
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{BaseSite, SiteParams};
+use crate::http::extract::{Json, Path};
 use crate::AppState;
 use asm_types::{CustomerListDetail, CustomerListSummary, CustomerLists, ErrorList};
 use axum::extract::State;
@@ -96,15 +96,13 @@ async fn members_counts(
     responses(
         (status = 200, description = "Every customer list the agent may see, with how many customers it holds (`mysessions`: the customers this agent emulated).", body = CustomerLists),
         (status = 400, description = "`ValidationError`: `baseSite` missing or a malformed parameter.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
     )
 )]
 pub async fn list(
     State(state): State<AppState>,
     s: SignedIn,
-    Query(p): Query<SiteParams>,
+    BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<CustomerLists>> {
-    require_base_site(p.base_site.as_deref())?;
     let counts = members_counts(&state, LISTS.to_vec(), &s.agent.uid).await?;
     let customer_lists = LISTS
         .iter()
@@ -129,7 +127,6 @@ pub async fn list(
     responses(
         (status = 200, description = "The list: name, size, whether it may be searched, and the extra columns to show. Its members come from `GET /customers/search?customerListId=...`.", body = CustomerListDetail),
         (status = 400, description = "`ValidationError`: `baseSite` missing or a malformed parameter.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such list.", body = ErrorList),
     )
 )]
@@ -137,9 +134,8 @@ pub async fn get(
     State(state): State<AppState>,
     s: SignedIn,
     Path(list_id): Path<String>,
-    Query(p): Query<SiteParams>,
+    BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<CustomerListDetail>> {
-    require_base_site(p.base_site.as_deref())?;
     let def = find(&list_id)
         .copied()
         .ok_or_else(|| Failure::not_found("Customer list").with_subject(list_id))?;

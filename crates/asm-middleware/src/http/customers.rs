@@ -3,7 +3,7 @@
 use crate::http::auth::SignedIn;
 use crate::http::customer_lists;
 use crate::http::error::{ApiResult, Failure};
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{BaseSite, Json, Path, Query, SiteParams};
 use crate::ports::SearchRequest;
 use crate::AppState;
 use asm_types::{CartList, Customer360Data, CustomerSearchPage, CustomerSort};
@@ -52,17 +52,6 @@ pub struct SearchParams {
 /// Largest page a search may ask for.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// Checks the base site parameter.
-pub fn require_base_site(base_site: Option<&str>) -> ApiResult<String> {
-    match base_site.map(str::trim) {
-        Some(s) if !s.is_empty() => Ok(s.to_owned()),
-        _ => Err(Failure::validation(
-            "baseSite",
-            "The baseSite parameter is required.",
-        )),
-    }
-}
-
 /// `GET /customers/search`: customers whose name, e-mail or id contains the query, optionally
 /// only a list's or an order's, sorted.
 #[utoipa::path(
@@ -75,15 +64,14 @@ pub fn require_base_site(base_site: Option<&str>) -> ApiResult<String> {
     responses(
         (status = 200, description = "A page of customers in the order asked for (`pagination.sort` is the sort applied, `sorts` the sorts offered).", body = asm_types::CustomerSearchPage),
         (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, an unknown `customerListId`, an unknown `orderId`, an unknown `sort` (or `bySessionDateDesc` outside `mysessions`), or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
     )
 )]
 pub async fn search(
     State(state): State<AppState>,
     s: SignedIn,
     Query(p): Query<SearchParams>,
+    BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<CustomerSearchPage>> {
-    require_base_site(p.base_site.as_deref())?;
     let page_size = p.page_size.unwrap_or(20);
     if page_size == 0 || page_size > MAX_PAGE_SIZE {
         return Err(Failure::validation(
@@ -128,21 +116,6 @@ fn non_empty(value: Option<String>) -> Option<String> {
     value.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty())
 }
 
-/// Query with only the base site.
-#[derive(Debug, Deserialize, utoipa::IntoParams)]
-#[serde(rename_all = "camelCase")]
-#[into_params(parameter_in = Query)]
-pub struct SiteParams {
-    /// Base site (required).
-    #[param(
-        required = true,
-        min_length = 1,
-        pattern = r"\S",
-        example = "electronics"
-    )]
-    pub base_site: Option<String>,
-}
-
 /// `GET /customers/{customerId}/carts`: the customer's active and saved carts with their lines.
 #[utoipa::path(
     get,
@@ -154,7 +127,6 @@ pub struct SiteParams {
     responses(
         (status = 200, description = "The customer's active carts (`carts`) and saved carts (`savedCarts`, e.g. replaced by a bound cart), most recently modified first.", body = asm_types::CartList),
         (status = 400, description = "`ValidationError`: `baseSite` missing or a malformed parameter.", body = asm_types::ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer.", body = asm_types::ErrorList),
     )
 )]
@@ -162,9 +134,8 @@ pub async fn carts(
     State(state): State<AppState>,
     _s: SignedIn,
     Path(customer_id): Path<String>,
-    Query(p): Query<SiteParams>,
+    BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<CartList>> {
-    require_base_site(p.base_site.as_deref())?;
     Ok(Json(state.commerce.customer_carts(&customer_id).await?))
 }
 
@@ -179,7 +150,6 @@ pub async fn carts(
     responses(
         (status = 200, description = "Profile header, recent orders, active carts and support tickets.", body = asm_types::Customer360Data),
         (status = 400, description = "`ValidationError`: `baseSite` missing or a malformed parameter.", body = asm_types::ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer.", body = asm_types::ErrorList),
     )
 )]
@@ -187,8 +157,7 @@ pub async fn get_customer(
     State(state): State<AppState>,
     _s: SignedIn,
     Path(customer_id): Path<String>,
-    Query(p): Query<SiteParams>,
+    BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<Customer360Data>> {
-    require_base_site(p.base_site.as_deref())?;
     Ok(Json(state.commerce.customer_summary(&customer_id).await?))
 }

@@ -1,10 +1,11 @@
 //! JSON, query and path extractors whose rejections use the API's one error body.
 
-use crate::http::error::Failure;
+use crate::http::error::{ApiResult, Failure};
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
 
 /// The client's IP address, when the server was started with connect info (not in unit tests).
 #[derive(Clone, Copy, Debug)]
@@ -67,5 +68,48 @@ impl From<QueryRejection> for Failure {
 impl From<PathRejection> for Failure {
     fn from(r: PathRejection) -> Self {
         Failure::validation("path", r.body_text())
+    }
+}
+
+/// Query with only the base site.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct SiteParams {
+    /// Base site (required).
+    #[param(
+        required = true,
+        min_length = 1,
+        pattern = r"\S",
+        example = "electronics"
+    )]
+    pub base_site: Option<String>,
+}
+
+/// Checks a base site value: required, not blank; answers it trimmed.
+pub fn require_base_site(base_site: Option<&str>) -> ApiResult<String> {
+    match base_site.map(str::trim) {
+        Some(s) if !s.is_empty() => Ok(s.to_owned()),
+        _ => Err(Failure::validation(
+            "baseSite",
+            "The baseSite parameter is required.",
+        )),
+    }
+}
+
+/// The `baseSite` query parameter of the request, required (`ValidationError` with subject
+/// `baseSite` when missing or blank). Document it with `params(SiteParams)`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BaseSite(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for BaseSite {
+    type Rejection = Failure;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let Query(p) = Query::<SiteParams>::from_request_parts(parts, state).await?;
+        Ok(BaseSite(require_base_site(p.base_site.as_deref())?))
     }
 }

@@ -6,9 +6,11 @@
 //! `tests/openapi.rs` checks the served router against the document). Schemas come from
 //! `#[derive(ToSchema)]` on the wire types in `asm-types` (feature `openapi`).
 //!
-//! What the router's layers enforce on every route is added here, once, by [`finish`]: the
-//! CSRF header on state-changing operations, the `X-ASM-Session-Expires` response header on
-//! authenticated answers, and the 500 answer.
+//! What the router's layers and extractors enforce on every route is added here, once, by
+//! [`finish`]: the CSRF header and its 403 on state-changing operations, 401 on authenticated
+//! ones, 400 for a malformed path, 415 for a body that is not JSON, 403 `NotEmulatingError` on
+//! the operations done as the customer, the `X-ASM-Session-Expires` response header on
+//! authenticated answers, and the 500 answer. Handlers declare only their own answers.
 
 use asm_types::openapi::ErrorType;
 use asm_types::{ErrorList, EXPIRES_HEADER, REQUEST_HEADER, SESSION_COOKIE};
@@ -20,6 +22,9 @@ use utoipa::openapi::{
     ContentBuilder, Header, InfoBuilder, OpenApi as OpenApiDoc, Ref, RefOr, Required, Server,
 };
 use utoipa::OpenApi;
+
+/// The tag of the operations done as the emulated customer (they all need the emulation).
+pub const ACTING_AS_TAG: &str = "as customer";
 
 /// Name of the cookie security scheme (the same as the cookie's name).
 pub const SECURITY_SCHEME: &str = SESSION_COOKIE;
@@ -149,7 +154,45 @@ fn conventions(op: &mut Operation, state_changing: bool) {
     let secured = op.security.as_ref().is_some_and(|reqs| {
         !reqs.is_empty() && reqs.iter().all(|r| r != &SecurityRequirement::default())
     });
+    let has_path_params = op.parameters.as_ref().is_some_and(|ps| {
+        ps.iter()
+            .any(|p| matches!(p.parameter_in, ParameterIn::Path))
+    });
+    let has_body = op.request_body.is_some();
+    let acting_as = op
+        .tags
+        .as_ref()
+        .is_some_and(|tags| tags.iter().any(|t| t == ACTING_AS_TAG));
     let responses = &mut op.responses.responses;
+    // The answers every route of a kind shares, declared here once instead of on each handler.
+    if secured {
+        responses.entry("401".into()).or_insert_with(|| {
+            error_response("`InvalidTokenError`: no agent session, or it expired.")
+        });
+    }
+    if has_path_params {
+        responses
+            .entry("400".into())
+            .or_insert_with(|| error_response("`ValidationError`: malformed path."));
+    }
+    if has_body {
+        responses.entry("415".into()).or_insert_with(|| {
+            error_response("`ValidationError`: the body is not `application/json`.")
+        });
+    }
+    if acting_as && secured {
+        const NOT_EMULATING: &str =
+            "`NotEmulatingError`: the agent is not emulating this customer.";
+        match responses.get_mut("403") {
+            Some(RefOr::T(r)) if !r.description.contains("NotEmulatingError") => {
+                r.description = format!("{NOT_EMULATING} Or {}", r.description);
+            }
+            Some(_) => {}
+            None => {
+                responses.insert("403".into(), error_response(NOT_EMULATING));
+            }
+        }
+    }
     if state_changing {
         op.parameters.get_or_insert_with(Vec::new).push(
             ParameterBuilder::new()

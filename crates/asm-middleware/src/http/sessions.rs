@@ -2,8 +2,8 @@
 
 use crate::format::rfc3339;
 use crate::http::auth::SignedIn;
-use crate::http::customers::require_base_site;
 use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::require_base_site;
 use crate::http::extract::{Json, Path};
 use crate::ports::EmulationRecord;
 use crate::AppState;
@@ -54,10 +54,8 @@ pub use crate::domain::emulation::MAX_REASON_CHARS;
     responses(
         (status = 201, description = "Emulation started; the agent's previous emulation, if any, ended.", body = AssistedSession),
         (status = 400, description = "`ValidationError`: malformed body, missing `baseSite` or `customerId`, a missing, blank or over-long `reason`, or a `cartId` that is not the customer's (`subject` names the field).", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 403, description = "`CannotEmulateAgentError`, `CustomerDisabledError` or `CustomerConsentError`: this user cannot be emulated (`subject` is the customer id).", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer.", body = ErrorList),
-        (status = 415, description = "`ValidationError`: the body is not `application/json`.", body = ErrorList),
     )
 )]
 pub async fn create(
@@ -119,8 +117,6 @@ pub async fn create(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The session (active or ended).", body = AssistedSession),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such session of this agent.", body = ErrorList),
     )
 )]
@@ -147,8 +143,6 @@ pub async fn get(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The session, now ended.", body = AssistedSession),
-        (status = 400, description = "`ValidationError`: malformed path.", body = ErrorList),
-        (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such session of this agent.", body = ErrorList),
     )
 )]
