@@ -2,8 +2,8 @@
 //! CSRF guard, the OpenAPI document, and the mapping of domain errors to the wire's error body.
 //! No SQL and no rules here: handlers check the request's shape and call the domain and ports.
 
+pub mod acting_as;
 pub mod agents;
-pub mod as_customer;
 pub mod audit;
 pub mod auth;
 pub mod carts;
@@ -51,24 +51,33 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(sessions::create))
         .routes(routes!(sessions::get, sessions::delete))
         .routes(routes!(audit::list))
-        .routes(routes!(as_customer::products))
-        .routes(routes!(as_customer::list_carts, as_customer::create_cart))
-        .routes(routes!(as_customer::get_cart))
-        .routes(routes!(as_customer::add_entry))
+        .routes(routes!(acting_as::carts::products))
         .routes(routes!(
-            as_customer::update_entry,
-            as_customer::remove_entry
+            acting_as::carts::list_carts,
+            acting_as::carts::create_cart
         ))
-        .routes(routes!(as_customer::apply_voucher))
-        .routes(routes!(as_customer::remove_voucher))
-        .routes(routes!(as_customer::orders, as_customer::place_order))
-        .routes(routes!(as_customer::order))
-        .routes(routes!(as_customer::coupons))
+        .routes(routes!(acting_as::carts::get_cart))
+        .routes(routes!(acting_as::carts::add_entry))
         .routes(routes!(
-            as_customer::assign_coupon,
-            as_customer::unassign_coupon
+            acting_as::carts::update_entry,
+            acting_as::carts::remove_entry
         ))
-        .routes(routes!(as_customer::profile, as_customer::update_profile))
+        .routes(routes!(acting_as::carts::apply_voucher))
+        .routes(routes!(acting_as::carts::remove_voucher))
+        .routes(routes!(
+            acting_as::orders::orders,
+            acting_as::orders::place_order
+        ))
+        .routes(routes!(acting_as::orders::order))
+        .routes(routes!(acting_as::coupons::coupons))
+        .routes(routes!(
+            acting_as::coupons::assign_coupon,
+            acting_as::coupons::unassign_coupon
+        ))
+        .routes(routes!(
+            acting_as::profile::profile,
+            acting_as::profile::update_profile
+        ))
 }
 
 /// The OpenAPI 3.1 document of the API, as served at `/asm/openapi.json`.

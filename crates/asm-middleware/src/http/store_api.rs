@@ -8,7 +8,7 @@
 //! read out over the phone; a real shop would tie it to the shopper's own session.
 
 use crate::commerce::embedded::{anonymous, EmbeddedShop};
-use crate::http::as_customer::check_quantity;
+use crate::http::acting_as::carts::check_quantity;
 use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{Json, Path};
 use crate::AppState;

@@ -1,0 +1,77 @@
+//! Acting as the emulated customer: what the storefront calls while an agent emulates. Every
+//! `/users/{userId}/...` operation needs the agent's active emulation of exactly that customer
+//! (else `NotEmulatingError`), and every write is audited with the agent and the customer.
+//! Only sales managers may place orders; nobody changes a customer's e-mail or password here.
+
+pub mod carts;
+pub mod coupons;
+pub mod orders;
+pub mod profile;
+
+use crate::domain::DomainResult;
+use crate::http::auth::SignedIn;
+use crate::http::error::{ApiResult, Failure};
+use crate::http::sessions::active_emulation;
+use crate::ports::{Change, NewAudit};
+use crate::AppState;
+use asm_types::{error_type, AssistedSession, AuditAction};
+use axum::http::StatusCode;
+
+/// Largest quantity of one product in a cart.
+pub use crate::ports::commerce::MAX_QUANTITY;
+
+/// The agent's active emulation, which must be of `user_id`.
+pub async fn require_emulation(
+    state: &AppState,
+    agent_uid: &str,
+    user_id: &str,
+) -> ApiResult<AssistedSession> {
+    match active_emulation(state, agent_uid).await? {
+        Some(s) if s.customer_id == user_id => Ok(s),
+        Some(s) => Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            error_type::NOT_EMULATING,
+            format!(
+                "You are emulating {}, not this customer. Start emulating this customer first.",
+                s.customer_name
+            ),
+        )
+        .with_subject(user_id)),
+        None => Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            error_type::NOT_EMULATING,
+            "Start emulating this customer first: acting as a customer needs an active emulation.",
+        )
+        .with_subject(user_id)),
+    }
+}
+
+/// Checks that the agent emulates `user_id`, then runs the write `op` with its audit record
+/// (attempt, then outcome; see [`AppState::audited`]). Returns the answer and the emulation.
+pub(crate) async fn write_as<T, F>(
+    state: &AppState,
+    s: &SignedIn,
+    user_id: &str,
+    action: AuditAction,
+    op: F,
+) -> ApiResult<(T, AssistedSession)>
+where
+    T: Send + 'static,
+    F: std::future::Future<Output = DomainResult<Change<T>>> + Send + 'static,
+{
+    let session = require_emulation(state, &s.agent.uid, user_id).await?;
+    let record = NewAudit {
+        at: state.now(),
+        agent_uid: Some(s.agent.uid.clone()),
+        customer_id: Some(user_id.to_owned()),
+        action,
+        detail: None,
+    };
+    let value = state
+        .audited(record, async move {
+            let change = op.await?;
+            Ok((change.value, Some(change.detail)))
+        })
+        .await?;
+    Ok((value, session))
+}

@@ -1,0 +1,150 @@
+//! The emulated customer's orders: history, one order, placing one (sales managers only).
+
+use super::{require_emulation, write_as};
+use crate::http::auth::SignedIn;
+use crate::http::error::{ApiResult, Failure};
+use crate::http::extract::{Json, Path, Query};
+use crate::ports::NewAudit;
+use crate::AppState;
+use asm_types::{error_type, AuditAction, ErrorList, Order, OrderHistory, PlaceOrderRequest};
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+
+/// Largest page of the order history.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// Query of the order history.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Zero-based page.
+    #[serde(default)]
+    pub current_page: Option<u32>,
+    /// Page size, 1..=100 (default 20).
+    #[serde(default)]
+    #[param(minimum = 1, maximum = 100)]
+    pub page_size: Option<u32>,
+}
+
+/// `GET /users/{userId}/orders`: the customer's orders, newest first.
+#[utoipa::path(
+    get,
+    path = "/users/{userId}/orders",
+    tag = "as customer",
+    operation_id = "customerOrders",
+    params(("userId" = String, Path, description = "The emulated customer's id.", example = "C-LINDA"), PageParams),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "A page of orders, newest first.", body = OrderHistory),
+        (status = 400, description = "`ValidationError`: `pageSize` outside 1..=100 or a malformed parameter.", body = ErrorList),
+    )
+)]
+pub async fn orders(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(user_id): Path<String>,
+    Query(p): Query<PageParams>,
+) -> ApiResult<Json<OrderHistory>> {
+    let page_size = p.page_size.unwrap_or(20);
+    if page_size == 0 || page_size > MAX_PAGE_SIZE {
+        return Err(Failure::validation(
+            "pageSize",
+            format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
+        ));
+    }
+    let current_page = p.current_page.unwrap_or(0);
+    require_emulation(&state, &s.agent.uid, &user_id).await?;
+    Ok(Json(
+        state
+            .commerce
+            .orders(&user_id, current_page, page_size)
+            .await?,
+    ))
+}
+
+/// `GET /users/{userId}/orders/{code}`: one order with its lines.
+#[utoipa::path(
+    get,
+    path = "/users/{userId}/orders/{code}",
+    tag = "as customer",
+    operation_id = "customerOrder",
+    params(
+        ("userId" = String, Path, description = "The emulated customer's id.", example = "C-LINDA"),
+        ("code" = String, Path, description = "Order code."),
+    ),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The order.", body = Order),
+        (status = 404, description = "`NotFoundError`: the customer has no such order.", body = ErrorList),
+    )
+)]
+pub async fn order(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((user_id, code)): Path<(String, String)>,
+) -> ApiResult<Json<Order>> {
+    require_emulation(&state, &s.agent.uid, &user_id).await?;
+    Ok(Json(state.commerce.order(&user_id, &code).await?))
+}
+
+/// `POST /users/{userId}/orders`: place an order from the customer's active cart (sales managers only).
+#[utoipa::path(
+    post,
+    path = "/users/{userId}/orders",
+    tag = "as customer",
+    operation_id = "placeOrder",
+    params(("userId" = String, Path, description = "The emulated customer's id.", example = "C-LINDA")),
+    request_body(content = PlaceOrderRequest, content_type = "application/json"),
+    security(("asm_session" = [])),
+    responses(
+        (status = 201, description = "The order, recording the agent in `placedBy`; the cart is now ordered.", body = Order),
+        (status = 400, description = "`ValidationError`: the cart is empty or no longer active, or a malformed body.", body = ErrorList),
+        (status = 403, description = "`ForbiddenError`: only sales managers may place orders (nothing is placed; the refusal is audited); `NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
+        (status = 404, description = "`NotFoundError`: no such cart of the customer.", body = ErrorList),
+    )
+)]
+pub async fn place_order(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path(user_id): Path<String>,
+    Json(req): Json<PlaceOrderRequest>,
+) -> ApiResult<(StatusCode, Json<Order>)> {
+    if !s.agent.is_sales_manager() {
+        // The refusal is recorded only for the customer the agent really emulates.
+        if require_emulation(&state, &s.agent.uid, &user_id)
+            .await
+            .is_ok()
+        {
+            state
+                .sessions
+                .audit(NewAudit {
+                    at: state.now(),
+                    agent_uid: Some(s.agent.uid.clone()),
+                    customer_id: Some(user_id.clone()),
+                    action: AuditAction::OrderRefused,
+                    detail: Some(format!("cart {}: not a sales manager", req.cart_id)),
+                })
+                .await?;
+        }
+        return Err(Failure::new(
+            StatusCode::FORBIDDEN,
+            error_type::FORBIDDEN,
+            "Only sales managers may place orders for a customer. Nothing was ordered.",
+        ));
+    }
+    let commerce = state.commerce.clone();
+    let (user, now, agent) = (user_id.clone(), state.now(), s.agent.uid.clone());
+    let cart_id = req.cart_id.trim().to_owned();
+    let cart = cart_id.clone();
+    let (order, session) = write_as(&state, &s, &user_id, AuditAction::OrderPlace, async move {
+        commerce.place_order(&user, &cart, &agent, now).await
+    })
+    .await?;
+    state
+        .sessions
+        .set_emulation_cart(&session.session_id, None, Some(&cart_id))
+        .await?;
+    Ok((StatusCode::CREATED, Json(order)))
+}
