@@ -13,6 +13,7 @@ pub mod routes;
 pub mod search;
 pub mod seed;
 pub mod store_api;
+pub mod store;
 pub mod storefront;
 pub mod throttle;
 

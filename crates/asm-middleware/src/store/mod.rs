@@ -1,0 +1,2 @@
+//! Session store implementations (`ports::SessionStore`): `postgres` for any number of instances.
+pub mod postgres;
