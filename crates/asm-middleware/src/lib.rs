@@ -12,8 +12,8 @@ pub mod pricing;
 pub mod routes;
 pub mod search;
 pub mod seed;
-pub mod store_api;
 pub mod store;
+pub mod store_api;
 pub mod storefront;
 pub mod throttle;
 

@@ -125,7 +125,7 @@ async fn filters_and_paging() {
     assert_eq!(since.pagination.total_results, 2);
     let before = get(format!("to={}", T0 + 1)).await;
     assert_eq!(before.entries.len(), 1);
-    assert_eq!(before.entries[0].action, "sign-in");
+    assert_eq!(before.entries[0].action, asm_types::AuditAction::SignIn);
     // Combined.
     let both = get(format!("agentId={}&action=sign-in", AGENT.login)).await;
     assert_eq!(both.entries.len(), 1);
@@ -137,7 +137,7 @@ async fn filters_and_paging() {
     let second = get("pageSize=3&currentPage=1".into()).await;
     assert_eq!(second.entries.len(), 1);
     assert_eq!(second.pagination.current_page, 1);
-    assert_eq!(second.entries[0].action, "sign-in");
+    assert_eq!(second.entries[0].action, asm_types::AuditAction::SignIn);
     assert_eq!(second.entries[0].agent_id.as_deref(), Some(AGENT.login));
     let beyond = get("pageSize=3&currentPage=9".into()).await;
     assert!(beyond.entries.is_empty());

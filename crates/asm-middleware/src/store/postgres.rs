@@ -80,11 +80,12 @@ impl PostgresStore {
     pub async fn connect(url: &str, pool_size: usize) -> Result<PostgresStore, String> {
         let store = Self::lazy(url, pool_size)?;
         let where_ = describe_url(url);
-        let mut client = store
-            .pool
-            .get()
-            .await
-            .map_err(|e| format!("cannot connect to PostgreSQL at {where_}: {}", pool_text(&e)))?;
+        let mut client = store.pool.get().await.map_err(|e| {
+            format!(
+                "cannot connect to PostgreSQL at {where_}: {}",
+                pool_text(&e)
+            )
+        })?;
         let applied = migrate_client(&mut client)
             .await
             .map_err(|e| format!("PostgreSQL migrations failed at {where_}: {}", chain(&e)))?;
@@ -97,8 +98,13 @@ impl PostgresStore {
     /// Builds the pool without connecting or migrating: the first operation connects. For a store
     /// that must start while the database is down (and for tests of exactly that).
     pub fn lazy(url: &str, pool_size: usize) -> Result<PostgresStore, String> {
-        let mut config = tokio_postgres::Config::from_str(url)
-            .map_err(|e| format!("invalid PostgreSQL URL {}: {}", describe_url(url), chain(&e)))?;
+        let mut config = tokio_postgres::Config::from_str(url).map_err(|e| {
+            format!(
+                "invalid PostgreSQL URL {}: {}",
+                describe_url(url),
+                chain(&e)
+            )
+        })?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(CONNECT_TIMEOUT);
         }
@@ -172,7 +178,9 @@ pub async fn migrate(url: &str) -> Result<usize, String> {
 }
 
 /// Applies the missing migrations in one transaction under an advisory lock.
-async fn migrate_client(client: &mut tokio_postgres::Client) -> Result<usize, tokio_postgres::Error> {
+async fn migrate_client(
+    client: &mut tokio_postgres::Client,
+) -> Result<usize, tokio_postgres::Error> {
     let tx = client.transaction().await?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await?;
@@ -325,7 +333,8 @@ fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
-const SELECT_EMULATION: &str = "SELECT session_id, agent_uid, customer_id, customer_name, customer_email, \
+const SELECT_EMULATION: &str =
+    "SELECT session_id, agent_uid, customer_id, customer_name, customer_email, \
      base_site, cart_id, reason, created, ended FROM emulations";
 
 fn emulation_from_row(r: &Row) -> StoreResult<EmulationRecord> {
@@ -739,8 +748,7 @@ impl SessionStore for PostgresStore {
                      WHERE session_id = $1 AND ($3::text IS NULL OR cart_id = $3::text)",
                 )
                 .await?;
-            c.execute(&stmt, &[&session_id, &cart_id, &only_if])
-                .await?;
+            c.execute(&stmt, &[&session_id, &cart_id, &only_if]).await?;
             Ok(())
         })
         .await

@@ -1,0 +1,124 @@
+//! Test databases in the private PostgreSQL that `cargo xtask test` (or `cargo xtask pg`) starts
+//! and names in `ASM_TEST_POSTGRES`. Each test gets a fresh database, dropped when its guard drops.
+//!
+//! Without `ASM_TEST_POSTGRES` the PostgreSQL tests are skipped with a notice — except under CI
+//! (`CI` set), where they fail, so that CI never skips them silently.
+
+#![allow(dead_code)] // each test file uses part of it
+
+/// The server URL, or `None` (after a notice) when the tests should be skipped.
+///
+/// # Panics
+/// When `CI` is set and `ASM_TEST_POSTGRES` is not.
+pub fn server_url() -> Option<String> {
+    match std::env::var("ASM_TEST_POSTGRES") {
+        Ok(url) if !url.trim().is_empty() => Some(url.trim().to_owned()),
+        _ => {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "ASM_TEST_POSTGRES is not set, but CI is: the PostgreSQL tests must run in CI \
+                 (`cargo xtask test` starts a private cluster and sets it)"
+            );
+            eprintln!(
+                "notice: ASM_TEST_POSTGRES is not set: skipping this PostgreSQL test \
+                 (`cargo xtask pg` starts a server and prints the URL to export)"
+            );
+            None
+        }
+    }
+}
+
+/// `url` with its database name replaced by `db`.
+pub fn with_database(url: &str, db: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(i) => &base[..authority_start + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{db}?{q}"),
+        None => format!("{base}/{db}"),
+    }
+}
+
+async fn admin(server: &str) -> tokio_postgres::Client {
+    let (client, connection) = tokio_postgres::connect(server, tokio_postgres::NoTls)
+        .await
+        .unwrap_or_else(|e| panic!("cannot connect to ASM_TEST_POSTGRES {server}: {e}"));
+    tokio::spawn(connection);
+    client
+}
+
+/// A fresh database; dropped (with `FORCE`, so open pools do not keep it) when this drops.
+pub struct TestDb {
+    /// URL of the new database.
+    pub url: String,
+    /// Its name.
+    pub name: String,
+    server: String,
+}
+
+impl TestDb {
+    /// A new database `t_<random>` on the test server, or `None` when the tests are skipped.
+    pub async fn create() -> Option<TestDb> {
+        let server = server_url()?;
+        let name = format!("t_{:016x}", fastrand::u64(..));
+        admin(&server)
+            .await
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .await
+            .unwrap_or_else(|e| panic!("CREATE DATABASE {name}: {e}"));
+        Some(TestDb {
+            url: with_database(&server, &name),
+            name,
+            server,
+        })
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let (server, name) = (self.server.clone(), self.name.clone());
+        // Its own thread and runtime: this may run inside (or after) the test's runtime.
+        let dropped = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .ok()?;
+            rt.block_on(async {
+                let (client, connection) = tokio_postgres::connect(&server, tokio_postgres::NoTls)
+                    .await
+                    .ok()?;
+                tokio::spawn(connection);
+                client
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await
+                    .ok()
+            })
+        })
+        .join();
+        if !matches!(dropped, Ok(Some(()))) {
+            eprintln!("note: could not drop test database {}", self.name);
+        }
+    }
+}
+
+#[test]
+fn urls_get_another_database() {
+    assert_eq!(
+        with_database("postgres://asm@127.0.0.1:5/postgres", "t_1"),
+        "postgres://asm@127.0.0.1:5/t_1"
+    );
+    assert_eq!(
+        with_database("postgres://asm@h:5/postgres?connect_timeout=3", "x"),
+        "postgres://asm@h:5/x?connect_timeout=3"
+    );
+    assert_eq!(
+        with_database("postgres://asm@h:5", "x"),
+        "postgres://asm@h:5/x"
+    );
+}
