@@ -1,7 +1,8 @@
 //! Agent authentication: password hashing, opaque session tokens in an httpOnly cookie, the
 //! signed-in extractor (which enforces idle and absolute timeouts), and the CSRF guard.
 
-use crate::error::{ApiResult, Failure};
+use crate::domain::session::SessionEnd;
+use crate::error::Failure;
 use crate::AppState;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -13,7 +14,6 @@ use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, OnceLock};
@@ -104,56 +104,27 @@ impl FromRequestParts<AppState> for SignedIn {
             .ok_or_else(Failure::unauthenticated)?;
         let hash = token_hash(&token);
         let now = state.now();
-        let idle = i64::from(state.config.idle_timeout) * 1000;
-        let max = i64::from(state.config.max_lifetime) * 1000;
-        state
-            .db(move |c| {
-                let row = c
-                    .query_row(
-                        "SELECT s.agent_uid, s.created, s.last_seen, a.name, a.email, a.groups_csv, a.disabled \
-                         FROM agent_sessions s JOIN agents a ON a.uid = s.agent_uid WHERE s.token_hash = ?1",
-                        params![hash],
-                        |r| {
-                            Ok((
-                                r.get::<_, String>(0)?,
-                                r.get::<_, i64>(1)?,
-                                r.get::<_, i64>(2)?,
-                                r.get::<_, String>(3)?,
-                                r.get::<_, String>(4)?,
-                                r.get::<_, String>(5)?,
-                                r.get::<_, bool>(6)?,
-                            ))
-                        },
-                    )
-                    .optional()?;
-                let Some((uid, created, last_seen, name, email, groups, disabled)) = row else {
-                    return Err(Failure::unauthenticated());
-                };
-                if disabled || now >= last_seen + idle || now >= created + max {
-                    end_agent_session(c, &hash, &uid, now, "timeout", idle, max)?;
-                    return Err(Failure::unauthenticated());
-                }
-                c.execute(
-                    "UPDATE agent_sessions SET last_seen = ?1 WHERE token_hash = ?2",
-                    params![now, hash],
-                )?;
-                Ok(SignedIn {
-                    agent: Agent {
-                        uid,
-                        name,
-                        email,
-                        groups: crate::db::parse_groups(&groups),
-                    },
-                    token_hash: hash,
-                    expires_at: (now + idle).min(created + max),
-                })
-            })
-            .await
-            .inspect(|s| {
-                if let Some(slot) = slot {
-                    slot.0.store(s.expires_at, Ordering::SeqCst);
-                }
-            })
+        let timeouts = state.timeouts();
+        let Some(session) = state.sessions.agent_session(&hash).await? else {
+            return Err(Failure::unauthenticated());
+        };
+        if !timeouts.is_live(session.created, session.last_seen, now) {
+            state
+                .sessions
+                .end_agent_session(&hash, now, SessionEnd::Timeout.as_str(), timeouts)
+                .await?;
+            return Err(Failure::unauthenticated());
+        }
+        state.sessions.touch_agent_session(&hash, now).await?;
+        let signed_in = SignedIn {
+            agent: session.agent,
+            token_hash: hash,
+            expires_at: timeouts.expires_at(session.created, now.max(session.last_seen)),
+        };
+        if let Some(slot) = slot {
+            slot.0.store(signed_in.expires_at, Ordering::SeqCst);
+        }
+        Ok(signed_in)
     }
 }
 
@@ -174,65 +145,6 @@ pub async fn expiry_header(mut req: Request, next: Next) -> Response {
         }
     }
     res
-}
-
-/// Ends an agent session: deletes the session, ends the agent's active emulation (with
-/// `reason`; on `timeout` only when no other live session of the agent remains) and writes the
-/// audit records. `idle_ms` and `max_ms` are the idle timeout and absolute lifetime: a session
-/// past either is not live, even before the sweep deletes it.
-pub fn end_agent_session(
-    c: &Connection,
-    token_hash: &str,
-    agent_uid: &str,
-    now: i64,
-    reason: &str,
-    idle_ms: i64,
-    max_ms: i64,
-) -> ApiResult<()> {
-    let removed = c.execute(
-        "DELETE FROM agent_sessions WHERE token_hash = ?1",
-        params![token_hash],
-    )?;
-    // A session that times out ends the emulation only if it was the agent's last live session:
-    // a stale session (another device, or one left behind by signing in again) must not end the
-    // emulation the agent is doing in a live one. When that one ends too, the emulation ends.
-    // Sessions that have expired themselves but were not swept yet do not count: they must not
-    // keep an emulation going after its own session timed out.
-    let other_live_sessions: bool = c.query_row(
-        "SELECT EXISTS (SELECT 1 FROM agent_sessions WHERE agent_uid = ?1 \
-         AND last_seen + ?3 > ?2 AND created + ?4 > ?2)",
-        params![agent_uid, now, idle_ms, max_ms],
-        |r| r.get(0),
-    )?;
-    if reason != "timeout" || !other_live_sessions {
-        crate::routes::sessions::end_active_emulation(c, agent_uid, now, reason)?;
-    }
-    if removed > 0 {
-        let action = if reason == "timeout" {
-            "session-expired"
-        } else {
-            "sign-out"
-        };
-        crate::db::audit(c, now, Some(agent_uid), None, action, None)?;
-    }
-    Ok(())
-}
-
-/// Ends every agent session whose idle window or lifetime has passed (the periodic sweep).
-pub fn expire_sessions(c: &Connection, now: i64, idle_ms: i64, max_ms: i64) -> ApiResult<usize> {
-    let expired: Vec<(String, String)> = {
-        let mut stmt = c.prepare(
-            "SELECT token_hash, agent_uid FROM agent_sessions WHERE last_seen + ?2 <= ?1 OR created + ?3 <= ?1",
-        )?;
-        let rows = stmt.query_map(params![now, idle_ms, max_ms], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?;
-        rows.collect::<Result<_, _>>()?
-    };
-    for (hash, uid) in &expired {
-        end_agent_session(c, hash, uid, now, "timeout", idle_ms, max_ms)?;
-    }
-    Ok(expired.len())
 }
 
 /// Whether `origin` may call the API: the server's own origin, or one on the allow-list.

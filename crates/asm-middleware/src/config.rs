@@ -13,6 +13,14 @@ pub struct Config {
     /// SQLite database file; created, migrated and seeded on first start.
     #[arg(long, env = "ASM_DB", default_value = "asm-demo.sqlite")]
     pub db: PathBuf,
+    /// Where the middleware keeps agent sessions, emulations, sign-in throttle counters and the
+    /// audit log: `sqlite` (in the `--db` file; one instance) or a `postgres://user@host:port/db`
+    /// URL (any number of instances sharing it).
+    #[arg(long, env = "ASM_STORE", default_value = "sqlite")]
+    pub store: String,
+    /// Connections to the PostgreSQL session store per instance.
+    #[arg(long, env = "ASM_STORE_POOL", default_value_t = 16)]
+    pub store_pool: usize,
     /// Number of generated customers when seeding a new database.
     #[arg(long, env = "ASM_CUSTOMERS", default_value_t = 10_000)]
     pub customers: u32,
@@ -49,6 +57,8 @@ impl Config {
         Self {
             listen: "127.0.0.1:0".into(),
             db,
+            store: "sqlite".into(),
+            store_pool: 4,
             customers: 200,
             idle_timeout: 600,
             max_lifetime: 12 * 3600,

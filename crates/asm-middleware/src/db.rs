@@ -266,20 +266,32 @@ CREATE TRIGGER customers_fts_update AFTER UPDATE OF search, sort_key ON customer
         SELECT new.sort_key, new.search WHERE new.sort_key IS NOT NULL;
 END;
 "#,
+    // The middleware's own state (agent sessions, emulations, throttle, audit) moved to the
+    // session store (`store::sqlite` keeps its own tables and migrations): the shop drops its
+    // old copies. An upgraded demo database loses its open sessions; agents sign in again.
+    r#"
+DROP TABLE agent_sessions;
+DROP TABLE assisted_sessions;
+"#,
 ];
 
-/// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.
-pub fn open(path: &Path) -> Result<Pool, String> {
+/// A pool of connections to the database file (created if needed), with WAL and foreign keys.
+pub fn pool(path: &Path) -> Result<Pool, String> {
     let manager = SqliteConnectionManager::file(path).with_init(|c| {
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
         )
     });
-    let pool = r2d2::Pool::builder()
+    r2d2::Pool::builder()
         .max_size(8)
         .build(manager)
-        .map_err(|e| format!("cannot open database {}: {e}", path.display()))?;
+        .map_err(|e| format!("cannot open database {}: {e}", path.display()))
+}
+
+/// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.
+pub fn open(path: &Path) -> Result<Pool, String> {
+    let pool = pool(path)?;
     let mut conn = pool.get().map_err(|e| e.to_string())?;
     migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
     Ok(pool)
@@ -300,32 +312,8 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-/// Writes one audit record.
-pub fn audit(
-    conn: &Connection,
-    at: i64,
-    agent: Option<&str>,
-    customer: Option<&str>,
-    action: &str,
-    detail: Option<&str>,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO audit_log (at, agent_uid, customer_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-        rusqlite::params![at, agent, customer, action, detail],
-    )?;
-    Ok(())
-}
-
 /// One day in milliseconds.
 pub const DAY_MS: i64 = 24 * 3600 * 1000;
-
-/// Deletes audit records older than `retention_ms` before `now`; returns how many went.
-pub fn prune_audit(conn: &Connection, now: i64, retention_ms: i64) -> rusqlite::Result<usize> {
-    conn.execute(
-        "DELETE FROM audit_log WHERE at < ?1",
-        rusqlite::params![now.saturating_sub(retention_ms)],
-    )
-}
 
 /// Splits the stored comma-separated group list.
 pub fn parse_groups(csv: &str) -> Vec<String> {

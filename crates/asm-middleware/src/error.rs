@@ -80,6 +80,53 @@ impl From<r2d2::Error> for Failure {
     }
 }
 
+impl From<crate::domain::DomainError> for Failure {
+    fn from(e: crate::domain::DomainError) -> Self {
+        use crate::domain::DomainError as E;
+        let kind = e.kind();
+        match e {
+            E::Invalid { field, message } => Self::validation(field, message),
+            E::SignedOut => Self::unauthenticated(),
+            E::Throttled { retry_after } => Self {
+                retry_after: Some(retry_after),
+                ..Self::new(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    kind,
+                    format!(
+                        "Too many failed sign-ins. Try again in {}.",
+                        crate::domain::throttle::minutes(retry_after)
+                    ),
+                )
+            },
+            E::NotEmulating => Self::new(
+                StatusCode::FORBIDDEN,
+                kind,
+                "Start emulating this customer before acting for them.",
+            ),
+            E::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, kind, message),
+        }
+    }
+}
+
+impl From<crate::ports::StoreError> for Failure {
+    fn from(e: crate::ports::StoreError) -> Self {
+        match e {
+            crate::ports::StoreError::Unavailable(detail) => {
+                eprintln!("asm-middleware: session store unavailable: {detail}");
+                Self {
+                    retry_after: Some(5),
+                    ..Self::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        error_type::UNAVAILABLE,
+                        "The server cannot reach its database just now. Please try again in a few seconds.",
+                    )
+                }
+            }
+            crate::ports::StoreError::Internal(detail) => Self::internal(detail),
+        }
+    }
+}
+
 impl IntoResponse for Failure {
     fn into_response(self) -> Response {
         let mut response = (self.status, Json(self.body)).into_response();

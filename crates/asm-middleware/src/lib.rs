@@ -4,6 +4,7 @@
 pub mod auth;
 pub mod config;
 pub mod db;
+pub mod domain;
 pub mod error;
 pub mod extract;
 pub mod openapi;
@@ -15,10 +16,10 @@ pub mod seed;
 pub mod store;
 pub mod store_api;
 pub mod storefront;
-pub mod throttle;
 
 use crate::config::Config;
 use crate::error::{ApiResult, Failure};
+use crate::ports::{NewAudit, SessionStore};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
 use r2d2_sqlite::rusqlite::Connection;
@@ -56,38 +57,110 @@ impl Clock {
 /// Shared state of every request.
 #[derive(Clone)]
 pub struct AppState {
-    /// Database connections.
+    /// Connections to the embedded demo shop's database.
     pub pool: db::Pool,
+    /// Agent sessions, emulations, throttle counters and the audit log.
+    pub sessions: Arc<dyn SessionStore>,
     /// Configuration.
     pub config: Arc<Config>,
     /// Time source.
     pub clock: Clock,
-    /// Sign-in throttle.
-    pub throttle: Arc<throttle::Throttle>,
 }
 
 impl AppState {
-    /// Opens and migrates the database and seeds it if it is new.
+    /// Opens and migrates the shop database (seeding it if it is new) and, with `--store sqlite`,
+    /// the session store in the same file. A PostgreSQL store is connected by the caller and
+    /// given to [`AppState::with_store`].
     pub fn open(config: Config, clock: Clock) -> Result<Self, String> {
+        let pool = Self::open_shop(&config, &clock)?;
+        if config.store != "sqlite" {
+            return Err(format!(
+                "--store {}: only `sqlite` opens synchronously; connect the store first",
+                config.store
+            ));
+        }
+        let store = store::sqlite::SqliteStore::on_pool(pool.clone())?;
+        Ok(Self::assemble(pool, Arc::new(store), config, clock))
+    }
+
+    /// Opens the shop database and uses `sessions` as the session store.
+    pub fn with_store(
+        config: Config,
+        clock: Clock,
+        sessions: Arc<dyn SessionStore>,
+    ) -> Result<Self, String> {
+        let pool = Self::open_shop(&config, &clock)?;
+        Ok(Self::assemble(pool, sessions, config, clock))
+    }
+
+    fn open_shop(config: &Config, clock: &Clock) -> Result<db::Pool, String> {
         let pool = db::open(&config.db)?;
         let mut conn = pool.get().map_err(|e| e.to_string())?;
         seed::seed_if_empty(&mut conn, config.customers, clock.now())?;
-        let limits = throttle::Limits {
-            account_failures: config.login_max_failures,
-            lock_ms: i64::from(config.login_lock_seconds) * 1000,
-            ..throttle::Limits::default()
-        };
-        Ok(Self {
-            throttle: Arc::new(throttle::Throttle::new(limits)),
+        Ok(pool)
+    }
+
+    fn assemble(
+        pool: db::Pool,
+        sessions: Arc<dyn SessionStore>,
+        config: Config,
+        clock: Clock,
+    ) -> Self {
+        Self {
             pool,
+            sessions,
             config: Arc::new(config),
             clock,
-        })
+        }
     }
 
     /// Current time in ms.
     pub fn now(&self) -> i64 {
         self.clock.now()
+    }
+
+    /// The session timeouts of the configuration.
+    pub fn timeouts(&self) -> ports::Timeouts {
+        ports::Timeouts {
+            idle_ms: i64::from(self.config.idle_timeout) * 1000,
+            max_ms: i64::from(self.config.max_lifetime) * 1000,
+        }
+    }
+
+    /// The sign-in throttle policy of the configuration.
+    pub fn throttle_policy(&self) -> domain::throttle::Policy {
+        domain::throttle::Policy::new(
+            self.config.login_max_failures,
+            i64::from(self.config.login_lock_seconds) * 1000,
+        )
+    }
+
+    /// Runs the shop write `f` with its audit record: writes `record` first (the attempt), then
+    /// runs `f`, then records the outcome — `ok` with the detail `f` returns (when it returns
+    /// one), or the error type that refused it. A crash between the write and its outcome leaves
+    /// an "attempted, outcome unknown" record, never a change without one.
+    pub async fn audited<T, F>(&self, record: NewAudit, f: F) -> ApiResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut Connection) -> ApiResult<(T, Option<String>)> + Send + 'static,
+    {
+        let attempt = self.sessions.audit(record).await?;
+        let result = self.db(f).await;
+        let (outcome, detail) = match &result {
+            Ok((_, detail)) => ("ok".to_owned(), detail.as_deref()),
+            Err(failure) => (
+                failure.body.errors.first().map_or_else(
+                    || asm_types::error_type::INTERNAL.to_owned(),
+                    |e| e.kind.clone(),
+                ),
+                None,
+            ),
+        };
+        if let Err(e) = self.sessions.audit_outcome(attempt, &outcome, detail).await {
+            // The change is made (or refused) and its attempt is recorded: answer it anyway.
+            eprintln!("asm-middleware: cannot record the outcome of audit record {attempt}: {e}");
+        }
+        result.map(|(value, _)| value)
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool.

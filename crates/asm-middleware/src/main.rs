@@ -1,8 +1,11 @@
 //! `asm-middleware` binary: opens (and seeds) the database, sweeps expired sessions, serves.
 
 use asm_middleware::config::Config;
-use asm_middleware::{app, auth, db, AppState, Clock};
+use asm_middleware::ports::SessionStore;
+use asm_middleware::store::postgres::PostgresStore;
+use asm_middleware::{app, db, AppState, Clock};
 use clap::Parser;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[tokio::main]
@@ -19,9 +22,26 @@ async fn run(config: Config) -> Result<(), String> {
     let listen = config.listen.clone();
     let dist = config.dist.clone();
     let db_path = config.db.clone();
-    let state = tokio::task::spawn_blocking(move || AppState::open(config, Clock::system()))
-        .await
-        .map_err(|e| e.to_string())??;
+    let state = if config.store == "sqlite" {
+        tokio::task::spawn_blocking(move || AppState::open(config, Clock::system()))
+            .await
+            .map_err(|e| e.to_string())??
+    } else if config.store.starts_with("postgres://") || config.store.starts_with("postgresql://") {
+        let store = PostgresStore::connect(&config.store, config.store_pool).await?;
+        println!(
+            "asm-middleware: session store: PostgreSQL (pool of {})",
+            config.store_pool
+        );
+        let sessions: Arc<dyn SessionStore> = Arc::new(store);
+        tokio::task::spawn_blocking(move || AppState::with_store(config, Clock::system(), sessions))
+            .await
+            .map_err(|e| e.to_string())??
+    } else {
+        return Err(format!(
+            "--store {}: expected `sqlite` or a `postgres://user@host:port/db` URL",
+            config.store
+        ));
+    };
     println!(
         "asm-middleware: database {} ready in {:.1} s",
         db_path.display(),
@@ -52,26 +72,27 @@ async fn run(config: Config) -> Result<(), String> {
 
 /// Ends expired agent sessions every 15 s so that emulations end (and are audited) on time
 /// even when the agent's browser is gone, and deletes audit records older than the retention.
+/// Every instance runs it; the store makes concurrent sweeps end each session once.
 fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(15));
         loop {
             tick.tick().await;
             let now = state.now();
-            let idle = i64::from(state.config.idle_timeout) * 1000;
-            let max = i64::from(state.config.max_lifetime) * 1000;
             if let Err(e) = state
-                .db(move |c| auth::expire_sessions(c, now, idle, max))
+                .sessions
+                .expire_agent_sessions(now, state.timeouts())
                 .await
             {
-                eprintln!("asm-middleware: session sweep failed: {:?}", e.body);
+                eprintln!("asm-middleware: session sweep failed: {e}");
             }
             let retention = i64::from(state.config.audit_retention_days) * db::DAY_MS;
             if let Err(e) = state
-                .db(move |c| Ok(db::prune_audit(c, now, retention)?))
+                .sessions
+                .prune_audit(now.saturating_sub(retention))
                 .await
             {
-                eprintln!("asm-middleware: audit pruning failed: {:?}", e.body);
+                eprintln!("asm-middleware: audit pruning failed: {e}");
             }
         }
     });

@@ -241,8 +241,9 @@ fn page(
 pub enum ListFilter {
     /// A list stored in `customer_list_members` (`instore`, `pickup`).
     Stored(&'static str),
-    /// The customers this agent (uid) emulated.
-    MySessions(String),
+    /// The customers an agent emulated (`mysessions`), each with the start of the latest
+    /// emulation (ms), as the session store lists them.
+    Emulated(Vec<(String, i64)>),
 }
 
 /// What [`search`] looks for.
@@ -268,7 +269,7 @@ pub const PICKUP_LIST: &str = "pickup";
 /// One page of customers matching `req`. Answers 400 `ValidationError` for an unknown order
 /// (`orderId`) and for `bySessionDateDesc` outside the `mysessions` list (`sort`).
 pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPage> {
-    let my_sessions = matches!(req.list, Some(ListFilter::MySessions(_)));
+    let my_sessions = matches!(req.list, Some(ListFilter::Emulated(_)));
     let sort = req.sort.unwrap_or(if my_sessions {
         CustomerSort::BySessionDateDesc
     } else {
@@ -340,11 +341,9 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
             );
             args.push((":list", Value::Text((*id).to_owned())));
         }
-        Some(ListFilter::MySessions(agent)) => {
-            filters.push(
-                "p.customer_id IN (SELECT customer_id FROM assisted_sessions WHERE agent_uid = :agent)",
-            );
-            args.push((":agent", Value::Text(agent.clone())));
+        Some(ListFilter::Emulated(members)) => {
+            filters.push("p.customer_id IN (SELECT j.value ->> 0 FROM json_each(:members) j)");
+            args.push((":members", Value::Text(members_json(members))));
         }
         None => {}
     }
@@ -418,6 +417,11 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
     ))
 }
 
+/// The members of an emulated-customers list as a JSON array of `[customerId, startedMs]`.
+fn members_json(members: &[(String, i64)]) -> String {
+    serde_json::to_string(members).unwrap_or_else(|_| String::from("[]"))
+}
+
 /// `ORDER BY` of a sort over `p`, the customers table; ties by name, then customer id.
 fn order_by(sort: CustomerSort) -> &'static str {
     match sort {
@@ -433,8 +437,8 @@ fn order_by(sort: CustomerSort) -> &'static str {
             "p.last_order IS NULL, p.last_order DESC, p.name COLLATE NOCASE, p.customer_id"
         }
         CustomerSort::BySessionDateDesc => {
-            "(SELECT MAX(created) FROM assisted_sessions s \
-              WHERE s.agent_uid = :agent AND s.customer_id = p.customer_id) DESC, \
+            "(SELECT j.value ->> 1 FROM json_each(:members) j \
+              WHERE j.value ->> 0 = p.customer_id) DESC, \
              p.name COLLATE NOCASE, p.customer_id"
         }
     }

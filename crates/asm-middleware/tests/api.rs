@@ -447,7 +447,7 @@ async fn idle_timeout_ends_the_session_and_the_emulation() {
     let (ended, reason): (Option<i64>, Option<String>) = app
         .db()
         .query_row(
-            "SELECT ended, end_reason FROM assisted_sessions WHERE session_id = ?1",
+            "SELECT ended, end_reason FROM emulations WHERE session_id = ?1",
             [&session_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -497,7 +497,7 @@ async fn absolute_lifetime_ends_even_an_active_session() {
         .await
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
     let reason: String = app.scalar(
-        "SELECT end_reason FROM assisted_sessions WHERE customer_id = ?1",
+        "SELECT end_reason FROM emulations WHERE customer_id = ?1",
         [LINDA_ID],
     );
     assert_eq!(reason, "timeout");
@@ -545,7 +545,7 @@ async fn logout_clears_the_cookie_and_ends_the_emulation() {
     let (ended, reason): (Option<i64>, Option<String>) = app
         .db()
         .query_row(
-            "SELECT ended, end_reason FROM assisted_sessions WHERE session_id = ?1",
+            "SELECT ended, end_reason FROM emulations WHERE session_id = ?1",
             [started["sessionId"].as_str().unwrap()],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -615,7 +615,7 @@ async fn expiry_of_a_stale_second_session_does_not_end_the_live_emulation() {
         .await
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
     let reason: String = app.scalar(
-        "SELECT end_reason FROM assisted_sessions WHERE session_id = ?1",
+        "SELECT end_reason FROM emulations WHERE session_id = ?1",
         [session_id],
     );
     assert_eq!(reason, "timeout");
@@ -639,7 +639,7 @@ async fn an_expired_but_unswept_session_does_not_keep_the_emulation_alive() {
         .await
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
     let reason: Option<String> = app.scalar(
-        "SELECT end_reason FROM assisted_sessions WHERE session_id = ?1",
+        "SELECT end_reason FROM emulations WHERE session_id = ?1",
         [session_id.as_str()],
     );
     assert_eq!(reason.as_deref(), Some("timeout"));
@@ -663,12 +663,21 @@ async fn the_sweep_ends_expired_sessions_and_their_emulations() {
     );
     app.advance_secs(300);
 
-    let conn = app.db();
-    let swept = asm_middleware::auth::expire_sessions(&conn, app.now(), IDLE_MS, 12 * 3600 * 1000)
+    let swept = app
+        .state
+        .sessions
+        .expire_agent_sessions(
+            app.now(),
+            asm_middleware::ports::Timeouts {
+                idle_ms: IDLE_MS,
+                max_ms: 12 * 3600 * 1000,
+            },
+        )
+        .await
         .expect("sweep");
     assert_eq!(swept, 1, "only the agent's session was idle for 600 s");
     let reason: String = app.scalar(
-        "SELECT end_reason FROM assisted_sessions WHERE customer_id = ?1",
+        "SELECT end_reason FROM emulations WHERE customer_id = ?1",
         [LINDA_ID],
     );
     assert_eq!(reason, "timeout");
@@ -720,7 +729,7 @@ async fn state_changing_requests_without_the_request_header_are_refused() {
         )
         .await;
     res.assert_error(StatusCode::FORBIDDEN, error_type::CSRF);
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM assisted_sessions", []);
+    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
     assert_eq!(n, 0);
 
     let res = app
@@ -886,7 +895,7 @@ async fn cors_preflight_allows_the_allow_listed_origin_with_credentials() {
     assert!(headers.contains("x-asm-request"), "{headers}");
     assert!(headers.contains("content-type"), "{headers}");
     assert_eq!(res.header("access-control-max-age"), Some("600"));
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM assisted_sessions", []);
+    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
     assert_eq!(n, 0, "a preflight runs no handler");
 
     // The actual answer to that origin is readable too.
@@ -925,7 +934,7 @@ async fn cors_preflight_gives_a_foreign_origin_nothing() {
         "{:?}",
         res.headers
     );
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM assisted_sessions", []);
+    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
     assert_eq!(n, 0, "a preflight runs no handler");
 
     // The actual answer to a foreign origin is not readable by its script either.
@@ -1215,7 +1224,7 @@ async fn start_read_and_show_an_emulation() {
     assert_eq!(starts[0].detail.as_deref(), Some("ticket 42"));
     assert_eq!(starts[0].at, T0 + 5_000);
     let reason: Option<String> = app.scalar(
-        "SELECT reason FROM assisted_sessions WHERE session_id = ?1",
+        "SELECT reason FROM emulations WHERE session_id = ?1",
         [&s.session_id],
     );
     assert_eq!(reason.as_deref(), Some("ticket 42"));
@@ -1283,7 +1292,7 @@ async fn emulation_refusals_have_distinct_types() {
         let err = res.assert_error(status, kind);
         assert_eq!(err.subject.as_deref(), Some(id), "subject for {id}");
     }
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM assisted_sessions", []);
+    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
     assert_eq!(n, 0);
     assert!(app.audit_of("emulation-start").is_empty());
     let me = agent_session(&app.get("/asm/agents/me", Some(&cookie)).await);
@@ -1384,7 +1393,7 @@ async fn start_emulation_validates_its_body() {
             .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
         assert_eq!(err.subject.as_deref(), Some("body"), "{raw}");
     }
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM assisted_sessions", []);
+    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
     assert_eq!(n, 0);
 }
 
@@ -1407,7 +1416,7 @@ async fn a_second_emulation_ends_the_first() {
     let (ended, reason): (Option<i64>, Option<String>) = app
         .db()
         .query_row(
-            "SELECT ended, end_reason FROM assisted_sessions WHERE session_id = ?1",
+            "SELECT ended, end_reason FROM emulations WHERE session_id = ?1",
             [first_id],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -1415,7 +1424,7 @@ async fn a_second_emulation_ends_the_first() {
     assert_eq!(ended, Some(T0 + 30_000));
     assert_eq!(reason.as_deref(), Some("switched"));
     let active: i64 = app.scalar(
-        "SELECT COUNT(*) FROM assisted_sessions WHERE agent_uid = ?1 AND ended IS NULL",
+        "SELECT COUNT(*) FROM emulations WHERE agent_uid = ?1 AND ended IS NULL",
         [AGENT.login],
     );
     assert_eq!(active, 1, "one emulation at a time");
@@ -1466,7 +1475,7 @@ async fn ending_an_emulation_is_idempotent_and_audited_once() {
     assert_eq!(again.json()["status"], "ENDED");
     let (ended, reason): (i64, String) = app
         .db()
-        .query_row("SELECT ended, end_reason FROM assisted_sessions", [], |r| {
+        .query_row("SELECT ended, end_reason FROM emulations", [], |r| {
             Ok((r.get(0)?, r.get(1)?))
         })
         .unwrap();

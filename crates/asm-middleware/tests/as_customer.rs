@@ -266,6 +266,16 @@ async fn cart_entry_errors() {
         .await;
     res.assert_error(StatusCode::FORBIDDEN, error_type::CSRF);
     assert!(app.audit_of("cart-entry-add").is_empty());
+    // The refusals that reached the shop are recorded as attempts with the error that refused
+    // them (the anonymous cart: not found); those refused before it (validation, CSRF) are not.
+    let refused = app.refused_audit_of("cart-entry-add");
+    assert!(!refused.is_empty(), "refused attempts are audited");
+    assert!(refused
+        .iter()
+        .all(|r| r.outcome.as_deref() == Some(error_type::NOT_FOUND)));
+    assert!(refused
+        .iter()
+        .all(|r| r.agent.as_deref() == Some(AGENT.login)));
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 mod common;
 
 use asm_middleware::config::Config;
-use asm_middleware::db::{prune_audit, DAY_MS};
+use asm_middleware::db::DAY_MS;
 use asm_middleware::seed::{AGENT, LINDA_ID, MANAGER};
 use asm_types::{error_type, AuditPage};
 use axum::http::StatusCode;
@@ -125,7 +125,7 @@ async fn filters_and_paging() {
     assert_eq!(since.pagination.total_results, 2);
     let before = get(format!("to={}", T0 + 1)).await;
     assert_eq!(before.entries.len(), 1);
-    assert_eq!(before.entries[0].action, asm_types::AuditAction::SignIn);
+    assert_eq!(before.entries[0].action.as_str(), "sign-in");
     // Combined.
     let both = get(format!("agentId={}&action=sign-in", AGENT.login)).await;
     assert_eq!(both.entries.len(), 1);
@@ -137,7 +137,7 @@ async fn filters_and_paging() {
     let second = get("pageSize=3&currentPage=1".into()).await;
     assert_eq!(second.entries.len(), 1);
     assert_eq!(second.pagination.current_page, 1);
-    assert_eq!(second.entries[0].action, asm_types::AuditAction::SignIn);
+    assert_eq!(second.entries[0].action.as_str(), "sign-in");
     assert_eq!(second.entries[0].agent_id.as_deref(), Some(AGENT.login));
     let beyond = get("pageSize=3&currentPage=9".into()).await;
     assert!(beyond.entries.is_empty());
@@ -194,21 +194,15 @@ async fn retention_prunes_old_rows_and_keeps_recent_ones() {
     app.advance_ms(89 * DAY_MS); // T0 + 90 days: the first row is exactly 90 days old
     let manager = app.login(&MANAGER).await;
     let retention = 90 * DAY_MS;
-    assert_eq!(
-        prune_audit(&app.db(), app.now(), retention).expect("prune"),
-        0
-    );
+    assert_eq!(prune(&app, retention).await, 0);
     app.advance_ms(1); // now the first row is older than 90 days
-    assert_eq!(
-        prune_audit(&app.db(), app.now(), retention).expect("prune"),
-        1
-    );
+    assert_eq!(prune(&app, retention).await, 1);
     let left = page(&app.get("/asm/audit", Some(&manager)).await);
     assert_eq!(left.pagination.total_results, 2);
     assert_eq!(left.entries[1].at, "2026-01-02T00:00:00Z");
     assert_eq!(left.entries[0].agent_id.as_deref(), Some(MANAGER.login));
     // A shorter retention removes more; the manager's own sign-in (just now) stays.
-    assert_eq!(prune_audit(&app.db(), app.now(), DAY_MS).expect("prune"), 1);
+    assert_eq!(prune(&app, DAY_MS).await, 1);
     let rows = app.audit();
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].agent.as_deref(), Some(MANAGER.login));
@@ -302,4 +296,13 @@ async fn hsts_only_with_secure_cookie() {
             "{path}"
         );
     }
+}
+
+/// Prunes the audit log as the sweeper does, keeping `retention_ms`.
+async fn prune(app: &TestApp, retention_ms: i64) -> usize {
+    app.state
+        .sessions
+        .prune_audit(app.now() - retention_ms)
+        .await
+        .expect("prune")
 }

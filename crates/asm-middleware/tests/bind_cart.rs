@@ -177,7 +177,7 @@ async fn a_cart_with_items_conflicts_until_replaced_and_is_kept_as_saved() {
     // Another agent's emulation of Linda keeps its cart.
     assert_eq!(
         app.scalar::<Option<String>>(
-            "SELECT cart_id FROM assisted_sessions WHERE agent_uid = ?1",
+            "SELECT cart_id FROM emulations WHERE agent_uid = ?1",
             [MANAGER.login],
         )
         .as_deref(),

@@ -22,14 +22,11 @@ use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------- the stores under test
 
-/// The SQLite store in `dir`.
-///
-/// LEAD: wire the SQLite store here when it lands, e.g.
-/// `Some(Arc::new(asm_middleware::store::sqlite::SqliteStore::open(&dir.join("s.sqlite")).expect("open")))`
-/// — until then the `sqlite::*` tests print a notice and pass without checking anything.
-async fn sqlite_store(dir: &Path) -> Option<Arc<dyn SessionStore>> {
-    let _ = dir;
-    None
+/// The SQLite store in `dir` (its own database file).
+fn sqlite_store(dir: &Path) -> Arc<dyn SessionStore> {
+    let store = asm_middleware::store::sqlite::SqliteStore::open(&dir.join("sessions.sqlite"))
+        .expect("open the SQLite session store");
+    Arc::new(store)
 }
 
 /// Runs `case` against a SQLite store in a temp dir.
@@ -39,10 +36,7 @@ where
     Fut: std::future::Future<Output = ()>,
 {
     let dir = tempfile::tempdir().expect("temp dir");
-    match sqlite_store(dir.path()).await {
-        Some(store) => case(store).await,
-        None => eprintln!("notice: the SQLite session store is not wired into this suite yet"),
-    }
+    case(sqlite_store(dir.path())).await;
 }
 
 /// Runs `case` against a PostgreSQL store on a fresh database (skipped without a server).
@@ -908,11 +902,13 @@ async fn audit_outcomes_are_recorded(s: &dyn SessionStore) {
         ))
         .await
         .expect("audit");
-    s.audit_outcome(attempt, "ok").await.expect("outcome");
-    s.audit_outcome(refused, "ForbiddenError")
+    s.audit_outcome(attempt, "ok", Some("added 1 x 3708646"))
         .await
         .expect("outcome");
-    s.audit_outcome(999_999, "ok")
+    s.audit_outcome(refused, "ForbiddenError", None)
+        .await
+        .expect("outcome");
+    s.audit_outcome(999_999, "ok", None)
         .await
         .expect("no such record: nothing to do");
     let all = audit_all(s).await;
@@ -922,7 +918,11 @@ async fn audit_outcomes_are_recorded(s: &dyn SessionStore) {
             .map(|e| (e.outcome.clone(), e.detail.clone()))
     };
     let detail = |at: i64| Some(format!("at {at}"));
-    assert_eq!(outcome(attempt), Some((Some("ok".into()), detail(T0))));
+    assert_eq!(
+        outcome(attempt),
+        Some((Some("ok".into()), Some("added 1 x 3708646".into()))),
+        "the outcome's detail replaces the attempt's"
+    );
     assert_eq!(
         outcome(refused),
         Some((Some("ForbiddenError".into()), detail(T0 + 1)))
@@ -1137,7 +1137,7 @@ async fn every_operation(s: &dyn SessionStore, limit: Duration) -> Vec<(&'static
         "audit",
         s.audit(record(T0, None, None, AuditAction::SignIn))
     );
-    call!(out, "audit_outcome", s.audit_outcome(1, "ok"));
+    call!(out, "audit_outcome", s.audit_outcome(1, "ok", None));
     call!(
         out,
         "audit_page",

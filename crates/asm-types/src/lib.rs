@@ -61,6 +61,8 @@ pub mod error_type {
         CART_CONFLICT = "CartConflictError";
         /// The server failed; nothing the client did wrong.
         INTERNAL = "InternalError";
+        /// The server cannot reach its database or backend just now; retry after `Retry-After`.
+        UNAVAILABLE = "ServiceUnavailableError";
     }
 }
 
@@ -450,8 +452,9 @@ macro_rules! audit_actions {
         /// What an audit record is about (the `action` of `GET /audit`).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "kebab-case")]
         pub enum AuditAction {
-            $(#[doc = $doc] #[serde(rename = $text)] $variant,)*
+            $(#[doc = $doc] $variant,)*
         }
 
         impl AuditAction {
@@ -717,6 +720,16 @@ pub struct Customer360Data {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn audit_actions_serialise_as_their_names() {
+        for action in AuditAction::ALL {
+            let json = serde_json::to_string(action).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", action.as_str()));
+            assert_eq!(AuditAction::parse(action.as_str()), Some(*action));
+        }
+        assert_eq!(AuditAction::parse("nonsense"), None);
+    }
 
     #[test]
     fn error_body_uses_type_field() {

@@ -240,9 +240,10 @@ pub trait SessionStore: Send + Sync + 'static {
     /// Appends a record; returns its id.
     async fn audit(&self, record: NewAudit) -> StoreResult<i64>;
 
-    /// Records the outcome of an audited attempt (`ok`, or the error type that refused it); an
-    /// attempt whose outcome is never recorded reads as "attempted, outcome unknown".
-    async fn audit_outcome(&self, id: i64, outcome: &str) -> StoreResult<()>;
+    /// Records the outcome of an audited attempt (`ok`, or the error type that refused it) and,
+    /// when given, its detail (what was changed); an attempt whose outcome is never recorded
+    /// reads as "attempted, outcome unknown".
+    async fn audit_outcome(&self, id: i64, outcome: &str, detail: Option<&str>) -> StoreResult<()>;
 
     /// A page of records, newest first, and how many match in all.
     async fn audit_page(&self, query: &AuditQuery) -> StoreResult<(u64, Vec<AuditEntry>)>;

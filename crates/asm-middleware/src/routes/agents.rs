@@ -1,14 +1,17 @@
 //! Agent sign-in, sign-out, "me" and agent details.
 
 use crate::auth::{self, SignedIn};
-use crate::db;
 use crate::db::parse_groups;
+use crate::domain::session::SessionEnd;
+use crate::domain::{throttle, DomainError};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{ClientAddr, Json, Path};
+use crate::ports::NewAudit;
 use crate::routes::sessions::active_emulation;
-use crate::throttle::Key;
 use crate::AppState;
-use asm_types::{error_type, Agent, AgentLoginRequest, AgentSession, ErrorList, SESSION_COOKIE};
+use asm_types::{
+    error_type, Agent, AgentLoginRequest, AgentSession, AuditAction, ErrorList, SESSION_COOKIE,
+};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
@@ -58,46 +61,31 @@ pub async fn login(
     }
     let now = state.now();
     let address = addr.map(|a| a.to_string());
-    let account_key = username.to_lowercase();
-    let mut keys = vec![Key::Account(&account_key)];
-    if let Some(a) = &address {
-        keys.push(Key::Address(a));
-    }
-    if let Err(wait) = state.throttle.check(&keys, now) {
-        let who = username.clone();
+    let policy = state.throttle_policy();
+    let keys = policy.keys(&username, address.as_deref());
+    let key_names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
+    let wait = state.sessions.throttle_wait_ms(&key_names, now).await?;
+    if let Some(retry_after) = throttle::wait_seconds(wait) {
         state
-            .db(move |c| {
-                Ok(db::audit(
-                    c,
-                    now,
-                    None,
-                    None,
-                    "sign-in-throttled",
-                    Some(&who),
-                )?)
+            .sessions
+            .audit(NewAudit {
+                at: now,
+                agent_uid: None,
+                customer_id: None,
+                action: AuditAction::SignInThrottled,
+                detail: Some(username.clone()),
             })
             .await?;
-        return Err(Failure {
-            retry_after: Some(wait),
-            ..Failure::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                error_type::TOO_MANY_ATTEMPTS,
-                format!("Too many failed sign-ins. Try again in {}.", minutes(wait)),
-            )
-        });
+        return Err(DomainError::Throttled { retry_after }.into());
     }
-    let token = auth::random_id(32)?;
-    let hash = auth::token_hash(&token);
-    let idle = i64::from(state.config.idle_timeout) * 1000;
-    let max = i64::from(state.config.max_lifetime) * 1000;
-    let idle_seconds = state.config.idle_timeout;
-    let session = state
+    let who = username.clone();
+    let checked = state
         .db(move |c| {
             let agent = c
                 .query_row(
                     "SELECT uid, name, email, groups_csv, password_hash, disabled FROM agents \
                      WHERE uid = ?1 OR email = ?1 COLLATE NOCASE",
-                    params![username],
+                    params![who],
                     |r| {
                         Ok((
                             Agent {
@@ -113,73 +101,107 @@ pub async fn login(
                 )
                 .optional()?;
             if let Some((agent, phc, disabled)) = agent {
-                if auth::verify_password(&req.password, &phc) && !disabled {
-                    c.execute(
-                        "INSERT INTO agent_sessions (token_hash, agent_uid, created, last_seen) VALUES (?1, ?2, ?3, ?3)",
-                        params![hash, agent.uid, now],
-                    )?;
-                    db::audit(c, now, Some(&agent.uid), None, "sign-in", None)?;
-                    let emulation = active_emulation(c, &agent.uid)?;
-                    return Ok(AgentSession {
-                        agent,
-                        expires_at: (now + idle).min(now + max),
-                        server_time: now,
-                        idle_timeout_seconds: idle_seconds,
-                        emulation,
-                    });
-                }
-                db::audit(c, now, Some(&agent.uid), None, "sign-in-failed", None)?;
-                return Err(invalid_credentials());
+                let ok = auth::verify_password(&req.password, &phc) && !disabled;
+                return Ok(if ok {
+                    Checked::Agent(agent)
+                } else {
+                    Checked::WrongPassword(agent.uid)
+                });
             }
             let customer_hash: Option<Option<String>> = c
                 .query_row(
                     "SELECT password_hash FROM customers WHERE uid = ?1",
-                    params![username],
+                    params![who],
                     |r| r.get(0),
                 )
                 .optional()?;
-            match customer_hash.flatten() {
-                Some(phc) if auth::verify_password(&req.password, &phc) => {
-                    db::audit(c, now, None, None, "sign-in-refused-customer", Some(&username))?;
-                    Err(Failure::new(
-                        StatusCode::FORBIDDEN,
-                        error_type::NOT_AN_AGENT,
-                        "These are customer credentials. Only customer support agents can sign in to Assisted Service Mode.",
-                    ))
-                }
+            Ok(match customer_hash.flatten() {
+                Some(phc) if auth::verify_password(&req.password, &phc) => Checked::Customer,
                 _ => {
                     auth::verify_against_dummy(&req.password);
-                    db::audit(c, now, None, None, "sign-in-failed", Some(&username))?;
-                    Err(invalid_credentials())
+                    Checked::Unknown
                 }
-            }
+            })
         })
-        .await;
-    match &session {
-        Ok(_) => state.throttle.succeeded(Key::Account(&account_key)),
-        Err(f)
-            if f.body
-                .errors
-                .first()
-                .is_some_and(|e| e.kind == error_type::INVALID_CREDENTIALS) =>
-        {
-            for key in keys {
-                state.throttle.failed(key, now);
-            }
+        .await?;
+    let audit = |agent_uid: Option<String>, action, detail: Option<String>| NewAudit {
+        at: now,
+        agent_uid,
+        customer_id: None,
+        action,
+        detail,
+    };
+    let agent = match checked {
+        Checked::Agent(agent) => agent,
+        Checked::Customer => {
+            state
+                .sessions
+                .audit(audit(
+                    None,
+                    AuditAction::SignInRefusedCustomer,
+                    Some(username),
+                ))
+                .await?;
+            return Err(Failure::new(
+                StatusCode::FORBIDDEN,
+                error_type::NOT_AN_AGENT,
+                "These are customer credentials. Only customer support agents can sign in to Assisted Service Mode.",
+            ));
         }
-        Err(_) => {}
-    }
-    let session = session?;
+        Checked::WrongPassword(uid) => {
+            state
+                .sessions
+                .audit(audit(Some(uid), AuditAction::SignInFailed, None))
+                .await?;
+            count_failure(&state, &keys, now).await?;
+            return Err(invalid_credentials());
+        }
+        Checked::Unknown => {
+            state
+                .sessions
+                .audit(audit(None, AuditAction::SignInFailed, Some(username)))
+                .await?;
+            count_failure(&state, &keys, now).await?;
+            return Err(invalid_credentials());
+        }
+    };
+    let token = auth::random_id(32)?;
+    let hash = auth::token_hash(&token);
+    state
+        .sessions
+        .create_agent_session(&hash, &agent, now)
+        .await?;
+    state.sessions.throttle_clear(&keys[0].0).await?;
+    let emulation = active_emulation(&state, &agent.uid).await?;
+    let session = AgentSession {
+        agent,
+        expires_at: state.timeouts().expires_at(now, now),
+        server_time: now,
+        idle_timeout_seconds: state.config.idle_timeout,
+        emulation,
+    };
     let jar = jar.add(auth::session_cookie(token, state.config.secure_cookie));
     Ok((jar, Json(session)))
 }
 
-/// "1 minute", "5 minutes" (rounded up).
-fn minutes(seconds: u64) -> String {
-    match seconds.div_ceil(60) {
-        1 => "1 minute".to_owned(),
-        n => format!("{n} minutes"),
+/// What the credentials turned out to be.
+enum Checked {
+    Agent(Agent),
+    WrongPassword(String),
+    Customer,
+    Unknown,
+}
+
+/// Counts a failed sign-in under every throttle key.
+async fn count_failure(
+    state: &AppState,
+    keys: &[(String, crate::ports::ThrottleRule)],
+    now: i64,
+) -> ApiResult<()> {
+    for (key, rule) in keys {
+        state.sessions.throttle_failed(key, now, *rule).await?;
     }
+    Ok(())
 }
 
 fn invalid_credentials() -> Failure {
@@ -209,25 +231,14 @@ pub async fn logout(
 ) -> ApiResult<(StatusCode, CookieJar)> {
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let hash = auth::token_hash(&token);
-        let now = state.now();
-        let idle = i64::from(state.config.idle_timeout) * 1000;
-        let max = i64::from(state.config.max_lifetime) * 1000;
         state
-            .db(move |c| {
-                let uid: Option<String> = c
-                    .query_row(
-                        "SELECT agent_uid FROM agent_sessions WHERE token_hash = ?1",
-                        params![hash],
-                        |r| r.get(0),
-                    )
-                    .optional()?;
-                match uid {
-                    Some(uid) => {
-                        auth::end_agent_session(c, &hash, &uid, now, "sign-out", idle, max)
-                    }
-                    None => Ok(()),
-                }
-            })
+            .sessions
+            .end_agent_session(
+                &hash,
+                state.now(),
+                SessionEnd::SignOut.as_str(),
+                state.timeouts(),
+            )
             .await?;
     }
     Ok((
@@ -251,8 +262,7 @@ pub async fn logout(
 pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<AgentSession>> {
     let now = state.now();
     let idle_seconds = state.config.idle_timeout;
-    let uid = s.agent.uid.clone();
-    let emulation = state.db(move |c| active_emulation(c, &uid)).await?;
+    let emulation = active_emulation(&state, &s.agent.uid).await?;
     Ok(Json(AgentSession {
         agent: s.agent,
         expires_at: s.expires_at,

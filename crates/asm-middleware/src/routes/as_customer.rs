@@ -4,15 +4,16 @@
 //! Only sales managers may place orders; nobody changes a customer's e-mail or password here.
 
 use crate::auth::SignedIn;
-use crate::db::{self, rfc3339};
+use crate::db::rfc3339;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
+use crate::ports::NewAudit;
 use crate::pricing::{price, price_cart, Promotion};
 use crate::routes::sessions::active_emulation;
 use crate::AppState;
 use asm_types::{
-    error_type, AddEntryRequest, AppliedPromotion, AppliedVoucher, AssistedSession, Cart,
-    CartStatus, Carts, CustomerCoupon, CustomerCouponList, CustomerProfile, ErrorList, Order,
+    error_type, AddEntryRequest, AppliedPromotion, AppliedVoucher, AssistedSession, AuditAction,
+    Cart, CartStatus, Carts, CustomerCoupon, CustomerCouponList, CustomerProfile, ErrorList, Order,
     OrderHistory, OrderLine, OrderSummary, Pagination, PlaceOrderRequest, Product, ProductList,
     ProfileUpdateRequest, QuantityRequest, VoucherRequest,
 };
@@ -27,12 +28,12 @@ pub const MAX_QUANTITY: u32 = 99;
 pub const MAX_PAGE_SIZE: u32 = 100;
 
 /// The agent's active emulation, which must be of `user_id`.
-pub fn require_emulation(
-    c: &Connection,
+pub async fn require_emulation(
+    state: &AppState,
     agent_uid: &str,
     user_id: &str,
 ) -> ApiResult<AssistedSession> {
-    match active_emulation(c, agent_uid)? {
+    match active_emulation(state, agent_uid).await? {
         Some(s) if s.customer_id == user_id => Ok(s),
         Some(s) => Err(Failure::new(
             StatusCode::FORBIDDEN,
@@ -206,34 +207,51 @@ pub(crate) fn next_code(c: &Connection, table: &str, floor: i64) -> ApiResult<St
     Ok(format!("{:08}", max.unwrap_or(floor).max(floor) + 1))
 }
 
-/// Runs `f` in an immediate transaction after checking the emulation; writes the audit record
-/// `action` with the detail `f` returns, and commits.
+/// Runs the write `f` as the emulated customer: checks the emulation, records the attempt in the
+/// audit log, runs `f` in an immediate transaction of the shop, then records the outcome (`ok`
+/// with the detail `f` returns, or the error type that refused it). A crash between the write
+/// and its outcome leaves an "attempted, outcome unknown" record, never a change without one.
+/// Returns `f`'s value and the emulation.
+async fn write_as_session<T: Send + 'static>(
+    state: &AppState,
+    s: SignedIn,
+    user_id: String,
+    action: AuditAction,
+    f: impl FnOnce(&Connection, &AssistedSession, i64) -> ApiResult<(T, String)> + Send + 'static,
+) -> ApiResult<(T, AssistedSession)> {
+    let now = state.now();
+    let agent_uid = s.agent.uid;
+    let session = require_emulation(state, &agent_uid, &user_id).await?;
+    let emulation = session.clone();
+    let value = state
+        .audited(
+            NewAudit {
+                at: now,
+                agent_uid: Some(agent_uid),
+                customer_id: Some(user_id),
+                action,
+                detail: None,
+            },
+            move |c| {
+                let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let (value, detail) = f(&tx, &emulation, now)?;
+                tx.commit()?;
+                Ok((value, Some(detail)))
+            },
+        )
+        .await?;
+    Ok((value, session))
+}
+
+/// [`write_as_session`] without the emulation.
 async fn write_as<T: Send + 'static>(
     state: &AppState,
     s: SignedIn,
     user_id: String,
-    action: &'static str,
+    action: AuditAction,
     f: impl FnOnce(&Connection, &AssistedSession, i64) -> ApiResult<(T, String)> + Send + 'static,
 ) -> ApiResult<T> {
-    let now = state.now();
-    let agent_uid = s.agent.uid;
-    state
-        .db(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let session = require_emulation(&tx, &agent_uid, &user_id)?;
-            let (value, detail) = f(&tx, &session, now)?;
-            db::audit(
-                &tx,
-                now,
-                Some(&agent_uid),
-                Some(&user_id),
-                action,
-                Some(&detail),
-            )?;
-            tx.commit()?;
-            Ok(value)
-        })
-        .await
+    Ok(write_as_session(state, s, user_id, action, f).await?.0)
 }
 
 /// Runs the read `f` after checking the emulation.
@@ -243,13 +261,8 @@ async fn read_as<T: Send + 'static>(
     user_id: String,
     f: impl FnOnce(&Connection, &AssistedSession) -> ApiResult<T> + Send + 'static,
 ) -> ApiResult<T> {
-    let agent_uid = s.agent.uid;
-    state
-        .db(move |c| {
-            let session = require_emulation(c, &agent_uid, &user_id)?;
-            f(c, &session)
-        })
-        .await
+    let session = require_emulation(state, &s.agent.uid, &user_id).await?;
+    state.db(move |c| f(c, &session)).await
 }
 
 /// `GET /products`: the catalogue (public: the storefront shows it to anyone).
@@ -340,7 +353,7 @@ pub async fn create_cart(
     Path(user_id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<Cart>)> {
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "cart-create", move |c, session, now| {
+    let (answer, session) = write_as_session(&state, s, user_id, AuditAction::CartCreate, move |c, _, now| {
         let current: Option<String> = c
             .query_row(
                 "SELECT code FROM carts WHERE customer_id = ?1 AND status = 'active' \
@@ -360,14 +373,15 @@ pub async fn create_cart(
                 (StatusCode::CREATED, code)
             }
         };
-        c.execute(
-            "UPDATE assisted_sessions SET cart_id = ?1 WHERE session_id = ?2",
-            params![code, session.session_id],
-        )?;
         let Json(cart) = cart_answer(c, &code)?;
         Ok(((status, Json(cart)), format!("cart {code}")))
     })
-    .await
+    .await?;
+    state
+        .sessions
+        .set_emulation_cart(&session.session_id, Some(&answer.1 .0.code), None)
+        .await?;
+    Ok(answer)
 }
 
 /// `GET /users/{userId}/carts/{cartId}`: one of the customer's carts.
@@ -450,7 +464,7 @@ pub async fn add_entry(
     let quantity = req.quantity.unwrap_or(1);
     check_quantity(quantity, 1)?;
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "cart-entry-add", move |c, _, now| {
+    write_as(&state, s, user_id, AuditAction::CartEntryAdd, move |c, _, now| {
         writable_cart(c, &customer, &cart_id)?;
         let product = req.product_code.trim().to_owned();
         let known = c
@@ -505,29 +519,35 @@ pub async fn update_entry(
 ) -> ApiResult<Json<Cart>> {
     check_quantity(req.quantity, 0)?;
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "cart-entry-update", move |c, _, now| {
-        writable_cart(c, &customer, &cart_id)?;
-        let changed = if req.quantity == 0 {
-            c.execute(
-                "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
-                params![cart_id, product],
-            )?
-        } else {
-            c.execute(
+    write_as(
+        &state,
+        s,
+        user_id,
+        AuditAction::CartEntryUpdate,
+        move |c, _, now| {
+            writable_cart(c, &customer, &cart_id)?;
+            let changed = if req.quantity == 0 {
+                c.execute(
+                    "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
+                    params![cart_id, product],
+                )?
+            } else {
+                c.execute(
                 "UPDATE cart_entries SET quantity = ?3 WHERE cart_code = ?1 AND product_code = ?2",
                 params![cart_id, product, req.quantity],
             )?
-        };
-        if changed == 0 {
-            return Err(Failure::not_found("Cart entry").with_subject("productCode"));
-        }
-        touch_cart(c, &cart_id, now)?;
-        let cart = cart_answer(c, &cart_id)?;
-        Ok((
-            cart,
-            format!("cart {cart_id}: {product} quantity {}", req.quantity),
-        ))
-    })
+            };
+            if changed == 0 {
+                return Err(Failure::not_found("Cart entry").with_subject("productCode"));
+            }
+            touch_cart(c, &cart_id, now)?;
+            let cart = cart_answer(c, &cart_id)?;
+            Ok((
+                cart,
+                format!("cart {cart_id}: {product} quantity {}", req.quantity),
+            ))
+        },
+    )
     .await
 }
 
@@ -557,19 +577,25 @@ pub async fn remove_entry(
     Path((user_id, cart_id, product)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Cart>> {
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "cart-entry-remove", move |c, _, now| {
-        writable_cart(c, &customer, &cart_id)?;
-        let changed = c.execute(
-            "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
-            params![cart_id, product],
-        )?;
-        if changed == 0 {
-            return Err(Failure::not_found("Cart entry").with_subject("productCode"));
-        }
-        touch_cart(c, &cart_id, now)?;
-        let cart = cart_answer(c, &cart_id)?;
-        Ok((cart, format!("cart {cart_id}: removed {product}")))
-    })
+    write_as(
+        &state,
+        s,
+        user_id,
+        AuditAction::CartEntryRemove,
+        move |c, _, now| {
+            writable_cart(c, &customer, &cart_id)?;
+            let changed = c.execute(
+                "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
+                params![cart_id, product],
+            )?;
+            if changed == 0 {
+                return Err(Failure::not_found("Cart entry").with_subject("productCode"));
+            }
+            touch_cart(c, &cart_id, now)?;
+            let cart = cart_answer(c, &cart_id)?;
+            Ok((cart, format!("cart {cart_id}: removed {product}")))
+        },
+    )
     .await
 }
 
@@ -610,7 +636,7 @@ pub async fn apply_voucher(
     Json(req): Json<VoucherRequest>,
 ) -> ApiResult<Json<Cart>> {
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "voucher-apply", move |c, _, now| {
+    write_as(&state, s, user_id, AuditAction::VoucherApply, move |c, _, now| {
         writable_cart(c, &customer, &cart_id)?;
         let wanted = req.voucher_id.trim().to_owned();
         let voucher: Option<String> = c
@@ -674,19 +700,25 @@ pub async fn remove_voucher(
     Path((user_id, cart_id, voucher)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Cart>> {
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "voucher-remove", move |c, _, now| {
-        writable_cart(c, &customer, &cart_id)?;
-        let removed = c.execute(
+    write_as(
+        &state,
+        s,
+        user_id,
+        AuditAction::VoucherRemove,
+        move |c, _, now| {
+            writable_cart(c, &customer, &cart_id)?;
+            let removed = c.execute(
             "DELETE FROM cart_vouchers WHERE cart_code = ?1 AND voucher_code = ?2 COLLATE NOCASE",
             params![cart_id, voucher],
         )?;
-        if removed == 0 {
-            return Err(Failure::not_found("Applied voucher").with_subject("voucherId"));
-        }
-        touch_cart(c, &cart_id, now)?;
-        let cart = cart_answer(c, &cart_id)?;
-        Ok((cart, format!("cart {cart_id}: removed voucher {voucher}")))
-    })
+            if removed == 0 {
+                return Err(Failure::not_found("Applied voucher").with_subject("voucherId"));
+            }
+            touch_cart(c, &cart_id, now)?;
+            let cart = cart_answer(c, &cart_id)?;
+            Ok((cart, format!("cart {cart_id}: removed voucher {voucher}")))
+        },
+    )
     .await
 }
 
@@ -755,7 +787,7 @@ pub async fn orders(
                     Ok(OrderSummary {
                         code: r.get(0)?,
                         status: r.get(1)?,
-                        total: db::money(r.get(2)?),
+                        total: crate::db::money(r.get(2)?),
                         placed: rfc3339(r.get(3)?),
                     })
                 },
@@ -894,26 +926,22 @@ pub async fn place_order(
     Json(req): Json<PlaceOrderRequest>,
 ) -> ApiResult<(StatusCode, Json<Order>)> {
     if !s.agent.is_sales_manager() {
-        let now = state.now();
-        let agent_uid = s.agent.uid.clone();
-        let customer = user_id.clone();
-        let cart_id = req.cart_id.clone();
         // The refusal is recorded only for the customer the agent really emulates.
-        state
-            .db(move |c| {
-                if require_emulation(c, &agent_uid, &customer).is_ok() {
-                    db::audit(
-                        c,
-                        now,
-                        Some(&agent_uid),
-                        Some(&customer),
-                        "order-refused",
-                        Some(&format!("cart {cart_id}: not a sales manager")),
-                    )?;
-                }
-                Ok(())
-            })
-            .await?;
+        if require_emulation(&state, &s.agent.uid, &user_id)
+            .await
+            .is_ok()
+        {
+            state
+                .sessions
+                .audit(NewAudit {
+                    at: state.now(),
+                    agent_uid: Some(s.agent.uid.clone()),
+                    customer_id: Some(user_id.clone()),
+                    action: AuditAction::OrderRefused,
+                    detail: Some(format!("cart {}: not a sales manager", req.cart_id)),
+                })
+                .await?;
+        }
         return Err(Failure::new(
             StatusCode::FORBIDDEN,
             error_type::FORBIDDEN,
@@ -921,7 +949,8 @@ pub async fn place_order(
         ));
     }
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "order-place", move |c, session, now| {
+    let req_cart = req.cart_id.clone();
+    let (answer, session) = write_as_session(&state, s, user_id, AuditAction::OrderPlace, move |c, session, now| {
         let cart_id = req.cart_id.trim().to_owned();
         writable_cart(c, &customer, &cart_id)?;
         let Some(cart) = load_cart(c, &cart_id)? else {
@@ -957,16 +986,17 @@ pub async fn place_order(
             "UPDATE carts SET status = 'ordered', modified = ?1 WHERE code = ?2",
             params![now, cart_id],
         )?;
-        c.execute(
-            "UPDATE assisted_sessions SET cart_id = NULL WHERE session_id = ?1 AND cart_id = ?2",
-            params![session.session_id, cart_id],
-        )?;
         let order = load_order(c, &customer, &code)?
             .ok_or_else(|| Failure::internal("order vanished"))?;
         let detail = format!("order {code} from cart {cart_id}, total {}", order.total_price.formatted_value);
         Ok(((StatusCode::CREATED, Json(order)), detail))
     })
-    .await
+    .await?;
+    state
+        .sessions
+        .set_emulation_cart(&session.session_id, None, Some(req_cart.trim()))
+        .await?;
+    Ok(answer)
 }
 
 const SELECT_COUPON: &str = "SELECT k.code, k.name, k.description, k.percent, k.starts, k.ends, \
@@ -1053,7 +1083,7 @@ pub async fn assign_coupon(
     Path((user_id, code)): Path<(String, String)>,
 ) -> ApiResult<Json<CustomerCoupon>> {
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "coupon-assign", move |c, session, now| {
+    write_as(&state, s, user_id, AuditAction::CouponAssign, move |c, session, now| {
         let Some(coupon) = load_coupon(c, &customer, &code)? else {
             return Err(Failure::not_found("Coupon").with_subject("couponCode"));
         };
@@ -1099,28 +1129,34 @@ pub async fn unassign_coupon(
     Path((user_id, code)): Path<(String, String)>,
 ) -> ApiResult<Json<CustomerCoupon>> {
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "coupon-unassign", move |c, _, _| {
-        let Some(coupon) = load_coupon(c, &customer, &code)? else {
-            return Err(Failure::not_found("Coupon").with_subject("couponCode"));
-        };
-        c.execute(
-            "DELETE FROM customer_coupons WHERE customer_id = ?1 AND coupon_code = ?2",
-            params![customer, coupon.code],
-        )?;
-        c.execute(
-            "DELETE FROM cart_vouchers WHERE voucher_code = ?1 AND cart_code IN \
+    write_as(
+        &state,
+        s,
+        user_id,
+        AuditAction::CouponUnassign,
+        move |c, _, _| {
+            let Some(coupon) = load_coupon(c, &customer, &code)? else {
+                return Err(Failure::not_found("Coupon").with_subject("couponCode"));
+            };
+            c.execute(
+                "DELETE FROM customer_coupons WHERE customer_id = ?1 AND coupon_code = ?2",
+                params![customer, coupon.code],
+            )?;
+            c.execute(
+                "DELETE FROM cart_vouchers WHERE voucher_code = ?1 AND cart_code IN \
              (SELECT code FROM carts WHERE customer_id = ?2 AND status = 'active')",
-            params![coupon.code, customer],
-        )?;
-        let detail = format!("coupon {}", coupon.code);
-        Ok((
-            Json(CustomerCoupon {
-                assigned: false,
-                ..coupon
-            }),
-            detail,
-        ))
-    })
+                params![coupon.code, customer],
+            )?;
+            let detail = format!("coupon {}", coupon.code);
+            Ok((
+                Json(CustomerCoupon {
+                    assigned: false,
+                    ..coupon
+                }),
+                detail,
+            ))
+        },
+    )
     .await
 }
 
@@ -1250,7 +1286,7 @@ pub async fn update_profile(
     let last = checked_name("lastName", req.last_name)?;
     let phone = checked_phone(req.phone)?;
     let customer = user_id.clone();
-    write_as(&state, s, user_id, "profile-update", move |c, _, _| {
+    write_as(&state, s, user_id, AuditAction::ProfileUpdate, move |c, _, _| {
         let before = load_profile(c, &customer)?;
         let first_name = first.unwrap_or(before.first_name);
         let last_name = last.unwrap_or(before.last_name);

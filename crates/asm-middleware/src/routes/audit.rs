@@ -1,16 +1,14 @@
 //! `GET /audit`: the audit log, readable by sales managers only.
 
 use crate::auth::SignedIn;
-use crate::db::rfc3339;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Query};
+use crate::ports::AuditQuery;
 use crate::routes::customers::MAX_PAGE_SIZE;
 use crate::AppState;
-use asm_types::{error_type, AuditEntry, AuditPage, Pagination};
+use asm_types::{error_type, AuditAction, AuditPage, Pagination};
 use axum::extract::State;
 use axum::http::StatusCode;
-use r2d2_sqlite::rusqlite::types::Value;
-use r2d2_sqlite::rusqlite::{params_from_iter, Connection};
 use serde::Deserialize;
 
 /// Filters and paging of the audit log. Times are milliseconds since the Unix epoch.
@@ -32,8 +30,9 @@ pub struct AuditParams {
     /// Only records about this customer (exact customer id).
     #[serde(default)]
     pub customer_id: Option<String>,
-    /// Only records of this action (exact, e.g. `emulation-start`).
+    /// Only records of this action (e.g. `emulation-start`; an unknown action is a 400).
     #[serde(default)]
+    #[param(value_type = Option<AuditAction>)]
     pub action: Option<String>,
     /// Zero-based page.
     #[serde(default)]
@@ -54,7 +53,7 @@ pub struct AuditParams {
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "A page of audit records, newest first.", body = AuditPage),
-        (status = 400, description = "`ValidationError`: `pageSize` outside 1..=100, `from` after `to`, or a malformed parameter such as a time that is not an integer (`subject` names it).", body = asm_types::ErrorList),
+        (status = 400, description = "`ValidationError`: `pageSize` outside 1..=100, `from` after `to`, an unknown `action`, or a malformed parameter such as a time that is not an integer (`subject` names it).", body = asm_types::ErrorList),
         (status = 401, description = "`InvalidTokenError`: no agent session, or it expired.", body = asm_types::ErrorList),
         (status = 403, description = "`ForbiddenError`: only sales managers may read the audit log.", body = asm_types::ErrorList),
     )
@@ -83,67 +82,24 @@ pub async fn list(
             return Err(Failure::validation("from", "from must not be after to."));
         }
     }
-    let page = state.db(move |c| read_page(c, &p, page_size)).await?;
-    Ok(Json(page))
-}
-
-/// Reads one page of the audit log with the filters of `p`.
-pub fn read_page(c: &Connection, p: &AuditParams, page_size: u32) -> ApiResult<AuditPage> {
-    let current_page = p.current_page.unwrap_or(0);
-    let mut conditions: Vec<&str> = Vec::new();
-    let mut args: Vec<Value> = Vec::new();
-    if let Some(from) = p.from {
-        conditions.push("at >= ?");
-        args.push(Value::Integer(from));
-    }
-    if let Some(to) = p.to {
-        conditions.push("at < ?");
-        args.push(Value::Integer(to));
-    }
-    for (column, value) in [
-        ("agent_uid = ?", &p.agent_id),
-        ("customer_id = ?", &p.customer_id),
-        ("action = ?", &p.action),
-    ] {
-        if let Some(v) = value {
-            conditions.push(column);
-            args.push(Value::Text(v.clone()));
-        }
-    }
-    let filter = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!(" WHERE {}", conditions.join(" AND "))
+    let action = match p.action.as_deref() {
+        Some(text) => Some(AuditAction::parse(text).ok_or_else(|| {
+            Failure::validation("action", format!("There is no audit action {text:?}."))
+        })?),
+        None => None,
     };
-    let total: i64 = c.query_row(
-        &format!("SELECT COUNT(*) FROM audit_log{filter}"),
-        params_from_iter(args.iter()),
-        |r| r.get(0),
-    )?;
-    let offset = i64::from(current_page) * i64::from(page_size);
-    let mut page_args = args;
-    page_args.push(Value::Integer(i64::from(page_size)));
-    page_args.push(Value::Integer(offset));
-    let mut stmt = c.prepare(&format!(
-        "SELECT id, at, agent_uid, customer_id, action, detail FROM audit_log{filter} \
-         ORDER BY at DESC, id DESC LIMIT ? OFFSET ?"
-    ))?;
-    let entries = stmt
-        .query_map(params_from_iter(page_args.iter()), |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: rfc3339(r.get(1)?),
-                agent_id: r.get(2)?,
-                customer_id: r.get(3)?,
-                action: asm_types::AuditAction::parse(&r.get::<_, String>(4)?)
-                    .unwrap_or(asm_types::AuditAction::SignIn),
-                detail: r.get(5)?,
-                outcome: None,
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let total_results = u64::try_from(total).unwrap_or(0);
-    Ok(AuditPage {
+    let current_page = p.current_page.unwrap_or(0);
+    let query = AuditQuery {
+        from: p.from,
+        to: p.to,
+        agent_id: p.agent_id,
+        customer_id: p.customer_id,
+        action,
+        current_page,
+        page_size,
+    };
+    let (total_results, entries) = state.sessions.audit_page(&query).await?;
+    Ok(Json(AuditPage {
         entries,
         pagination: Pagination {
             current_page,
@@ -153,5 +109,5 @@ pub fn read_page(c: &Connection, p: &AuditParams, page_size: u32) -> ApiResult<A
             total_results,
             ..Pagination::default()
         },
-    })
+    }))
 }

@@ -1,13 +1,13 @@
 //! Binding an anonymous cart to a customer (`POST /bind-cart`).
 
 use crate::auth::SignedIn;
-use crate::db;
 use crate::error::{ApiResult, Failure};
 use crate::extract::Json;
+use crate::ports::NewAudit;
 use crate::routes::customers::{cart_summary, require_base_site};
 use crate::routes::sessions::check_emulatable;
 use crate::AppState;
-use asm_types::{error_type, BindCartRequest, CartSummary, ErrorList};
+use asm_types::{error_type, AuditAction, BindCartRequest, CartSummary, ErrorList};
 use axum::extract::State;
 use axum::http::StatusCode;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -27,12 +27,11 @@ fn required(subject: &str, value: &str) -> ApiResult<String> {
 /// Binds `cart_id` to `customer_id` as the agent `agent_uid`; see [`bind_cart`].
 fn bind(
     c: &mut Connection,
-    agent_uid: &str,
     customer_id: &str,
     cart_id: &str,
     replace: bool,
     now: i64,
-) -> ApiResult<CartSummary> {
+) -> ApiResult<(CartSummary, Option<String>)> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
     check_emulatable(&tx, customer_id)?;
     let owner: Option<Option<String>> = tx
@@ -99,27 +98,14 @@ fn bind(
          WHERE code = ?3 AND customer_id IS NULL",
         params![customer_id, now, cart_id],
     )?;
-    tx.execute(
-        "UPDATE assisted_sessions SET cart_id = ?1 \
-         WHERE agent_uid = ?2 AND customer_id = ?3 AND ended IS NULL",
-        params![cart_id, agent_uid, customer_id],
-    )?;
     let detail = if saved.is_empty() {
         format!("cart {cart_id}")
     } else {
         format!("cart {cart_id}; saved {}", saved.join(", "))
     };
-    db::audit(
-        &tx,
-        now,
-        Some(agent_uid),
-        Some(customer_id),
-        "cart-bound",
-        Some(&detail),
-    )?;
     let summary = cart_summary(&tx, cart_id.to_owned(), now)?;
     tx.commit()?;
-    Ok(summary)
+    Ok((summary, Some(detail)))
 }
 
 /// `POST /bind-cart`: give an anonymous cart to a customer, as their active cart.
@@ -155,8 +141,27 @@ pub async fn bind_cart(
     let now = state.now();
     let agent_uid = s.agent.uid;
     let replace = req.replace;
+    let record = NewAudit {
+        at: now,
+        agent_uid: Some(agent_uid.clone()),
+        customer_id: Some(customer_id.clone()),
+        action: AuditAction::CartBound,
+        detail: None,
+    };
+    let (customer, cart_code) = (customer_id.clone(), cart_id.clone());
     let cart = state
-        .db(move |c| bind(c, &agent_uid, &customer_id, &cart_id, replace, now))
+        .audited(record, move |c| {
+            bind(c, &customer, &cart_code, replace, now)
+        })
         .await?;
+    // The cart becomes the cart of the agent's emulation of this customer, if any.
+    if let Some(emulation) = state.sessions.active_emulation(&agent_uid).await? {
+        if emulation.customer_id == customer_id {
+            state
+                .sessions
+                .set_emulation_cart(&emulation.session_id, Some(&cart_id), None)
+                .await?;
+        }
+    }
     Ok(Json(cart))
 }

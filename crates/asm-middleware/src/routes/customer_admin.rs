@@ -1,13 +1,15 @@
 //! Creating a customer through ASM, and the customer autocomplete.
 
 use crate::auth::SignedIn;
-use crate::db::{self, rfc3339};
+use crate::db::rfc3339;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Query};
+use crate::ports::NewAudit;
 use crate::routes::customers::{require_base_site, SiteParams};
 use crate::AppState;
 use asm_types::{
-    error_type, ApiError, AutocompleteEntry, CustomerCreateRequest, CustomerSearchEntry, ErrorList,
+    error_type, ApiError, AuditAction, AutocompleteEntry, CustomerCreateRequest,
+    CustomerSearchEntry, ErrorList,
 };
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -125,12 +127,11 @@ fn duplicate(email: &str) -> Failure {
     .with_subject("emailAddress")
 }
 
-/// Inserts the customer (consented, enabled, searchable at once) and audits it.
+/// Inserts the customer (consented, enabled, searchable at once).
 fn insert_customer(
     c: &mut Connection,
     new: &NewCustomer,
     customer_id: &str,
-    agent_uid: &str,
     now: i64,
 ) -> ApiResult<CustomerSearchEntry> {
     let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -164,14 +165,6 @@ fn insert_customer(
         ],
     )?;
     crate::search::assign_key(&tx, customer_id)?;
-    db::audit(
-        &tx,
-        now,
-        Some(agent_uid),
-        Some(customer_id),
-        "customer-created",
-        None,
-    )?;
     tx.commit()?;
     Ok(CustomerSearchEntry {
         uid: new.email.clone(),
@@ -217,8 +210,17 @@ pub async fn create_customer(
     let customer_id = format!("C-{}", crate::auth::random_id(8)?.to_uppercase());
     let now = state.now();
     let agent_uid = s.agent.uid;
+    let record = NewAudit {
+        at: now,
+        agent_uid: Some(agent_uid),
+        customer_id: Some(customer_id.clone()),
+        action: AuditAction::CustomerCreated,
+        detail: None,
+    };
     let entry = state
-        .db(move |c| insert_customer(c, &new, &customer_id, &agent_uid, now))
+        .audited(record, move |c| {
+            Ok((insert_customer(c, &new, &customer_id, now)?, None))
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(entry)))
 }

@@ -10,7 +10,7 @@ use crate::search::{ListFilter, PICKUP_LIST};
 use crate::AppState;
 use asm_types::{CustomerListDetail, CustomerListSummary, CustomerLists, ErrorList};
 use axum::extract::State;
-use r2d2_sqlite::rusqlite::{params, Connection};
+use r2d2_sqlite::rusqlite::params;
 
 /// One customer list every agent may see.
 #[derive(Clone, Copy, Debug)]
@@ -53,27 +53,45 @@ pub fn find(id: &str) -> Option<&'static ListDef> {
 }
 
 /// The search filter of the list `id` for the agent `agent_uid`, if the list exists.
-pub fn filter(id: &str, agent_uid: &str) -> Option<ListFilter> {
-    let def = find(id)?;
-    Some(if def.id == MY_SESSIONS_LIST {
-        ListFilter::MySessions(agent_uid.to_owned())
+pub async fn filter(state: &AppState, id: &str, agent_uid: &str) -> ApiResult<Option<ListFilter>> {
+    let Some(def) = find(id) else {
+        return Ok(None);
+    };
+    Ok(Some(if def.id == MY_SESSIONS_LIST {
+        ListFilter::Emulated(state.sessions.emulated_customers(agent_uid).await?)
     } else {
         ListFilter::Stored(def.id)
-    })
+    }))
 }
 
-/// How many customers the list holds for this agent.
-fn members_count(c: &Connection, def: &ListDef, agent_uid: &str) -> ApiResult<u64> {
-    let n: i64 = if def.id == MY_SESSIONS_LIST {
-        c.prepare_cached(
-            "SELECT COUNT(DISTINCT customer_id) FROM assisted_sessions WHERE agent_uid = ?1",
-        )?
-        .query_row(params![agent_uid], |r| r.get(0))?
+/// How many customers each list holds for this agent, in the order of `defs`.
+async fn members_counts(
+    state: &AppState,
+    defs: Vec<ListDef>,
+    agent_uid: &str,
+) -> ApiResult<Vec<u64>> {
+    let emulated = if defs.iter().any(|d| d.id == MY_SESSIONS_LIST) {
+        state.sessions.emulated_customers(agent_uid).await?.len() as u64
     } else {
-        c.prepare_cached("SELECT COUNT(*) FROM customer_list_members WHERE list_id = ?1")?
-            .query_row(params![def.id], |r| r.get(0))?
+        0
     };
-    Ok(u64::try_from(n).unwrap_or(0))
+    state
+        .db(move |c| {
+            defs.iter()
+                .map(|def| {
+                    if def.id == MY_SESSIONS_LIST {
+                        return Ok(emulated);
+                    }
+                    let n: i64 = c
+                        .prepare_cached(
+                            "SELECT COUNT(*) FROM customer_list_members WHERE list_id = ?1",
+                        )?
+                        .query_row(params![def.id], |r| r.get(0))?;
+                    Ok(u64::try_from(n).unwrap_or(0))
+                })
+                .collect()
+        })
+        .await
 }
 
 /// `GET /customerlists`: the customer lists with their sizes.
@@ -96,23 +114,17 @@ pub async fn list(
     Query(p): Query<SiteParams>,
 ) -> ApiResult<Json<CustomerLists>> {
     require_base_site(p.base_site.as_deref())?;
-    let agent_uid = s.agent.uid;
-    let lists = state
-        .db(move |c| {
-            let customer_lists = LISTS
-                .iter()
-                .map(|def| {
-                    Ok(CustomerListSummary {
-                        id: def.id.to_owned(),
-                        name: def.name.to_owned(),
-                        members_count: members_count(c, def, &agent_uid)?,
-                    })
-                })
-                .collect::<ApiResult<Vec<_>>>()?;
-            Ok(CustomerLists { customer_lists })
+    let counts = members_counts(&state, LISTS.to_vec(), &s.agent.uid).await?;
+    let customer_lists = LISTS
+        .iter()
+        .zip(counts)
+        .map(|(def, members_count)| CustomerListSummary {
+            id: def.id.to_owned(),
+            name: def.name.to_owned(),
+            members_count,
         })
-        .await?;
-    Ok(Json(lists))
+        .collect();
+    Ok(Json(CustomerLists { customer_lists }))
 }
 
 /// `GET /customerlists/{listId}`: one customer list and how to show it.
@@ -140,21 +152,20 @@ pub async fn get(
     let def = find(&list_id)
         .copied()
         .ok_or_else(|| Failure::not_found("Customer list").with_subject(list_id))?;
-    let agent_uid = s.agent.uid;
-    let detail = state
-        .db(move |c| {
-            Ok(CustomerListDetail {
-                id: def.id.to_owned(),
-                name: def.name.to_owned(),
-                members_count: members_count(c, &def, &agent_uid)?,
-                search_box_enabled: true,
-                additional_columns: def
-                    .additional_columns
-                    .iter()
-                    .map(|col| (*col).to_owned())
-                    .collect(),
-            })
-        })
-        .await?;
-    Ok(Json(detail))
+    let members_count = members_counts(&state, vec![def], &s.agent.uid)
+        .await?
+        .first()
+        .copied()
+        .unwrap_or(0);
+    Ok(Json(CustomerListDetail {
+        id: def.id.to_owned(),
+        name: def.name.to_owned(),
+        members_count,
+        search_box_enabled: true,
+        additional_columns: def
+            .additional_columns
+            .iter()
+            .map(|col| (*col).to_owned())
+            .collect(),
+    }))
 }

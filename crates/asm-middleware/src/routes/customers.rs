@@ -97,12 +97,16 @@ pub async fn search(
         ));
     }
     let list = match non_empty(p.customer_list_id) {
-        Some(id) => Some(customer_lists::filter(&id, &s.agent.uid).ok_or_else(|| {
-            Failure::validation(
-                "customerListId",
-                format!("There is no customer list {id:?}."),
-            )
-        })?),
+        Some(id) => Some(
+            customer_lists::filter(&state, &id, &s.agent.uid)
+                .await?
+                .ok_or_else(|| {
+                    Failure::validation(
+                        "customerListId",
+                        format!("There is no customer list {id:?}."),
+                    )
+                })?,
+        ),
         None => None,
     };
     // Present means one of the documented codes, exactly (an empty `sort=` is not "no sort").

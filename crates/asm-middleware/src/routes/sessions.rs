@@ -1,84 +1,49 @@
 //! Assisted sessions: start, read and end the emulation of a customer.
 
 use crate::auth::SignedIn;
-use crate::db::{self, rfc3339};
+use crate::db::rfc3339;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path};
+use crate::ports::EmulationRecord;
 use crate::routes::customers::require_base_site;
 use crate::AppState;
 use asm_types::{error_type, AssistedSession, AssistedSessionRequest, ErrorList, SessionStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
+use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
-const SELECT_SESSION: &str = "SELECT s.session_id, s.agent_uid, s.customer_id, c.name, c.uid, s.base_site, \
-     s.cart_id, s.created, s.ended FROM assisted_sessions s JOIN customers c ON c.customer_id = s.customer_id";
-
-fn session_from_row(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<AssistedSession> {
-    Ok(AssistedSession {
-        session_id: r.get(0)?,
-        agent_id: r.get(1)?,
-        customer_id: r.get(2)?,
-        customer_name: r.get(3)?,
-        customer_email: r.get(4)?,
-        base_site: r.get(5)?,
-        cart_id: r.get(6)?,
-        created_at: rfc3339(r.get(7)?),
-        status: if r.get::<_, Option<i64>>(8)?.is_some() {
+/// The wire form of an emulation record.
+pub fn wire(e: EmulationRecord) -> AssistedSession {
+    AssistedSession {
+        session_id: e.session_id,
+        agent_id: e.agent_uid,
+        customer_id: e.customer_id,
+        customer_name: e.customer_name,
+        customer_email: e.customer_email,
+        base_site: e.base_site,
+        cart_id: e.cart_id,
+        created_at: rfc3339(e.created),
+        status: if e.ended.is_some() {
             SessionStatus::Ended
         } else {
             SessionStatus::Active
         },
-    })
+    }
 }
 
 /// The agent's active emulation, if any.
-pub fn active_emulation(c: &Connection, agent_uid: &str) -> ApiResult<Option<AssistedSession>> {
-    Ok(c.query_row(
-        &format!("{SELECT_SESSION} WHERE s.agent_uid = ?1 AND s.ended IS NULL ORDER BY s.created DESC LIMIT 1"),
-        params![agent_uid],
-        session_from_row,
-    )
-    .optional()?)
-}
-
-/// Ends the agent's active emulation(s), recording why (`agent`, `switched`, `sign-out`, `timeout`).
-pub fn end_active_emulation(
-    c: &Connection,
+pub async fn active_emulation(
+    state: &AppState,
     agent_uid: &str,
-    now: i64,
-    reason: &str,
-) -> ApiResult<()> {
-    let active: Vec<(String, String)> = {
-        let mut stmt = c.prepare_cached(
-            "SELECT session_id, customer_id FROM assisted_sessions WHERE agent_uid = ?1 AND ended IS NULL",
-        )?;
-        let rows = stmt.query_map(params![agent_uid], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<Result<_, _>>()?
-    };
-    for (session_id, customer_id) in active {
-        c.execute(
-            "UPDATE assisted_sessions SET ended = ?1, end_reason = ?2 WHERE session_id = ?3",
-            params![now, reason, session_id],
-        )?;
-        db::audit(
-            c,
-            now,
-            Some(agent_uid),
-            Some(&customer_id),
-            "emulation-end",
-            Some(reason),
-        )?;
-    }
-    Ok(())
+) -> ApiResult<Option<AssistedSession>> {
+    Ok(state.sessions.active_emulation(agent_uid).await?.map(wire))
 }
 
-/// Longest emulation reason accepted.
-pub const MAX_REASON_CHARS: usize = 500;
+pub use crate::domain::emulation::MAX_REASON_CHARS;
 /// Whether the customer may be emulated (or served, e.g. bound a cart): 403
 /// `CannotEmulateAgentError` for an agent, 404 `NotFoundError` for no such customer, 403
 /// `CustomerDisabledError` or `CustomerConsentError` otherwise (`subject` is the customer id).
-pub fn check_emulatable(c: &Connection, customer_id: &str) -> ApiResult<()> {
+pub fn check_emulatable(c: &Connection, customer_id: &str) -> ApiResult<(String, String)> {
     let is_agent = c
         .query_row(
             "SELECT 1 FROM agents WHERE uid = ?1",
@@ -97,12 +62,19 @@ pub fn check_emulatable(c: &Connection, customer_id: &str) -> ApiResult<()> {
     }
     let customer = c
         .query_row(
-            "SELECT disabled, consent FROM customers WHERE customer_id = ?1",
+            "SELECT disabled, consent, name, uid FROM customers WHERE customer_id = ?1",
             params![customer_id],
-            |r| Ok((r.get::<_, bool>(0)?, r.get::<_, bool>(1)?)),
+            |r| {
+                Ok((
+                    r.get::<_, bool>(0)?,
+                    r.get::<_, bool>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                ))
+            },
         )
         .optional()?;
-    let Some((disabled, consent)) = customer else {
+    let Some((disabled, consent, name, email)) = customer else {
         return Err(Failure::not_found("Customer").with_subject(customer_id));
     };
     if disabled {
@@ -121,7 +93,7 @@ pub fn check_emulatable(c: &Connection, customer_id: &str) -> ApiResult<()> {
         )
         .with_subject(customer_id));
     }
-    Ok(())
+    Ok((name, email))
 }
 
 /// `POST /sessions`: start emulating a customer (ends the agent's previous emulation).
@@ -158,33 +130,20 @@ pub async fn create(
             "The customerId is required.",
         ));
     }
-    let reason = req.reason.unwrap_or_default();
-    if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(Failure::validation(
-            "reason",
-            format!("The reason must be at most {MAX_REASON_CHARS} characters long."),
-        ));
-    }
-    let reason = reason.trim().to_owned();
-    if reason.is_empty() || reason.chars().any(char::is_control) {
-        return Err(Failure::validation(
-            "reason",
-            "Say why you emulate this customer: a ticket ID or a short note.",
-        ));
-    }
-    let reason = Some(reason);
+    let reason = crate::domain::emulation::checked_reason(req.reason.as_deref())?;
     let session_id = crate::auth::random_id(16)?;
     let now = state.now();
     let agent_uid = s.agent.uid;
-    let session = state
+    let customer = customer_id.clone();
+    let (customer_name, customer_email, cart_id) = state
         .db(move |c| {
-            check_emulatable(c, &customer_id)?;
+            let (name, email) = check_emulatable(c, &customer)?;
             let cart_id = match req.cart_id {
                 Some(cart) => {
                     let owner: Option<Option<String>> = c
                         .query_row("SELECT customer_id FROM carts WHERE code = ?1", params![cart], |r| r.get(0))
                         .optional()?;
-                    if owner.flatten().as_deref() != Some(customer_id.as_str()) {
+                    if owner.flatten().as_deref() != Some(customer.as_str()) {
                         return Err(Failure::validation("cartId", "This cart does not belong to the customer."));
                     }
                     Some(cart)
@@ -192,38 +151,28 @@ pub async fn create(
                 None => c
                     .query_row(
                         "SELECT code FROM carts WHERE customer_id = ?1 AND status = 'active' ORDER BY modified DESC LIMIT 1",
-                        params![customer_id],
+                        params![customer],
                         |r| r.get(0),
                     )
                     .optional()?,
             };
-            let tx = c.transaction()?;
-            end_active_emulation(&tx, &agent_uid, now, "switched")?;
-            tx.execute(
-                "INSERT INTO assisted_sessions (session_id, agent_uid, customer_id, base_site, cart_id, reason, created) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![session_id, agent_uid, customer_id, base_site, cart_id, reason, now],
-            )?;
-            db::audit(&tx, now, Some(&agent_uid), Some(&customer_id), "emulation-start", reason.as_deref())?;
-            let session = read_session(&tx, &session_id, &agent_uid)?;
-            tx.commit()?;
-            session.ok_or_else(|| Failure::internal("session vanished"))
+            Ok((name, email, cart_id))
         })
         .await?;
-    Ok((StatusCode::CREATED, Json(session)))
-}
-
-fn read_session(
-    c: &Connection,
-    session_id: &str,
-    agent_uid: &str,
-) -> ApiResult<Option<AssistedSession>> {
-    Ok(c.query_row(
-        &format!("{SELECT_SESSION} WHERE s.session_id = ?1 AND s.agent_uid = ?2"),
-        params![session_id, agent_uid],
-        session_from_row,
-    )
-    .optional()?)
+    let record = EmulationRecord {
+        session_id,
+        agent_uid,
+        customer_id,
+        customer_name,
+        customer_email,
+        base_site: base_site.to_owned(),
+        cart_id,
+        reason: Some(reason),
+        created: now,
+        ended: None,
+    };
+    state.sessions.start_emulation(&record).await?;
+    Ok((StatusCode::CREATED, Json(wire(record))))
 }
 
 /// `GET /sessions/{sessionId}`: one of the agent's own sessions.
@@ -246,11 +195,11 @@ pub async fn get(
     s: SignedIn,
     Path(session_id): Path<String>,
 ) -> ApiResult<Json<AssistedSession>> {
-    let agent_uid = s.agent.uid;
     state
-        .db(move |c| read_session(c, &session_id, &agent_uid))
+        .sessions
+        .emulation(&session_id, &s.agent.uid)
         .await?
-        .map(Json)
+        .map(|e| Json(wire(e)))
         .ok_or_else(|| Failure::not_found("Session"))
 }
 
@@ -275,23 +224,17 @@ pub async fn delete(
     Path(session_id): Path<String>,
 ) -> ApiResult<Json<AssistedSession>> {
     let agent_uid = s.agent.uid;
-    let now = state.now();
-    state
-        .db(move |c| {
-            let Some(session) = read_session(c, &session_id, &agent_uid)? else {
-                return Err(Failure::not_found("Session"));
-            };
-            if session.status == SessionStatus::Active {
-                c.execute(
-                    "UPDATE assisted_sessions SET ended = ?1, end_reason = 'agent' WHERE session_id = ?2",
-                    params![now, session_id],
-                )?;
-                db::audit(c, now, Some(&agent_uid), Some(&session.customer_id), "emulation-end", Some("agent"))?;
-            }
-            Ok(Json(AssistedSession {
-                status: SessionStatus::Ended,
-                ..session
-            }))
-        })
-        .await
+    let Some(session) = state.sessions.emulation(&session_id, &agent_uid).await? else {
+        return Err(Failure::not_found("Session"));
+    };
+    if session.ended.is_none() {
+        state
+            .sessions
+            .end_emulations(&agent_uid, Some(&session_id), state.now(), "agent")
+            .await?;
+    }
+    Ok(Json(AssistedSession {
+        status: SessionStatus::Ended,
+        ..wire(session)
+    }))
 }

@@ -1,2 +1,5 @@
-//! Session store implementations (`ports::SessionStore`): `postgres` for any number of instances.
+//! Session store implementations (the `SessionStore` port): SQLite for one instance, PostgreSQL
+//! for several.
+
 pub mod postgres;
+pub mod sqlite;

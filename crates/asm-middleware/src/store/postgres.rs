@@ -872,8 +872,8 @@ impl SessionStore for PostgresStore {
         .await
     }
 
-    async fn audit_outcome(&self, id: i64, outcome: &str) -> StoreResult<()> {
-        self.set_audit_outcome(id, outcome, None).await
+    async fn audit_outcome(&self, id: i64, outcome: &str, detail: Option<&str>) -> StoreResult<()> {
+        self.set_audit_outcome(id, outcome, detail).await
     }
 
     async fn audit_page(&self, query: &AuditQuery) -> StoreResult<(u64, Vec<AuditEntry>)> {

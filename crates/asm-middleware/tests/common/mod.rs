@@ -49,11 +49,13 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::CART_NOT_ANONYMOUS,
     error_type::CART_CONFLICT,
     error_type::INTERNAL,
+    error_type::UNAVAILABLE,
 ];
 
 /// One application over its own database file and manual clock.
 pub struct TestApp {
     pub router: Router,
+    pub state: AppState,
     pub clock: Arc<AtomicI64>,
     pub db_path: PathBuf,
     _dir: TempDir,
@@ -74,7 +76,8 @@ impl TestApp {
         let clock = Arc::new(AtomicI64::new(T0));
         let state = AppState::open(config, Clock::manual(clock.clone())).expect("open state");
         Self {
-            router: app(state),
+            router: app(state.clone()),
+            state,
             clock,
             db_path,
             _dir: dir,
@@ -225,7 +228,7 @@ impl TestApp {
     pub fn audit(&self) -> Vec<AuditRow> {
         let c = self.db();
         let mut stmt = c
-            .prepare("SELECT at, agent_uid, customer_id, action, detail FROM audit_log ORDER BY id")
+            .prepare("SELECT at, agent_uid, customer_id, action, detail, outcome FROM audit_log ORDER BY id")
             .expect("prepare");
         stmt.query_map([], |r| {
             Ok(AuditRow {
@@ -234,6 +237,7 @@ impl TestApp {
                 customer: r.get(2)?,
                 action: r.get(3)?,
                 detail: r.get(4)?,
+                outcome: r.get(5)?,
             })
         })
         .expect("query")
@@ -241,11 +245,21 @@ impl TestApp {
         .expect("rows")
     }
 
-    /// Audit rows with `action`.
+    /// Audit rows with `action`, except attempts the backend refused (outcome an error type).
     pub fn audit_of(&self, action: &str) -> Vec<AuditRow> {
         self.audit()
             .into_iter()
             .filter(|r| r.action == action)
+            .filter(|r| r.outcome.as_deref().is_none_or(|o| o == "ok"))
+            .collect()
+    }
+
+    /// Audit rows with `action` whose attempt the backend refused, with the error type.
+    pub fn refused_audit_of(&self, action: &str) -> Vec<AuditRow> {
+        self.audit()
+            .into_iter()
+            .filter(|r| r.action == action)
+            .filter(|r| r.outcome.as_deref().is_some_and(|o| o != "ok"))
             .collect()
     }
 }
@@ -258,6 +272,9 @@ pub struct AuditRow {
     pub customer: Option<String>,
     pub action: String,
     pub detail: Option<String>,
+    /// `ok`, the error type that refused the attempt, or `None` (not a backend write, or
+    /// outcome unknown).
+    pub outcome: Option<String>,
 }
 
 /// A request builder with the `Host` header set.

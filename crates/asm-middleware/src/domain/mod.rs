@@ -1,0 +1,10 @@
+//! The ASM rules, free of storage and HTTP: who may sign in and how often, what an emulation
+//! needs, how long a session lives. Routes (`routes/`) apply them; the stores (`store/`) keep the
+//! state they talk about. Checked with plain `#[test]`s.
+
+pub mod emulation;
+pub mod error;
+pub mod session;
+pub mod throttle;
+
+pub use error::DomainError;
