@@ -421,6 +421,11 @@ async fn two_instances_share_sessions_throttle_and_audit_and_survive_a_kill() {
         "{} records, {attempted} attempts",
         adds.len()
     );
+    eprintln!(
+        "multi-instance: {attempted} writes attempted, {acknowledged} acknowledged, \
+         {added} applied, {ok} audited `ok` ({} records)",
+        adds.len()
+    );
     let starts = audit_records(&c, &b, &manager_cookie, "emulation-start").await;
     assert_eq!(starts.len(), 1);
     assert_eq!(starts[0]["detail"], "Ticket 1");
@@ -476,5 +481,95 @@ async fn two_instances_share_sessions_throttle_and_audit_and_survive_a_kill() {
 
     drop(a2);
     drop(b);
+    drop(db);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dead_database_answers_503_and_the_instance_recovers() {
+    let Some(db) = pg_support::TestDb::create().await else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let c = client();
+
+    // A wrong URL: the middleware does not start, and says why.
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("port");
+        l.local_addr().expect("addr").port()
+    };
+    let started = Instant::now();
+    let out = Command::new(env!("CARGO_BIN_EXE_asm-middleware"))
+        .args(["--listen", "127.0.0.1:0", "--store"])
+        .arg(format!("postgres://asm@127.0.0.1:{closed}/asm"))
+        .arg("--db")
+        .arg(dir.path().join("shop.sqlite"))
+        .args(["--customers", "200"])
+        .env_remove("ASM_STORE")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run asm-middleware");
+    assert!(!out.status.success());
+    assert!(started.elapsed() < Duration::from_secs(30));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("cannot connect to PostgreSQL at asm@127.0.0.1"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+
+    // Running on the database through a proxy that can be cut.
+    let mut proxy = pg_support::Proxy::start(&db.url).await;
+    let a = Instance::start("A", dir.path(), &proxy.url).await;
+    let signed_in = login(&c, &a, AGENT.login, AGENT.password).await;
+    let cookie = signed_in.cookie.clone().expect("cookie");
+    signed_in.ok("sign-in");
+    get(&c, &a, "/asm/agents/me", Some(&cookie)).await.ok("me");
+
+    // The database goes away: 503 with the error body and Retry-After, quickly, no panic.
+    proxy.cut();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let res = send(
+            &c,
+            reqwest::Method::GET,
+            a.url("/asm/agents/me"),
+            Some(&cookie),
+            None,
+        )
+        .await
+        .expect("an answer, not a dropped connection");
+        assert!(started.elapsed() < Duration::from_secs(8));
+        assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+        assert_eq!(res.error_type(), Some(asm_types::error_type::UNAVAILABLE));
+    }
+    let res = c
+        .get(a.url("/asm/agents/me"))
+        .header("Cookie", format!("asm_session={cookie}"))
+        .send()
+        .await
+        .expect("answer");
+    assert!(res.headers().contains_key("retry-after"), "{res:?}");
+    let res = login(&c, &a, AGENT.login, AGENT.password).await;
+    assert_eq!(res.status, StatusCode::SERVICE_UNAVAILABLE, "{}", res.body);
+
+    // It comes back: the same session works again, without restarting the middleware.
+    proxy.listen().await;
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let res = get(&c, &a, "/asm/agents/me", Some(&cookie)).await;
+        if res.status == StatusCode::OK {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "no recovery: {} {}",
+            res.status,
+            res.body
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(!a.log_text().contains("panicked"), "{}", a.log_text());
+    drop(a);
+    drop(proxy);
     drop(db);
 }

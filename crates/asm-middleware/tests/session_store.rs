@@ -1204,85 +1204,13 @@ async fn pg_a_wrong_database_or_user_is_a_clear_error() {
     assert!(err.contains("does not exist"), "{err}");
 }
 
-/// A TCP proxy in front of the test server that can be cut (every connection dropped, the port
-/// closed) and restored on the same port: a database outage as the middleware sees it.
-struct Proxy {
-    port: u16,
-    target: std::net::SocketAddr,
-    task: Option<tokio::task::JoinHandle<()>>,
-}
-
-impl Proxy {
-    async fn start(target: std::net::SocketAddr) -> Proxy {
-        let mut p = Proxy {
-            port: 0,
-            target,
-            task: None,
-        };
-        p.listen().await;
-        p
-    }
-
-    async fn listen(&mut self) {
-        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
-        socket.set_reuseaddr(true).expect("reuseaddr");
-        socket
-            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], self.port)))
-            .expect("bind proxy");
-        let listener = socket.listen(64).expect("listen");
-        self.port = listener.local_addr().expect("addr").port();
-        let target = self.target;
-        self.task = Some(tokio::spawn(async move {
-            let mut conns = tokio::task::JoinSet::new();
-            while let Ok((mut inbound, _)) = listener.accept().await {
-                conns.spawn(async move {
-                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
-                });
-            }
-            // Aborting this task drops `conns`, which aborts (closes) every connection.
-        }));
-    }
-
-    fn cut(&mut self) {
-        if let Some(t) = self.task.take() {
-            t.abort();
-        }
-    }
-}
-
-impl Drop for Proxy {
-    fn drop(&mut self) {
-        self.cut();
-    }
-}
-
-fn socket_of(url: &str) -> std::net::SocketAddr {
-    let config: tokio_postgres::Config = url.parse().expect("url");
-    let host = match &config.get_hosts()[0] {
-        tokio_postgres::config::Host::Tcp(h) => h.clone(),
-        other => panic!("a TCP host, not {other:?}"),
-    };
-    let port = config.get_ports().first().copied().unwrap_or(5432);
-    std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
-        .expect("resolve")
-        .next()
-        .expect("an address")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pg_the_store_recovers_when_the_database_is_back() {
     let Some(db) = pg_support::TestDb::create().await else {
         return;
     };
-    let mut proxy = Proxy::start(socket_of(&db.url)).await;
-    let via_proxy = db.url.replacen(
-        &format!(":{}/", socket_of(&db.url).port()),
-        &format!(":{}/", proxy.port),
-        1,
-    );
-    let store = PostgresStore::connect(&via_proxy, 4)
+    let mut proxy = pg_support::Proxy::start(&db.url).await;
+    let store = PostgresStore::connect(&proxy.url, 4)
         .await
         .expect("connect through the proxy");
     // Warm the pool: several connections in use at once.

@@ -107,6 +107,81 @@ impl Drop for TestDb {
     }
 }
 
+/// A TCP proxy in front of the test server that can be cut (every connection dropped, the port
+/// closed) and restored on the same port: a database outage as the middleware sees it.
+pub struct Proxy {
+    /// The database URL through the proxy.
+    pub url: String,
+    port: u16,
+    target: std::net::SocketAddr,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Proxy {
+    /// A proxy to the server of the database `url`.
+    pub async fn start(url: &str) -> Proxy {
+        let target = socket_of(url);
+        let mut p = Proxy {
+            url: String::new(),
+            port: 0,
+            target,
+            task: None,
+        };
+        p.listen().await;
+        p.url = url.replacen(&format!(":{}/", target.port()), &format!(":{}/", p.port), 1);
+        p
+    }
+
+    /// Accepts connections (again, on the same port).
+    pub async fn listen(&mut self) {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.set_reuseaddr(true).expect("reuseaddr");
+        socket
+            .bind(std::net::SocketAddr::from(([127, 0, 0, 1], self.port)))
+            .expect("bind proxy");
+        let listener = socket.listen(64).expect("listen");
+        self.port = listener.local_addr().expect("addr").port();
+        let target = self.target;
+        self.task = Some(tokio::spawn(async move {
+            let mut conns = tokio::task::JoinSet::new();
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                conns.spawn(async move {
+                    if let Ok(mut outbound) = tokio::net::TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+            // Aborting this task drops `conns`, which aborts (closes) every connection.
+        }));
+    }
+
+    /// Drops every connection and closes the port.
+    pub fn cut(&mut self) {
+        if let Some(t) = self.task.take() {
+            t.abort();
+        }
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.cut();
+    }
+}
+
+fn socket_of(url: &str) -> std::net::SocketAddr {
+    let config: tokio_postgres::Config = url.parse().expect("url");
+    let host = match &config.get_hosts()[0] {
+        tokio_postgres::config::Host::Tcp(h) => h.clone(),
+        other => panic!("a TCP host, not {other:?}"),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    std::net::ToSocketAddrs::to_socket_addrs(&(host.as_str(), port))
+        .expect("resolve")
+        .next()
+        .expect("an address")
+}
+
 #[test]
 fn urls_get_another_database() {
     assert_eq!(
