@@ -366,7 +366,7 @@ async fn two_instances_share_sessions_throttle_and_audit_and_survive_a_kill() {
         let killed_now = on_a && n >= KILL_AT;
         if killed_now {
             // Kill A while this write is on its way (it may or may not be acknowledged).
-            tokio::time::sleep(Duration::from_millis(fastrand::u64(0..15))).await;
+            tokio::time::sleep(Duration::from_millis(fastrand::u64(0..4))).await;
             a.kill();
             a_alive = false;
         }

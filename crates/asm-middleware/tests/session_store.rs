@@ -1282,3 +1282,37 @@ async fn pg_connections_killed_by_the_server_are_replaced() {
         assert_eq!(store.count_agent_sessions(None).await.expect("count"), 0);
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_a_server_that_never_answers_is_unavailable_within_seconds() {
+    // Needs no server: a socket that accepts connections and never says a word.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "postgres://asm@127.0.0.1:{}/asm",
+        listener.local_addr().expect("addr").port()
+    );
+    let started = Instant::now();
+    let err = PostgresStore::connect(&url, 2)
+        .await
+        .expect_err("no answer");
+    assert!(
+        started.elapsed() < Duration::from_secs(6),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(err.contains("cannot connect to PostgreSQL"), "{err}");
+    let store = PostgresStore::lazy(&url, 2).expect("pool");
+    for _ in 0..2 {
+        let started = Instant::now();
+        let r = store.ping().await;
+        assert!(matches!(r, Err(StoreError::Unavailable(_))), "{r:?}");
+        let r = store.start_emulation(&emulation("e", "a", "C", T0)).await;
+        assert!(matches!(r, Err(StoreError::Unavailable(_))), "{r:?}");
+        assert!(
+            started.elapsed() < Duration::from_secs(12),
+            "{:?}",
+            started.elapsed()
+        );
+    }
+    drop(listener);
+}
