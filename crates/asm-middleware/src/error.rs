@@ -1,5 +1,6 @@
 //! The one error answer of the API: a status code plus `{ "errors": [ ... ] }`.
 
+use crate::domain::DomainError;
 use asm_types::{error_type, ErrorList};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -80,14 +81,48 @@ impl From<r2d2::Error> for Failure {
     }
 }
 
-impl From<crate::domain::DomainError> for Failure {
-    fn from(e: crate::domain::DomainError) -> Self {
-        use crate::domain::DomainError as E;
+/// The HTTP status of an error type.
+pub fn status_of(kind: &str) -> StatusCode {
+    match kind {
+        error_type::INVALID_CREDENTIALS | error_type::INVALID_TOKEN => StatusCode::UNAUTHORIZED,
+        error_type::NOT_AN_AGENT
+        | error_type::CSRF
+        | error_type::FORBIDDEN
+        | error_type::CUSTOMER_DISABLED
+        | error_type::NO_CONSENT
+        | error_type::CANNOT_EMULATE_AGENT
+        | error_type::NOT_EMULATING => StatusCode::FORBIDDEN,
+        error_type::NOT_FOUND => StatusCode::NOT_FOUND,
+        error_type::TOO_MANY_ATTEMPTS => StatusCode::TOO_MANY_REQUESTS,
+        error_type::DUPLICATE_EMAIL | error_type::CART_CONFLICT => StatusCode::CONFLICT,
+        error_type::UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
+        error_type::INTERNAL => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    }
+}
+
+impl From<DomainError> for Failure {
+    fn from(e: DomainError) -> Self {
         let kind = e.kind();
         match e {
-            E::Invalid { field, message } => Self::validation(field, message),
-            E::SignedOut => Self::unauthenticated(),
-            E::Throttled { retry_after } => Self {
+            DomainError::Refused {
+                kind,
+                message,
+                subject,
+            } => {
+                let f = Self::new(status_of(kind), kind, message);
+                match subject {
+                    Some(s) => f.with_subject(s),
+                    None => f,
+                }
+            }
+            DomainError::Fields(errors) => Self {
+                status: StatusCode::BAD_REQUEST,
+                body: ErrorList { errors },
+                retry_after: None,
+            },
+            DomainError::SignedOut => Self::unauthenticated(),
+            DomainError::Throttled { retry_after } => Self {
                 retry_after: Some(retry_after),
                 ..Self::new(
                     StatusCode::TOO_MANY_REQUESTS,
@@ -98,32 +133,25 @@ impl From<crate::domain::DomainError> for Failure {
                     ),
                 )
             },
-            E::NotEmulating => Self::new(
-                StatusCode::FORBIDDEN,
-                kind,
-                "Start emulating this customer before acting for them.",
-            ),
-            E::Forbidden(message) => Self::new(StatusCode::FORBIDDEN, kind, message),
+            DomainError::Unavailable(detail) => {
+                eprintln!("asm-middleware: unavailable: {detail}");
+                Self {
+                    retry_after: Some(5),
+                    ..Self::new(
+                        StatusCode::SERVICE_UNAVAILABLE,
+                        kind,
+                        "The server cannot reach its database just now. Please try again in a few seconds.",
+                    )
+                }
+            }
+            DomainError::Internal(detail) => Self::internal(detail),
         }
     }
 }
 
 impl From<crate::ports::StoreError> for Failure {
     fn from(e: crate::ports::StoreError) -> Self {
-        match e {
-            crate::ports::StoreError::Unavailable(detail) => {
-                eprintln!("asm-middleware: session store unavailable: {detail}");
-                Self {
-                    retry_after: Some(5),
-                    ..Self::new(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        error_type::UNAVAILABLE,
-                        "The server cannot reach its database just now. Please try again in a few seconds.",
-                    )
-                }
-            }
-            crate::ports::StoreError::Internal(detail) => Self::internal(detail),
-        }
+        DomainError::from(e).into()
     }
 }
 

@@ -2,6 +2,7 @@
 //! serves the ASM API under `/asm`, the overlay bundle under `/asm-overlay`, and a demo store.
 
 pub mod auth;
+pub mod commerce;
 pub mod config;
 pub mod db;
 pub mod domain;
@@ -9,10 +10,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod ports;
-pub mod pricing;
 pub mod routes;
-pub mod search;
-pub mod seed;
 pub mod store;
 pub mod store_api;
 pub mod storefront;
@@ -94,9 +92,9 @@ impl AppState {
     }
 
     fn open_shop(config: &Config, clock: &Clock) -> Result<db::Pool, String> {
-        let pool = db::open(&config.db)?;
+        let pool = commerce::embedded::schema::open(&config.db)?;
         let mut conn = pool.get().map_err(|e| e.to_string())?;
-        seed::seed_if_empty(&mut conn, config.customers, clock.now())?;
+        commerce::embedded::seed::seed_if_empty(&mut conn, config.customers, clock.now())?;
         Ok(pool)
     }
 

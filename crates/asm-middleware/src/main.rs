@@ -3,7 +3,7 @@
 use asm_middleware::config::Config;
 use asm_middleware::ports::SessionStore;
 use asm_middleware::store::postgres::PostgresStore;
-use asm_middleware::{app, db, AppState, Clock};
+use asm_middleware::{app, AppState, Clock};
 use clap::Parser;
 use std::sync::Arc;
 use std::time::Duration;
@@ -86,7 +86,8 @@ fn spawn_sweeper(state: AppState) {
             {
                 eprintln!("asm-middleware: session sweep failed: {e}");
             }
-            let retention = i64::from(state.config.audit_retention_days) * db::DAY_MS;
+            let retention = i64::from(state.config.audit_retention_days)
+                * asm_middleware::domain::format::DAY_MS;
             if let Err(e) = state
                 .sessions
                 .prune_audit(now.saturating_sub(retention))

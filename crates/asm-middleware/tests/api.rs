@@ -3,7 +3,7 @@
 
 mod common;
 
-use asm_middleware::seed::{
+use asm_middleware::commerce::embedded::seed::{
     AGENT, CUSTOMER, DISABLED_ID, INJECTION_FIRST, INJECTION_ID, INJECTION_LAST, LINDA_ID, MANAGER,
     NO_CONSENT_ID,
 };

@@ -4,7 +4,7 @@
 
 mod common;
 
-use asm_middleware::seed::{AGENT, LINDA_ID, MANAGER};
+use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID, MANAGER};
 use asm_types::{
     error_type, Cart, CartStatus, Carts, CustomerCoupon, CustomerCouponList, CustomerProfile,
     Order, OrderHistory, ProductList,

@@ -2,9 +2,9 @@
 
 mod common;
 
+use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID, MANAGER};
 use asm_middleware::config::Config;
-use asm_middleware::db::DAY_MS;
-use asm_middleware::seed::{AGENT, LINDA_ID, MANAGER};
+use asm_middleware::domain::format::DAY_MS;
 use asm_types::{error_type, AuditPage};
 use axum::http::StatusCode;
 use clap::Parser;

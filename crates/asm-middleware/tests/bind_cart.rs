@@ -2,7 +2,7 @@
 
 mod common;
 
-use asm_middleware::seed::{
+use asm_middleware::commerce::embedded::seed::{
     AGENT, ANONYMOUS_CARTS, DISABLED_ID, FIRST_ANONYMOUS_CART, LINDA_ID, MANAGER, NO_CONSENT_ID,
 };
 use asm_types::{error_type, CartList, CartSummary};

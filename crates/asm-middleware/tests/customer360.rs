@@ -2,7 +2,7 @@
 
 mod common;
 
-use asm_middleware::seed::{AGENT, INJECTION_FIRST, INJECTION_ID, LINDA_ID};
+use asm_middleware::commerce::embedded::seed::{AGENT, INJECTION_FIRST, INJECTION_ID, LINDA_ID};
 use asm_types::{error_type, Customer360Data};
 use axum::http::StatusCode;
 use common::*;

@@ -3,7 +3,7 @@
 
 mod common;
 
-use asm_middleware::seed::{AGENT, LINDA_ID};
+use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID};
 use asm_types::{
     error_type, C360Activity, C360CartData, C360CouponStatus, C360Feedback, C360FragmentData,
     C360Overview, C360ProductInterests, C360Profile, C360Promotions, C360StoreLocations,

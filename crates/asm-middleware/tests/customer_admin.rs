@@ -2,7 +2,7 @@
 
 mod common;
 
-use asm_middleware::seed::{AGENT, LINDA_ID};
+use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID};
 use asm_types::{
     error_type, AutocompleteEntry, Customer360Data, CustomerSearchEntry, CustomerSearchPage,
     ErrorList,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use asm_middleware::seed::{AGENT, INJECTION_ID, LINDA_ID, MANAGER};
+use asm_middleware::commerce::embedded::seed::{AGENT, INJECTION_ID, LINDA_ID, MANAGER};
 use asm_types::{
     error_type, CustomerListDetail, CustomerLists, CustomerSearchEntry, CustomerSearchPage,
 };

@@ -3,7 +3,7 @@
 
 mod common;
 
-use asm_middleware::seed::{AGENT, LINDA_ID};
+use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID};
 use axum::http::StatusCode;
 use common::*;
 use serde_json::Value;

@@ -4,9 +4,9 @@
 
 mod common;
 
+use asm_middleware::commerce::embedded::seed::{AGENT, DISABLED_ID, LINDA_ID, MANAGER};
 use asm_middleware::config::Config;
 use asm_middleware::routes::{self, OPENAPI_PATH};
-use asm_middleware::seed::{AGENT, DISABLED_ID, LINDA_ID, MANAGER};
 use asm_middleware::{AppState, Clock};
 use asm_types::{error_type, REQUEST_HEADER, SESSION_COOKIE};
 use axum::body::Body;
@@ -673,7 +673,7 @@ async fn lists_sorts_and_bind_cart_match_the_documented_schemas() {
         assert_conforms(&doc, "GET", path, &res);
     }
     let bind = |replace: bool| {
-        json!({"customerId": LINDA_ID, "cartId": asm_middleware::seed::FIRST_ANONYMOUS_CART,
+        json!({"customerId": LINDA_ID, "cartId": asm_middleware::commerce::embedded::seed::FIRST_ANONYMOUS_CART,
                "baseSite": SITE, "replace": replace})
     };
     for (body, status) in [

@@ -2,7 +2,7 @@
 
 mod common;
 
-use asm_middleware::seed::{AGENT, FIRST_ANONYMOUS_CART, LINDA_ID};
+use asm_middleware::commerce::embedded::seed::{AGENT, FIRST_ANONYMOUS_CART, LINDA_ID};
 use asm_types::{error_type, Cart};
 use axum::body::Body;
 use axum::http::{header, Method, StatusCode};

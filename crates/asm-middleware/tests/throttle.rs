@@ -3,7 +3,7 @@
 
 mod common;
 
-use asm_middleware::seed::{AGENT, MANAGER};
+use asm_middleware::commerce::embedded::seed::{AGENT, MANAGER};
 use asm_types::error_type;
 use axum::body::Body;
 use axum::extract::ConnectInfo;

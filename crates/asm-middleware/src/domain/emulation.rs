@@ -9,17 +9,17 @@ pub const MAX_REASON_CHARS: usize = 500;
 pub fn checked_reason(reason: Option<&str>) -> Result<String, DomainError> {
     let reason = reason.unwrap_or_default();
     if reason.chars().count() > MAX_REASON_CHARS {
-        return Err(DomainError::Invalid {
-            field: "reason",
-            message: format!("The reason must be at most {MAX_REASON_CHARS} characters long."),
-        });
+        return Err(DomainError::invalid(
+            "reason",
+            format!("The reason must be at most {MAX_REASON_CHARS} characters long."),
+        ));
     }
     let reason = reason.trim();
     if reason.is_empty() || reason.chars().any(char::is_control) {
-        return Err(DomainError::Invalid {
-            field: "reason",
-            message: "Say why you emulate this customer: a ticket ID or a short note.".into(),
-        });
+        return Err(DomainError::invalid(
+            "reason",
+            "Say why you emulate this customer: a ticket ID or a short note.",
+        ));
     }
     Ok(reason.to_owned())
 }

@@ -4,6 +4,7 @@
 
 pub mod emulation;
 pub mod error;
+pub mod format;
 pub mod session;
 pub mod throttle;
 

@@ -4,11 +4,11 @@
 //! Only sales managers may place orders; nobody changes a customer's e-mail or password here.
 
 use crate::auth::SignedIn;
-use crate::db::rfc3339;
+use crate::commerce::embedded::pricing::{price, price_cart, Promotion};
+use crate::domain::format::rfc3339;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
 use crate::ports::NewAudit;
-use crate::pricing::{price, price_cart, Promotion};
 use crate::routes::sessions::active_emulation;
 use crate::AppState;
 use asm_types::{
@@ -787,7 +787,7 @@ pub async fn orders(
                     Ok(OrderSummary {
                         code: r.get(0)?,
                         status: r.get(1)?,
-                        total: crate::db::money(r.get(2)?),
+                        total: crate::domain::format::money(r.get(2)?),
                         placed: rfc3339(r.get(3)?),
                     })
                 },
@@ -1297,7 +1297,7 @@ pub async fn update_profile(
             params![first_name, last_name, name, search, customer],
         )?;
         // A new name has a new place in the name order (and in the search index).
-        crate::search::assign_key(c, &customer)?;
+        crate::commerce::embedded::search::assign_key(c, &customer)?;
         let mut changed = vec!["name"];
         if let Some(phone) = phone {
             let phone = (!phone.is_empty()).then_some(phone);

@@ -8,7 +8,7 @@
 //! of different sizes).
 
 use crate::auth::SignedIn;
-use crate::db::{money, rfc3339};
+use crate::domain::format::{money, rfc3339};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
 use crate::routes::customers::{require_base_site, SiteParams};

@@ -1,7 +1,7 @@
 //! Creating a customer through ASM, and the customer autocomplete.
 
 use crate::auth::SignedIn;
-use crate::db::rfc3339;
+use crate::domain::format::rfc3339;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Query};
 use crate::ports::NewAudit;
@@ -164,7 +164,7 @@ fn insert_customer(
             search
         ],
     )?;
-    crate::search::assign_key(&tx, customer_id)?;
+    crate::commerce::embedded::search::assign_key(&tx, customer_id)?;
     tx.commit()?;
     Ok(CustomerSearchEntry {
         uid: new.email.clone(),
@@ -277,7 +277,12 @@ pub async fn autocomplete(
     require_base_site(p.base_site.as_deref())?;
     let entries = state
         .db(move |c| {
-            let page = crate::search::search_customers(c, &query, 0, MAX_AUTOCOMPLETE)?;
+            let page = crate::commerce::embedded::search::search_customers(
+                c,
+                &query,
+                0,
+                MAX_AUTOCOMPLETE,
+            )?;
             let mut signed_up =
                 c.prepare_cached("SELECT signed_up FROM customers WHERE customer_id = ?1")?;
             let mut carts = c.prepare_cached(

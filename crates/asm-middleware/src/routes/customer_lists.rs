@@ -3,10 +3,10 @@
 //! `GET /customers/search?customerListId=...`.
 
 use crate::auth::SignedIn;
+use crate::commerce::embedded::search::{ListFilter, PICKUP_LIST};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
 use crate::routes::customers::{require_base_site, SiteParams};
-use crate::search::{ListFilter, PICKUP_LIST};
 use crate::AppState;
 use asm_types::{CustomerListDetail, CustomerListSummary, CustomerLists, ErrorList};
 use axum::extract::State;

@@ -1,11 +1,11 @@
 //! Customer search, a customer's carts, and the customer 360 summary.
 
 use crate::auth::SignedIn;
-use crate::db::{money, rfc3339};
+use crate::commerce::embedded::search::SearchRequest;
+use crate::domain::format::{money, rfc3339};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
 use crate::routes::customer_lists;
-use crate::search::SearchRequest;
 use crate::AppState;
 use asm_types::{
     CartEntry, CartList, CartSummary, Customer360Data, Customer360Overview, CustomerAddress,
@@ -125,7 +125,9 @@ pub async fn search(
         current_page: p.current_page.unwrap_or(0),
         page_size,
     };
-    let page = state.db(move |c| crate::search::search(c, &req)).await?;
+    let page = state
+        .db(move |c| crate::commerce::embedded::search::search(c, &req))
+        .await?;
     Ok(Json(page))
 }
 

@@ -1,7 +1,7 @@
 //! Assisted sessions: start, read and end the emulation of a customer.
 
 use crate::auth::SignedIn;
-use crate::db::rfc3339;
+use crate::domain::format::rfc3339;
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path};
 use crate::ports::EmulationRecord;

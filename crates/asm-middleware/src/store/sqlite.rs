@@ -649,7 +649,7 @@ impl SessionStore for SqliteStore {
                 };
                 entries.push(AuditEntry {
                     id,
-                    at: crate::db::rfc3339(at),
+                    at: crate::domain::format::rfc3339(at),
                     agent_id,
                     customer_id,
                     action,

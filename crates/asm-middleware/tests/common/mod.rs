@@ -3,8 +3,8 @@
 
 #![allow(dead_code)]
 
+use asm_middleware::commerce::embedded::seed::Persona;
 use asm_middleware::config::Config;
-use asm_middleware::seed::Persona;
 use asm_middleware::{app, AppState, Clock};
 use asm_types::{error_type, ApiError, ErrorList, REQUEST_HEADER, SESSION_COOKIE};
 use axum::body::{Body, Bytes};

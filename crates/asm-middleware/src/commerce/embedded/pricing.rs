@@ -1,7 +1,7 @@
 //! Cart pricing rules, free of storage: vouchers take a percentage off the subtotal, then the
 //! best promotion the subtotal qualifies for takes its percentage off what is left.
 
-use crate::db::money;
+use crate::domain::format::money;
 use asm_types::Price;
 
 /// The only currency of the demo store.

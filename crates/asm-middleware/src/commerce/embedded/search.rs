@@ -525,8 +525,9 @@ mod tests {
     #[test]
     fn indexed_and_scanned_agree() {
         let mut c = Connection::open_in_memory().expect("db");
-        crate::db::migrate(&mut c).expect("migrate");
-        crate::seed::seed_if_empty(&mut c, 3_000, 1_800_000_000_000).expect("seed");
+        crate::commerce::embedded::schema::migrate(&mut c).expect("migrate");
+        crate::commerce::embedded::seed::seed_if_empty(&mut c, 3_000, 1_800_000_000_000)
+            .expect("seed");
         for q in [
             "ann",
             "wolf",
@@ -555,8 +556,9 @@ mod tests {
     #[test]
     fn counting_stops_at_the_cap_and_says_so() {
         let mut c = Connection::open_in_memory().expect("db");
-        crate::db::migrate(&mut c).expect("migrate");
-        crate::seed::seed_if_empty(&mut c, 3_000, 1_800_000_000_000).expect("seed");
+        crate::commerce::embedded::schema::migrate(&mut c).expect("migrate");
+        crate::commerce::embedded::seed::seed_if_empty(&mut c, 3_000, 1_800_000_000_000)
+            .expect("seed");
         let cap = 1_000;
         let everybody = search_customers_counting(&c, "example.com", 0, 20, cap).expect("search");
         assert_eq!(everybody.pagination.total_results, cap as u64);
@@ -607,8 +609,9 @@ mod tests {
     #[test]
     fn new_and_renamed_customers_take_their_place_in_name_order() {
         let mut c = Connection::open_in_memory().expect("db");
-        crate::db::migrate(&mut c).expect("migrate");
-        crate::seed::seed_if_empty(&mut c, 500, 1_800_000_000_000).expect("seed");
+        crate::commerce::embedded::schema::migrate(&mut c).expect("migrate");
+        crate::commerce::embedded::seed::seed_if_empty(&mut c, 500, 1_800_000_000_000)
+            .expect("seed");
         assert_keys_in_name_order(&c);
         add_customer(&c, "C-NEW1", "Maria Zzyzx");
         add_customer(&c, "C-NEW2", "aaaa Firstofall");
@@ -640,8 +643,9 @@ mod tests {
     #[test]
     fn when_no_gap_is_left_everybody_is_renumbered() {
         let mut c = Connection::open_in_memory().expect("db");
-        crate::db::migrate(&mut c).expect("migrate");
-        crate::seed::seed_if_empty(&mut c, 100, 1_800_000_000_000).expect("seed");
+        crate::commerce::embedded::schema::migrate(&mut c).expect("migrate");
+        crate::commerce::embedded::seed::seed_if_empty(&mut c, 100, 1_800_000_000_000)
+            .expect("seed");
         // Same name, ids descending: each lands just before the previous one, halving one gap.
         for i in (0..40).rev() {
             add_customer(&c, &format!("C-SAME{i:02}"), "Mmm Samename");
@@ -662,8 +666,9 @@ mod tests {
     #[test]
     fn a_query_with_nul_matches_nobody_and_does_not_fail() {
         let mut c = Connection::open_in_memory().expect("db");
-        crate::db::migrate(&mut c).expect("migrate");
-        crate::seed::seed_if_empty(&mut c, 10, 1_800_000_000_000).expect("seed");
+        crate::commerce::embedded::schema::migrate(&mut c).expect("migrate");
+        crate::commerce::embedded::seed::seed_if_empty(&mut c, 10, 1_800_000_000_000)
+            .expect("seed");
         for q in ["\0", "a\0", "ann\0", "\"\0\"", "wol\0f"] {
             let page = search_customers(&c, q, 0, 20).expect("no error");
             assert_eq!(page.pagination.total_results, 0, "{q:?}");
@@ -674,8 +679,9 @@ mod tests {
     #[test]
     fn the_index_follows_updates_and_deletes() {
         let mut c = Connection::open_in_memory().expect("db");
-        crate::db::migrate(&mut c).expect("migrate");
-        crate::seed::seed_if_empty(&mut c, 10, 1_800_000_000_000).expect("seed");
+        crate::commerce::embedded::schema::migrate(&mut c).expect("migrate");
+        crate::commerce::embedded::seed::seed_if_empty(&mut c, 10, 1_800_000_000_000)
+            .expect("seed");
         c.execute(
             "UPDATE customers SET search = 'qqqxyz' WHERE customer_id = 'C0000001'",
             [],

@@ -637,7 +637,7 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
         params![LINDA_ID, now - 10 * day],
     )?;
     // Sort keys in name order, which also fills the search index (one pass after the bulk load).
-    crate::search::rekey_all(&tx)?;
+    crate::commerce::embedded::search::rekey_all(&tx)?;
     tx.commit()?;
     Ok(())
 }

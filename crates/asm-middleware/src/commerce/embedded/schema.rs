@@ -1,0 +1,312 @@
+//! The embedded demo shop's schema: migrations applied in order at start.
+
+use crate::db::Pool;
+use r2d2_sqlite::rusqlite::{self, Connection};
+use std::path::Path;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[
+    r#"
+CREATE TABLE agents (
+    uid TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    password_hash TEXT NOT NULL,
+    groups_csv TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE customers (
+    customer_id TEXT PRIMARY KEY,
+    uid TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    first_name TEXT NOT NULL,
+    last_name TEXT NOT NULL,
+    name TEXT NOT NULL,
+    town TEXT NOT NULL,
+    country TEXT NOT NULL,
+    signed_up INTEGER NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    consent INTEGER NOT NULL DEFAULT 1,
+    password_hash TEXT,
+    search TEXT NOT NULL
+);
+CREATE INDEX customers_name ON customers(name COLLATE NOCASE, customer_id);
+CREATE TABLE products (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    price_cents INTEGER NOT NULL
+);
+CREATE TABLE carts (
+    code TEXT PRIMARY KEY,
+    customer_id TEXT REFERENCES customers(customer_id),
+    status TEXT NOT NULL DEFAULT 'active',
+    created INTEGER NOT NULL,
+    modified INTEGER NOT NULL
+);
+CREATE INDEX carts_customer ON carts(customer_id, modified);
+CREATE TABLE cart_entries (
+    cart_code TEXT NOT NULL REFERENCES carts(code),
+    product_code TEXT NOT NULL REFERENCES products(code),
+    quantity INTEGER NOT NULL,
+    PRIMARY KEY (cart_code, product_code)
+);
+CREATE TABLE orders (
+    code TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    placed INTEGER NOT NULL,
+    total_cents INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    placed_by TEXT
+);
+CREATE INDEX orders_customer ON orders(customer_id, placed);
+CREATE TABLE agent_sessions (
+    token_hash TEXT PRIMARY KEY,
+    agent_uid TEXT NOT NULL REFERENCES agents(uid),
+    created INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL
+);
+CREATE TABLE assisted_sessions (
+    session_id TEXT PRIMARY KEY,
+    agent_uid TEXT NOT NULL REFERENCES agents(uid),
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    base_site TEXT NOT NULL,
+    cart_id TEXT,
+    reason TEXT,
+    created INTEGER NOT NULL,
+    ended INTEGER,
+    end_reason TEXT
+);
+CREATE INDEX assisted_sessions_agent ON assisted_sessions(agent_uid, ended);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at INTEGER NOT NULL,
+    agent_uid TEXT,
+    customer_id TEXT,
+    action TEXT NOT NULL,
+    detail TEXT
+);
+CREATE INDEX audit_log_at ON audit_log(at);
+"#,
+    // Substring search over name, e-mail and customer id through a trigram index.
+    r#"
+CREATE VIRTUAL TABLE customers_fts USING fts5(
+    search, content = 'customers', content_rowid = 'rowid', tokenize = 'trigram'
+);
+INSERT INTO customers_fts(customers_fts) VALUES ('rebuild');
+CREATE TRIGGER customers_fts_insert AFTER INSERT ON customers BEGIN
+    INSERT INTO customers_fts(rowid, search) VALUES (new.rowid, new.search);
+END;
+CREATE TRIGGER customers_fts_delete AFTER DELETE ON customers BEGIN
+    INSERT INTO customers_fts(customers_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+END;
+CREATE TRIGGER customers_fts_update AFTER UPDATE OF search ON customers BEGIN
+    INSERT INTO customers_fts(customers_fts, rowid, search) VALUES ('delete', old.rowid, old.search);
+    INSERT INTO customers_fts(rowid, search) VALUES (new.rowid, new.search);
+END;
+"#,
+    // What the customer 360 view shows and what an agent changes while emulating: addresses,
+    // saved cards, tickets, reviews, product interests, stores, cart vouchers, promotions,
+    // customer coupons, and the lines of orders.
+    r#"
+CREATE TABLE addresses (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    kind TEXT NOT NULL CHECK (kind IN ('billing', 'delivery')),
+    line1 TEXT NOT NULL,
+    postal_code TEXT NOT NULL,
+    town TEXT NOT NULL,
+    country TEXT NOT NULL,
+    phone TEXT
+);
+CREATE INDEX addresses_customer ON addresses(customer_id);
+CREATE TABLE payment_cards (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    brand TEXT NOT NULL,
+    last4 TEXT NOT NULL,
+    expiry TEXT NOT NULL,
+    holder TEXT NOT NULL,
+    is_default INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX payment_cards_customer ON payment_cards(customer_id);
+CREATE TABLE tickets (
+    id TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    subject TEXT NOT NULL,
+    category TEXT NOT NULL,
+    status TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL
+);
+CREATE INDEX tickets_customer ON tickets(customer_id, updated);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    product_code TEXT NOT NULL REFERENCES products(code),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+    headline TEXT NOT NULL,
+    comment TEXT NOT NULL,
+    created INTEGER NOT NULL
+);
+CREATE INDEX reviews_customer ON reviews(customer_id, created);
+CREATE TABLE product_interests (
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    product_code TEXT NOT NULL REFERENCES products(code),
+    kind TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    PRIMARY KEY (customer_id, product_code, kind)
+);
+CREATE TABLE stores (
+    name TEXT PRIMARY KEY,
+    display_name TEXT NOT NULL,
+    line1 TEXT NOT NULL,
+    town TEXT NOT NULL,
+    country TEXT NOT NULL,
+    opening_hours TEXT NOT NULL
+);
+CREATE INDEX stores_town ON stores(country, town);
+CREATE TABLE vouchers (
+    code TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    percent INTEGER NOT NULL CHECK (percent BETWEEN 1 AND 100)
+);
+CREATE TABLE cart_vouchers (
+    cart_code TEXT NOT NULL REFERENCES carts(code),
+    voucher_code TEXT NOT NULL,
+    applied INTEGER NOT NULL,
+    PRIMARY KEY (cart_code, voucher_code)
+);
+CREATE TABLE promotions (
+    code TEXT PRIMARY KEY,
+    description TEXT NOT NULL,
+    threshold_cents INTEGER NOT NULL,
+    percent INTEGER NOT NULL
+);
+CREATE TABLE coupons (
+    code TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    percent INTEGER NOT NULL CHECK (percent BETWEEN 1 AND 100),
+    starts INTEGER NOT NULL,
+    ends INTEGER NOT NULL
+);
+CREATE TABLE customer_coupons (
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    coupon_code TEXT NOT NULL REFERENCES coupons(code),
+    assigned INTEGER NOT NULL,
+    assigned_by TEXT,
+    PRIMARY KEY (customer_id, coupon_code)
+);
+CREATE TABLE order_entries (
+    order_code TEXT NOT NULL REFERENCES orders(code),
+    product_code TEXT NOT NULL,
+    product_name TEXT NOT NULL,
+    quantity INTEGER NOT NULL,
+    price_cents INTEGER NOT NULL,
+    PRIMARY KEY (order_code, product_code)
+);
+ALTER TABLE orders ADD COLUMN subtotal_cents INTEGER;
+ALTER TABLE orders ADD COLUMN discount_cents INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE orders ADD COLUMN vouchers TEXT;
+"#,
+    // Customer lists (`instore`, `pickup`; `mysessions` comes from `assisted_sessions`), the
+    // sorts of the customer search, and binding carts.
+    r#"
+CREATE TABLE customer_list_members (
+    list_id TEXT NOT NULL,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id) ON DELETE CASCADE,
+    PRIMARY KEY (list_id, customer_id)
+) WITHOUT ROWID;
+CREATE INDEX customer_list_members_customer ON customer_list_members(customer_id);
+CREATE INDEX assisted_sessions_agent_customer ON assisted_sessions(agent_uid, customer_id, created);
+"#,
+    // The customer's latest order date, kept by a trigger, so sorting customers by order date
+    // walks an index instead of computing every customer's latest order.
+    r#"
+ALTER TABLE customers ADD COLUMN last_order INTEGER;
+UPDATE customers SET last_order = (SELECT MAX(placed) FROM orders o WHERE o.customer_id = customers.customer_id);
+CREATE TRIGGER orders_last_order AFTER INSERT ON orders BEGIN
+    UPDATE customers SET last_order = MAX(COALESCE(last_order, new.placed), new.placed)
+    WHERE customer_id = new.customer_id;
+END;
+CREATE INDEX customers_order_asc ON customers(last_order IS NULL, last_order, name COLLATE NOCASE, customer_id);
+CREATE INDEX customers_order_desc ON customers(last_order IS NULL, last_order DESC, name COLLATE NOCASE, customer_id);
+"#,
+    // The trigram index's rowid becomes a key in name order (`customers.sort_key`, spaced by
+    // `search::KEY_GAP`), so the index yields matches already sorted by name: a page of any
+    // query, and a capped count, stop after the first matches instead of sorting them all.
+    r#"
+DROP TRIGGER customers_fts_insert;
+DROP TRIGGER customers_fts_delete;
+DROP TRIGGER customers_fts_update;
+DROP TABLE customers_fts;
+ALTER TABLE customers ADD COLUMN sort_key INTEGER;
+WITH ranked AS (
+    SELECT rowid AS id, ROW_NUMBER() OVER (ORDER BY name COLLATE NOCASE, customer_id) AS n FROM customers
+)
+UPDATE customers SET sort_key = ranked.n * 1048576 FROM ranked WHERE customers.rowid = ranked.id;
+CREATE UNIQUE INDEX customers_sort_key ON customers(sort_key);
+CREATE VIRTUAL TABLE customers_fts USING fts5(
+    search, content = 'customers', content_rowid = 'sort_key', tokenize = 'trigram'
+);
+INSERT INTO customers_fts(customers_fts) VALUES ('rebuild');
+CREATE TRIGGER customers_fts_insert AFTER INSERT ON customers WHEN new.sort_key IS NOT NULL BEGIN
+    INSERT INTO customers_fts(rowid, search) VALUES (new.sort_key, new.search);
+END;
+CREATE TRIGGER customers_fts_delete AFTER DELETE ON customers WHEN old.sort_key IS NOT NULL BEGIN
+    INSERT INTO customers_fts(customers_fts, rowid, search) VALUES ('delete', old.sort_key, old.search);
+END;
+CREATE TRIGGER customers_fts_update AFTER UPDATE OF search, sort_key ON customers BEGIN
+    INSERT INTO customers_fts(customers_fts, rowid, search)
+        SELECT 'delete', old.sort_key, old.search WHERE old.sort_key IS NOT NULL;
+    INSERT INTO customers_fts(rowid, search)
+        SELECT new.sort_key, new.search WHERE new.sort_key IS NOT NULL;
+END;
+"#,
+    // The middleware's own state (agent sessions, emulations, throttle, audit) moved to the
+    // session store (`store::sqlite` keeps its own tables and migrations): the shop drops its
+    // old copies. An upgraded demo database loses its open sessions; agents sign in again.
+    r#"
+DROP TABLE agent_sessions;
+DROP TABLE assisted_sessions;
+"#,
+];
+
+/// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.
+pub fn open(path: &Path) -> Result<Pool, String> {
+    let pool = crate::db::pool(path)?;
+    let mut conn = pool.get().map_err(|e| e.to_string())?;
+    migrate(&mut conn).map_err(|e| format!("migration failed: {e}"))?;
+    Ok(pool)
+}
+
+/// Runs the migrations this database has not seen yet, each in its own transaction.
+pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
+    let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in (0_i64..)
+        .zip(MIGRATIONS.iter())
+        .skip(usize::try_from(done).unwrap_or(0))
+    {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i + 1)?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrate_is_idempotent() {
+        let mut c = Connection::open_in_memory().expect("open");
+        migrate(&mut c).expect("first");
+        migrate(&mut c).expect("second");
+        let v: i64 = c
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .expect("version");
+        assert_eq!(v, MIGRATIONS.len() as i64);
+    }
+}
