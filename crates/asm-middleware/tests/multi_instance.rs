@@ -10,7 +10,7 @@
 
 mod pg_support;
 
-use asm_middleware::seed::{AGENT, LINDA_ID, MANAGER};
+use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID, MANAGER};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 use std::fs::File;
