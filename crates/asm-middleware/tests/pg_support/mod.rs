@@ -80,6 +80,29 @@ impl TestDb {
     }
 }
 
+impl TestDb {
+    /// [`TestDb::create`] from synchronous code (also inside a test's runtime), migrated for the
+    /// session store: then `PostgresStore::lazy(&db.url, n)` gives a store that needs no `.await`
+    /// to build (e.g. for a synchronous test harness constructor).
+    pub fn create_migrated_blocking() -> Option<TestDb> {
+        std::thread::spawn(|| {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                let db = TestDb::create().await?;
+                asm_middleware::store::postgres::migrate(&db.url)
+                    .await
+                    .expect("migrate the test database");
+                Some(db)
+            })
+        })
+        .join()
+        .expect("create the test database")
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let (server, name) = (self.server.clone(), self.name.clone());
@@ -196,4 +219,14 @@ fn urls_get_another_database() {
         with_database("postgres://asm@h:5", "x"),
         "postgres://asm@h:5/x"
     );
+}
+
+#[tokio::test]
+async fn a_migrated_database_from_synchronous_code() {
+    use asm_middleware::ports::SessionStore;
+    let Some(db) = TestDb::create_migrated_blocking() else {
+        return;
+    };
+    let store = asm_middleware::store::postgres::PostgresStore::lazy(&db.url, 2).expect("pool");
+    assert_eq!(store.count_agent_sessions(None).await.expect("count"), 0);
 }
