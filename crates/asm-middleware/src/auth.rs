@@ -4,8 +4,6 @@
 use crate::domain::session::SessionEnd;
 use crate::error::Failure;
 use crate::AppState;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use asm_types::{error_type, Agent, REQUEST_HEADER, SESSION_COOKIE};
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
@@ -14,53 +12,10 @@ use axum::http::{header, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
-use sha2::{Digest, Sha256};
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-/// Hashes a password with Argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String, String> {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).map_err(|e| e.to_string())?;
-    let salt = SaltString::encode_b64(&bytes).map_err(|e| e.to_string())?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| e.to_string())
-}
-
-/// Checks a password against a PHC hash; a malformed hash never matches.
-pub fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
-}
-
-/// Spends the same time as a real check when the user does not exist (no user enumeration by timing).
-pub fn verify_against_dummy(password: &str) {
-    static DUMMY: OnceLock<String> = OnceLock::new();
-    let phc = DUMMY.get_or_init(|| hash_password("dummy password").unwrap_or_default());
-    let _ = verify_password(password, phc);
-}
-
-/// A new random identifier: `bytes` random bytes as lower-case hex.
-pub fn random_id(bytes: usize) -> Result<String, Failure> {
-    let mut buf = vec![0u8; bytes];
-    getrandom::fill(&mut buf).map_err(Failure::internal)?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
-}
-
-/// What the database stores instead of the token itself.
-pub fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
+pub use crate::domain::secret::{random_id, token_hash};
 
 /// The session cookie carrying `token`.
 pub fn session_cookie(token: String, secure: bool) -> Cookie<'static> {

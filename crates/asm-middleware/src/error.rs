@@ -69,18 +69,6 @@ impl Failure {
     }
 }
 
-impl From<r2d2_sqlite::rusqlite::Error> for Failure {
-    fn from(e: r2d2_sqlite::rusqlite::Error) -> Self {
-        Self::internal(e)
-    }
-}
-
-impl From<r2d2::Error> for Failure {
-    fn from(e: r2d2::Error) -> Self {
-        Self::internal(e)
-    }
-}
-
 /// The HTTP status of an error type.
 pub fn status_of(kind: &str) -> StatusCode {
     match kind {

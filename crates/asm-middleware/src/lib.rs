@@ -16,11 +16,11 @@ pub mod store_api;
 pub mod storefront;
 
 use crate::config::Config;
-use crate::error::{ApiResult, Failure};
-use crate::ports::{NewAudit, SessionStore};
+use crate::domain::DomainResult;
+use crate::error::ApiResult;
+use crate::ports::{Commerce, NewAudit, SessionStore};
 use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
-use r2d2_sqlite::rusqlite::Connection;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -55,10 +55,12 @@ impl Clock {
 /// Shared state of every request.
 #[derive(Clone)]
 pub struct AppState {
-    /// Connections to the embedded demo shop's database.
-    pub pool: db::Pool,
     /// Agent sessions, emulations, throttle counters and the audit log.
     pub sessions: Arc<dyn SessionStore>,
+    /// The shop behind the middleware.
+    pub commerce: Arc<dyn Commerce>,
+    /// The embedded demo shop, when it is the backend (its demo store API needs it).
+    pub shop: Option<Arc<commerce::embedded::EmbeddedShop>>,
     /// Configuration.
     pub config: Arc<Config>,
     /// Time source.
@@ -104,8 +106,10 @@ impl AppState {
         config: Config,
         clock: Clock,
     ) -> Self {
+        let shop = Arc::new(commerce::embedded::EmbeddedShop::new(pool.clone()));
         Self {
-            pool,
+            commerce: shop.clone(),
+            shop: Some(shop),
             sessions,
             config: Arc::new(config),
             clock,
@@ -133,47 +137,16 @@ impl AppState {
         )
     }
 
-    /// Runs the shop write `f` with its audit record: writes `record` first (the attempt), then
-    /// runs `f`, then records the outcome — `ok` with the detail `f` returns (when it returns
-    /// one), or the error type that refused it. A crash between the write and its outcome leaves
-    /// an "attempted, outcome unknown" record, never a change without one.
-    pub async fn audited<T, F>(&self, record: NewAudit, f: F) -> ApiResult<T>
+    /// Runs the backend write `write` with its audit record: writes `record` first (the
+    /// attempt), then runs `write`, then records the outcome — `ok` with the detail `write`
+    /// returns (when it returns one), or the error type that refused it. A crash between the
+    /// write and its outcome leaves an "attempted, outcome unknown" record, never a change
+    /// without one.
+    pub async fn audited<T, F>(&self, record: NewAudit, write: F) -> ApiResult<T>
     where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> ApiResult<(T, Option<String>)> + Send + 'static,
+        F: std::future::Future<Output = DomainResult<(T, Option<String>)>>,
     {
-        let attempt = self.sessions.audit(record).await?;
-        let result = self.db(f).await;
-        let (outcome, detail) = match &result {
-            Ok((_, detail)) => ("ok".to_owned(), detail.as_deref()),
-            Err(failure) => (
-                failure.body.errors.first().map_or_else(
-                    || asm_types::error_type::INTERNAL.to_owned(),
-                    |e| e.kind.clone(),
-                ),
-                None,
-            ),
-        };
-        if let Err(e) = self.sessions.audit_outcome(attempt, &outcome, detail).await {
-            // The change is made (or refused) and its attempt is recorded: answer it anyway.
-            eprintln!("asm-middleware: cannot record the outcome of audit record {attempt}: {e}");
-        }
-        result.map(|(value, _)| value)
-    }
-
-    /// Runs `f` with a pooled connection on the blocking thread pool.
-    pub async fn db<T, F>(&self, f: F) -> ApiResult<T>
-    where
-        T: Send + 'static,
-        F: FnOnce(&mut Connection) -> ApiResult<T> + Send + 'static,
-    {
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(Failure::internal)?
+        Ok(domain::audit::audited(self.sessions.as_ref(), record, write).await?)
     }
 }
 

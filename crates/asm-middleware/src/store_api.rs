@@ -7,16 +7,17 @@
 //! The cart code is the only "credential" of an anonymous cart, as in the demo it is meant to be
 //! read out over the phone; a real shop would tie it to the shopper's own session.
 
+use crate::commerce::embedded::{anonymous, EmbeddedShop};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path};
-use crate::routes::as_customer::{check_quantity, load_cart, next_code, touch_cart, MAX_QUANTITY};
+use crate::routes::as_customer::check_quantity;
 use crate::AppState;
 use asm_types::{error_type, AddEntryRequest, Cart, QuantityRequest};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::routing::{get, patch, post};
 use axum::Router;
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use std::sync::Arc;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Writes without a JSON body must still say `Content-Type: application/json`: a cross-site page
@@ -39,44 +40,12 @@ fn require_json(headers: &HeaderMap) -> ApiResult<()> {
     }
 }
 
-fn not_found() -> Failure {
-    Failure::not_found("Cart").with_subject("cartId")
-}
-
-/// 404 unless `code` is an anonymous active cart.
-fn anonymous_cart(c: &Connection, code: &str) -> ApiResult<()> {
-    c.query_row(
-        "SELECT 1 FROM carts WHERE code = ?1 AND customer_id IS NULL AND status = 'active'",
-        params![code],
-        |_| Ok(()),
-    )
-    .optional()?
-    .ok_or_else(not_found)
-}
-
-fn answer(c: &Connection, code: &str) -> ApiResult<Json<Cart>> {
-    load_cart(c, code)?.map(Json).ok_or_else(not_found)
-}
-
-/// Runs `f` on the anonymous active cart `code` in an immediate transaction, touches the cart
-/// and answers it.
-async fn change(
-    state: &AppState,
-    code: String,
-    f: impl FnOnce(&Connection, &str) -> ApiResult<()> + Send + 'static,
-) -> ApiResult<Json<Cart>> {
-    let now = state.now();
+/// The embedded shop, or 404: anonymous carts exist only in the demo shop.
+fn shop(state: &AppState) -> ApiResult<Arc<EmbeddedShop>> {
     state
-        .db(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            anonymous_cart(&tx, &code)?;
-            f(&tx, &code)?;
-            touch_cart(&tx, &code, now)?;
-            let cart = answer(&tx, &code)?;
-            tx.commit()?;
-            Ok(cart)
-        })
-        .await
+        .shop
+        .clone()
+        .ok_or_else(|| Failure::not_found("Store API"))
 }
 
 /// `POST /store/carts`: a new empty anonymous cart (201).
@@ -86,29 +55,19 @@ async fn create(
 ) -> ApiResult<(StatusCode, Json<Cart>)> {
     require_json(&headers)?;
     let now = state.now();
-    state
-        .db(move |c| {
-            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let code = next_code(&tx, "carts", 10_000_000)?;
-            tx.execute(
-                "INSERT INTO carts (code, customer_id, status, created, modified) VALUES (?1, NULL, 'active', ?2, ?2)",
-                params![code, now],
-            )?;
-            let cart = answer(&tx, &code)?;
-            tx.commit()?;
-            Ok((StatusCode::CREATED, cart))
-        })
-        .await
+    let cart = shop(&state)?
+        .run(move |c| anonymous::create(c, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(cart)))
 }
 
 /// `GET /store/carts/{code}`: an anonymous active cart.
 async fn read(State(state): State<AppState>, Path(code): Path<String>) -> ApiResult<Json<Cart>> {
-    state
-        .db(move |c| {
-            anonymous_cart(c, &code)?;
-            answer(c, &code)
-        })
-        .await
+    Ok(Json(
+        shop(&state)?
+            .run(move |c| anonymous::read(c, &code))
+            .await?,
+    ))
 }
 
 /// `POST /store/carts/{code}/entries`: add a product (quantities add up, at most 99).
@@ -120,36 +79,12 @@ async fn add_entry(
     let quantity = req.quantity.unwrap_or(1);
     check_quantity(quantity, 1)?;
     let product = req.product_code.trim().to_owned();
-    change(&state, code, move |c, code| {
-        let known = c
-            .query_row(
-                "SELECT 1 FROM products WHERE code = ?1",
-                params![product],
-                |_| Ok(()),
-            )
-            .optional()?;
-        if known.is_none() {
-            return Err(Failure::not_found("Product").with_subject("productCode"));
-        }
-        c.execute(
-            "INSERT INTO cart_entries (cart_code, product_code, quantity) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (cart_code, product_code) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?4)",
-            params![code, product, quantity, MAX_QUANTITY],
-        )?;
-        Ok(())
-    })
-    .await
-}
-
-fn remove_line(c: &Connection, code: &str, product: &str) -> ApiResult<()> {
-    let removed = c.execute(
-        "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
-        params![code, product],
-    )?;
-    if removed == 0 {
-        return Err(Failure::not_found("Cart entry").with_subject("productCode"));
-    }
-    Ok(())
+    let now = state.now();
+    Ok(Json(
+        shop(&state)?
+            .run(move |c| anonymous::add_entry(c, &code, &product, quantity, now))
+            .await?,
+    ))
 }
 
 /// `PATCH /store/carts/{code}/entries/{productCode}`: set a line's quantity (0 removes it).
@@ -159,20 +94,12 @@ async fn update_entry(
     Json(req): Json<QuantityRequest>,
 ) -> ApiResult<Json<Cart>> {
     check_quantity(req.quantity, 0)?;
-    change(&state, code, move |c, code| {
-        if req.quantity == 0 {
-            return remove_line(c, code, &product);
-        }
-        let changed = c.execute(
-            "UPDATE cart_entries SET quantity = ?3 WHERE cart_code = ?1 AND product_code = ?2",
-            params![code, product, req.quantity],
-        )?;
-        if changed == 0 {
-            return Err(Failure::not_found("Cart entry").with_subject("productCode"));
-        }
-        Ok(())
-    })
-    .await
+    let now = state.now();
+    Ok(Json(
+        shop(&state)?
+            .run(move |c| anonymous::update_entry(c, &code, &product, req.quantity, now))
+            .await?,
+    ))
 }
 
 /// `DELETE /store/carts/{code}/entries/{productCode}`: remove a line.
@@ -182,7 +109,12 @@ async fn remove_entry(
     Path((code, product)): Path<(String, String)>,
 ) -> ApiResult<Json<Cart>> {
     require_json(&headers)?;
-    change(&state, code, move |c, code| remove_line(c, code, &product)).await
+    let now = state.now();
+    Ok(Json(
+        shop(&state)?
+            .run(move |c| anonymous::remove_entry(c, &code, &product, now))
+            .await?,
+    ))
 }
 
 /// Routes of the anonymous cart API (merged at the root, next to the storefront).

@@ -1,6 +1,39 @@
 //! Starting an emulation: the reason the agent gives.
 
-use super::DomainError;
+use super::{DomainError, DomainResult};
+use crate::ports::CustomerStatus;
+use asm_types::error_type;
+
+/// Whether the customer may be emulated (or served, e.g. bound a cart): `NotFoundError` for
+/// nobody of that id, `CannotEmulateAgentError` for an agent, `CustomerDisabledError` or
+/// `CustomerConsentError` otherwise (`subject` is the customer id).
+pub fn check_emulatable(customer_id: &str, status: Option<&CustomerStatus>) -> DomainResult<()> {
+    let Some(status) = status else {
+        return Err(DomainError::not_found("Customer").with_subject(customer_id));
+    };
+    let refusal = if status.is_agent {
+        Some((
+            error_type::CANNOT_EMULATE_AGENT,
+            "Agents cannot be emulated.",
+        ))
+    } else if status.disabled {
+        Some((
+            error_type::CUSTOMER_DISABLED,
+            "This customer's account is disabled and cannot be emulated.",
+        ))
+    } else if !status.consent {
+        Some((
+            error_type::NO_CONSENT,
+            "This customer has not agreed to assisted service and cannot be emulated.",
+        ))
+    } else {
+        None
+    };
+    match refusal {
+        Some((kind, message)) => Err(DomainError::refused(kind, message).with_subject(customer_id)),
+        None => Ok(()),
+    }
+}
 
 /// Longest emulation reason accepted.
 pub const MAX_REASON_CHARS: usize = 500;
@@ -27,6 +60,41 @@ pub fn checked_reason(reason: Option<&str>) -> Result<String, DomainError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn status(is_agent: bool, disabled: bool, consent: bool) -> CustomerStatus {
+        CustomerStatus {
+            name: "Linda Wolf".into(),
+            email: "linda@example.com".into(),
+            is_agent,
+            disabled,
+            consent,
+        }
+    }
+
+    #[test]
+    fn only_consenting_enabled_customers_may_be_emulated() {
+        let kind =
+            |s: Option<CustomerStatus>| check_emulatable("C-1", s.as_ref()).map_err(|e| e.kind());
+        assert_eq!(kind(Some(status(false, false, true))), Ok(()));
+        assert_eq!(kind(None), Err(error_type::NOT_FOUND));
+        assert_eq!(
+            kind(Some(status(true, false, true))),
+            Err(error_type::CANNOT_EMULATE_AGENT)
+        );
+        assert_eq!(
+            kind(Some(status(false, true, true))),
+            Err(error_type::CUSTOMER_DISABLED)
+        );
+        assert_eq!(
+            kind(Some(status(false, false, false))),
+            Err(error_type::NO_CONSENT)
+        );
+        // An agent is refused as an agent even when disabled.
+        assert_eq!(
+            kind(Some(status(true, true, false))),
+            Err(error_type::CANNOT_EMULATE_AGENT)
+        );
+    }
 
     #[test]
     fn a_reason_is_required_trimmed_and_bounded() {

@@ -71,6 +71,36 @@ impl DomainError {
         }
     }
 
+    /// The wire form of the error (the first one, for several fields). Internal details stay
+    /// out of it.
+    pub fn into_api_error(self) -> ApiError {
+        let kind = self.kind().to_owned();
+        let error = |message: &str| ApiError {
+            kind: kind.clone(),
+            message: message.to_owned(),
+            reason: None,
+            subject: None,
+        };
+        match self {
+            DomainError::Refused {
+                message, subject, ..
+            } => ApiError {
+                subject,
+                ..error(&message)
+            },
+            DomainError::Fields(errors) => errors
+                .into_iter()
+                .next()
+                .unwrap_or_else(|| error("A field is invalid.")),
+            DomainError::SignedOut => error("Your agent session has ended. Please sign in again."),
+            DomainError::Throttled { .. } => error("Too many failed sign-ins. Try again later."),
+            DomainError::Unavailable(_) => error(
+                "The server cannot reach its database just now. Please try again in a few seconds.",
+            ),
+            DomainError::Internal(_) => error("The server failed to answer. Please try again."),
+        }
+    }
+
     /// The stable error type of the wire body.
     pub fn kind(&self) -> &'static str {
         match self {

@@ -2,10 +2,13 @@
 //! needs, how long a session lives. Routes (`routes/`) apply them; the stores (`store/`) keep the
 //! state they talk about. Checked with plain `#[test]`s.
 
+pub mod audit;
+pub mod customer;
 pub mod emulation;
 pub mod error;
 pub mod format;
+pub mod secret;
 pub mod session;
 pub mod throttle;
 
-pub use error::DomainError;
+pub use error::{DomainError, DomainResult};

@@ -1,12 +1,11 @@
 //! Agent sign-in, sign-out, "me" and agent details.
 
 use crate::auth::{self, SignedIn};
-use crate::db::parse_groups;
 use crate::domain::session::SessionEnd;
 use crate::domain::{throttle, DomainError};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{ClientAddr, Json, Path};
-use crate::ports::NewAudit;
+use crate::ports::{Credentials, NewAudit};
 use crate::routes::sessions::active_emulation;
 use crate::AppState;
 use asm_types::{
@@ -15,7 +14,6 @@ use asm_types::{
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
-use r2d2_sqlite::rusqlite::{params, OptionalExtension};
 
 /// `POST /agents/login`: checks the credentials, sets the httpOnly session cookie.
 /// Customer credentials are refused with `NotAnAgentError`.
@@ -78,51 +76,9 @@ pub async fn login(
             .await?;
         return Err(DomainError::Throttled { retry_after }.into());
     }
-    let who = username.clone();
     let checked = state
-        .db(move |c| {
-            let agent = c
-                .query_row(
-                    "SELECT uid, name, email, groups_csv, password_hash, disabled FROM agents \
-                     WHERE uid = ?1 OR email = ?1 COLLATE NOCASE",
-                    params![who],
-                    |r| {
-                        Ok((
-                            Agent {
-                                uid: r.get(0)?,
-                                name: r.get(1)?,
-                                email: r.get(2)?,
-                                groups: parse_groups(&r.get::<_, String>(3)?),
-                            },
-                            r.get::<_, String>(4)?,
-                            r.get::<_, bool>(5)?,
-                        ))
-                    },
-                )
-                .optional()?;
-            if let Some((agent, phc, disabled)) = agent {
-                let ok = auth::verify_password(&req.password, &phc) && !disabled;
-                return Ok(if ok {
-                    Checked::Agent(agent)
-                } else {
-                    Checked::WrongPassword(agent.uid)
-                });
-            }
-            let customer_hash: Option<Option<String>> = c
-                .query_row(
-                    "SELECT password_hash FROM customers WHERE uid = ?1",
-                    params![who],
-                    |r| r.get(0),
-                )
-                .optional()?;
-            Ok(match customer_hash.flatten() {
-                Some(phc) if auth::verify_password(&req.password, &phc) => Checked::Customer,
-                _ => {
-                    auth::verify_against_dummy(&req.password);
-                    Checked::Unknown
-                }
-            })
-        })
+        .commerce
+        .authenticate(&username, &req.password)
         .await?;
     let audit = |agent_uid: Option<String>, action, detail: Option<String>| NewAudit {
         at: now,
@@ -132,8 +88,8 @@ pub async fn login(
         detail,
     };
     let agent = match checked {
-        Checked::Agent(agent) => agent,
-        Checked::Customer => {
+        Credentials::Agent(agent) => agent,
+        Credentials::Customer => {
             state
                 .sessions
                 .audit(audit(
@@ -148,7 +104,7 @@ pub async fn login(
                 "These are customer credentials. Only customer support agents can sign in to Assisted Service Mode.",
             ));
         }
-        Checked::WrongPassword(uid) => {
+        Credentials::WrongPassword(uid) => {
             state
                 .sessions
                 .audit(audit(Some(uid), AuditAction::SignInFailed, None))
@@ -156,7 +112,7 @@ pub async fn login(
             count_failure(&state, &keys, now).await?;
             return Err(invalid_credentials());
         }
-        Checked::Unknown => {
+        Credentials::Unknown => {
             state
                 .sessions
                 .audit(audit(None, AuditAction::SignInFailed, Some(username)))
@@ -182,14 +138,6 @@ pub async fn login(
     };
     let jar = jar.add(auth::session_cookie(token, state.config.secure_cookie));
     Ok((jar, Json(session)))
-}
-
-/// What the credentials turned out to be.
-enum Checked {
-    Agent(Agent),
-    WrongPassword(String),
-    Customer,
-    Unknown,
 }
 
 /// Counts a failed sign-in under every throttle key.
@@ -292,22 +240,6 @@ pub async fn get_agent(
     _s: SignedIn,
     Path(agent_id): Path<String>,
 ) -> ApiResult<Json<Agent>> {
-    let agent = state
-        .db(move |c| {
-            Ok(c.query_row(
-                "SELECT uid, name, email, groups_csv FROM agents WHERE uid = ?1",
-                params![agent_id],
-                |r| {
-                    Ok(Agent {
-                        uid: r.get(0)?,
-                        name: r.get(1)?,
-                        email: r.get(2)?,
-                        groups: parse_groups(&r.get::<_, String>(3)?),
-                    })
-                },
-            )
-            .optional()?)
-        })
-        .await?;
+    let agent = state.commerce.agent(&agent_id).await?;
     agent.map(Json).ok_or_else(|| Failure::not_found("Agent"))
 }

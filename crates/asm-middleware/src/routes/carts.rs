@@ -4,13 +4,10 @@ use crate::auth::SignedIn;
 use crate::error::{ApiResult, Failure};
 use crate::extract::Json;
 use crate::ports::NewAudit;
-use crate::routes::customers::{cart_summary, require_base_site};
-use crate::routes::sessions::check_emulatable;
+use crate::routes::customers::require_base_site;
 use crate::AppState;
-use asm_types::{error_type, AuditAction, BindCartRequest, CartSummary, ErrorList};
+use asm_types::{AuditAction, BindCartRequest, CartSummary, ErrorList};
 use axum::extract::State;
-use axum::http::StatusCode;
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 /// A required text field of the body, trimmed.
 fn required(subject: &str, value: &str) -> ApiResult<String> {
@@ -22,90 +19,6 @@ fn required(subject: &str, value: &str) -> ApiResult<String> {
         ));
     }
     Ok(value.to_owned())
-}
-
-/// Binds `cart_id` to `customer_id` as the agent `agent_uid`; see [`bind_cart`].
-fn bind(
-    c: &mut Connection,
-    customer_id: &str,
-    cart_id: &str,
-    replace: bool,
-    now: i64,
-) -> ApiResult<(CartSummary, Option<String>)> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    check_emulatable(&tx, customer_id)?;
-    let owner: Option<Option<String>> = tx
-        .query_row(
-            "SELECT customer_id FROM carts WHERE code = ?1",
-            params![cart_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match owner {
-        None => return Err(Failure::not_found("Cart").with_subject("cartId")),
-        Some(Some(owner)) => {
-            let message = if owner == customer_id {
-                "This cart already belongs to this customer."
-            } else {
-                "This cart belongs to another customer: only anonymous carts can be bound."
-            };
-            return Err(Failure::new(
-                StatusCode::BAD_REQUEST,
-                error_type::CART_NOT_ANONYMOUS,
-                message,
-            )
-            .with_subject("cartId"));
-        }
-        Some(None) => {}
-    }
-    let current: Option<String> = tx
-        .query_row(
-            "SELECT code FROM carts c WHERE customer_id = ?1 AND status = 'active' \
-             AND EXISTS (SELECT 1 FROM cart_entries WHERE cart_code = c.code) \
-             ORDER BY modified DESC, code DESC LIMIT 1",
-            params![customer_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    if let (Some(current), false) = (&current, replace) {
-        return Err(Failure::new(
-            StatusCode::CONFLICT,
-            error_type::CART_CONFLICT,
-            format!(
-                "The customer's cart {current} has items. Replace it (it is kept as a saved cart)?"
-            ),
-        )
-        .with_subject(current.clone()));
-    }
-    // The customer's active carts (with items or empty) are kept as saved carts: the bound cart
-    // is the only active one.
-    let mut saved = Vec::new();
-    {
-        let mut stmt = tx.prepare_cached(
-            "SELECT code FROM carts WHERE customer_id = ?1 AND status = 'active' ORDER BY code",
-        )?;
-        let rows = stmt.query_map(params![customer_id], |r| r.get::<_, String>(0))?;
-        for code in rows {
-            saved.push(code?);
-        }
-    }
-    tx.execute(
-        "UPDATE carts SET status = 'saved' WHERE customer_id = ?1 AND status = 'active'",
-        params![customer_id],
-    )?;
-    tx.execute(
-        "UPDATE carts SET customer_id = ?1, status = 'active', modified = ?2 \
-         WHERE code = ?3 AND customer_id IS NULL",
-        params![customer_id, now, cart_id],
-    )?;
-    let detail = if saved.is_empty() {
-        format!("cart {cart_id}")
-    } else {
-        format!("cart {cart_id}; saved {}", saved.join(", "))
-    };
-    let summary = cart_summary(&tx, cart_id.to_owned(), now)?;
-    tx.commit()?;
-    Ok((summary, Some(detail)))
 }
 
 /// `POST /bind-cart`: give an anonymous cart to a customer, as their active cart.
@@ -148,10 +61,16 @@ pub async fn bind_cart(
         action: AuditAction::CartBound,
         detail: None,
     };
-    let (customer, cart_code) = (customer_id.clone(), cart_id.clone());
+    let status = state.commerce.customer_status(&customer_id).await?;
+    crate::domain::emulation::check_emulatable(&customer_id, status.as_ref())?;
+    let (commerce, customer, cart_code) =
+        (state.commerce.clone(), customer_id.clone(), cart_id.clone());
     let cart = state
-        .audited(record, move |c| {
-            bind(c, &customer, &cart_code, replace, now)
+        .audited(record, async move {
+            let change = commerce
+                .bind_cart(&customer, &cart_code, replace, now)
+                .await?;
+            Ok((change.value, Some(change.detail)))
         })
         .await?;
     // The cart becomes the cart of the agent's emulation of this customer, if any.

@@ -10,7 +10,6 @@ use crate::routes::customers::{require_base_site, SiteParams};
 use crate::AppState;
 use asm_types::{CustomerListDetail, CustomerListSummary, CustomerLists, ErrorList};
 use axum::extract::State;
-use r2d2_sqlite::rusqlite::params;
 
 /// One customer list every agent may see.
 #[derive(Clone, Copy, Debug)]
@@ -75,23 +74,15 @@ async fn members_counts(
     } else {
         0
     };
-    state
-        .db(move |c| {
-            defs.iter()
-                .map(|def| {
-                    if def.id == MY_SESSIONS_LIST {
-                        return Ok(emulated);
-                    }
-                    let n: i64 = c
-                        .prepare_cached(
-                            "SELECT COUNT(*) FROM customer_list_members WHERE list_id = ?1",
-                        )?
-                        .query_row(params![def.id], |r| r.get(0))?;
-                    Ok(u64::try_from(n).unwrap_or(0))
-                })
-                .collect()
-        })
-        .await
+    let mut counts = Vec::with_capacity(defs.len());
+    for def in &defs {
+        counts.push(if def.id == MY_SESSIONS_LIST {
+            emulated
+        } else {
+            state.commerce.list_members_count(def.id).await?
+        });
+    }
+    Ok(counts)
 }
 
 /// `GET /customerlists`: the customer lists with their sizes.

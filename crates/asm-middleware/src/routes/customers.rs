@@ -1,18 +1,13 @@
 //! Customer search, a customer's carts, and the customer 360 summary.
 
 use crate::auth::SignedIn;
-use crate::commerce::embedded::search::SearchRequest;
-use crate::domain::format::{money, rfc3339};
 use crate::error::{ApiResult, Failure};
 use crate::extract::{Json, Path, Query};
+use crate::ports::SearchRequest;
 use crate::routes::customer_lists;
 use crate::AppState;
-use asm_types::{
-    CartEntry, CartList, CartSummary, Customer360Data, Customer360Overview, CustomerAddress,
-    CustomerSearchPage, CustomerSort, LatestActivity, OrderSummary, TicketSummary,
-};
+use asm_types::{CartList, Customer360Data, CustomerSearchPage, CustomerSort};
 use axum::extract::State;
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 use serde::Deserialize;
 
 /// Query of `GET /customers/search`.
@@ -125,10 +120,7 @@ pub async fn search(
         current_page: p.current_page.unwrap_or(0),
         page_size,
     };
-    let page = state
-        .db(move |c| crate::commerce::embedded::search::search(c, &req))
-        .await?;
-    Ok(Json(page))
+    Ok(Json(state.commerce.search(req).await?))
 }
 
 /// The trimmed value, if not empty.
@@ -173,83 +165,7 @@ pub async fn carts(
     Query(p): Query<SiteParams>,
 ) -> ApiResult<Json<CartList>> {
     require_base_site(p.base_site.as_deref())?;
-    let list = state
-        .db(move |c| {
-            let exists = c
-                .query_row(
-                    "SELECT 1 FROM customers WHERE customer_id = ?1",
-                    params![customer_id],
-                    |_| Ok(()),
-                )
-                .optional()?;
-            if exists.is_none() {
-                return Err(Failure::not_found("Customer"));
-            }
-            customer_carts(c, &customer_id)
-        })
-        .await?;
-    Ok(Json(list))
-}
-
-/// A customer's active and saved carts, most recently modified first.
-pub fn customer_carts(c: &Connection, customer_id: &str) -> ApiResult<CartList> {
-    Ok(CartList {
-        carts: carts_with_status(c, customer_id, "active")?,
-        saved_carts: carts_with_status(c, customer_id, "saved")?,
-    })
-}
-
-/// A customer's carts with `status`, most recently modified first.
-fn carts_with_status(
-    c: &Connection,
-    customer_id: &str,
-    status: &str,
-) -> ApiResult<Vec<CartSummary>> {
-    let mut stmt = c.prepare_cached(
-        "SELECT code, modified FROM carts WHERE customer_id = ?1 AND status = ?2 ORDER BY modified DESC",
-    )?;
-    let heads = stmt
-        .query_map(params![customer_id, status], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    heads
-        .into_iter()
-        .map(|(code, modified)| cart_summary(c, code, modified))
-        .collect()
-}
-
-/// One cart with its lines.
-pub fn cart_summary(c: &Connection, code: String, modified: i64) -> ApiResult<CartSummary> {
-    let mut entries_stmt = c.prepare_cached(
-        "SELECT p.code, p.name, e.quantity, p.price_cents * e.quantity FROM cart_entries e \
-         JOIN products p ON p.code = e.product_code WHERE e.cart_code = ?1 ORDER BY p.name",
-    )?;
-    let lines = entries_stmt
-        .query_map(params![code], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, u32>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(CartSummary {
-        code,
-        total_items: lines.iter().map(|l| l.2).sum(),
-        total: money(lines.iter().map(|l| l.3).sum()),
-        modified: rfc3339(modified),
-        entries: lines
-            .into_iter()
-            .map(|(product_code, product_name, quantity, cents)| CartEntry {
-                product_code,
-                product_name,
-                quantity,
-                total: money(cents),
-            })
-            .collect(),
-    })
+    Ok(Json(state.commerce.customer_carts(&customer_id).await?))
 }
 
 /// `GET /customers/{customerId}`: the customer 360 summary of the seed contract.
@@ -274,98 +190,5 @@ pub async fn get_customer(
     Query(p): Query<SiteParams>,
 ) -> ApiResult<Json<Customer360Data>> {
     require_base_site(p.base_site.as_deref())?;
-    let data = state.db(move |c| customer_360(c, &customer_id)).await?;
-    Ok(Json(data))
-}
-
-/// Builds the customer 360 summary.
-pub fn customer_360(c: &Connection, customer_id: &str) -> ApiResult<Customer360Data> {
-    let head = c
-        .query_row(
-            "SELECT name, uid, signed_up, town, country FROM customers WHERE customer_id = ?1",
-            params![customer_id],
-            |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, String>(4)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((name, email, signed_up, town, country)) = head else {
-        return Err(Failure::not_found("Customer").with_subject(customer_id));
-    };
-    let mut stmt = c.prepare_cached(
-        "SELECT code, status, total_cents, placed FROM orders WHERE customer_id = ?1 \
-         ORDER BY placed DESC, code DESC LIMIT 5",
-    )?;
-    let orders = stmt
-        .query_map(params![customer_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let carts = carts_with_status(c, customer_id, "active")?;
-    let last_cart: Option<(String, i64)> = c
-        .query_row(
-            "SELECT code, modified FROM carts WHERE customer_id = ?1 ORDER BY modified DESC LIMIT 1",
-            params![customer_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
-    let latest_order = orders
-        .first()
-        .map(|(code, _, _, placed)| (code.clone(), *placed));
-    let order = latest_order.map(|(code, at)| (at, "ORDER", format!("Order {code} placed")));
-    let cart = last_cart.map(|(code, at)| (at, "CART", format!("Cart {code} changed")));
-    let latest_activity = [order, cart]
-        .into_iter()
-        .flatten()
-        .max_by_key(|(at, _, _)| *at)
-        .map(|(at, kind, description)| LatestActivity {
-            kind: kind.into(),
-            description,
-            date: rfc3339(at),
-        });
-    let mut tickets_stmt = c.prepare_cached(
-        "SELECT id, subject, status, created FROM tickets WHERE customer_id = ?1 \
-         ORDER BY updated DESC, id DESC",
-    )?;
-    let support_tickets = tickets_stmt
-        .query_map(params![customer_id], |r| {
-            Ok(TicketSummary {
-                id: r.get(0)?,
-                subject: r.get(1)?,
-                status: r.get(2)?,
-                created: rfc3339(r.get(3)?),
-            })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Customer360Data {
-        overview: Customer360Overview {
-            name,
-            email,
-            signed_up_date: rfc3339(signed_up),
-            address: CustomerAddress { town, country },
-            latest_activity,
-        },
-        recent_orders: orders
-            .into_iter()
-            .map(|(code, status, cents, placed)| OrderSummary {
-                code,
-                status,
-                total: money(cents),
-                placed: rfc3339(placed),
-            })
-            .collect(),
-        active_carts: carts,
-        support_tickets,
-    })
+    Ok(Json(state.commerce.customer_summary(&customer_id).await?))
 }

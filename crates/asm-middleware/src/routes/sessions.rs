@@ -7,10 +7,9 @@ use crate::extract::{Json, Path};
 use crate::ports::EmulationRecord;
 use crate::routes::customers::require_base_site;
 use crate::AppState;
-use asm_types::{error_type, AssistedSession, AssistedSessionRequest, ErrorList, SessionStatus};
+use asm_types::{AssistedSession, AssistedSessionRequest, ErrorList, SessionStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
 /// The wire form of an emulation record.
 pub fn wire(e: EmulationRecord) -> AssistedSession {
@@ -40,62 +39,6 @@ pub async fn active_emulation(
 }
 
 pub use crate::domain::emulation::MAX_REASON_CHARS;
-/// Whether the customer may be emulated (or served, e.g. bound a cart): 403
-/// `CannotEmulateAgentError` for an agent, 404 `NotFoundError` for no such customer, 403
-/// `CustomerDisabledError` or `CustomerConsentError` otherwise (`subject` is the customer id).
-pub fn check_emulatable(c: &Connection, customer_id: &str) -> ApiResult<(String, String)> {
-    let is_agent = c
-        .query_row(
-            "SELECT 1 FROM agents WHERE uid = ?1",
-            params![customer_id],
-            |_| Ok(()),
-        )
-        .optional()?
-        .is_some();
-    if is_agent {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            error_type::CANNOT_EMULATE_AGENT,
-            "Agents cannot be emulated.",
-        )
-        .with_subject(customer_id));
-    }
-    let customer = c
-        .query_row(
-            "SELECT disabled, consent, name, uid FROM customers WHERE customer_id = ?1",
-            params![customer_id],
-            |r| {
-                Ok((
-                    r.get::<_, bool>(0)?,
-                    r.get::<_, bool>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((disabled, consent, name, email)) = customer else {
-        return Err(Failure::not_found("Customer").with_subject(customer_id));
-    };
-    if disabled {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            error_type::CUSTOMER_DISABLED,
-            "This customer's account is disabled and cannot be emulated.",
-        )
-        .with_subject(customer_id));
-    }
-    if !consent {
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            error_type::NO_CONSENT,
-            "This customer has not agreed to assisted service and cannot be emulated.",
-        )
-        .with_subject(customer_id));
-    }
-    Ok((name, email))
-}
-
 /// `POST /sessions`: start emulating a customer (ends the agent's previous emulation).
 #[utoipa::path(
     post,
@@ -134,31 +77,22 @@ pub async fn create(
     let session_id = crate::auth::random_id(16)?;
     let now = state.now();
     let agent_uid = s.agent.uid;
-    let customer = customer_id.clone();
-    let (customer_name, customer_email, cart_id) = state
-        .db(move |c| {
-            let (name, email) = check_emulatable(c, &customer)?;
-            let cart_id = match req.cart_id {
-                Some(cart) => {
-                    let owner: Option<Option<String>> = c
-                        .query_row("SELECT customer_id FROM carts WHERE code = ?1", params![cart], |r| r.get(0))
-                        .optional()?;
-                    if owner.flatten().as_deref() != Some(customer.as_str()) {
-                        return Err(Failure::validation("cartId", "This cart does not belong to the customer."));
-                    }
-                    Some(cart)
-                }
-                None => c
-                    .query_row(
-                        "SELECT code FROM carts WHERE customer_id = ?1 AND status = 'active' ORDER BY modified DESC LIMIT 1",
-                        params![customer],
-                        |r| r.get(0),
-                    )
-                    .optional()?,
-            };
-            Ok((name, email, cart_id))
-        })
-        .await?;
+    let status = state.commerce.customer_status(&customer_id).await?;
+    crate::domain::emulation::check_emulatable(&customer_id, status.as_ref())?;
+    let (customer_name, customer_email) = status.map(|s| (s.name, s.email)).unwrap_or_default();
+    let cart_id = match req.cart_id {
+        Some(cart) => {
+            let owner = state.commerce.cart_owner(&cart).await?;
+            if owner.flatten().as_deref() != Some(customer_id.as_str()) {
+                return Err(Failure::validation(
+                    "cartId",
+                    "This cart does not belong to the customer.",
+                ));
+            }
+            Some(cart)
+        }
+        None => state.commerce.active_cart(&customer_id).await?,
+    };
     let record = EmulationRecord {
         session_id,
         agent_uid,

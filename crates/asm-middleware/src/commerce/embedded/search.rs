@@ -8,7 +8,7 @@
 //! [`search`] adds customer lists, the order filter and the other sorts; the default search (no
 //! list, no order, by name) keeps the path above.
 
-use crate::error::{ApiResult, Failure};
+use crate::domain::{DomainError, DomainResult};
 use asm_types::{
     error_type, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Pagination, SortOption,
 };
@@ -36,7 +36,7 @@ pub fn rekey_all(c: &Connection) -> r2d2_sqlite::rusqlite::Result<()> {
 
 /// Gives `customer_id` a sort key between its neighbours in name order (after it was created or
 /// renamed), renumbering everybody when there is no room left.
-pub fn assign_key(c: &Connection, customer_id: &str) -> ApiResult<()> {
+pub fn assign_key(c: &Connection, customer_id: &str) -> DomainResult<()> {
     let name: String = c.query_row(
         "SELECT name FROM customers WHERE customer_id = ?1",
         params![customer_id],
@@ -138,7 +138,7 @@ pub fn search_customers(
     query: &str,
     current_page: u32,
     page_size: u32,
-) -> ApiResult<CustomerSearchPage> {
+) -> DomainResult<CustomerSearchPage> {
     search_customers_counting(c, query, current_page, page_size, COUNT_CAP)
 }
 
@@ -149,7 +149,7 @@ fn search_customers_counting(
     current_page: u32,
     page_size: u32,
     cap: usize,
-) -> ApiResult<CustomerSearchPage> {
+) -> DomainResult<CustomerSearchPage> {
     let limit = i64::from(page_size);
     let offset = i64::from(current_page) * limit;
     // No name, e-mail or id contains NUL, and SQLite would read the query only up to it: FTS5
@@ -236,39 +236,14 @@ fn page(
     }
 }
 
-/// The customers a search is restricted to.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ListFilter {
-    /// A list stored in `customer_list_members` (`instore`, `pickup`).
-    Stored(&'static str),
-    /// The customers an agent emulated (`mysessions`), each with the start of the latest
-    /// emulation (ms), as the session store lists them.
-    Emulated(Vec<(String, i64)>),
-}
-
-/// What [`search`] looks for.
-#[derive(Clone, Debug, Default)]
-pub struct SearchRequest {
-    /// Part of a name, e-mail or customer id, lower-cased; empty matches everyone.
-    pub query: String,
-    /// Only the members of this list.
-    pub list: Option<ListFilter>,
-    /// Only the customer who placed this order (exact code).
-    pub order_id: Option<String>,
-    /// The sort; `None` is the list's default (`bySessionDateDesc` in `mysessions`, else by name).
-    pub sort: Option<CustomerSort>,
-    /// Zero-based page.
-    pub current_page: u32,
-    /// Page size (at least 1).
-    pub page_size: u32,
-}
+pub use crate::ports::{ListFilter, SearchRequest};
 
 /// The list id of the pick-up list, whose entries carry the order to pick up.
 pub const PICKUP_LIST: &str = "pickup";
 
 /// One page of customers matching `req`. Answers 400 `ValidationError` for an unknown order
 /// (`orderId`) and for `bySessionDateDesc` outside the `mysessions` list (`sort`).
-pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPage> {
+pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearchPage> {
     let my_sessions = matches!(req.list, Some(ListFilter::Emulated(_)));
     let sort = req.sort.unwrap_or(if my_sessions {
         CustomerSort::BySessionDateDesc
@@ -276,7 +251,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
         CustomerSort::ByNameAsc
     });
     if sort == CustomerSort::BySessionDateDesc && !my_sessions {
-        return Err(Failure::validation(
+        return Err(DomainError::invalid(
             "sort",
             "bySessionDateDesc sorts only the mysessions list.",
         ));
@@ -291,7 +266,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> ApiResult<CustomerSearchPa
             .optional()?
             .is_some();
         if !known {
-            return Err(Failure::validation("orderId", "No order has this code."));
+            return Err(DomainError::invalid("orderId", "No order has this code."));
         }
     }
     if req.list.is_none() && req.order_id.is_none() && sort == CustomerSort::ByNameAsc {
@@ -448,7 +423,7 @@ fn order_by(sort: CustomerSort) -> &'static str {
 fn bind(
     stmt: &mut r2d2_sqlite::rusqlite::CachedStatement<'_>,
     args: &[(&str, Value)],
-) -> ApiResult<()> {
+) -> DomainResult<()> {
     stmt.clear_bindings();
     for (name, value) in args {
         if let Some(i) = stmt.parameter_index(name)? {
@@ -462,7 +437,13 @@ type Found = (Count, Vec<CustomerSearchEntry>);
 
 /// Through the trigram index: its rowids are sort keys, so both the count (up to `cap + 1`) and
 /// the page (the matches after the offset, in key order) stop early.
-fn indexed(c: &Connection, query: &str, limit: i64, offset: i64, cap: usize) -> ApiResult<Found> {
+fn indexed(
+    c: &Connection,
+    query: &str,
+    limit: i64,
+    offset: i64,
+    cap: usize,
+) -> DomainResult<Found> {
     let phrase = phrase(query);
     let found: i64 = c.query_row(
         "SELECT COUNT(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)",
@@ -483,7 +464,13 @@ fn indexed(c: &Connection, query: &str, limit: i64, offset: i64, cap: usize) -> 
 
 /// Without the index (queries under three characters): a `LIKE` over the name index, counted
 /// up to the cap.
-fn scanned(c: &Connection, query: &str, limit: i64, offset: i64, cap: usize) -> ApiResult<Found> {
+fn scanned(
+    c: &Connection,
+    query: &str,
+    limit: i64,
+    offset: i64,
+    cap: usize,
+) -> DomainResult<Found> {
     let found: i64 = c.query_row(
         "SELECT COUNT(*) FROM (SELECT 1 FROM customers WHERE search LIKE ?1 ESCAPE '\\' LIMIT ?2)",
         params![like_pattern(query), cap as i64 + 1],
@@ -499,7 +486,7 @@ fn scanned_page(
     query: &str,
     limit: i64,
     offset: i64,
-) -> ApiResult<Vec<CustomerSearchEntry>> {
+) -> DomainResult<Vec<CustomerSearchEntry>> {
     let mut stmt = c.prepare_cached(&page_sql("p.search LIKE ?1 ESCAPE '\\'"))?;
     let entries = stmt
         .query_map(params![like_pattern(query), limit, offset], entry)?

@@ -1,7 +1,7 @@
 //! Deterministic demo store: products, customers with carts and orders, agents, and the test
 //! personas. The same count always yields the same store.
 
-use crate::auth::hash_password;
+use crate::domain::secret::hash_password;
 use asm_types::{AGENT_GROUP, SALES_MANAGER_GROUP};
 use r2d2_sqlite::rusqlite::{params, Connection};
 

@@ -1,0 +1,287 @@
+//! The commerce port: everything the middleware asks of the shop behind it — agents' sign-in,
+//! customers, search and lists, Customer 360°, carts, orders, coupons and profiles. Implemented
+//! by the embedded demo shop (`commerce::embedded`); SAP Commerce Cloud is another adapter.
+//!
+//! The port knows nothing of emulation or audit: the domain checks who may act for whom and
+//! records what was done around these calls. Every write returns a [`Change`] with a detail
+//! for the audit record.
+
+use crate::domain::DomainResult;
+use asm_types::{
+    Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
+    Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
+    CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Order, OrderHistory,
+    ProductList,
+};
+use async_trait::async_trait;
+
+/// A write's answer and what the audit record says was done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change<T> {
+    /// The answer.
+    pub value: T,
+    /// For the audit record, e.g. `cart 00001234: added 2 x 3708646`.
+    pub detail: String,
+}
+
+/// What a user name and password turned out to be.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Credentials {
+    /// An enabled agent, with the right password.
+    Agent(Agent),
+    /// An agent's id or e-mail with a wrong password (or a disabled agent): the agent's uid.
+    WrongPassword(String),
+    /// A customer's right credentials: refused, only agents sign in.
+    Customer,
+    /// Nobody of that name, or a customer with a wrong password.
+    Unknown,
+}
+
+/// What the rules of emulation need to know of a customer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerStatus {
+    /// Full name.
+    pub name: String,
+    /// E-mail (login).
+    pub email: String,
+    /// The id belongs to an agent, not a customer.
+    pub is_agent: bool,
+    /// The account is disabled.
+    pub disabled: bool,
+    /// The customer agreed to assisted service.
+    pub consent: bool,
+}
+
+/// The customers a search is restricted to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ListFilter {
+    /// A list the shop keeps (`instore`, `pickup`).
+    Stored(&'static str),
+    /// The customers an agent emulated (`mysessions`), each with the start of the latest
+    /// emulation (ms), as the session store lists them.
+    Emulated(Vec<(String, i64)>),
+}
+
+/// A customer search.
+#[derive(Clone, Debug, Default)]
+pub struct SearchRequest {
+    /// Part of a name, e-mail or customer id, lower-cased; empty matches everyone.
+    pub query: String,
+    /// Only the members of this list.
+    pub list: Option<ListFilter>,
+    /// Only the customer who placed this order (exact code).
+    pub order_id: Option<String>,
+    /// The sort; `None` is the list's default (`bySessionDateDesc` in `mysessions`, else by name).
+    pub sort: Option<CustomerSort>,
+    /// Zero-based page.
+    pub current_page: u32,
+    /// Page size (at least 1).
+    pub page_size: u32,
+}
+
+/// One checked Customer 360° query: its type and list size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Customer360Query {
+    /// The fragment.
+    pub kind: Customer360FragmentType,
+    /// How many rows a list fragment holds at most.
+    pub list_size: u32,
+}
+
+/// A customer created by an agent (validated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewCustomer {
+    /// First name, trimmed.
+    pub first_name: String,
+    /// Last name, trimmed.
+    pub last_name: String,
+    /// E-mail, trimmed and lower-cased.
+    pub email: String,
+}
+
+/// A validated profile change (names and phone; `None` keeps the value, an empty phone
+/// removes it).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileChange {
+    /// New first name.
+    pub first_name: Option<String>,
+    /// New last name.
+    pub last_name: Option<String>,
+    /// New phone.
+    pub phone: Option<String>,
+}
+
+/// The shop behind the middleware. See the module comment.
+#[async_trait]
+pub trait Commerce: Send + Sync + 'static {
+    /// Checks that the shop answers (for readiness).
+    async fn ping(&self) -> DomainResult<()>;
+
+    // ---- agents
+
+    /// Checks a user name (agent id or e-mail) and password.
+    async fn authenticate(&self, username: &str, password: &str) -> DomainResult<Credentials>;
+
+    /// An agent's details.
+    async fn agent(&self, uid: &str) -> DomainResult<Option<Agent>>;
+
+    // ---- customers
+
+    /// A page of customers; `ValidationError` for an unknown order or a sort the list lacks.
+    async fn search(&self, request: SearchRequest) -> DomainResult<CustomerSearchPage>;
+
+    /// Up to `limit` customers matching `query` (at least 3 characters), for the search box.
+    async fn autocomplete(&self, query: &str, limit: u32) -> DomainResult<Vec<AutocompleteEntry>>;
+
+    /// How many customers a stored list holds.
+    async fn list_members_count(&self, list_id: &str) -> DomainResult<u64>;
+
+    /// What the emulation rules need to know of `customer_id`; `None`: nobody has that id.
+    async fn customer_status(&self, customer_id: &str) -> DomainResult<Option<CustomerStatus>>;
+
+    /// The owner of a cart: `None` no such cart, `Some(None)` anonymous.
+    async fn cart_owner(&self, cart_id: &str) -> DomainResult<Option<Option<String>>>;
+
+    /// The customer's current active cart, if any.
+    async fn active_cart(&self, customer_id: &str) -> DomainResult<Option<String>>;
+
+    /// The customer 360 summary (`NotFoundError` for no such customer).
+    async fn customer_summary(&self, customer_id: &str) -> DomainResult<Customer360Data>;
+
+    /// The customer's active and saved carts (`NotFoundError` for no such customer).
+    async fn customer_carts(&self, customer_id: &str) -> DomainResult<CartList>;
+
+    /// Customer 360° fragments, each answered or failed on its own (`NotFoundError` for no such
+    /// customer).
+    async fn customer360(
+        &self,
+        customer_id: &str,
+        queries: Vec<Customer360Query>,
+        now: i64,
+    ) -> DomainResult<Customer360Response>;
+
+    /// Creates a customer (`DuplicateEmailError` when the e-mail is taken).
+    async fn create_customer(
+        &self,
+        new: NewCustomer,
+        customer_id: &str,
+        now: i64,
+    ) -> DomainResult<CustomerSearchEntry>;
+
+    /// Gives an anonymous cart to a customer as their active cart; `replace` keeps a current
+    /// cart with items as a saved cart (else `CartConflictError`).
+    async fn bind_cart(
+        &self,
+        customer_id: &str,
+        cart_id: &str,
+        replace: bool,
+        now: i64,
+    ) -> DomainResult<Change<CartSummary>>;
+
+    // ---- acting as the customer `user`
+
+    /// The catalogue.
+    async fn products(&self) -> DomainResult<ProductList>;
+
+    /// The customer's active and saved carts.
+    async fn carts(&self, user: &str) -> DomainResult<Carts>;
+
+    /// The customer's active cart, created when there is none (`true`: created).
+    async fn current_cart(&self, user: &str, now: i64) -> DomainResult<Change<(bool, Cart)>>;
+
+    /// One of the customer's carts.
+    async fn cart(&self, user: &str, cart_id: &str) -> DomainResult<Cart>;
+
+    /// Adds `quantity` of `product` (quantities add up, capped).
+    async fn add_entry(
+        &self,
+        user: &str,
+        cart_id: &str,
+        product: &str,
+        quantity: u32,
+        now: i64,
+    ) -> DomainResult<Change<Cart>>;
+
+    /// Sets a line's quantity (0 removes it).
+    async fn update_entry(
+        &self,
+        user: &str,
+        cart_id: &str,
+        product: &str,
+        quantity: u32,
+        now: i64,
+    ) -> DomainResult<Change<Cart>>;
+
+    /// Removes a line.
+    async fn remove_entry(
+        &self,
+        user: &str,
+        cart_id: &str,
+        product: &str,
+        now: i64,
+    ) -> DomainResult<Change<Cart>>;
+
+    /// Applies a cart voucher or an assigned customer coupon.
+    async fn apply_voucher(
+        &self,
+        user: &str,
+        cart_id: &str,
+        code: &str,
+        now: i64,
+    ) -> DomainResult<Change<Cart>>;
+
+    /// Removes an applied voucher.
+    async fn remove_voucher(
+        &self,
+        user: &str,
+        cart_id: &str,
+        code: &str,
+        now: i64,
+    ) -> DomainResult<Change<Cart>>;
+
+    /// A page of the customer's orders, newest first.
+    async fn orders(
+        &self,
+        user: &str,
+        current_page: u32,
+        page_size: u32,
+    ) -> DomainResult<OrderHistory>;
+
+    /// One of the customer's orders.
+    async fn order(&self, user: &str, code: &str) -> DomainResult<Order>;
+
+    /// Places an order from the customer's active cart, recording who placed it.
+    async fn place_order(
+        &self,
+        user: &str,
+        cart_id: &str,
+        placed_by: &str,
+        now: i64,
+    ) -> DomainResult<Change<Order>>;
+
+    /// Every coupon, the customer's assigned ones first.
+    async fn coupons(&self, user: &str) -> DomainResult<CustomerCouponList>;
+
+    /// Assigns a coupon to the customer (by `agent`).
+    async fn assign_coupon(
+        &self,
+        user: &str,
+        code: &str,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<CustomerCoupon>>;
+
+    /// Takes a coupon back (also from the customer's active carts).
+    async fn unassign_coupon(&self, user: &str, code: &str)
+        -> DomainResult<Change<CustomerCoupon>>;
+
+    /// The customer's profile.
+    async fn profile(&self, user: &str) -> DomainResult<CustomerProfile>;
+
+    /// Changes names or phone.
+    async fn update_profile(
+        &self,
+        user: &str,
+        change: ProfileChange,
+    ) -> DomainResult<Change<CustomerProfile>>;
+}
