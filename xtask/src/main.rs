@@ -5,8 +5,12 @@
 //! - `cargo xtask test`: installs what is missing and runs every check and test suite.
 //! - `cargo xtask setup`: only installs what is missing.
 //! - `cargo xtask sizes`: builds the release bundle and prints its sizes.
+//! - `cargo xtask pg`: starts a private PostgreSQL cluster (as the tests use), prints its URL and
+//!   keeps it until Ctrl-C.
 //!
 //! Each install step runs only when its tool is missing, so a second run starts at once.
+
+mod postgres;
 
 use std::env;
 use std::fs;
@@ -30,11 +34,12 @@ fn main() -> ExitCode {
         Some("demo") => demo(&args[1..]),
         Some("test") => test(),
         Some("setup") => setup(true),
+        Some("pg") => pg(),
         Some("sizes") => setup(false)
             .and_then(|()| release_bundle())
             .and_then(|()| sizes()),
         _ => {
-            eprintln!("usage: cargo xtask <demo [middleware flags…] | test | setup | sizes>");
+            eprintln!("usage: cargo xtask <demo [middleware flags…] | test | setup | sizes | pg>");
             return ExitCode::FAILURE;
         }
     };
@@ -174,6 +179,10 @@ fn setup(browser: bool) -> Step {
     if browser && !Path::new(CHROMEDRIVER).exists() {
         apt.push("chromium-driver");
     }
+    // The PostgreSQL session store's tests run against a private cluster of Debian's server.
+    if browser && postgres::bin_dir().is_none() {
+        apt.push("postgresql");
+    }
     if !apt.is_empty() {
         as_root(&["apt-get", "update"])?;
         let mut cmd = vec!["apt-get", "install", "-y", "--no-install-recommends"];
@@ -220,8 +229,48 @@ fn demo(extra: &[String]) -> Step {
     run("target/server/asm-middleware", &args)
 }
 
+/// `cargo xtask pg`: a private PostgreSQL cluster for developers, until Ctrl-C.
+fn pg() -> Step {
+    if postgres::bin_dir().is_none() {
+        as_root(&["apt-get", "update"])?;
+        as_root(&[
+            "apt-get",
+            "install",
+            "-y",
+            "--no-install-recommends",
+            "postgresql",
+        ])?;
+    }
+    let cluster = postgres::Cluster::start()?;
+    println!("xtask: PostgreSQL is up: {}", cluster.url);
+    println!("xtask:   export ASM_TEST_POSTGRES={}", cluster.url);
+    println!(
+        "xtask:   cargo run -p asm-middleware -- --store {}",
+        cluster.url
+    );
+    println!("xtask: Ctrl-C stops it and deletes its files");
+    postgres::wait_for_interrupt();
+    drop(cluster);
+    println!("xtask: PostgreSQL stopped");
+    Ok(())
+}
+
 fn test() -> Step {
     setup(true)?;
+    // One private PostgreSQL for every step: the session store tests (and the multi-instance
+    // test) find it in ASM_TEST_POSTGRES; each test makes its own database in it. Stopped and
+    // deleted when this function returns. Without it those tests fail under CI.
+    let _cluster = match postgres::Cluster::start() {
+        Ok(c) => {
+            println!("xtask: test PostgreSQL at {}", c.url);
+            env::set_var("ASM_TEST_POSTGRES", &c.url);
+            Some(c)
+        }
+        Err(e) => {
+            println!("xtask: cannot start the test PostgreSQL: {e}");
+            None
+        }
+    };
     let chromedriver = [("CHROMEDRIVER", CHROMEDRIVER)];
     let steps: Vec<NamedStep> = vec![
         (

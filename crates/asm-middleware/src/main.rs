@@ -1,8 +1,11 @@
 //! `asm-middleware` binary: opens (and seeds) the database, sweeps expired sessions, serves.
 
 use asm_middleware::config::Config;
+use asm_middleware::ports::SessionStore;
+use asm_middleware::store::postgres::PostgresStore;
 use asm_middleware::{app, AppState, Clock};
 use clap::Parser;
+use std::sync::Arc;
 use std::time::Duration;
 
 #[tokio::main]
@@ -19,9 +22,26 @@ async fn run(config: Config) -> Result<(), String> {
     let listen = config.listen.clone();
     let dist = config.dist.clone();
     let db_path = config.db.clone();
-    let state = tokio::task::spawn_blocking(move || AppState::open(config, Clock::system()))
-        .await
-        .map_err(|e| e.to_string())??;
+    let state = if config.store == "sqlite" {
+        tokio::task::spawn_blocking(move || AppState::open(config, Clock::system()))
+            .await
+            .map_err(|e| e.to_string())??
+    } else if config.store.starts_with("postgres://") || config.store.starts_with("postgresql://") {
+        let store = PostgresStore::connect(&config.store, config.store_pool).await?;
+        println!(
+            "asm-middleware: session store: PostgreSQL (pool of {})",
+            config.store_pool
+        );
+        let sessions: Arc<dyn SessionStore> = Arc::new(store);
+        tokio::task::spawn_blocking(move || AppState::with_store(config, Clock::system(), sessions))
+            .await
+            .map_err(|e| e.to_string())??
+    } else {
+        return Err(format!(
+            "--store {}: expected `sqlite` or a `postgres://user@host:port/db` URL",
+            config.store
+        ));
+    };
     println!(
         "asm-middleware: database {} ready in {:.1} s",
         db_path.display(),

@@ -1,4 +1,5 @@
 //! Session store implementations (the `SessionStore` port): SQLite for one instance, PostgreSQL
 //! for several.
 
+pub mod postgres;
 pub mod sqlite;

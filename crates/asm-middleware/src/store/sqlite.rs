@@ -12,7 +12,9 @@ use crate::ports::session_store::{
 use asm_types::{Agent, AuditAction, AuditEntry};
 use async_trait::async_trait;
 use r2d2_sqlite::rusqlite::types::Value;
-use r2d2_sqlite::rusqlite::{self, params, params_from_iter, Connection, OptionalExtension};
+use r2d2_sqlite::rusqlite::{
+    self, params, params_from_iter, Connection, OptionalExtension, TransactionBehavior,
+};
 use r2d2_sqlite::SqliteConnectionManager;
 use std::path::Path;
 
@@ -280,7 +282,7 @@ impl SessionStore for SqliteStore {
     ) -> StoreResult<()> {
         let (hash, agent) = (token_hash.to_owned(), agent.clone());
         self.run(move |c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             tx.execute(
                 "INSERT INTO agent_sessions (token_hash, agent_uid, agent_name, agent_email, \
                  agent_groups, created, last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -346,7 +348,7 @@ impl SessionStore for SqliteStore {
     ) -> StoreResult<bool> {
         let (hash, reason) = (token_hash.to_owned(), reason.to_owned());
         self.run(move |c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let ended = end_session_in(&tx, &hash, now, &reason, timeouts)?;
             tx.commit()?;
             Ok(ended)
@@ -356,7 +358,7 @@ impl SessionStore for SqliteStore {
 
     async fn expire_agent_sessions(&self, now: i64, timeouts: Timeouts) -> StoreResult<usize> {
         self.run(move |c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let expired: Vec<String> = {
                 let mut stmt = tx.prepare_cached(
                     "SELECT token_hash FROM agent_sessions \
@@ -425,7 +427,7 @@ impl SessionStore for SqliteStore {
     async fn start_emulation(&self, new: &EmulationRecord) -> StoreResult<()> {
         let e = new.clone();
         self.run(move |c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             end_emulations_in(&tx, &e.agent_uid, None, e.created, "switched")?;
             tx.execute(
                 &format!(
@@ -471,7 +473,7 @@ impl SessionStore for SqliteStore {
             reason.to_owned(),
         );
         self.run(move |c| {
-            let tx = c.transaction()?;
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let n = end_emulations_in(&tx, &uid, id.as_deref(), now, &reason)?;
             tx.commit()?;
             Ok(n)
