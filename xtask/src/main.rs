@@ -317,6 +317,17 @@ fn test() -> Step {
             Box::new(|| run("cargo", &["test", "--workspace"])),
         ),
         (
+            // The same HTTP suite again, each test on its own PostgreSQL session store.
+            "HTTP tests on the PostgreSQL session store",
+            Box::new(|| {
+                run_env(
+                    "cargo",
+                    &["test", "-p", "asm-middleware", "--tests"],
+                    &[("ASM_TEST_STORE", "postgres")],
+                )
+            }),
+        ),
+        (
             "overlay browser tests",
             Box::new(move || {
                 run_env(

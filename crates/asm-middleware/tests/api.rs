@@ -60,7 +60,7 @@ fn enc(s: &str) -> String {
 // Sign-in
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_sets_http_only_strict_cookie_and_keeps_the_token_out_of_the_body() {
     let app = TestApp::new();
     let res = app
@@ -99,14 +99,14 @@ async fn login_sets_http_only_strict_cookie_and_keeps_the_token_out_of_the_body(
         "the token must not appear in the body"
     );
     // The database keeps only the token's hash.
-    let stored: i64 = app.scalar(
+    let stored = app.store_count(
         "SELECT COUNT(*) FROM agent_sessions WHERE token_hash = ?1",
-        [&token],
+        &[&token],
     );
     assert_eq!(stored, 0, "raw token stored");
-    let sessions: i64 = app.scalar(
+    let sessions = app.store_count(
         "SELECT COUNT(*) FROM agent_sessions WHERE agent_uid = ?1",
-        [AGENT.login],
+        &[AGENT.login],
     );
     assert_eq!(sessions, 1);
 
@@ -128,7 +128,7 @@ async fn login_sets_http_only_strict_cookie_and_keeps_the_token_out_of_the_body(
     assert_eq!(signins[0].at, T0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_cookie_is_secure_when_configured() {
     let app = TestApp::with_config(|c| c.secure_cookie = true);
     let res = app
@@ -148,7 +148,7 @@ async fn login_cookie_is_secure_when_configured() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn manager_signs_in_by_email_in_any_case_and_is_a_sales_manager() {
     let app = TestApp::new();
     let res = app
@@ -165,7 +165,7 @@ async fn manager_signs_in_by_email_in_any_case_and_is_a_sales_manager() {
     assert!(body.agent.is_sales_manager());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_password_is_401_invalid_credentials_without_cookie() {
     let app = TestApp::new();
     let res = app
@@ -177,7 +177,7 @@ async fn wrong_password_is_401_invalid_credentials_without_cookie() {
         .await;
     res.assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_CREDENTIALS);
     assert!(res.session_set_cookie().is_none());
-    let sessions: i64 = app.scalar("SELECT COUNT(*) FROM agent_sessions", []);
+    let sessions: i64 = app.store_count("SELECT COUNT(*) FROM agent_sessions", &[]);
     assert_eq!(sessions, 0);
     let failed = app.audit_of("sign-in-failed");
     assert_eq!(failed.len(), 1);
@@ -185,7 +185,7 @@ async fn wrong_password_is_401_invalid_credentials_without_cookie() {
     assert!(app.audit_of("sign-in").is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_user_gets_the_same_answer_as_a_wrong_password() {
     let app = TestApp::new();
     let wrong = app
@@ -207,7 +207,7 @@ async fn unknown_user_gets_the_same_answer_as_a_wrong_password() {
     assert_eq!(wrong, unknown, "no user enumeration through the answer");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_credentials_are_refused_with_not_an_agent() {
     let app = TestApp::new();
     let res = app
@@ -224,14 +224,14 @@ async fn customer_credentials_are_refused_with_not_an_agent() {
         err.message
     );
     assert!(res.session_set_cookie().is_none());
-    let sessions: i64 = app.scalar("SELECT COUNT(*) FROM agent_sessions", []);
+    let sessions: i64 = app.store_count("SELECT COUNT(*) FROM agent_sessions", &[]);
     assert_eq!(sessions, 0);
     let refused = app.audit_of("sign-in-refused-customer");
     assert_eq!(refused.len(), 1);
     assert_eq!(refused[0].detail.as_deref(), Some(CUSTOMER.login));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_login_with_a_wrong_password_does_not_reveal_the_customer() {
     let app = TestApp::new();
     app.post_json(
@@ -244,7 +244,7 @@ async fn customer_login_with_a_wrong_password_does_not_reveal_the_customer() {
     assert!(app.audit_of("sign-in-refused-customer").is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_validates_blank_fields() {
     let app = TestApp::new();
     let err = app
@@ -268,7 +268,7 @@ async fn login_validates_blank_fields() {
     assert!(app.audit().is_empty(), "nothing checked, nothing audited");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_login_bodies_get_the_json_error_body() {
     let app = TestApp::new();
     for body in [
@@ -306,7 +306,7 @@ async fn malformed_login_bodies_get_the_json_error_body() {
     assert!(res.session_set_cookie().is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn signing_in_again_returns_the_emulation_in_progress() {
     let app = TestApp::new();
     let first = app.login(&AGENT).await;
@@ -328,7 +328,7 @@ async fn signing_in_again_returns_the_emulation_in_progress() {
 // Me, agent details
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn me_requires_a_valid_session_cookie() {
     let app = TestApp::new();
     app.get("/asm/agents/me", None)
@@ -360,7 +360,7 @@ async fn me_requires_a_valid_session_cookie() {
     assert_eq!(res.header("cache-control"), Some("no-store"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn get_agent_details() {
     let app = TestApp::new();
     app.get("/asm/agents/asmanager", None)
@@ -392,7 +392,7 @@ async fn get_agent_details() {
 // Session lifetime: idle timeout, absolute lifetime, sign-out
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn activity_extends_the_idle_window() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -411,10 +411,12 @@ async fn activity_extends_the_idle_window() {
     // Any authenticated request extends it, e.g. a search.
     app.advance_secs(500);
     search_page(&app, &cookie, &format!("baseSite={SITE}&query=linda")).await;
-    let last_seen: i64 = app.scalar(
-        "SELECT last_seen FROM agent_sessions WHERE agent_uid = ?1",
-        [AGENT.login],
-    );
+    let last_seen = app
+        .store_int(
+            "SELECT last_seen FROM agent_sessions WHERE agent_uid = ?1",
+            &[AGENT.login],
+        )
+        .expect("a session");
     assert_eq!(last_seen, T0 + 1_399_000);
     app.advance_secs(500);
     assert_eq!(
@@ -423,7 +425,7 @@ async fn activity_extends_the_idle_window() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn idle_timeout_ends_the_session_and_the_emulation() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -444,17 +446,10 @@ async fn idle_timeout_ends_the_session_and_the_emulation() {
         .await
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
 
-    let (ended, reason): (Option<i64>, Option<String>) = app
-        .db()
-        .query_row(
-            "SELECT ended, end_reason FROM emulations WHERE session_id = ?1",
-            [&session_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (ended, reason) = app.emulation_end("session_id = ?1", &[&session_id]);
     assert_eq!(ended, Some(expires_at));
     assert_eq!(reason.as_deref(), Some("timeout"));
-    let sessions: i64 = app.scalar("SELECT COUNT(*) FROM agent_sessions", []);
+    let sessions: i64 = app.store_count("SELECT COUNT(*) FROM agent_sessions", &[]);
     assert_eq!(sessions, 0, "the expired session is deleted");
 
     let ends = app.audit_of("emulation-end");
@@ -473,7 +468,7 @@ async fn idle_timeout_ends_the_session_and_the_emulation() {
     assert_eq!(app.audit_of("session-expired").len(), 1, "audited once");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn absolute_lifetime_ends_even_an_active_session() {
     let app = TestApp::with_config(|c| c.max_lifetime = 1_800);
     let cookie = app.login(&AGENT).await;
@@ -496,14 +491,16 @@ async fn absolute_lifetime_ends_even_an_active_session() {
     app.get("/asm/agents/me", Some(&cookie))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
-    let reason: String = app.scalar(
-        "SELECT end_reason FROM emulations WHERE customer_id = ?1",
-        [LINDA_ID],
-    );
+    let reason = app
+        .store_text(
+            "SELECT end_reason FROM emulations WHERE customer_id = ?1",
+            &[LINDA_ID],
+        )
+        .expect("an emulation");
     assert_eq!(reason, "timeout");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_expiry_is_capped_by_a_short_lifetime() {
     let app = TestApp::with_config(|c| c.max_lifetime = 120);
     let res = app
@@ -516,7 +513,7 @@ async fn login_expiry_is_capped_by_a_short_lifetime() {
     assert_eq!(agent_session(&res).expires_at, T0 + 120_000);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_clears_the_cookie_and_ends_the_emulation() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -542,14 +539,8 @@ async fn logout_clears_the_cookie_and_ends_the_emulation() {
     app.get("/asm/agents/me", Some(&cookie))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
-    let (ended, reason): (Option<i64>, Option<String>) = app
-        .db()
-        .query_row(
-            "SELECT ended, end_reason FROM emulations WHERE session_id = ?1",
-            [started["sessionId"].as_str().unwrap()],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (ended, reason) =
+        app.emulation_end("session_id = ?1", &[started["sessionId"].as_str().unwrap()]);
     assert_eq!(ended, Some(T0 + 10_000));
     assert_eq!(reason.as_deref(), Some("sign-out"));
     let ends = app.audit_of("emulation-end");
@@ -558,11 +549,11 @@ async fn logout_clears_the_cookie_and_ends_the_emulation() {
     let outs = app.audit_of("sign-out");
     assert_eq!(outs.len(), 1);
     assert_eq!(outs[0].agent.as_deref(), Some(AGENT.login));
-    let sessions: i64 = app.scalar("SELECT COUNT(*) FROM agent_sessions", []);
+    let sessions: i64 = app.store_count("SELECT COUNT(*) FROM agent_sessions", &[]);
     assert_eq!(sessions, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn logout_without_a_session_still_clears_the_cookie() {
     let app = TestApp::new();
     for cookie in [None, Some("asm_session=0123abcd")] {
@@ -579,7 +570,7 @@ async fn logout_without_a_session_still_clears_the_cookie() {
     assert!(app.audit_of("sign-out").is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expiry_of_a_stale_second_session_does_not_end_the_live_emulation() {
     // The agent signed in on two devices (or signed in again and left an old session behind).
     let app = TestApp::new();
@@ -614,14 +605,16 @@ async fn expiry_of_a_stale_second_session_does_not_end_the_live_emulation() {
     app.get("/asm/agents/me", Some(&live))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
-    let reason: String = app.scalar(
-        "SELECT end_reason FROM emulations WHERE session_id = ?1",
-        [session_id],
-    );
+    let reason = app
+        .store_text(
+            "SELECT end_reason FROM emulations WHERE session_id = ?1",
+            &[session_id],
+        )
+        .expect("an emulation");
     assert_eq!(reason, "timeout");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_but_unswept_session_does_not_keep_the_emulation_alive() {
     // Found by the end-to-end suite: an old session that has idled out itself (but was not
     // swept yet) counted as "another session", so the emulation outlived its own session and
@@ -638,9 +631,9 @@ async fn an_expired_but_unswept_session_does_not_keep_the_emulation_alive() {
     app.get("/asm/agents/me", Some(&live))
         .await
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
-    let reason: Option<String> = app.scalar(
+    let reason = app.store_text(
         "SELECT end_reason FROM emulations WHERE session_id = ?1",
-        [session_id.as_str()],
+        &[session_id.as_str()],
     );
     assert_eq!(reason.as_deref(), Some("timeout"));
 
@@ -650,7 +643,7 @@ async fn an_expired_but_unswept_session_does_not_keep_the_emulation_alive() {
     assert!(agent_session(&res).emulation.is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_sweep_ends_expired_sessions_and_their_emulations() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -676,10 +669,12 @@ async fn the_sweep_ends_expired_sessions_and_their_emulations() {
         .await
         .expect("sweep");
     assert_eq!(swept, 1, "only the agent's session was idle for 600 s");
-    let reason: String = app.scalar(
-        "SELECT end_reason FROM emulations WHERE customer_id = ?1",
-        [LINDA_ID],
-    );
+    let reason = app
+        .store_text(
+            "SELECT end_reason FROM emulations WHERE customer_id = ?1",
+            &[LINDA_ID],
+        )
+        .expect("an emulation");
     assert_eq!(reason, "timeout");
     app.get("/asm/agents/me", Some(&cookie))
         .await
@@ -698,7 +693,7 @@ fn login_body() -> Body {
     Body::from(json!({"username": AGENT.login, "password": AGENT.password}).to_string())
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn state_changing_requests_without_the_request_header_are_refused() {
     let app = TestApp::new();
     let res = app
@@ -729,7 +724,7 @@ async fn state_changing_requests_without_the_request_header_are_refused() {
         )
         .await;
     res.assert_error(StatusCode::FORBIDDEN, error_type::CSRF);
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
+    let n: i64 = app.store_count("SELECT COUNT(*) FROM emulations", &[]);
     assert_eq!(n, 0);
 
     let res = app
@@ -750,7 +745,7 @@ async fn state_changing_requests_without_the_request_header_are_refused() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn foreign_or_missing_origins_are_refused() {
     let app = TestApp::new();
     let origins: [Option<&str>; 6] = [
@@ -775,7 +770,7 @@ async fn foreign_or_missing_origins_are_refused() {
     assert!(app.audit().is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn same_origin_and_allow_listed_origins_pass() {
     let app = TestApp::new();
     for origin in [
@@ -812,7 +807,7 @@ async fn same_origin_and_allow_listed_origins_pass() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn delete_needs_the_csrf_header_too() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -835,7 +830,7 @@ async fn delete_needs_the_csrf_header_too() {
     assert_eq!(s.status, asm_types::SessionStatus::Active);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn reads_need_no_csrf_header() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -871,7 +866,7 @@ fn preflight(origin: &str) -> axum::http::Request<Body> {
         .unwrap()
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cors_preflight_allows_the_allow_listed_origin_with_credentials() {
     let app = TestApp::new();
     let res = app.send(preflight(ALLOWED_ORIGIN)).await;
@@ -895,7 +890,7 @@ async fn cors_preflight_allows_the_allow_listed_origin_with_credentials() {
     assert!(headers.contains("x-asm-request"), "{headers}");
     assert!(headers.contains("content-type"), "{headers}");
     assert_eq!(res.header("access-control-max-age"), Some("600"));
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
+    let n: i64 = app.store_count("SELECT COUNT(*) FROM emulations", &[]);
     assert_eq!(n, 0, "a preflight runs no handler");
 
     // The actual answer to that origin is readable too.
@@ -916,7 +911,7 @@ async fn cors_preflight_allows_the_allow_listed_origin_with_credentials() {
     assert_eq!(res.header("access-control-allow-credentials"), Some("true"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cors_preflight_gives_a_foreign_origin_nothing() {
     let app = TestApp::new();
     let res = app.send(preflight("http://evil.example")).await;
@@ -934,7 +929,7 @@ async fn cors_preflight_gives_a_foreign_origin_nothing() {
         "{:?}",
         res.headers
     );
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
+    let n: i64 = app.store_count("SELECT COUNT(*) FROM emulations", &[]);
     assert_eq!(n, 0, "a preflight runs no handler");
 
     // The actual answer to a foreign origin is not readable by its script either.
@@ -954,7 +949,7 @@ async fn cors_preflight_gives_a_foreign_origin_nothing() {
 // Customer search
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_requires_sign_in_and_a_base_site() {
     let app = TestApp::new();
     app.get(&format!("/asm/customers/search?baseSite={SITE}"), None)
@@ -969,7 +964,7 @@ async fn search_requires_sign_in_and_a_base_site() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_page_size_bounds() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1003,7 +998,7 @@ async fn search_page_size_bounds() {
     assert_eq!(page.pagination.current_page, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_pages_through_everyone_in_name_order() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1051,7 +1046,7 @@ async fn search_pages_through_everyone_in_name_order() {
     assert_eq!(page.pagination.total_pages, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_is_case_insensitive_over_name_email_and_id() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1080,7 +1075,7 @@ async fn search_is_case_insensitive_over_name_email_and_id() {
     assert_eq!(page.pagination.total_results, expected as u64);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_treats_like_wildcards_literally() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1099,7 +1094,7 @@ async fn search_treats_like_wildcards_literally() {
     assert_eq!(total("linda").await, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn injection_customer_comes_back_verbatim_as_json() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1125,7 +1120,7 @@ async fn injection_customer_comes_back_verbatim_as_json() {
 // Carts
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_carts() {
     let app = TestApp::new();
     let path = format!("/asm/customers/{LINDA_ID}/carts?baseSite={SITE}");
@@ -1176,7 +1171,7 @@ async fn customer_carts() {
 // Emulation sessions
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_read_and_show_an_emulation() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1223,14 +1218,14 @@ async fn start_read_and_show_an_emulation() {
     assert_eq!(starts[0].customer.as_deref(), Some(LINDA_ID));
     assert_eq!(starts[0].detail.as_deref(), Some("ticket 42"));
     assert_eq!(starts[0].at, T0 + 5_000);
-    let reason: Option<String> = app.scalar(
+    let reason = app.store_text(
         "SELECT reason FROM emulations WHERE session_id = ?1",
-        [&s.session_id],
+        &[&s.session_id],
     );
     assert_eq!(reason.as_deref(), Some("ticket 42"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_with_the_customers_own_cart_and_a_reason() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1258,7 +1253,7 @@ async fn start_with_the_customers_own_cart_and_a_reason() {
     assert_eq!(starts[0].detail.as_deref(), Some("Ticket 4711"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn emulation_refusals_have_distinct_types() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1292,14 +1287,14 @@ async fn emulation_refusals_have_distinct_types() {
         let err = res.assert_error(status, kind);
         assert_eq!(err.subject.as_deref(), Some(id), "subject for {id}");
     }
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
+    let n: i64 = app.store_count("SELECT COUNT(*) FROM emulations", &[]);
     assert_eq!(n, 0);
     assert!(app.audit_of("emulation-start").is_empty());
     let me = agent_session(&app.get("/asm/agents/me", Some(&cookie)).await);
     assert!(me.emulation.is_none());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_emulation_keeps_the_current_one() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1318,7 +1313,7 @@ async fn a_refused_emulation_keeps_the_current_one() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn start_emulation_validates_its_body() {
     let app = TestApp::new();
     app.post_json(
@@ -1393,11 +1388,11 @@ async fn start_emulation_validates_its_body() {
             .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
         assert_eq!(err.subject.as_deref(), Some("body"), "{raw}");
     }
-    let n: i64 = app.scalar("SELECT COUNT(*) FROM emulations", []);
+    let n: i64 = app.store_count("SELECT COUNT(*) FROM emulations", &[]);
     assert_eq!(n, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_second_emulation_ends_the_first() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1413,19 +1408,12 @@ async fn a_second_emulation_ends_the_first() {
             .await,
     );
     assert_eq!(old.status, asm_types::SessionStatus::Ended);
-    let (ended, reason): (Option<i64>, Option<String>) = app
-        .db()
-        .query_row(
-            "SELECT ended, end_reason FROM emulations WHERE session_id = ?1",
-            [first_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let (ended, reason) = app.emulation_end("session_id = ?1", &[first_id]);
     assert_eq!(ended, Some(T0 + 30_000));
     assert_eq!(reason.as_deref(), Some("switched"));
-    let active: i64 = app.scalar(
+    let active = app.store_count(
         "SELECT COUNT(*) FROM emulations WHERE agent_uid = ?1 AND ended IS NULL",
-        [AGENT.login],
+        &[AGENT.login],
     );
     assert_eq!(active, 1, "one emulation at a time");
 
@@ -1451,7 +1439,7 @@ async fn a_second_emulation_ends_the_first() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ending_an_emulation_is_idempotent_and_audited_once() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1473,21 +1461,16 @@ async fn ending_an_emulation_is_idempotent_and_audited_once() {
     let again = app.delete(&path, Some(&cookie)).await;
     assert_eq!(again.status, StatusCode::OK);
     assert_eq!(again.json()["status"], "ENDED");
-    let (ended, reason): (i64, String) = app
-        .db()
-        .query_row("SELECT ended, end_reason FROM emulations", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
-    assert_eq!(ended, T0 + 42_000, "the first end counts");
-    assert_eq!(reason, "agent");
+    let (ended, reason) = app.emulation_end("1 = 1", &[]);
+    assert_eq!(ended, Some(T0 + 42_000), "the first end counts");
+    assert_eq!(reason.as_deref(), Some("agent"));
     let ends = app.audit_of("emulation-end");
     assert_eq!(ends.len(), 1);
     assert_eq!(ends[0].detail.as_deref(), Some("agent"));
     assert_eq!(ends[0].customer.as_deref(), Some(LINDA_ID));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn another_agent_cannot_read_or_end_the_session() {
     let app = TestApp::new();
     let agent = app.login(&AGENT).await;
@@ -1516,7 +1499,7 @@ async fn another_agent_cannot_read_or_end_the_session() {
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_sessions_are_404() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1538,7 +1521,7 @@ async fn unknown_sessions_are_404() {
 // Routing
 // ---------------------------------------------------------------------------------------------
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_asm_routes_are_404_json() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1561,7 +1544,7 @@ async fn unknown_asm_routes_are_404_json() {
         .assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_methods_get_the_json_error_body() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -1589,7 +1572,7 @@ async fn wrong_methods_get_the_json_error_body() {
     assert_eq!(app.audit_of("sign-in").len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_authenticated_answer_reports_the_new_session_expiry() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;

@@ -35,7 +35,7 @@ fn entries_path(cart: &str) -> String {
     format!("/asm/users/{LINDA_ID}/carts/{cart}/entries")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn products_are_public() {
     let app = TestApp::new();
     let res = app.get("/asm/products", None).await;
@@ -47,7 +47,7 @@ async fn products_are_public() {
     assert_eq!(list.products[0].price.currency_iso, "USD");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn nothing_happens_as_a_customer_outside_an_emulation_of_that_customer() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -102,7 +102,7 @@ async fn nothing_happens_as_a_customer_outside_an_emulation_of_that_customer() {
     assert_eq!(name, "Linda");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_agent_changes_the_cart_and_every_change_is_audited() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -191,7 +191,7 @@ async fn the_agent_changes_the_cart_and_every_change_is_audited() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cart_entry_errors() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -278,7 +278,7 @@ async fn cart_entry_errors() {
         .all(|r| r.agent.as_deref() == Some(AGENT.login)));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn vouchers_apply_and_remove_and_change_the_total() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -341,7 +341,7 @@ async fn vouchers_apply_and_remove_and_change_the_total() {
     assert_eq!(app.audit_of("voucher-remove").len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_sales_managers_place_orders_and_the_order_records_the_agent() {
     let app = TestApp::new();
     // A plain agent is refused; nothing is placed; the refusal is audited.
@@ -423,7 +423,7 @@ async fn only_sales_managers_place_orders_and_the_order_records_the_agent() {
         .contains(&order.code));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn seeded_orders_have_lines_and_unknown_orders_are_not_found() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -472,7 +472,7 @@ async fn seeded_orders_have_lines_and_unknown_orders_are_not_found() {
     .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_coupons_assign_and_unassign() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -523,7 +523,7 @@ async fn customer_coupons_assign_and_unassign() {
     assert_eq!(app.audit_of("coupon-unassign").len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profile_changes_names_and_phone_but_never_email_or_password() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -580,7 +580,7 @@ async fn profile_changes_names_and_phone_but_never_email_or_password() {
     assert_eq!(app.audit_of("profile-update").len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn carts_list_shows_active_then_saved() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;

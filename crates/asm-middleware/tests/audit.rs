@@ -34,7 +34,7 @@ async fn history(app: &TestApp) -> String {
     app.login(&MANAGER).await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn manager_reads_the_log_newest_first() {
     let app = TestApp::new();
     let manager = history(&app).await;
@@ -78,7 +78,7 @@ async fn manager_reads_the_log_newest_first() {
     assert!(all.entries.windows(2).all(|w| w[0].id > w[1].id));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn filters_and_paging() {
     let app = TestApp::new();
     let manager = history(&app).await;
@@ -143,7 +143,7 @@ async fn filters_and_paging() {
     assert!(beyond.entries.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn plain_agent_is_forbidden_and_anonymous_is_401() {
     let app = TestApp::new();
     let agent = app.login(&AGENT).await;
@@ -158,7 +158,7 @@ async fn plain_agent_is_forbidden_and_anonymous_is_401() {
         .assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_parameters_are_400() {
     let app = TestApp::new();
     let manager = app.login(&MANAGER).await;
@@ -185,7 +185,7 @@ async fn bad_parameters_are_400() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retention_prunes_old_rows_and_keeps_recent_ones() {
     let app = TestApp::new();
     app.login(&AGENT).await; // at T0
@@ -233,7 +233,7 @@ fn assert_common_headers(res: &Resp, what: &str) {
     assert_eq!(res.header("strict-transport-security"), None, "{what}");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn security_headers_on_api_page_bundle_and_404() {
     let app = TestApp::new();
     let api_csp = "default-src 'none'; frame-ancestors 'none'";
@@ -285,7 +285,7 @@ async fn security_headers_on_api_page_bundle_and_404() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hsts_only_with_secure_cookie() {
     let app = TestApp::with_config(|c| c.secure_cookie = true);
     for path in ["/", "/asm/agents/me", "/no-such-page"] {

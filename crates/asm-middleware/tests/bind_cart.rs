@@ -54,7 +54,7 @@ fn owner(app: &TestApp, cart: &str) -> (Option<String>, String) {
     .expect("cart")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_anonymous_cart_becomes_the_customers_active_cart_and_is_audited() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -107,7 +107,7 @@ async fn an_anonymous_cart_becomes_the_customers_active_cart_and_is_audited() {
     assert_eq!(app.audit_of("cart-bound").len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cart_with_items_conflicts_until_replaced_and_is_kept_as_saved() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -176,16 +176,16 @@ async fn a_cart_with_items_conflicts_until_replaced_and_is_kept_as_saved() {
 
     // Another agent's emulation of Linda keeps its cart.
     assert_eq!(
-        app.scalar::<Option<String>>(
+        app.store_text(
             "SELECT cart_id FROM emulations WHERE agent_uid = ?1",
-            [MANAGER.login],
+            &[MANAGER.login],
         )
         .as_deref(),
         Some(old.as_str())
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_empty_active_cart_does_not_conflict() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -207,7 +207,7 @@ async fn an_empty_active_cart_does_not_conflict() {
     assert_eq!(list.carts[0].code, cart);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_refusal_has_its_error() {
     let app = TestApp::new();
     let cart = anonymous(3);

@@ -7,7 +7,7 @@ use asm_types::{error_type, Customer360Data};
 use axum::http::StatusCode;
 use common::*;
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn linda_has_her_profile_orders_and_cart() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -62,7 +62,7 @@ async fn linda_has_her_profile_orders_and_cart() {
     assert_eq!(data.support_tickets[0].id, latest);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer_data_comes_back_verbatim() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -77,7 +77,7 @@ async fn customer_data_comes_back_verbatim() {
     assert!(data.overview.name.starts_with(INJECTION_FIRST));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn errors_unknown_customer_no_session_no_site() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -97,7 +97,7 @@ async fn errors_unknown_customer_no_session_no_site() {
         .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_results_say_who_cannot_be_emulated() {
     use asm_types::CustomerSearchPage;
     let app = TestApp::new();

@@ -109,7 +109,7 @@ fn linda_cart(app: &TestApp) -> (String, i64, i64) {
         .expect("Linda has an active cart")
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn overview_has_the_header_with_cart_order_and_the_latest_open_ticket() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -179,7 +179,7 @@ async fn overview_has_the_header_with_cart_order_and_the_latest_open_ticket() {
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn profile_has_addresses_phones_and_masked_cards() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -244,7 +244,7 @@ async fn profile_has_addresses_phones_and_masked_cards() {
         .any(|c| c.masked_number == "**** **** **** 9876"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn activity_lists_carts_orders_and_tickets_newest_first_and_honours_list_size() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -286,7 +286,7 @@ async fn activity_lists_carts_orders_and_tickets_newest_first_and_honours_list_s
     assert_eq!(two.entries[..], all.entries[..2]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn feedback_has_tickets_and_reviews_with_product_names() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -330,7 +330,7 @@ async fn feedback_has_tickets_and_reviews_with_product_names() {
     assert!(first.created.ends_with('Z'));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn store_locations_are_in_her_town_first_then_her_country() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -383,7 +383,7 @@ async fn store_locations_are_in_her_town_first_then_her_country() {
     assert_eq!(limited.stores[0], s.stores[0]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn promotions_flag_what_applies_to_her_cart_and_her_coupons() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -452,7 +452,7 @@ async fn promotions_flag_what_applies_to_her_cart_and_her_coupons() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn cart_saved_cart_and_product_interests() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -530,7 +530,7 @@ async fn cart_saved_cart_and_product_interests() {
     assert_eq!(c.code, code);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_without_data_gets_empty_fragments_not_errors() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -603,7 +603,7 @@ async fn a_customer_without_data_gets_empty_fragments_not_errors() {
     assert_eq!(v["fragments"][1], json!({"type": "cart", "data": {}}));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_fragment_does_not_fail_the_others() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -641,7 +641,7 @@ async fn a_failing_fragment_does_not_fail_the_others() {
     assert_eq!(o.name, "Linda Wolf");
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn duplicate_types_are_each_answered() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -663,7 +663,7 @@ async fn duplicate_types_are_each_answered() {
     assert_eq!(sizes, vec![1, 3]);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_requests_are_refused_up_front() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -735,7 +735,7 @@ async fn malformed_requests_are_refused_up_front() {
         .assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, error_type::VALIDATION);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_customer_no_session_and_no_csrf_header() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;

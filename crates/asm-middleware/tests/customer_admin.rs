@@ -35,7 +35,7 @@ fn assert_field_errors(res: &Resp, subjects: &[&str]) -> ErrorList {
     list
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_created_customer_is_found_read_and_emulated() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -100,7 +100,7 @@ async fn a_created_customer_is_found_read_and_emulated() {
     assert!(found[0].carts.is_empty());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_creation_is_audited() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -124,7 +124,7 @@ async fn the_creation_is_audited() {
     assert_eq!(app.audit_of("customer-created").len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_field_is_validated_and_every_bad_field_is_reported() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -199,7 +199,7 @@ async fn each_field_is_validated_and_every_bad_field_is_reported() {
     assert_eq!(app.audit_of("customer-created").len(), 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn malformed_email_addresses_are_refused() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -228,7 +228,7 @@ async fn malformed_email_addresses_are_refused() {
     assert_eq!(count as u64, TOTAL_CUSTOMERS);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_used_email_is_refused_whatever_its_case() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -265,7 +265,7 @@ async fn a_used_email_is_refused_whatever_its_case() {
     assert_eq!(count, 1);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agents_email_is_refused() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -279,7 +279,7 @@ async fn an_agents_email_is_refused() {
     .assert_error(StatusCode::CONFLICT, error_type::DUPLICATE_EMAIL);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn creating_needs_a_session_the_csrf_header_and_a_base_site() {
     let app = TestApp::new();
     app.post_json(CREATE, None, &ada())
@@ -313,7 +313,7 @@ async fn creating_needs_a_session_the_csrf_header_and_a_base_site() {
     assert_eq!(count as u64, TOTAL_CUSTOMERS);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_suggests_customers_with_their_carts() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -358,7 +358,7 @@ async fn autocomplete_suggests_customers_with_their_carts() {
     assert_eq!(none.json(), json!([]));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_answers_at_most_ten_by_name() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -378,7 +378,7 @@ async fn autocomplete_answers_at_most_ten_by_name() {
     assert_eq!(names, sorted);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn autocomplete_errors() {
     let app = TestApp::new();
     app.get(
@@ -409,7 +409,7 @@ async fn autocomplete_errors() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn only_post_is_served_on_the_customers_collection() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;

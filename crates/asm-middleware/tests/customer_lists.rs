@@ -73,7 +73,7 @@ fn count_of(lists: &CustomerLists, id: &str) -> u64 {
         .members_count
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_lists_are_listed_with_their_sizes() {
     let app = TestApp::new();
     app.get(&format!("/asm/customerlists?baseSite={SITE}"), None)
@@ -117,7 +117,7 @@ async fn the_lists_are_listed_with_their_sizes() {
     assert_eq!(count_of(&all, "mysessions"), 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_list_tells_how_to_show_it() {
     let app = TestApp::new();
     app.get(&format!("/asm/customerlists/instore?baseSite={SITE}"), None)
@@ -164,7 +164,7 @@ async fn one_list_tells_how_to_show_it() {
     assert_eq!(err.subject.as_deref(), Some("baseSite"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_search_pages_sorts_and_searches_its_members_only() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -213,7 +213,7 @@ async fn a_list_search_pages_sorts_and_searches_its_members_only() {
     assert_eq!(page.pagination.total_results, TOTAL_CUSTOMERS);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_lists_orders_and_sorts_are_refused() {
     let app = TestApp::new();
     app.get(
@@ -246,7 +246,7 @@ async fn unknown_lists_orders_and_sorts_are_refused() {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn my_sessions_are_the_customers_i_emulated_most_recent_first() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -306,7 +306,7 @@ async fn my_sessions_are_the_customers_i_emulated_most_recent_first() {
     assert_eq!(res.json()["membersCount"], 3);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sorts_order_everyone_and_are_echoed() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -403,7 +403,7 @@ async fn sorts_order_everyone_and_are_echoed() {
     assert_eq!(page.pagination.total_results, 0);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_finds_the_customer_who_placed_it() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;

@@ -28,7 +28,7 @@ fn entry<'a>(page: &'a Value, customer_id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("{customer_id} not on the page: {page}"))
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_list_page_carries_the_customers_phone() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;
@@ -60,7 +60,7 @@ async fn a_list_page_carries_the_customers_phone() {
     assert_eq!(entry(&short, LINDA_ID)["phone"], linda_phone.as_str());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customer_without_a_phone_has_no_phone_field() {
     let app = TestApp::new();
     let cookie = app.login(&AGENT).await;

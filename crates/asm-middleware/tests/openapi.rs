@@ -145,7 +145,7 @@ async fn served_routes() -> BTreeSet<(String, String)> {
     served
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_document_is_openapi_3_1_served_without_a_session() {
     let app = TestApp::new();
     let res = app.get("/asm/openapi.json", None).await;
@@ -167,7 +167,7 @@ async fn the_document_is_openapi_3_1_served_without_a_session() {
     assert_eq!(doc, built);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_served_route_is_documented_and_every_documented_route_is_served() {
     let served: BTreeSet<(String, String)> = served_routes()
         .await
@@ -195,7 +195,7 @@ async fn every_served_route_is_documented_and_every_documented_route_is_served()
     );
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_documents_its_errors_with_the_error_list() {
     let app = TestApp::new();
     let doc = document(&app).await;
@@ -280,7 +280,7 @@ async fn every_operation_documents_its_errors_with_the_error_list() {
     assert!(login["responses"]["429"]["headers"]["Retry-After"].is_object());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_stable_error_types_are_documented() {
     let app = TestApp::new();
     let doc = document(&app).await;
@@ -450,7 +450,7 @@ fn assert_conforms(doc: &Value, method: &str, path: &str, res: &Resp) {
     }
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn real_answers_match_the_documented_schemas() {
     let app = TestApp::new();
     let doc = document(&app).await;
@@ -621,7 +621,7 @@ async fn real_answers_match_the_documented_schemas() {
 }
 
 /// The customer lists, the sorted search and binding carts answer as documented.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lists_sorts_and_bind_cart_match_the_documented_schemas() {
     let app = TestApp::new();
     let doc = document(&app).await;
@@ -737,7 +737,7 @@ async fn lists_sorts_and_bind_cart_match_the_documented_schemas() {
 /// `u32` values (paging, quantities) are documented with their real range: utoipa's default
 /// (`int32`, minimum 0) would claim at most 2^31 - 1 while the server takes and sends up to
 /// 2^32 - 1.
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unsigned_integers_are_documented_with_their_real_range() {
     fn walk(v: &Value, at: &str, bad: &mut Vec<String>) {
         match v {
@@ -824,7 +824,7 @@ fn the_validator_catches_what_it_should() {
 
 /// The examples in the document are real: sent as they are to a freshly seeded store, each one
 /// succeeds (schemathesis starts from them, so they must reach the operations' real logic).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_documented_examples_work_against_the_seeded_store() {
     let app = TestApp::new();
     let doc = document(&app).await;
@@ -894,7 +894,7 @@ async fn the_documented_examples_work_against_the_seeded_store() {
 
 /// Customer 360 fragments: answers with data, with a failed fragment, and the errors match the
 /// documented schemas (the fragment list is a `oneOf` of `{type, data}` and `{type, error}`).
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn customer360_fragments_match_the_documented_schemas() {
     let app = TestApp::new();
     let doc = document(&app).await;

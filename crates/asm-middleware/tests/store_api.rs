@@ -49,7 +49,7 @@ fn linda_cart(app: &TestApp) -> String {
     )
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_cart_is_anonymous_empty_and_numbered_after_every_other_cart() {
     let app = TestApp::new();
     let max: i64 = app.scalar("SELECT MAX(CAST(code AS INTEGER)) FROM carts", []);
@@ -72,7 +72,7 @@ async fn a_new_cart_is_anonymous_empty_and_numbered_after_every_other_cart() {
     assert!(app.audit().iter().all(|r| !r.action.starts_with("cart")));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn entries_are_added_changed_and_removed() {
     let app = TestApp::new();
     let code = new_cart(&app).await.code;
@@ -130,7 +130,7 @@ async fn entries_are_added_changed_and_removed() {
         .assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn quantities_stay_within_bounds() {
     let app = TestApp::new();
     let code = new_cart(&app).await.code;
@@ -160,7 +160,7 @@ async fn quantities_stay_within_bounds() {
     assert_eq!(err.subject.as_deref(), Some("quantity"));
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unknown_products_and_carts_answer_404() {
     let app = TestApp::new();
     let code = new_cart(&app).await.code;
@@ -188,7 +188,7 @@ async fn unknown_products_and_carts_answer_404() {
     .assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_customers_cart_is_not_reachable_and_not_changed() {
     let app = TestApp::new();
     let owned = linda_cart(&app);
@@ -228,7 +228,7 @@ async fn a_customers_cart_is_not_reachable_and_not_changed() {
     assert_eq!(before, after);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_cart_bound_by_an_agent_is_no_longer_anonymous() {
     let app = TestApp::new();
     // A seeded anonymous cart is reachable until an agent binds it to Linda.
@@ -251,7 +251,7 @@ async fn a_cart_bound_by_an_agent_is_no_longer_anonymous() {
         .assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_ordered_cart_is_gone() {
     let app = TestApp::new();
     let code = new_cart(&app).await.code;
@@ -266,7 +266,7 @@ async fn an_ordered_cart_is_gone() {
         .assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn writes_need_well_formed_json() {
     let app = TestApp::new();
     let code = new_cart(&app).await.code;

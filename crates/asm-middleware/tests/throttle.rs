@@ -26,7 +26,7 @@ async fn attempt(app: &TestApp, user: &str, password: &str, from: &str) -> Resp 
     .await
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_account_is_locked_for_a_while_after_five_wrong_passwords() {
     let app = TestApp::new();
     for _ in 0..5 {
@@ -53,7 +53,7 @@ async fn an_account_is_locked_for_a_while_after_five_wrong_passwords() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_account_key_ignores_case() {
     let app = TestApp::new();
     for name in ["ASAGENT", "AsAgent", "asagent", "asAGENT", "Asagent"] {
@@ -66,7 +66,7 @@ async fn the_account_key_ignores_case() {
         .assert_error(StatusCode::TOO_MANY_REQUESTS, error_type::TOO_MANY_ATTEMPTS);
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_success_clears_earlier_failures() {
     let app = TestApp::new();
     for _ in 0..4 {
@@ -83,7 +83,7 @@ async fn a_success_clears_earlier_failures() {
     assert_eq!(ok.status, StatusCode::OK, "{}", ok.text());
 }
 
-#[tokio::test]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn one_address_guessing_many_accounts_is_locked() {
     let app = TestApp::new();
     for i in 0..20 {

@@ -1,7 +1,16 @@
 //! Test harness for the HTTP-level tests: a fresh seeded database per test, a manual clock,
 //! and small helpers to send requests through the router with `tower::ServiceExt::oneshot`.
+//!
+//! The session store is SQLite (in the shop's file) by default; with `ASM_TEST_STORE=postgres`
+//! (and `ASM_TEST_POSTGRES`, see `pg_support`) every test runs on its own fresh PostgreSQL
+//! database instead — one suite, two stores. What a test reads of the store goes through
+//! [`TestApp::audit`] and the `store_*` helpers, which ask whichever store is in use. Tests run
+//! on the multi-threaded runtime so that those synchronous helpers can wait for the store.
 
 #![allow(dead_code)]
+
+#[path = "../pg_support/mod.rs"]
+pub mod pg_support;
 
 use asm_middleware::commerce::embedded::seed::Persona;
 use asm_middleware::config::Config;
@@ -58,7 +67,43 @@ pub struct TestApp {
     pub state: AppState,
     pub clock: Arc<AtomicI64>,
     pub db_path: PathBuf,
+    /// The PostgreSQL database of the session store, when the suite runs on PostgreSQL.
+    pub pg: Option<pg_support::TestDb>,
     _dir: TempDir,
+}
+
+/// Whether this run uses the PostgreSQL session store (`ASM_TEST_STORE=postgres`).
+pub fn on_postgres() -> bool {
+    std::env::var("ASM_TEST_STORE").is_ok_and(|v| v == "postgres")
+}
+
+/// Waits for `f` from synchronous test code (the test runs on the multi-threaded runtime).
+pub fn block<F: std::future::Future>(f: F) -> F::Output {
+    tokio::task::block_in_place(|| tokio::runtime::Handle::current().block_on(f))
+}
+
+/// A value read from the session store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Cell {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl Cell {
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(v) => *v,
+            Cell::Text(None) => None,
+            Cell::Text(Some(_)) => panic!("not an integer: {self:?}"),
+        }
+    }
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Cell::Text(v) => v.clone(),
+            Cell::Int(None) => None,
+            Cell::Int(Some(_)) => panic!("not text: {self:?}"),
+        }
+    }
 }
 
 impl TestApp {
@@ -74,12 +119,24 @@ impl TestApp {
         let mut config = Config::for_tests(db_path.clone());
         f(&mut config);
         let clock = Arc::new(AtomicI64::new(T0));
-        let state = AppState::open(config, Clock::manual(clock.clone())).expect("open state");
+        let (state, pg) = if on_postgres() {
+            let db = pg_support::TestDb::create_migrated_blocking()
+                .expect("ASM_TEST_STORE=postgres needs ASM_TEST_POSTGRES");
+            let store = asm_middleware::store::postgres::PostgresStore::lazy(&db.url, 4)
+                .expect("PostgreSQL store");
+            let state = AppState::with_store(config, Clock::manual(clock.clone()), Arc::new(store))
+                .expect("open state");
+            (state, Some(db))
+        } else {
+            let state = AppState::open(config, Clock::manual(clock.clone())).expect("open state");
+            (state, None)
+        };
         Self {
             router: app(state.clone()),
             state,
             clock,
             db_path,
+            pg,
             _dir: dir,
         }
     }
@@ -224,25 +281,122 @@ impl TestApp {
             .unwrap_or_else(|e| panic!("{sql}: {e}"))
     }
 
-    /// Audit rows as (agent, customer, action, detail), oldest first.
+    /// Audit rows as (agent, customer, action, detail), oldest first, read through the store.
     pub fn audit(&self) -> Vec<AuditRow> {
-        let c = self.db();
-        let mut stmt = c
-            .prepare("SELECT at, agent_uid, customer_id, action, detail, outcome FROM audit_log ORDER BY id")
-            .expect("prepare");
-        stmt.query_map([], |r| {
-            Ok(AuditRow {
-                at: r.get(0)?,
-                agent: r.get(1)?,
-                customer: r.get(2)?,
-                action: r.get(3)?,
-                detail: r.get(4)?,
-                outcome: r.get(5)?,
+        let query = asm_middleware::ports::AuditQuery {
+            page_size: 1_000_000,
+            ..Default::default()
+        };
+        let (_, mut entries) = block(self.state.sessions.audit_page(&query)).expect("audit page");
+        entries.reverse();
+        entries
+            .into_iter()
+            .map(|e| AuditRow {
+                at: ms_of(&e.at),
+                agent: e.agent_id,
+                customer: e.customer_id,
+                action: e.action.as_str().to_owned(),
+                detail: e.detail,
+                outcome: e.outcome,
             })
-        })
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows")
+            .collect()
+    }
+
+    /// One row of a query on the session store's tables (`?1`, `?2` … for the text `params`),
+    /// on SQLite or PostgreSQL; `None` when no row matches.
+    pub fn store_row(&self, sql: &str, params: &[&str]) -> Option<Vec<Cell>> {
+        match &self.pg {
+            None => {
+                let c = self.db();
+                let mut stmt = c.prepare(sql).unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let columns = stmt.column_count();
+                let mut rows = stmt
+                    .query(rusqlite::params_from_iter(params.iter()))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+                let row = rows.next().unwrap_or_else(|e| panic!("{sql}: {e}"))?;
+                Some(
+                    (0..columns)
+                        .map(|i| match row.get_ref(i).expect("column") {
+                            rusqlite::types::ValueRef::Integer(v) => Cell::Int(Some(v)),
+                            rusqlite::types::ValueRef::Text(t) => {
+                                Cell::Text(Some(String::from_utf8_lossy(t).into_owned()))
+                            }
+                            rusqlite::types::ValueRef::Null => Cell::Int(None),
+                            other => panic!("{sql}: unexpected value {other:?}"),
+                        })
+                        .collect(),
+                )
+            }
+            Some(db) => {
+                let mut pg_sql = sql.to_owned();
+                for i in (1..=params.len()).rev() {
+                    pg_sql = pg_sql.replace(&format!("?{i}"), &format!("${i}"));
+                }
+                let url = db.url.clone();
+                block(async move {
+                    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                        .await
+                        .expect("connect to the test database");
+                    tokio::spawn(connection);
+                    let args: Vec<&(dyn tokio_postgres::types::ToSql + Sync)> = params
+                        .iter()
+                        .map(|p| p as &(dyn tokio_postgres::types::ToSql + Sync))
+                        .collect();
+                    let row = client
+                        .query_opt(&pg_sql, &args)
+                        .await
+                        .unwrap_or_else(|e| panic!("{pg_sql}: {e}"))?;
+                    Some(
+                        row.columns()
+                            .iter()
+                            .enumerate()
+                            .map(|(i, col)| {
+                                use tokio_postgres::types::Type;
+                                match *col.type_() {
+                                    Type::INT8 => Cell::Int(row.get::<_, Option<i64>>(i)),
+                                    Type::INT4 => {
+                                        Cell::Int(row.get::<_, Option<i32>>(i).map(i64::from))
+                                    }
+                                    Type::BOOL => {
+                                        Cell::Int(row.get::<_, Option<bool>>(i).map(i64::from))
+                                    }
+                                    _ => Cell::Text(row.get::<_, Option<String>>(i)),
+                                }
+                            })
+                            .collect(),
+                    )
+                })
+            }
+        }
+    }
+
+    /// The first column of [`TestApp::store_row`] as an integer (a count, a time).
+    pub fn store_int(&self, sql: &str, params: &[&str]) -> Option<i64> {
+        self.store_row(sql, params)
+            .and_then(|r| r.first().and_then(Cell::int))
+    }
+
+    /// The first column of [`TestApp::store_row`] as text.
+    pub fn store_text(&self, sql: &str, params: &[&str]) -> Option<String> {
+        self.store_row(sql, params)
+            .and_then(|r| r.first().and_then(Cell::text))
+    }
+
+    /// `SELECT COUNT(*) …` on the session store.
+    pub fn store_count(&self, sql: &str, params: &[&str]) -> i64 {
+        self.store_int(sql, params).unwrap_or(0)
+    }
+
+    /// `ended` and `end_reason` of the first emulation matching `where_` (e.g.
+    /// `session_id = ?1`).
+    pub fn emulation_end(&self, where_: &str, params: &[&str]) -> (Option<i64>, Option<String>) {
+        let row = self
+            .store_row(
+                &format!("SELECT ended, end_reason FROM emulations WHERE {where_}"),
+                params,
+            )
+            .expect("an emulation");
+        (row[0].int(), row[1].text())
     }
 
     /// Audit rows with `action`, except attempts the backend refused (outcome an error type).
@@ -391,4 +545,11 @@ impl Resp {
         assert!(!err.message.trim().is_empty(), "empty message in {value}");
         err
     }
+}
+
+/// Milliseconds since the epoch of an RFC 3339 time.
+pub fn ms_of(rfc3339: &str) -> i64 {
+    let t = time::OffsetDateTime::parse(rfc3339, &time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|e| panic!("{rfc3339}: {e}"));
+    i64::try_from(t.unix_timestamp_nanos() / 1_000_000).expect("ms")
 }
