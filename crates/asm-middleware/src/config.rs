@@ -7,6 +7,9 @@ use std::path::PathBuf;
 #[derive(Clone, Debug, Parser)]
 #[command(name = "asm-middleware", version, about)]
 pub struct Config {
+    /// What to do; without a command the middleware serves.
+    #[command(subcommand)]
+    pub command: Option<Command>,
     /// Address to listen on.
     #[arg(long, env = "ASM_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: String,
@@ -51,10 +54,19 @@ pub struct Config {
     pub dist: PathBuf,
 }
 
+/// Commands besides serving.
+#[derive(Clone, Debug, clap::Subcommand)]
+pub enum Command {
+    /// Apply the session store's and the demo shop's migrations, then exit (a deployment step
+    /// before starting several instances; serving runs them too).
+    Migrate,
+}
+
 impl Config {
     /// Defaults for tests: a database path of the caller's choosing, a small store.
     pub fn for_tests(db: PathBuf) -> Self {
         Self {
+            command: None,
             listen: "127.0.0.1:0".into(),
             db,
             store: "sqlite".into(),

@@ -1,6 +1,6 @@
 //! `asm-middleware` binary: opens (and seeds) the database, sweeps expired sessions, serves.
 
-use asm_middleware::config::Config;
+use asm_middleware::config::{Command, Config};
 use asm_middleware::ports::SessionStore;
 use asm_middleware::store::postgres::PostgresStore;
 use asm_middleware::{app, AppState, Clock};
@@ -18,6 +18,9 @@ async fn main() {
 }
 
 async fn run(config: Config) -> Result<(), String> {
+    if matches!(config.command, Some(Command::Migrate)) {
+        return migrate(config).await;
+    }
     let started = std::time::Instant::now();
     let listen = config.listen.clone();
     let dist = config.dist.clone();
@@ -29,8 +32,13 @@ async fn run(config: Config) -> Result<(), String> {
     } else if config.store.starts_with("postgres://") || config.store.starts_with("postgresql://") {
         let store = PostgresStore::connect(&config.store, config.store_pool).await?;
         println!(
-            "asm-middleware: session store: PostgreSQL (pool of {})",
+            "asm-middleware: session store: PostgreSQL (pool of {}); sessions, emulations, sign-in \
+             throttle and audit are shared by every instance on it",
             config.store_pool
+        );
+        println!(
+            "asm-middleware: note: the embedded demo shop is one SQLite file: instances share it \
+             only on one host (use a remote commerce backend for more)"
         );
         let sessions: Arc<dyn SessionStore> = Arc::new(store);
         tokio::task::spawn_blocking(move || AppState::with_store(config, Clock::system(), sessions))
@@ -68,6 +76,29 @@ async fn run(config: Config) -> Result<(), String> {
     })
     .await
     .map_err(|e| e.to_string())
+}
+
+/// `asm-middleware migrate`: migrates the session store (PostgreSQL, or SQLite in `--db`) and
+/// the demo shop's database, then exits.
+async fn migrate(config: Config) -> Result<(), String> {
+    if config.store.starts_with("postgres://") || config.store.starts_with("postgresql://") {
+        let applied = asm_middleware::store::postgres::migrate(&config.store).await?;
+        println!(
+            "asm-middleware: PostgreSQL session store migrated (migrations applied now: {applied})"
+        );
+    }
+    let db = config.db.clone();
+    tokio::task::spawn_blocking(move || {
+        let pool = asm_middleware::commerce::embedded::schema::open(&db)?;
+        if config.store == "sqlite" {
+            asm_middleware::store::sqlite::SqliteStore::on_pool(pool)?;
+        }
+        Ok::<_, String>(())
+    })
+    .await
+    .map_err(|e| e.to_string())??;
+    println!("asm-middleware: database {} migrated", config.db.display());
+    Ok(())
 }
 
 /// Ends expired agent sessions every 15 s so that emulations end (and are audited) on time
