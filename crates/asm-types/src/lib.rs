@@ -498,6 +498,42 @@ audit_actions! {
     CustomerCreated = "customer-created": "An agent created a customer.",
 }
 
+/// A customer list the agent may see (`customerListId`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum CustomerListId {
+    /// The customers in the store now (`instore`).
+    InStore,
+    /// The customers picking up an order in the store (`pickup`).
+    Pickup,
+    /// The customers the signed-in agent emulated (`mysessions`).
+    MySessions,
+}
+
+impl CustomerListId {
+    /// Every list, in display order.
+    pub const ALL: [CustomerListId; 3] = [
+        CustomerListId::InStore,
+        CustomerListId::Pickup,
+        CustomerListId::MySessions,
+    ];
+
+    /// The id as sent, e.g. `instore`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerListId::InStore => "instore",
+            CustomerListId::Pickup => "pickup",
+            CustomerListId::MySessions => "mysessions",
+        }
+    }
+
+    /// The list named `id`, if it is one.
+    pub fn parse(id: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.as_str() == id)
+    }
+}
+
 impl std::fmt::Display for AuditAction {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -720,6 +756,16 @@ pub struct Customer360Data {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn customer_list_ids_serialise_as_their_ids() {
+        for list in CustomerListId::ALL {
+            let json = serde_json::to_string(&list).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", list.as_str()));
+            assert_eq!(CustomerListId::parse(list.as_str()), Some(list));
+        }
+        assert_eq!(CustomerListId::parse("InStore"), None);
+    }
 
     #[test]
     fn audit_actions_serialise_as_their_names() {

@@ -2,45 +2,42 @@
 //! the signed-in agent emulated recently. Their members are paged, sorted and searched by
 //! `GET /customers/search?customerListId=...`.
 
-use crate::commerce::embedded::search::{ListFilter, PICKUP_LIST};
 use crate::http::auth::SignedIn;
 use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{BaseSite, SiteParams};
 use crate::http::extract::{Json, Path};
+use crate::ports::ListFilter;
 use crate::AppState;
-use asm_types::{CustomerListDetail, CustomerListSummary, CustomerLists, ErrorList};
+use asm_types::{
+    CustomerListDetail, CustomerListId, CustomerListSummary, CustomerLists, ErrorList,
+};
 use axum::extract::State;
 
 /// One customer list every agent may see.
 #[derive(Clone, Copy, Debug)]
 pub struct ListDef {
     /// List id (`customerListId`).
-    pub id: &'static str,
+    pub id: CustomerListId,
     /// Display name.
     pub name: &'static str,
     /// Extra columns (fields of `CustomerSearchEntry`) to show.
     pub additional_columns: &'static [&'static str],
 }
 
-/// Id of the list of the customers the signed-in agent emulated.
-pub const MY_SESSIONS_LIST: &str = "mysessions";
-/// Id of the list of the customers in the store now.
-pub const IN_STORE_LIST: &str = "instore";
-
 /// Every customer list, in display order.
 pub const LISTS: &[ListDef] = &[
     ListDef {
-        id: IN_STORE_LIST,
+        id: CustomerListId::InStore,
         name: "Current In-Store Customers",
         additional_columns: &["lastCartId"],
     },
     ListDef {
-        id: PICKUP_LIST,
+        id: CustomerListId::Pickup,
         name: "Pick-Up In-Store Customers",
         additional_columns: &["orderId"],
     },
     ListDef {
-        id: MY_SESSIONS_LIST,
+        id: CustomerListId::MySessions,
         name: "My Recent Customer Sessions",
         additional_columns: &["lastCartId"],
     },
@@ -48,6 +45,7 @@ pub const LISTS: &[ListDef] = &[
 
 /// The list with this id.
 pub fn find(id: &str) -> Option<&'static ListDef> {
+    let id = CustomerListId::parse(id)?;
     LISTS.iter().find(|l| l.id == id)
 }
 
@@ -56,7 +54,7 @@ pub async fn filter(state: &AppState, id: &str, agent_uid: &str) -> ApiResult<Op
     let Some(def) = find(id) else {
         return Ok(None);
     };
-    Ok(Some(if def.id == MY_SESSIONS_LIST {
+    Ok(Some(if def.id == CustomerListId::MySessions {
         ListFilter::Emulated(state.sessions.emulated_customers(agent_uid).await?)
     } else {
         ListFilter::Stored(def.id)
@@ -69,14 +67,14 @@ async fn members_counts(
     defs: Vec<ListDef>,
     agent_uid: &str,
 ) -> ApiResult<Vec<u64>> {
-    let emulated = if defs.iter().any(|d| d.id == MY_SESSIONS_LIST) {
+    let emulated = if defs.iter().any(|d| d.id == CustomerListId::MySessions) {
         state.sessions.emulated_customers(agent_uid).await?.len() as u64
     } else {
         0
     };
     let mut counts = Vec::with_capacity(defs.len());
     for def in &defs {
-        counts.push(if def.id == MY_SESSIONS_LIST {
+        counts.push(if def.id == CustomerListId::MySessions {
             emulated
         } else {
             state.commerce.list_members_count(def.id).await?
@@ -108,7 +106,7 @@ pub async fn list(
         .iter()
         .zip(counts)
         .map(|(def, members_count)| CustomerListSummary {
-            id: def.id.to_owned(),
+            id: def.id.as_str().to_owned(),
             name: def.name.to_owned(),
             members_count,
         })
@@ -145,7 +143,7 @@ pub async fn get(
         .copied()
         .unwrap_or(0);
     Ok(Json(CustomerListDetail {
-        id: def.id.to_owned(),
+        id: def.id.as_str().to_owned(),
         name: def.name.to_owned(),
         members_count,
         search_box_enabled: true,

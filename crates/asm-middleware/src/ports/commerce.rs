@@ -10,8 +10,8 @@ use super::DomainResult;
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
-    CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Order, OrderHistory,
-    ProductList,
+    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Order,
+    OrderHistory, ProductList,
 };
 use async_trait::async_trait;
 
@@ -59,7 +59,7 @@ pub struct CustomerStatus {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ListFilter {
     /// A list the shop keeps (`instore`, `pickup`).
-    Stored(&'static str),
+    Stored(CustomerListId),
     /// The customers an agent emulated (`mysessions`), each with the start of the latest
     /// emulation (ms), as the session store lists them.
     Emulated(Vec<(String, i64)>),
@@ -137,7 +137,7 @@ pub trait Commerce: Send + Sync + 'static {
     async fn autocomplete(&self, query: &str, limit: u32) -> DomainResult<Vec<AutocompleteEntry>>;
 
     /// How many customers a stored list holds.
-    async fn list_members_count(&self, list_id: &str) -> DomainResult<u64>;
+    async fn list_members_count(&self, list: CustomerListId) -> DomainResult<u64>;
 
     /// What the emulation rules need to know of `customer_id`; `None`: nobody has that id.
     async fn customer_status(&self, customer_id: &str) -> DomainResult<Option<CustomerStatus>>;

@@ -1,7 +1,7 @@
 //! Customer 360° fragments of the embedded shop: each read on its own, so one failing fragment
 //! leaves the others intact.
 
-use crate::format::{money, rfc3339};
+use crate::format::{money, rfc3339, Money};
 use crate::ports::Customer360Query;
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
@@ -36,16 +36,9 @@ pub fn fragments(
     Ok(Customer360Response { fragments })
 }
 
-/// The store's one currency.
-pub const CURRENCY: &str = "USD";
-
-/// Money as the fragments send it: formatted, in cents, with the currency.
+/// `Money(cents).c360()`: money as the fragments send it.
 pub fn c360_money(cents: i64) -> C360Money {
-    C360Money {
-        formatted: money(cents),
-        cents,
-        currency: CURRENCY.to_owned(),
-    }
+    Money(cents).c360()
 }
 
 /// A card number masked down to (at most) its last four digits: `**** **** **** 4242`.

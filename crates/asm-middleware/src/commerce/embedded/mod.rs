@@ -20,8 +20,8 @@ use crate::ports::{
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
-    Customer360Response, CustomerCoupon, CustomerCouponList, CustomerProfile, CustomerSearchEntry,
-    CustomerSearchPage, Order, OrderHistory, ProductList,
+    Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
+    CustomerSearchEntry, CustomerSearchPage, Order, OrderHistory, ProductList,
 };
 use async_trait::async_trait;
 use r2d2_sqlite::rusqlite::{self, Connection};
@@ -104,9 +104,8 @@ impl Commerce for EmbeddedShop {
             .await
     }
 
-    async fn list_members_count(&self, list_id: &str) -> DomainResult<u64> {
-        let id = own(list_id);
-        self.run(move |c| customers::list_members_count(c, &id))
+    async fn list_members_count(&self, list: CustomerListId) -> DomainResult<u64> {
+        self.run(move |c| customers::list_members_count(c, list.as_str()))
             .await
     }
 

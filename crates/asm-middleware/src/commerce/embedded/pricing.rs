@@ -1,19 +1,12 @@
 //! Cart pricing rules, free of storage: vouchers take a percentage off the subtotal, then the
 //! best promotion the subtotal qualifies for takes its percentage off what is left.
 
-use crate::format::money;
+use crate::format::Money;
 use asm_types::Price;
 
-/// The only currency of the demo store.
-pub const CURRENCY: &str = "USD";
-
-/// `cents` as a wire [`Price`].
+/// `Money(cents).price()`: `cents` as a wire [`Price`].
 pub fn price(cents: i64) -> Price {
-    Price {
-        currency_iso: CURRENCY.to_owned(),
-        value_cents: cents,
-        formatted_value: money(cents),
-    }
+    Money(cents).price()
 }
 
 /// A promotion rule: percent off when the subtotal reaches `threshold_cents`.

@@ -10,7 +10,8 @@
 
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
-    error_type, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Pagination, SortOption,
+    error_type, CustomerListId, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Pagination,
+    SortOption,
 };
 use r2d2_sqlite::rusqlite::types::Value;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
@@ -238,9 +239,6 @@ fn page(
 
 pub use crate::ports::{ListFilter, SearchRequest};
 
-/// The list id of the pick-up list, whose entries carry the order to pick up.
-pub const PICKUP_LIST: &str = "pickup";
-
 /// One page of customers matching `req`. Answers 400 `ValidationError` for an unknown order
 /// (`orderId`) and for `bySessionDateDesc` outside the `mysessions` list (`sort`).
 pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearchPage> {
@@ -314,7 +312,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearc
             filters.push(
                 "p.customer_id IN (SELECT customer_id FROM customer_list_members WHERE list_id = :list)",
             );
-            args.push((":list", Value::Text((*id).to_owned())));
+            args.push((":list", Value::Text(id.as_str().to_owned())));
         }
         Some(ListFilter::Emulated(members)) => {
             filters.push("p.customer_id IN (SELECT j.value ->> 0 FROM json_each(:members) j)");
@@ -369,7 +367,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearc
     let mut pickup_order = c.prepare_cached(
         "SELECT code FROM orders WHERE customer_id = ?1 ORDER BY placed DESC, code DESC LIMIT 1",
     )?;
-    let pickup = req.list == Some(ListFilter::Stored(PICKUP_LIST));
+    let pickup = req.list == Some(ListFilter::Stored(CustomerListId::Pickup));
     let mut entries = Vec::with_capacity(rowids.len());
     for rowid in rowids {
         let mut e = one.query_row(params![rowid], entry)?;
