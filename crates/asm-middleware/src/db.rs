@@ -11,7 +11,8 @@ pub fn pool(path: &Path) -> Result<Pool, String> {
     let manager = SqliteConnectionManager::file(path).with_init(|c| {
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;",
+             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+             PRAGMA journal_size_limit = 67108864;",
         )
     });
     r2d2::Pool::builder()

@@ -62,6 +62,7 @@ async fn run(config: Config) -> Result<(), String> {
         );
     }
     spawn_sweeper(state.clone());
+    let shutdown = shutdown_signal();
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
@@ -71,11 +72,41 @@ async fn run(config: Config) -> Result<(), String> {
         listener,
         app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
     )
-    .with_graceful_shutdown(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    .with_graceful_shutdown(shutdown)
     .await
-    .map_err(|e| e.to_string())
+    .map_err(|e| e.to_string())?;
+    println!("asm-middleware: stopped (in-flight requests were answered)");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what an orchestrator sends): stop accepting, let in-flight requests finish.
+/// The SIGTERM handler is installed at once (before the server says it listens), so a signal
+/// that comes early is not lost.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    #[cfg(unix)]
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    async move {
+        let ctrl_c = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        #[cfg(unix)]
+        let terminate = async {
+            match terminate.as_mut() {
+                Some(s) => {
+                    s.recv().await;
+                }
+                None => std::future::pending::<()>().await,
+            }
+        };
+        #[cfg(not(unix))]
+        let terminate = std::future::pending::<()>();
+        tokio::select! {
+            () = ctrl_c => {},
+            () = terminate => {},
+        }
+        println!("asm-middleware: shutting down");
+    }
 }
 
 /// `asm-middleware migrate`: migrates the session store (PostgreSQL, or SQLite in `--db`) and

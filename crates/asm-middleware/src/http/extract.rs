@@ -50,10 +50,9 @@ pub struct Path<T>(pub T);
 
 impl From<JsonRejection> for Failure {
     fn from(r: JsonRejection) -> Self {
-        let status = if r.status() == StatusCode::UNSUPPORTED_MEDIA_TYPE {
-            StatusCode::UNSUPPORTED_MEDIA_TYPE
-        } else {
-            StatusCode::BAD_REQUEST
+        let status = match r.status() {
+            s @ (StatusCode::UNSUPPORTED_MEDIA_TYPE | StatusCode::PAYLOAD_TOO_LARGE) => s,
+            _ => StatusCode::BAD_REQUEST,
         };
         Failure::new(status, asm_types::error_type::VALIDATION, r.body_text()).with_subject("body")
     }

@@ -21,6 +21,7 @@ use crate::http::error::Failure;
 use crate::AppState;
 use asm_types::error_type;
 use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use utoipa::OpenApi;
@@ -126,5 +127,30 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::http::auth::csrf_guard,
         ))
+        .with_state(state)
+}
+
+/// `GET /readyz`: 200 `ready` when the session store and the commerce backend both answer, else
+/// 503 `ServiceUnavailableError` with `Retry-After` (for a load balancer's readiness check;
+/// `/healthz` only says the process is alive).
+async fn readiness(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let (store, commerce) = tokio::join!(state.sessions.ping(), state.commerce.ping());
+    match store
+        .map_err(crate::domain::DomainError::from)
+        .and(commerce)
+    {
+        Ok(()) => (StatusCode::OK, "ready").into_response(),
+        Err(e) => Failure::from(match e {
+            crate::domain::DomainError::Internal(m) => crate::domain::DomainError::Unavailable(m),
+            other => other,
+        })
+        .into_response(),
+    }
+}
+
+/// The probes at the root: `/readyz` (see [`readiness`]).
+pub fn probes(state: AppState) -> Router {
+    Router::new()
+        .route("/readyz", get(readiness))
         .with_state(state)
 }

@@ -8,7 +8,7 @@
 //!
 //! What the router's layers and extractors enforce on every route is added here, once, by
 //! [`finish`]: the CSRF header and its 403 on state-changing operations, 401 on authenticated
-//! ones, 400 for a malformed path, 415 for a body that is not JSON, 403 `NotEmulatingError` on
+//! ones, 400 for a malformed path, 415 for a body that is not JSON, 413 for one too large, 403 `NotEmulatingError` on
 //! the operations done as the customer, the `X-ASM-Session-Expires` response header on
 //! authenticated answers, and the 500 answer. Handlers declare only their own answers.
 
@@ -178,6 +178,9 @@ fn conventions(op: &mut Operation, state_changing: bool) {
     if has_body {
         responses.entry("415".into()).or_insert_with(|| {
             error_response("`ValidationError`: the body is not `application/json`.")
+        });
+        responses.entry("413".into()).or_insert_with(|| {
+            error_response("`ValidationError`: the body is larger than the server accepts (2 MB).")
         });
     }
     if acting_as && secured {
