@@ -2,6 +2,7 @@
 //! serves the ASM API under `/asm`, the overlay bundle under `/asm-overlay`, and a demo store.
 
 pub mod auth;
+pub mod bundle;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -22,6 +23,7 @@ use axum::Router;
 use r2d2_sqlite::rusqlite::Connection;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -147,11 +149,13 @@ pub fn app(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(API_CSP),
         ))
+        .layer(CompressionLayer::new())
         .layer(cors);
     let app = Router::new()
         .nest("/asm", api)
         .merge(store_api::router(state.clone()))
-        .merge(storefront::router(&state.config.dist))
+        .merge(storefront::router())
+        .merge(bundle::router(&state.config))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),
