@@ -25,8 +25,8 @@ const COMPRESSED: &[&str] = &["js", "wasm", "ts", "html"];
 /// Gzipped loader budget, bytes (checked by `cargo xtask sizes`).
 pub const LOADER_BUDGET_GZ: usize = 1_200;
 /// Gzipped overlay payload (glue + wasm) budget, bytes: the total measured when the budget was
-/// set (after issue 13's delivery work, before code splitting) plus about 3 %.
-pub const PAYLOAD_BUDGET_GZ: usize = 435_000;
+/// set (428,170 B on 2026-12-01, issue 13 before code splitting) plus 3 %.
+pub const PAYLOAD_BUDGET_GZ: usize = 441_000;
 /// Issue 13's targets, not yet met: the first load (until the sign-in form works), bytes.
 const FIRST_LOAD_TARGET_GZ: usize = 120_000;
 const FIRST_LOAD_TARGET_BR: usize = 100_000;
