@@ -119,8 +119,19 @@ pub fn finish(dist: &Path) -> Result<(String, String), String> {
             .is_some_and(|e| COMPRESSED.contains(&e));
         if compress {
             let raw = read(&path)?;
-            write(&variant(&path, "gz"), &gzip(&raw)?)?;
-            write(&variant(&path, "br"), &brotli(&raw)?)?;
+            let modified = fs::metadata(&path)
+                .and_then(|m| m.modified())
+                .map_err(|e| format!("{}: {e}", path.display()))?;
+            for (ext, bytes) in [("gz", gzip(&raw)?), ("br", brotli(&raw)?)] {
+                let out = variant(&path, ext);
+                write(&out, &bytes)?;
+                // The same Last-Modified whichever encoding the middleware sends.
+                fs::File::options()
+                    .write(true)
+                    .open(&out)
+                    .and_then(|f| f.set_modified(modified))
+                    .map_err(|e| format!("{}: {e}", out.display()))?;
+            }
         }
     }
     println!("xtask: bundle {glue_name}, {wasm_name}, .br and .gz variants");
