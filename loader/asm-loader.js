@@ -1,23 +1,21 @@
-// asm-overlay loader: the one script a storefront embeds.
-//   <script type="module" src="https://asm.example/asm-overlay/asm-loader.js"
-//           data-asm-api="https://asm.example/asm" data-base-site="electronics"></script>
-// It does nothing (and fetches no wasm) unless the URL has ?asm=true, the page calls
-// asmOverlay.open(), or ASM was turned on earlier in this tab. ?asm=false turns it off.
-// It also defines window.asmOverlay, the host page's API (types: asm-overlay.d.ts).
+// asm-overlay loader: the one script a storefront embeds (docs/embedding.md; types: asm-overlay.d.ts).
+// Nothing more is fetched until ?asm=true, asmOverlay.open(), or ASM on earlier in this tab.
 const KEY = 'asm_enabled';
 const params = new URLSearchParams(location.search);
 const store = (() => { try { return sessionStorage; } catch { return null; } })();
 const asm = params.get('asm');
 if (asm === 'false') store?.removeItem(KEY);
-const tag = document.querySelector('script[data-asm-api]');
-const api = tag?.dataset.asmApi || new URL('../asm', import.meta.url).href;
-const site = tag?.dataset.baseSite || 'electronics';
+// Our tag: the module script whose src is this file (modules have no currentScript).
+const data = [...document.querySelectorAll('script[type=module]')].find((s) => s.src === import.meta.url)?.dataset || {};
+const api = data.asmApi || new URL('../asm', import.meta.url).href;
+const site = data.baseSite || 'electronics';
 let loading;
 const start = () => loading ??= (async () => {
   if (!document.body) await new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true }));
   try {
-    const overlay = await import(new URL('asm-overlay.js', import.meta.url).href);
-    await overlay.default({ module_or_path: new URL('asm-overlay_bg.wasm', import.meta.url) });
+    // The glue fetches the wasm next to it.
+    const overlay = await import('./asm-overlay.js');
+    await overlay.default();
     overlay.mount(api, site);
   } catch (err) {
     loading = null;

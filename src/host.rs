@@ -60,11 +60,12 @@ pub mod target {
 pub mod event {
     /// The overlay is mounted.
     pub const READY: &str = "asm:ready";
-    /// An agent signed in (or was found signed in on page load).
+    /// An agent signed in (or was found signed in on page load): `{agentId, name}`.
     pub const AGENT_SIGNED_IN: &str = "asm:agent-signed-in";
     /// The agent signed out or the session ended.
     pub const AGENT_SIGNED_OUT: &str = "asm:agent-signed-out";
-    /// Emulation started (or is in progress on page load): `{customerId, name, email, cartId}`.
+    /// Emulation started (or is in progress on page load):
+    /// `{customerId, name, email, cartId, sessionId}` (`cartId` null when there is no cart).
     pub const EMULATION_STARTED: &str = "asm:emulation-started";
     /// Emulation ended: `{customerId}`.
     pub const EMULATION_ENDED: &str = "asm:emulation-ended";

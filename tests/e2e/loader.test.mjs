@@ -5,7 +5,8 @@ import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import { launchBrowser, newContext, ui, waitForEvent } from './helpers.mjs';
 
-const OVERLAY_FILE = /\/asm-overlay\/(asm-overlay\.js|asm-overlay_bg\.wasm)(\?|$)/;
+// The glue and the wasm, by their content-hashed names (or Trunk's fixed ones, unhashed builds).
+const OVERLAY_FILE = /\/asm-overlay\/asm-overlay(-[0-9a-f]{16})?(\.js|_bg\.wasm)(\?|$)/;
 
 /** Records every request of `page`; `overlay()` lists the ones for the overlay bundle. */
 function recordRequests(page) {

@@ -2,9 +2,9 @@
 // (or per test that needs special flags), on a free port, with a fresh temporary database.
 //
 //   ASM_MIDDLEWARE_BIN  the server binary   (default target/server/asm-middleware)
-//   ASM_DIST            the overlay bundle  (default dist, built by `trunk build --release`)
+//   ASM_DIST            the overlay bundle  (default dist, built by `cargo xtask bundle`)
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -26,8 +26,9 @@ export async function startServer({ customers = 300, idleTimeout, args = [] } = 
   if (!existsSync(BIN)) {
     throw new Error(`no middleware binary at ${BIN}: run \`cargo build -p asm-middleware --profile server\` (or set ASM_MIDDLEWARE_BIN)`);
   }
-  if (!existsSync(path.join(DIST, 'asm-loader.js')) || !existsSync(path.join(DIST, 'asm-overlay_bg.wasm'))) {
-    throw new Error(`no overlay bundle in ${DIST}: run \`trunk build --release\` (or set ASM_DIST)`);
+  const wasm = existsSync(DIST) && readdirSync(DIST).some((f) => /^asm-overlay(-[0-9a-f]{16})?_bg\.wasm$/.test(f));
+  if (!existsSync(path.join(DIST, 'asm-loader.js')) || !wasm) {
+    throw new Error(`no overlay bundle in ${DIST}: run \`cargo xtask bundle\` (or set ASM_DIST)`);
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'asm-e2e-'));
   const argv = [

@@ -4,12 +4,16 @@
 //!   bundle and the middleware, and runs the middleware with its demo store.
 //! - `cargo xtask test`: installs what is missing and runs every check and test suite.
 //! - `cargo xtask setup`: only installs what is missing.
-//! - `cargo xtask sizes`: builds the release bundle and prints its sizes.
+//! - `cargo xtask bundle`: builds the release bundle: `trunk build --release`, then content-hashed
+//!   names and `.br` / `.gz` variants ([`bundle::finish`]).
+//! - `cargo xtask sizes`: builds the release bundle and prints its sizes (raw / gzip / brotli);
+//!   fails over budget ([`bundle::sizes`]).
 //! - `cargo xtask pg`: starts a private PostgreSQL cluster (as the tests use), prints its URL and
 //!   keeps it until Ctrl-C.
 //!
 //! Each install step runs only when its tool is missing, so a second run starts at once.
 
+mod bundle;
 mod postgres;
 
 use std::env;
@@ -35,11 +39,14 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("setup") => setup(true),
         Some("pg") => pg(),
+        Some("bundle") => setup(false).and_then(|()| release_bundle()),
         Some("sizes") => setup(false)
             .and_then(|()| release_bundle())
             .and_then(|()| sizes()),
         _ => {
-            eprintln!("usage: cargo xtask <demo [middleware flags…] | test | setup | sizes | pg>");
+            eprintln!(
+                "usage: cargo xtask <demo [middleware flags…] | test | setup | bundle | sizes | pg>"
+            );
             return ExitCode::FAILURE;
         }
     };
@@ -190,7 +197,8 @@ fn setup(browser: bool) -> Step {
         as_root(&cmd)?;
     }
     let npm_ok = Path::new("node_modules/.bin/wasm-opt").exists()
-        && Path::new("node_modules/playwright-core/package.json").exists();
+        && Path::new("node_modules/playwright-core/package.json").exists()
+        && Path::new("node_modules/typescript/package.json").exists();
     if !npm_ok {
         run("npm", &["ci", "--no-audit", "--no-fund"])?;
     }
@@ -201,9 +209,16 @@ fn setup(browser: bool) -> Step {
     Ok(())
 }
 
-/// The release overlay bundle in `dist/` (Trunk runs wasm-opt -Oz from npm's binaryen).
+/// The release overlay bundle in `dist/`: Trunk (cargo, wasm-bindgen, wasm-opt -Oz from npm's
+/// binaryen), then hashed names and precompressed variants.
 fn release_bundle() -> Step {
-    run("trunk", &["build", "--release"])
+    run("trunk", &["build", "--release"])?;
+    bundle::finish(Path::new("dist")).map(|_| ())
+}
+
+/// Prints the bundle's sizes; fails over budget.
+fn sizes() -> Step {
+    bundle::sizes(Path::new("dist"))
 }
 
 fn build_middleware() -> Step {
@@ -313,6 +328,10 @@ fn test() -> Step {
             }),
         ),
         (
+            "type declarations (tsc --noEmit)",
+            Box::new(|| run("npm", &["run", "--silent", "test:types"])),
+        ),
+        (
             "unit and HTTP tests",
             Box::new(|| run("cargo", &["test", "--workspace"])),
         ),
@@ -383,39 +402,4 @@ fn test() -> Step {
     } else {
         Err(format!("failed: {}", failed.join(", ")))
     }
-}
-
-/// Prints raw and gzipped sizes of the bundle; fails when the loader outgrows its budget.
-fn sizes() -> Step {
-    const LOADER_BUDGET_GZ: usize = 1536;
-    let mut total = (0, 0);
-    let mut loader_gz = 0;
-    for file in ["asm-loader.js", "asm-overlay.js", "asm-overlay_bg.wasm"] {
-        let path = Path::new("dist").join(file);
-        let raw = fs::metadata(&path)
-            .map_err(|e| format!("{}: {e}", path.display()))?
-            .len() as usize;
-        let gz = output(
-            "sh",
-            &["-c", &format!("gzip -9c '{}' | wc -c", path.display())],
-        )
-        .and_then(|s| s.trim().parse::<usize>().ok())
-        .ok_or("gzip failed")?;
-        println!("xtask: size {file:<22} {raw:>8} B raw {gz:>8} B gzip");
-        if file == "asm-loader.js" {
-            loader_gz = gz;
-        } else {
-            total = (total.0 + raw, total.1 + gz);
-        }
-    }
-    println!(
-        "xtask: size overlay payload (js + wasm, css inside) {} B raw {} B gzip",
-        total.0, total.1
-    );
-    if loader_gz > LOADER_BUDGET_GZ {
-        return Err(format!(
-            "the loader is {loader_gz} B gzipped, over its {LOADER_BUDGET_GZ} B budget"
-        ));
-    }
-    Ok(())
 }

@@ -10,7 +10,6 @@ pub mod http;
 pub mod ports;
 pub mod secret;
 pub mod store;
-pub mod storefront;
 
 use crate::config::Config;
 use crate::domain::DomainResult;
@@ -20,6 +19,7 @@ use axum::http::{header, HeaderName, HeaderValue, Method};
 use axum::Router;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
+use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -193,12 +193,14 @@ pub fn app(state: AppState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(API_CSP),
         ))
+        .layer(CompressionLayer::new())
         .layer(cors);
     let app = Router::new()
         .nest("/asm", api)
         .merge(http::store_api::router(state.clone()))
         .merge(http::probes(state.clone()))
-        .merge(storefront::router(&state.config.dist))
+        .merge(http::storefront::router())
+        .merge(http::bundle::router(&state.config))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),

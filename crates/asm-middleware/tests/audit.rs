@@ -265,7 +265,7 @@ async fn security_headers_on_api_page_bundle_and_404() {
     assert_common_headers(&page, "/");
     assert_eq!(
         page.header("content-security-policy"),
-        Some(asm_middleware::storefront::CSP)
+        Some(asm_middleware::http::storefront::CSP)
     );
     assert_eq!(
         page.header("cross-origin-opener-policy"),

@@ -6,6 +6,7 @@ pub mod acting_as;
 pub mod agents;
 pub mod audit;
 pub mod auth;
+pub mod bundle;
 pub mod carts;
 pub mod customer360;
 pub mod customer_admin;
@@ -16,6 +17,7 @@ pub mod extract;
 pub mod openapi;
 pub mod sessions;
 pub mod store_api;
+pub mod storefront;
 
 use crate::http::error::Failure;
 use crate::AppState;

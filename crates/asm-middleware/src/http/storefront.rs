@@ -1,16 +1,15 @@
-//! The demo storefront (plain HTML + JS, embedded in the binary) and the overlay bundle.
+//! The demo storefront (plain HTML + JS, embedded in the binary); the overlay bundle is
+//! [`crate::http::bundle`]'s.
 
 use axum::http::{header, HeaderName, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use std::path::Path;
-use tower_http::services::ServeDir;
 use tower_http::set_header::SetResponseHeaderLayer;
 
-const INDEX: &str = include_str!("../storefront/index.html");
-const SCRIPT: &str = include_str!("../storefront/store.js");
-const STYLE: &str = include_str!("../storefront/store.css");
+const INDEX: &str = include_str!("../../storefront/index.html");
+const SCRIPT: &str = include_str!("../../storefront/store.js");
+const STYLE: &str = include_str!("../../storefront/store.css");
 
 /// A strict policy the demo page runs under, to prove the overlay needs no more than this.
 pub const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
@@ -21,9 +20,9 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
     ([(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
-/// Routes of the demo store and `/asm-overlay/*` (files of `dist`).
-pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
-    let store = Router::new()
+/// Routes of the demo store.
+pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
+    Router::new()
         .route("/", get(|| async { Html(INDEX) }))
         .route(
             "/store.js",
@@ -42,6 +41,5 @@ pub fn router<S: Clone + Send + Sync + 'static>(dist: &Path) -> Router<S> {
         .layer(SetResponseHeaderLayer::overriding(
             HeaderName::from_static("cross-origin-opener-policy"),
             HeaderValue::from_static("same-origin"),
-        ));
-    store.nest_service("/asm-overlay", ServeDir::new(dist))
+        ))
 }
