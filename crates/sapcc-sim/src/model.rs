@@ -137,6 +137,17 @@ pub struct Ticket {
 }
 
 #[derive(Clone, Debug)]
+pub struct ReturnRequest {
+    pub code: String,
+    pub user: String,
+    pub order: String,
+    pub status: &'static str,
+    pub created: i64,
+    /// (order entry number, quantity)
+    pub entries: Vec<(usize, i64)>,
+}
+
+#[derive(Clone, Debug)]
 pub struct Review {
     pub user: String,
     pub product: String,
@@ -224,6 +235,7 @@ pub struct Data {
     pub products: Vec<Product>,
     pub carts: Vec<Cart>,
     pub orders: Vec<Order>,
+    pub returns: Vec<ReturnRequest>,
     pub tickets: Vec<Ticket>,
     pub reviews: Vec<Review>,
     pub interests: Vec<(String, String)>,

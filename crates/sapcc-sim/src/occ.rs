@@ -57,6 +57,22 @@ pub fn routes() -> Router<Sim> {
             get(list_tickets).post(create_ticket),
         )
         .route(&format!("{u}/tickets/{{ticket}}"), get(get_ticket))
+        .route(
+            &format!("{u}/tickets/{{ticket}}/events"),
+            post(create_ticket_event),
+        )
+        .route(
+            &format!("{u}/customercoupons/{{code}}/notification"),
+            post(coupon_notification_on).delete(coupon_notification_off),
+        )
+        .route(
+            &format!("{u}/orderReturns"),
+            get(list_returns).post(create_return),
+        )
+        .route(
+            &format!("{u}/orderReturns/{{code}}"),
+            get(get_return).patch(cancel_return),
+        )
 }
 
 type R = Result<Response, OccError>;
@@ -1135,4 +1151,282 @@ handler!(create_ticket, |sim, data, req, t| {
     };
     data.tickets.push(ticket.clone());
     Ok(crate::json(StatusCode::CREATED, ticket_json(&ticket)))
+});
+
+handler!(coupon_notification_on, |_sim, data, req, t| {
+    let u = target_customer(&t)?.clone();
+    let code = req.p("code").to_string();
+    let Some(c) = data
+        .customer_coupons
+        .iter()
+        .find(|c| c.code == code && c.assigned.contains(&u.uid))
+    else {
+        return Err(coupon_error(format!("No coupon code [{code}] is found")));
+    };
+    Ok(crate::json(
+        StatusCode::CREATED,
+        json!({ "coupon": coupon_json(c), "customer": user_json(&u), "status": "EFFECTIVE" }),
+    ))
+});
+
+handler!(coupon_notification_off, |_sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let code = req.p("code").to_string();
+    if !data
+        .customer_coupons
+        .iter()
+        .any(|c| c.code == code && c.assigned.contains(&uid))
+    {
+        return Err(coupon_error(format!("No coupon code [{code}] is found")));
+    }
+    Ok(empty(StatusCode::OK))
+});
+
+fn return_json(data: &Data, site: &Site, r: &crate::model::ReturnRequest) -> Value {
+    let order = data.orders.iter().find(|o| o.code == r.order);
+    let entries: Vec<Value> = r
+        .entries
+        .iter()
+        .map(|(n, q)| {
+            let e = order.and_then(|o| o.entries.get(*n));
+            let refund = e.map(|e| data.entry_cents(e).0 * q).unwrap_or(0);
+            json!({
+                "orderEntry": e.map(|e| entry_json(data, site, *n, e)),
+                "expectedQuantity": q,
+                "refundAmount": price(refund, &site.currency),
+            })
+        })
+        .collect();
+    let total: i64 = r
+        .entries
+        .iter()
+        .filter_map(|(n, q)| {
+            order
+                .and_then(|o| o.entries.get(*n))
+                .map(|e| data.entry_cents(e).0 * q)
+        })
+        .sum();
+    json!({
+        "code": r.code,
+        "rma": r.code.trim_start_matches("RMA-"),
+        "status": r.status,
+        "creationTime": date(r.created),
+        "cancellable": r.status == "APPROVAL_PENDING",
+        "order": order.map(|o| json!({ "code": o.code })),
+        "refundDeliveryCost": false,
+        "returnLabelDownloadUrl": "/download-url",
+        "returnEntries": entries,
+        "deliveryCost": price(0, &site.currency),
+        "subTotal": price(total, &site.currency),
+        "totalPrice": price(total, &site.currency),
+    })
+}
+
+handler!(create_return, |sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let b = req.json()?;
+    let order_code = b
+        .get("orderCode")
+        .and_then(Value::as_str)
+        .unwrap_or("")
+        .to_string();
+    let Some(order) = data
+        .orders
+        .iter()
+        .find(|o| o.user == uid && o.code == order_code)
+        .cloned()
+    else {
+        return Err(OccError::bad_request(
+            "UnknownIdentifierError",
+            format!("Order with code {order_code} not found for current user in current BaseStore"),
+        ));
+    };
+    let inputs = b
+        .get("returnRequestEntryInputs")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let mut entries = vec![];
+    for i in &inputs {
+        let n = i
+            .get("orderEntryNumber")
+            .and_then(Value::as_u64)
+            .map(|n| n as usize);
+        let q = i.get("quantity").and_then(Value::as_i64).unwrap_or(0);
+        match n.and_then(|n| order.entries.get(n).map(|e| (n, e))) {
+            Some((n, e)) if q > 0 && q <= e.quantity => entries.push((n, q)),
+            _ => {
+                return Err(OccError::entries(
+                    StatusCode::BAD_REQUEST,
+                    vec![ErrorEntry::validation(
+                        "invalid",
+                        "returnRequestEntryInputs",
+                        "Invalid return entry",
+                    )],
+                ))
+            }
+        }
+    }
+    if entries.is_empty() {
+        return Err(OccError::entries(
+            StatusCode::BAD_REQUEST,
+            vec![ErrorEntry::validation(
+                "missing",
+                "returnRequestEntryInputs",
+                "This field is required.",
+            )],
+        ));
+    }
+    let n = data.next_number();
+    let r = crate::model::ReturnRequest {
+        code: format!("RMA-{n:06}"),
+        user: uid,
+        order: order.code.clone(),
+        status: "APPROVAL_PENDING",
+        created: sim.now(),
+        entries,
+    };
+    data.returns.push(r.clone());
+    Ok(crate::json(
+        StatusCode::CREATED,
+        return_json(data, &t.site, &r),
+    ))
+});
+
+handler!(list_returns, |_sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let (page, size) = paging(&req.params, 20)?;
+    let mine: Vec<_> = data
+        .returns
+        .iter()
+        .filter(|r| r.user == uid)
+        .cloned()
+        .collect();
+    let total = mine.len() as i64;
+    let list: Vec<Value> = mine
+        .iter()
+        .skip((page * size) as usize)
+        .take(size as usize)
+        .map(|r| return_json(data, &t.site, r))
+        .collect();
+    Ok(crate::json(
+        StatusCode::OK,
+        json!({
+            "returnRequests": list,
+            "pagination": { "currentPage": page, "pageSize": size, "sort": "byDate", "totalPages": (total + size - 1) / size, "totalResults": total },
+            "sorts": [ { "code": "byDate", "selected": true } ],
+        }),
+    ))
+});
+
+fn return_of(data: &Data, uid: &str, code: &str) -> Result<usize, OccError> {
+    data.returns
+        .iter()
+        .position(|r| r.user == uid && r.code == code)
+        .ok_or_else(|| {
+            OccError::new(
+                StatusCode::NOT_FOUND,
+                "NotFoundError",
+                format!("Return request with code {code} not found"),
+            )
+        })
+}
+
+handler!(get_return, |_sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let i = return_of(data, &uid, req.p("code"))?;
+    let r = data
+        .returns
+        .get(i)
+        .cloned()
+        .ok_or_else(OccError::cart_not_found)?;
+    Ok(crate::json(StatusCode::OK, return_json(data, &t.site, &r)))
+});
+
+handler!(cancel_return, |_sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let i = return_of(data, &uid, req.p("code"))?;
+    let b = req.json()?;
+    if b.get("status").and_then(Value::as_str) != Some("CANCELLING") {
+        return Err(OccError::entries(
+            StatusCode::BAD_REQUEST,
+            vec![ErrorEntry::validation(
+                "invalid",
+                "status",
+                "Only the status CANCELLING is supported",
+            )],
+        ));
+    }
+    let Some(r) = data.returns.get_mut(i) else {
+        return Err(OccError::cart_not_found());
+    };
+    if r.status != "APPROVAL_PENDING" {
+        return Err(OccError::bad_request(
+            "CancelReturnRequestError",
+            format!("Return request {} cannot be cancelled", r.code),
+        ));
+    }
+    r.status = "CANCELED";
+    Ok(empty(StatusCode::OK))
+});
+
+// Events are customer-only as well (§4.9).
+handler!(create_ticket_event, |sim, data, req, t| {
+    if !t.principal.as_ref().is_some_and(User::is_customer) {
+        return Err(OccError::forbidden());
+    }
+    let uid = target_customer(&t)?.uid.clone();
+    let id = req.p("ticket").to_string();
+    let b = req.json()?;
+    let Some(message) = b
+        .get("message")
+        .and_then(Value::as_str)
+        .filter(|m| !m.trim().is_empty())
+        .map(str::to_string)
+    else {
+        return Err(OccError::entries(
+            StatusCode::BAD_REQUEST,
+            vec![ErrorEntry::validation(
+                "missing",
+                "message",
+                "This field is required.",
+            )],
+        ));
+    };
+    let now = sim.now();
+    let n = data.next_number();
+    let Some(x) = data
+        .tickets
+        .iter_mut()
+        .find(|x| x.user == uid && x.id == id)
+    else {
+        return Err(OccError::new(
+            StatusCode::NOT_FOUND,
+            "NotFoundError",
+            format!("Ticket not found for the given ID {id}"),
+        ));
+    };
+    let to = b.pointer("/toStatus/id").and_then(Value::as_str);
+    if let Some(to) = to {
+        let allowed = match x.status.0 {
+            "CLOSED" => to == "INPROCESS",
+            _ => to == "CLOSED",
+        };
+        if !allowed {
+            return Err(OccError::bad_request(
+                "ValidationError",
+                format!("Unable to change ticket status to {to} for the ticket {id}"),
+            ));
+        }
+        x.status = if to == "CLOSED" {
+            ("CLOSED", "Closed")
+        } else {
+            ("INPROCESS", "In Process")
+        };
+    }
+    x.updated = now;
+    Ok(crate::json(
+        StatusCode::CREATED,
+        json!({ "code": format!("{n:06}CI"), "author": uid, "createdAt": date(now), "message": message, "toStatus": to.map(|s| json!({ "id": s })), "addedByAgent": false }),
+    ))
 });
