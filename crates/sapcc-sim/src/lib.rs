@@ -176,6 +176,7 @@ impl Sim {
             )
             .merge(asm::routes())
             .merge(occ::routes())
+            .merge(occ::product_routes())
             .route("/_sim/clock", post(admin_clock))
             .route("/_sim/faults", post(admin_faults))
             .fallback(not_found)

@@ -1430,3 +1430,163 @@ handler!(create_ticket_event, |sim, data, req, t| {
         json!({ "code": format!("{n:06}CI"), "author": uid, "createdAt": date(now), "message": message, "toStatus": to.map(|s| json!({ "id": s })), "addedByAgent": false }),
     ))
 });
+
+/// Product reviews (§4.10): a user-less endpoint. With a customer-manager principal the
+/// `sap-commerce-cloud-user-id` header names the emulated customer (§1.2.5); a customer principal
+/// writes as itself (the header is ignored); without a token the review is anonymous.
+pub fn product_routes() -> Router<Sim> {
+    Router::new().route(
+        "/occ/v2/{site}/products/{code}/reviews",
+        get(list_reviews).post(create_review),
+    )
+}
+
+fn review_json(data: &Data, r: &crate::model::Review, id: usize) -> Value {
+    let principal = data
+        .user(&r.user)
+        .map(|u| json!({ "uid": u.uid, "name": u.name() }));
+    json!({
+        "id": id.to_string(),
+        "headline": r.headline,
+        "comment": r.comment,
+        "rating": r.rating,
+        "date": date(r.created),
+        "alias": principal.as_ref().map(|_| Value::Null).unwrap_or(json!("Anonymous")),
+        "principal": principal,
+    })
+}
+
+fn product_site<'a>(sim: &Sim, data: &'a Data, req: &Req) -> Result<&'a Site, OccError> {
+    let site = data
+        .site(req.p("site"))
+        .ok_or_else(|| OccError::unknown_site(req.p("site")))?;
+    check_site_context(sim, site, &req.params)?;
+    if data.product(req.p("code")).is_none() {
+        return Err(OccError::bad_request(
+            "UnknownIdentifierError",
+            format!("Product with code '{}' not found!", req.p("code")),
+        ));
+    }
+    Ok(site)
+}
+
+async fn list_reviews(
+    State(sim): State<Sim>,
+    Path(path): Path<Map>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    (|| {
+        let req = Req::new(path, q, headers, body)?;
+        let data = sim.data();
+        product_site(&sim, &data, &req)?;
+        let max = req
+            .params
+            .int("maxCount")?
+            .map(|n| n.max(0) as usize)
+            .unwrap_or(usize::MAX);
+        let list: Vec<Value> = data
+            .reviews
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.product == req.p("code"))
+            .take(max)
+            .map(|(i, r)| review_json(&data, r, i))
+            .collect();
+        Ok::<_, OccError>(crate::json(StatusCode::OK, json!({ "reviews": list })))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn create_review(
+    State(sim): State<Sim>,
+    Path(path): Path<Map>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    (|| {
+        let req = Req::new(path, q, headers, body)?;
+        let mut data = sim.data();
+        product_site(&sim, &data, &req)?;
+        let author = if req.headers.contains_key(axum::http::header::AUTHORIZATION) {
+            let p = principal(&sim, &data, &req.headers)?;
+            let named = req
+                .headers
+                .get("sap-commerce-cloud-user-id")
+                .and_then(|v| v.to_str().ok());
+            match named {
+                Some(id)
+                    if p.is_customer_manager()
+                        && !["current", "anonymous", "guest"].contains(&id) =>
+                {
+                    data.customer_by_any(id)
+                        .map(|u| u.uid.clone())
+                        .ok_or_else(|| OccError::unknown_user(id))?
+                }
+                _ if p.is_customer() => p.uid.clone(),
+                _ => "anonymous".to_string(),
+            }
+        } else {
+            "anonymous".to_string()
+        };
+        let form = form_body(&req.headers, &req.body)?;
+        let (headline, comment, rating) =
+            if form.get("headline").is_some() || form.get("comment").is_some() {
+                (
+                    form.get("headline").map(str::to_string),
+                    form.get("comment").map(str::to_string),
+                    form.get("rating").and_then(|r| r.parse::<f64>().ok()),
+                )
+            } else {
+                let b = req.json()?;
+                let s = |k: &str| b.get(k).and_then(Value::as_str).map(str::to_string);
+                (
+                    s("headline"),
+                    s("comment"),
+                    b.get("rating").and_then(Value::as_f64),
+                )
+            };
+        let mut errors = vec![];
+        if headline.as_deref().is_none_or(|h| h.trim().is_empty()) {
+            errors.push(ErrorEntry::validation(
+                "missing",
+                "headline",
+                "This field is required.",
+            ));
+        }
+        if comment.as_deref().is_none_or(|h| h.trim().is_empty()) {
+            errors.push(ErrorEntry::validation(
+                "missing",
+                "comment",
+                "This field is required.",
+            ));
+        }
+        if !rating.is_some_and(|r| (1.0..=5.0).contains(&r)) {
+            errors.push(ErrorEntry::validation(
+                "invalid",
+                "rating",
+                "Value should be between 1 and 5",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(OccError::entries(StatusCode::BAD_REQUEST, errors));
+        }
+        let review = crate::model::Review {
+            user: author,
+            product: req.p("code").to_string(),
+            headline: headline.unwrap_or_default(),
+            comment: comment.unwrap_or_default(),
+            rating: rating.unwrap_or(0.0),
+            created: sim.now(),
+        };
+        data.reviews.push(review.clone());
+        let id = data.reviews.len() - 1;
+        Ok(crate::json(
+            StatusCode::CREATED,
+            review_json(&data, &review, id),
+        ))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
+}

@@ -112,3 +112,88 @@ async fn ticket_events_customer_only() {
         "Unable to change ticket status to OPEN for the ticket 00000001"
     );
 }
+
+#[tokio::test]
+async fn reviews_201_and_the_user_id_header_only_for_customer_managers() {
+    let sim = sim();
+    let uri = format!("/occ/v2/{SITE}/products/278688/reviews");
+    let body = "headline=Great&comment=Works&rating=5&alias=L";
+    let t = token(&sim, "asagent").await;
+    let auth = format!("Bearer {t}");
+    let a = call(
+        &sim,
+        Method::POST,
+        &uri,
+        &[
+            ("authorization", &auth),
+            ("content-type", FORM),
+            ("sap-commerce-cloud-user-id", LINDA_ID),
+        ],
+        body,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    assert_eq!(a.json()["principal"]["uid"], LINDA);
+    assert_eq!(a.json()["rating"], 5.0);
+    // A customer's token: the header is ignored, the review is the customer's own.
+    let ct = token(&sim, "aaron.customer@hybris.com").await;
+    let auth = format!("Bearer {ct}");
+    let a = call(
+        &sim,
+        Method::POST,
+        &uri,
+        &[
+            ("authorization", &auth),
+            ("content-type", FORM),
+            ("sap-commerce-cloud-user-id", LINDA_ID),
+        ],
+        body,
+    )
+    .await;
+    assert_eq!(a.json()["principal"]["uid"], "aaron.customer@hybris.com");
+    // JSON body, anonymous.
+    let a = call(
+        &sim,
+        Method::POST,
+        &uri,
+        &[("content-type", "application/json")],
+        r#"{"headline":"h","comment":"c","rating":3}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert!(a.json().get("principal").is_none());
+    let a = call(
+        &sim,
+        Method::POST,
+        &uri,
+        &[("content-type", FORM)],
+        "headline=&comment=c&rating=9",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.json()["errors"].as_array().map(Vec::len), Some(2));
+    let a = call(&sim, Method::GET, &format!("{uri}?maxCount=2"), &[], "").await;
+    assert_eq!(a.json()["reviews"].as_array().map(Vec::len), Some(2));
+    let a = call(
+        &sim,
+        Method::GET,
+        &format!("/occ/v2/{SITE}/products/nope/reviews"),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(a.error()["type"], "UnknownIdentifierError");
+    // The emulated customer's review shows in Customer 360.
+    let a = send(
+        &sim,
+        Method::POST,
+        &format!("/assistedservicewebservices/{SITE}/users/{LINDA_ID}/customer360"),
+        &t,
+        r#"{"customer360Queries":[{"type":"c360ReviewList"}]}"#,
+    )
+    .await;
+    assert_eq!(
+        a.json()["value"][0]["reviews"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
