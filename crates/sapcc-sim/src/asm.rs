@@ -228,8 +228,8 @@ fn search(sim: &Sim, data: &Data, agent: &User, site: &Site, input: SearchInput<
     let total = users.len() as i64;
     let entries: Vec<Value> = users
         .iter()
-        .skip((page * page_size) as usize)
-        .take(page_size as usize)
+        .skip(crate::offset(page, page_size))
+        .take(usize::try_from(page_size).unwrap_or(usize::MAX))
         .map(|u| user_json(sim, data, u, site.uid, from_order))
         .collect();
     let sorts: Vec<Value> = SORTS
@@ -244,7 +244,7 @@ fn search(sim: &Sim, data: &Data, agent: &User, site: &Site, input: SearchInput<
                 "currentPage": page,
                 "pageSize": page_size,
                 "sort": sort,
-                "totalPages": (total + page_size - 1) / page_size,
+                "totalPages": crate::pages(total, page_size),
                 "totalResults": total,
             },
             "sorts": sorts,
@@ -735,7 +735,7 @@ fn c360_cart(data: &Data, site: &Site, c: &crate::model::Cart) -> Value {
     json!({
         "code": c.code,
         "totalPrice": formatted(total, &site.currency),
-        "totalItemCount": c.entries.iter().map(|e| e.quantity).sum::<i64>(),
+        "totalItemCount": c.entries.iter().fold(0i64, |n, e| n.saturating_add(e.quantity)),
         "entries": c.entries.iter().map(|e| {
             let (base, line) = data.entry_cents(e);
             json!({

@@ -432,5 +432,19 @@ pub fn form_body(headers: &HeaderMap, body: &[u8]) -> Result<Params, OccError> {
     parse_pairs(std::str::from_utf8(body).ok())
 }
 
+/// Items to skip for a page (saturating: huge `pageSize`/`currentPage` values must not overflow).
+pub fn offset(page: i64, size: i64) -> usize {
+    usize::try_from(page.saturating_mul(size)).unwrap_or(usize::MAX)
+}
+
+/// Number of pages of `total` items (`size > 0`).
+pub fn pages(total: i64, size: i64) -> i64 {
+    if total <= 0 || size <= 0 {
+        0
+    } else {
+        (total - 1) / size + 1
+    }
+}
+
 /// A map helper for handler code.
 pub type Map = HashMap<String, String>;

@@ -273,7 +273,7 @@ impl Data {
     }
     pub fn entry_cents(&self, e: &Entry) -> (i64, i64) {
         let base = self.product(&e.product).map(|p| p.cents).unwrap_or(0);
-        (base, base * e.quantity)
+        (base, base.saturating_mul(e.quantity))
     }
     pub fn voucher(&self, code: &str) -> Option<&Voucher> {
         self.vouchers
@@ -282,12 +282,14 @@ impl Data {
     }
     /// (subtotal, discounts, total) of a list of entries with vouchers applied.
     pub fn totals(&self, entries: &[Entry], vouchers: &[String]) -> (i64, i64, i64) {
-        let sub: i64 = entries.iter().map(|e| self.entry_cents(e).1).sum();
+        let sub: i64 = entries
+            .iter()
+            .fold(0i64, |n, e| n.saturating_add(self.entry_cents(e).1));
         let disc: i64 = vouchers
             .iter()
             .filter_map(|v| self.voucher(v))
             .map(|v| v.cents)
-            .sum::<i64>()
+            .fold(0i64, i64::saturating_add)
             .min(sub);
         (sub, disc, sub - disc)
     }

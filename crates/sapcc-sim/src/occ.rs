@@ -293,7 +293,10 @@ fn voucher_json(data: &Data, site: &Site, code: &str) -> Value {
 fn cart_json(data: &Data, site: &Site, c: &Cart) -> Value {
     let (sub, disc, total) = data.totals(&c.entries, &c.vouchers);
     let cur = &site.currency;
-    let units: i64 = c.entries.iter().map(|e| e.quantity).sum();
+    let units: i64 = c
+        .entries
+        .iter()
+        .fold(0i64, |n, e| n.saturating_add(e.quantity));
     json!({
         "code": c.code,
         "guid": c.guid,
@@ -506,7 +509,7 @@ handler!(create_cart, |sim, data, req, t| {
             };
             for e in moved.entries {
                 match cart.entries.iter_mut().find(|x| x.product == e.product) {
-                    Some(x) => x.quantity += e.quantity,
+                    Some(x) => x.quantity = x.quantity.saturating_add(e.quantity),
                     None => cart.entries.push(e),
                 }
             }
@@ -649,7 +652,7 @@ handler!(add_entry, |sim, data, req, t| {
     let n = match c.entries.iter().position(|e| e.product == code) {
         Some(n) => {
             if let Some(e) = c.entries.get_mut(n) {
-                e.quantity += qty;
+                e.quantity = e.quantity.saturating_add(qty);
             }
             n
         }
@@ -834,15 +837,15 @@ handler!(list_orders, |_sim, data, req, t| {
     let total = orders.len() as i64;
     let list: Vec<Value> = orders
         .iter()
-        .skip((page * size) as usize)
-        .take(size as usize)
+        .skip(crate::offset(page, size))
+        .take(usize::try_from(size).unwrap_or(usize::MAX))
         .map(|o| order_json(data, &t.site, o, false))
         .collect();
     Ok(crate::json(
         StatusCode::OK,
         json!({
             "orders": list,
-            "pagination": { "currentPage": page, "pageSize": size, "sort": sort, "totalPages": (total + size - 1) / size, "totalResults": total },
+            "pagination": { "currentPage": page, "pageSize": size, "sort": sort, "totalPages": crate::pages(total, size), "totalResults": total },
             "sorts": [ { "code": "byDate", "selected": sort == "byDate" }, { "code": "byOrderNumber", "selected": sort == "byOrderNumber" } ],
         }),
     ))
@@ -1001,8 +1004,8 @@ handler!(list_coupons, |_sim, data, req, t| {
     let total = mine.len() as i64;
     let list: Vec<Value> = mine
         .iter()
-        .skip((page * size) as usize)
-        .take(size as usize)
+        .skip(crate::offset(page, size))
+        .take(usize::try_from(size).unwrap_or(usize::MAX))
         .map(|c| coupon_json(c))
         .collect();
     Ok(crate::json(
@@ -1010,7 +1013,7 @@ handler!(list_coupons, |_sim, data, req, t| {
         json!({
             "coupons": list,
             "sorts": [ { "code": "startDate", "asc": true } ],
-            "pagination": { "count": size, "page": page, "totalCount": total, "totalPages": (total + size - 1) / size },
+            "pagination": { "count": size, "page": page, "totalCount": total, "totalPages": crate::pages(total, size) },
         }),
     ))
 });
@@ -1084,15 +1087,15 @@ handler!(list_tickets, |_sim, data, req, t| {
     let total = list.len() as i64;
     let tickets: Vec<Value> = list
         .iter()
-        .skip((page * size) as usize)
-        .take(size as usize)
+        .skip(crate::offset(page, size))
+        .take(usize::try_from(size).unwrap_or(usize::MAX))
         .map(|x| ticket_json(x))
         .collect();
     Ok(crate::json(
         StatusCode::OK,
         json!({
             "tickets": tickets,
-            "pagination": { "currentPage": page, "pageSize": size, "sort": sort, "totalPages": (total + size - 1) / size, "totalResults": total },
+            "pagination": { "currentPage": page, "pageSize": size, "sort": sort, "totalPages": crate::pages(total, size), "totalResults": total },
             "sorts": [ { "code": "byDate", "selected": sort == "byDate" }, { "code": "byTicketId", "selected": sort == "byTicketId" } ],
         }),
     ))
@@ -1189,7 +1192,9 @@ fn return_json(data: &Data, site: &Site, r: &crate::model::ReturnRequest) -> Val
         .iter()
         .map(|(n, q)| {
             let e = order.and_then(|o| o.entries.get(*n));
-            let refund = e.map(|e| data.entry_cents(e).0 * q).unwrap_or(0);
+            let refund = e
+                .map(|e| data.entry_cents(e).0.saturating_mul(*q))
+                .unwrap_or(0);
             json!({
                 "orderEntry": e.map(|e| entry_json(data, site, *n, e)),
                 "expectedQuantity": q,
@@ -1203,9 +1208,9 @@ fn return_json(data: &Data, site: &Site, r: &crate::model::ReturnRequest) -> Val
         .filter_map(|(n, q)| {
             order
                 .and_then(|o| o.entries.get(*n))
-                .map(|e| data.entry_cents(e).0 * q)
+                .map(|e| data.entry_cents(e).0.saturating_mul(*q))
         })
-        .sum();
+        .fold(0i64, i64::saturating_add);
     json!({
         "code": r.code,
         "rma": r.code.trim_start_matches("RMA-"),
@@ -1305,15 +1310,15 @@ handler!(list_returns, |_sim, data, req, t| {
     let total = mine.len() as i64;
     let list: Vec<Value> = mine
         .iter()
-        .skip((page * size) as usize)
-        .take(size as usize)
+        .skip(crate::offset(page, size))
+        .take(usize::try_from(size).unwrap_or(usize::MAX))
         .map(|r| return_json(data, &t.site, r))
         .collect();
     Ok(crate::json(
         StatusCode::OK,
         json!({
             "returnRequests": list,
-            "pagination": { "currentPage": page, "pageSize": size, "sort": "byDate", "totalPages": (total + size - 1) / size, "totalResults": total },
+            "pagination": { "currentPage": page, "pageSize": size, "sort": "byDate", "totalPages": crate::pages(total, size), "totalResults": total },
             "sorts": [ { "code": "byDate", "selected": true } ],
         }),
     ))

@@ -197,3 +197,35 @@ async fn reviews_201_and_the_user_id_header_only_for_customer_managers() {
         Some(2)
     );
 }
+
+#[tokio::test]
+async fn huge_quantities_do_not_panic() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    let uri = format!("/occ/v2/{SITE}/users/{LINDA_ID}/carts/00001001/entries");
+    let body = r#"{"quantity":9223372036854775807,"product":{"code":"278688"}}"#;
+    assert_eq!(
+        send(&sim, Method::POST, &uri, &t, body).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&sim, Method::POST, &uri, &t, body).await.status,
+        StatusCode::OK
+    );
+    let a = get(
+        &sim,
+        &format!("/occ/v2/{SITE}/users/{LINDA_ID}/carts/00001001"),
+        &t,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let a = send(
+        &sim,
+        Method::POST,
+        &format!("/assistedservicewebservices/{SITE}/users/{LINDA_ID}/customer360"),
+        &t,
+        r#"{"customer360Queries":[{"type":"c360Cart"},{"type":"c360Overview"}]}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+}

@@ -474,3 +474,26 @@ async fn loading_a_user_adds_it_to_my_recent_customer_sessions() {
         [LINDA]
     );
 }
+
+#[tokio::test]
+async fn huge_paging_values_do_not_overflow() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    let a = search(
+        &sim,
+        &t,
+        "pageSize=9223372036854775807&currentPage=9223372036854775807",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json()["entries"], serde_json::json!([]));
+    let a = get(
+        &sim,
+        &format!("/occ/v2/{SITE}/users/{LINDA}/orders?pageSize=9223372036854775807&currentPage=3"),
+        &t,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let a = search(&sim, &t, "pageSize=abc").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+}
