@@ -1,0 +1,231 @@
+//! §4.7 returns, §4.8 coupon notifications, §4.9 ticket events.
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::*;
+
+fn u(user: &str, rest: &str) -> String {
+    format!("/occ/v2/{SITE}/users/{user}{rest}")
+}
+
+#[tokio::test]
+async fn returns_create_201_list_detail_cancel_200_empty() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    let a = send(&sim, Method::POST, &u(LINDA_ID, "/orderReturns?fields=BASIC"), &t, r#"{"orderCode":"00005001","returnRequestEntryInputs":[{"orderEntryNumber":0,"quantity":1}]}"#).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    let r = a.json();
+    let code = r["code"].as_str().unwrap_or_default().to_string();
+    assert!(code.starts_with("RMA-"));
+    assert_eq!(r["returnEntries"][0]["expectedQuantity"], 1);
+    assert_eq!(r["totalPrice"]["formattedValue"], "$114.12");
+    assert_eq!(r["cancellable"], true);
+    let a = get(&sim, &u(LINDA_ID, "/orderReturns?fields=BASIC"), &t).await;
+    assert_eq!(a.json()["returnRequests"][0]["code"], code.as_str());
+    assert_eq!(
+        get(&sim, &u(LINDA_ID, &format!("/orderReturns/{code}")), &t)
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let a = send(
+        &sim,
+        Method::PATCH,
+        &u(LINDA_ID, &format!("/orderReturns/{code}")),
+        &t,
+        r#"{"status":"CANCELLING"}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.body.is_empty());
+    let a = get(&sim, &u(LINDA_ID, "/orderReturns/nope"), &t).await;
+    assert_eq!(a.status, StatusCode::NOT_FOUND);
+    assert_eq!(a.error()["type"], "NotFoundError");
+}
+
+#[tokio::test]
+async fn coupon_notification_on_201_off_200() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    let a = send(
+        &sim,
+        Method::POST,
+        &u(LINDA_ID, "/customercoupons/FREESHIP/notification"),
+        &t,
+        "{}",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert_eq!(a.json()["coupon"]["couponId"], "FREESHIP");
+    assert!(a.json()["status"].is_string());
+    let a = send(
+        &sim,
+        Method::DELETE,
+        &u(LINDA_ID, "/customercoupons/FREESHIP/notification"),
+        &t,
+        "",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn ticket_events_customer_only() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    let body = r#"{"message":"Any news?"}"#;
+    assert_eq!(
+        send(
+            &sim,
+            Method::POST,
+            &u(LINDA_ID, "/tickets/00000001/events"),
+            &t,
+            body
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let ct = token(&sim, LINDA).await;
+    let a = send(
+        &sim,
+        Method::POST,
+        &u("current", "/tickets/00000001/events"),
+        &ct,
+        body,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert_eq!(a.json()["message"], "Any news?");
+    let a = send(
+        &sim,
+        Method::POST,
+        &u("current", "/tickets/00000001/events"),
+        &ct,
+        r#"{"message":"x","toStatus":{"id":"OPEN"}}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        a.error()["message"],
+        "Unable to change ticket status to OPEN for the ticket 00000001"
+    );
+}
+
+#[tokio::test]
+async fn reviews_201_and_the_user_id_header_only_for_customer_managers() {
+    let sim = sim();
+    let uri = format!("/occ/v2/{SITE}/products/278688/reviews");
+    let body = "headline=Great&comment=Works&rating=5&alias=L";
+    let t = token(&sim, "asagent").await;
+    let auth = format!("Bearer {t}");
+    let a = call(
+        &sim,
+        Method::POST,
+        &uri,
+        &[
+            ("authorization", &auth),
+            ("content-type", FORM),
+            ("sap-commerce-cloud-user-id", LINDA_ID),
+        ],
+        body,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    assert_eq!(a.json()["principal"]["uid"], LINDA);
+    assert_eq!(a.json()["rating"], 5.0);
+    // A customer's token: the header is ignored, the review is the customer's own.
+    let ct = token(&sim, "aaron.customer@hybris.com").await;
+    let auth = format!("Bearer {ct}");
+    let a = call(
+        &sim,
+        Method::POST,
+        &uri,
+        &[
+            ("authorization", &auth),
+            ("content-type", FORM),
+            ("sap-commerce-cloud-user-id", LINDA_ID),
+        ],
+        body,
+    )
+    .await;
+    assert_eq!(a.json()["principal"]["uid"], "aaron.customer@hybris.com");
+    // JSON body, anonymous.
+    let a = call(
+        &sim,
+        Method::POST,
+        &uri,
+        &[("content-type", "application/json")],
+        r#"{"headline":"h","comment":"c","rating":3}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    assert!(a.json().get("principal").is_none());
+    let a = call(
+        &sim,
+        Method::POST,
+        &uri,
+        &[("content-type", FORM)],
+        "headline=&comment=c&rating=9",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.json()["errors"].as_array().map(Vec::len), Some(2));
+    let a = call(&sim, Method::GET, &format!("{uri}?maxCount=2"), &[], "").await;
+    assert_eq!(a.json()["reviews"].as_array().map(Vec::len), Some(2));
+    let a = call(
+        &sim,
+        Method::GET,
+        &format!("/occ/v2/{SITE}/products/nope/reviews"),
+        &[],
+        "",
+    )
+    .await;
+    assert_eq!(a.error()["type"], "UnknownIdentifierError");
+    // The emulated customer's review shows in Customer 360.
+    let a = send(
+        &sim,
+        Method::POST,
+        &format!("/assistedservicewebservices/{SITE}/users/{LINDA_ID}/customer360"),
+        &t,
+        r#"{"customer360Queries":[{"type":"c360ReviewList"}]}"#,
+    )
+    .await;
+    assert_eq!(
+        a.json()["value"][0]["reviews"].as_array().map(Vec::len),
+        Some(2)
+    );
+}
+
+#[tokio::test]
+async fn huge_quantities_do_not_panic() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    let uri = format!("/occ/v2/{SITE}/users/{LINDA_ID}/carts/00001001/entries");
+    let body = r#"{"quantity":9223372036854775807,"product":{"code":"278688"}}"#;
+    assert_eq!(
+        send(&sim, Method::POST, &uri, &t, body).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        send(&sim, Method::POST, &uri, &t, body).await.status,
+        StatusCode::OK
+    );
+    let a = get(
+        &sim,
+        &format!("/occ/v2/{SITE}/users/{LINDA_ID}/carts/00001001"),
+        &t,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    let a = send(
+        &sim,
+        Method::POST,
+        &format!("/assistedservicewebservices/{SITE}/users/{LINDA_ID}/customer360"),
+        &t,
+        r#"{"customer360Queries":[{"type":"c360Cart"},{"type":"c360Overview"}]}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+}
