@@ -179,6 +179,10 @@ async fn sessions_are_created_read_touched_and_ended(s: &dyn SessionStore) {
         .expect("touch");
     let rec = s.agent_session("h1").await.expect("read").expect("exists");
     assert_eq!((rec.created, rec.last_seen), (T0, T0 + 1_000));
+    // A late, older touch (two requests racing) never moves the session back in time.
+    s.touch_agent_session("h1", T0 + 500).await.expect("touch");
+    let rec = s.agent_session("h1").await.expect("read").expect("exists");
+    assert_eq!(rec.last_seen, T0 + 1_000);
     s.touch_agent_session("nope", T0).await.expect("touch none");
 
     s.create_agent_session("h2", &agent("other"), T0)

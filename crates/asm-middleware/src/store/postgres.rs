@@ -553,7 +553,7 @@ impl SessionStore for PostgresStore {
         timed(async {
             let c = self.client().await?;
             let stmt = c
-                .prepare_cached("UPDATE agent_sessions SET last_seen = $2 WHERE token_hash = $1")
+                .prepare_cached("UPDATE agent_sessions SET last_seen = GREATEST(last_seen, $2) WHERE token_hash = $1")
                 .await?;
             c.execute(&stmt, &[&token_hash, &now]).await?;
             Ok(())
