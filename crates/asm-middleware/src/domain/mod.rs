@@ -2,6 +2,8 @@
 //! needs, how long a session lives. Routes (`routes/`) apply them; the stores (`store/`) keep the
 //! state they talk about. Checked with plain `#[test]`s.
 
+pub mod acting_as;
+pub mod agent;
 pub mod audit;
 pub mod customer;
 pub mod emulation;

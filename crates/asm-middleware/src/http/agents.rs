@@ -6,11 +6,9 @@ use crate::http::auth::{self, SignedIn};
 use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{ClientAddr, Json, Path};
 use crate::http::sessions::active_emulation;
-use crate::ports::{Credentials, NewAudit};
+use crate::ports::NewAudit;
 use crate::AppState;
-use asm_types::{
-    error_type, Agent, AgentLoginRequest, AgentSession, AuditAction, ErrorList, SESSION_COOKIE,
-};
+use asm_types::{Agent, AgentLoginRequest, AgentSession, AuditAction, ErrorList, SESSION_COOKIE};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
@@ -79,45 +77,14 @@ pub async fn login(
         .commerce
         .authenticate(&username, &req.password)
         .await?;
-    let audit = |agent_uid: Option<String>, action, detail: Option<String>| NewAudit {
-        at: now,
-        agent_uid,
-        customer_id: None,
-        action,
-        detail,
-    };
-    let agent = match checked {
-        Credentials::Agent(agent) => agent,
-        Credentials::Customer => {
-            state
-                .sessions
-                .audit(audit(
-                    None,
-                    AuditAction::SignInRefusedCustomer,
-                    Some(username),
-                ))
-                .await?;
-            return Err(Failure::new(
-                StatusCode::FORBIDDEN,
-                error_type::NOT_AN_AGENT,
-                "These are customer credentials. Only customer support agents can sign in to Assisted Service Mode.",
-            ));
-        }
-        Credentials::WrongPassword(uid) => {
-            state
-                .sessions
-                .audit(audit(Some(uid), AuditAction::SignInFailed, None))
-                .await?;
-            count_failure(&state, &keys, now).await?;
-            return Err(invalid_credentials());
-        }
-        Credentials::Unknown => {
-            state
-                .sessions
-                .audit(audit(None, AuditAction::SignInFailed, Some(username)))
-                .await?;
-            count_failure(&state, &keys, now).await?;
-            return Err(invalid_credentials());
+    let agent = match crate::domain::agent::sign_in(checked, &username, now) {
+        Ok(agent) => agent,
+        Err(refusal) => {
+            state.sessions.audit(refusal.audit).await?;
+            if refusal.counts_as_failure {
+                count_failure(&state, &keys, now).await?;
+            }
+            return Err(refusal.error.into());
         }
     };
     let token = auth::random_id(32)?;
@@ -149,14 +116,6 @@ async fn count_failure(
         state.sessions.throttle_failed(key, now, *rule).await?;
     }
     Ok(())
-}
-
-fn invalid_credentials() -> Failure {
-    Failure::new(
-        StatusCode::UNAUTHORIZED,
-        error_type::INVALID_CREDENTIALS,
-        "The agent ID or password is wrong.",
-    )
 }
 
 /// `POST /agents/logout`: ends the agent session (and any emulation) and clears the cookie.

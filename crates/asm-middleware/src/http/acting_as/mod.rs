@@ -8,42 +8,27 @@ pub mod coupons;
 pub mod orders;
 pub mod profile;
 
+use crate::domain;
 use crate::domain::DomainResult;
 use crate::http::auth::SignedIn;
-use crate::http::error::{ApiResult, Failure};
-use crate::http::sessions::active_emulation;
+use crate::http::error::ApiResult;
+use crate::http::sessions::wire;
 use crate::ports::{Change, NewAudit};
 use crate::AppState;
-use asm_types::{error_type, AssistedSession, AuditAction};
-use axum::http::StatusCode;
+use asm_types::{AssistedSession, AuditAction};
 
 /// Largest quantity of one product in a cart.
 pub use crate::ports::commerce::MAX_QUANTITY;
 
-/// The agent's active emulation, which must be of `user_id`.
+/// The agent's active emulation, which must be of `user_id` (see
+/// [`domain::acting_as::require_emulation`]).
 pub async fn require_emulation(
     state: &AppState,
     agent_uid: &str,
     user_id: &str,
 ) -> ApiResult<AssistedSession> {
-    match active_emulation(state, agent_uid).await? {
-        Some(s) if s.customer_id == user_id => Ok(s),
-        Some(s) => Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            error_type::NOT_EMULATING,
-            format!(
-                "You are emulating {}, not this customer. Start emulating this customer first.",
-                s.customer_name
-            ),
-        )
-        .with_subject(user_id)),
-        None => Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            error_type::NOT_EMULATING,
-            "Start emulating this customer first: acting as a customer needs an active emulation.",
-        )
-        .with_subject(user_id)),
-    }
+    let active = state.sessions.active_emulation(agent_uid).await?;
+    Ok(wire(domain::acting_as::require_emulation(active, user_id)?))
 }
 
 /// Checks that the agent emulates `user_id`, then runs the write `op` with its audit record

@@ -6,7 +6,7 @@ use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{Json, Path, Query};
 use crate::ports::NewAudit;
 use crate::AppState;
-use asm_types::{error_type, AuditAction, ErrorList, Order, OrderHistory, PlaceOrderRequest};
+use asm_types::{AuditAction, ErrorList, Order, OrderHistory, PlaceOrderRequest};
 use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
@@ -111,7 +111,7 @@ pub async fn place_order(
     Path(user_id): Path<String>,
     Json(req): Json<PlaceOrderRequest>,
 ) -> ApiResult<(StatusCode, Json<Order>)> {
-    if !s.agent.is_sales_manager() {
+    if let Err(refused) = crate::domain::acting_as::may_place_orders(&s.agent) {
         // The refusal is recorded only for the customer the agent really emulates.
         if require_emulation(&state, &s.agent.uid, &user_id)
             .await
@@ -128,11 +128,7 @@ pub async fn place_order(
                 })
                 .await?;
         }
-        return Err(Failure::new(
-            StatusCode::FORBIDDEN,
-            error_type::FORBIDDEN,
-            "Only sales managers may place orders for a customer. Nothing was ordered.",
-        ));
+        return Err(refused.into());
     }
     let commerce = state.commerce.clone();
     let (user, now, agent) = (user_id.clone(), state.now(), s.agent.uid.clone());
