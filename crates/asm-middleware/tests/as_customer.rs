@@ -548,6 +548,9 @@ async fn profile_changes_names_and_phone_but_never_email_or_password() {
         )
         .await;
     assert_eq!(res.json()["entries"][0]["customerId"], LINDA_ID);
+    // The emulation shows the new name from now on (the bar reads it from `/agents/me`).
+    let me = app.get("/asm/agents/me", Some(&cookie)).await.json();
+    assert_eq!(me["emulation"]["customerName"], "Linda Wolf-Berg");
     // E-mail and password are refused, and nothing else in that body is applied.
     for (field, body) in [
         (

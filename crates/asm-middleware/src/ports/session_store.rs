@@ -220,6 +220,15 @@ pub trait SessionStore: Send + Sync + 'static {
         only_if: Option<&str>,
     ) -> StoreResult<()>;
 
+    /// Updates the customer's name and e-mail an emulation shows (after the customer's profile
+    /// changed while emulating).
+    async fn set_emulation_customer(
+        &self,
+        session_id: &str,
+        name: &str,
+        email: &str,
+    ) -> StoreResult<()>;
+
     /// The customers this agent emulated, each with the start of the latest emulation, newest
     /// first (the `mysessions` customer list).
     async fn emulated_customers(&self, agent_uid: &str) -> StoreResult<Vec<(String, i64)>>;

@@ -754,6 +754,26 @@ impl SessionStore for PostgresStore {
         .await
     }
 
+    async fn set_emulation_customer(
+        &self,
+        session_id: &str,
+        name: &str,
+        email: &str,
+    ) -> StoreResult<()> {
+        timed(async {
+            let c = self.client().await?;
+            let stmt = c
+                .prepare_cached(
+                    "UPDATE emulations SET customer_name = $2, customer_email = $3 \
+                     WHERE session_id = $1",
+                )
+                .await?;
+            c.execute(&stmt, &[&session_id, &name, &email]).await?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn emulated_customers(&self, agent_uid: &str) -> StoreResult<Vec<(String, i64)>> {
         timed(async {
             let c = self.client().await?;

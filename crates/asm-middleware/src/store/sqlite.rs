@@ -503,6 +503,23 @@ impl SessionStore for SqliteStore {
         .await
     }
 
+    async fn set_emulation_customer(
+        &self,
+        session_id: &str,
+        name: &str,
+        email: &str,
+    ) -> StoreResult<()> {
+        let (id, name, email) = (session_id.to_owned(), name.to_owned(), email.to_owned());
+        self.run(move |c| {
+            c.execute(
+                "UPDATE emulations SET customer_name = ?2, customer_email = ?3 WHERE session_id = ?1",
+                params![id, name, email],
+            )?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn emulated_customers(&self, agent_uid: &str) -> StoreResult<Vec<(String, i64)>> {
         let uid = agent_uid.to_owned();
         self.run(move |c| {

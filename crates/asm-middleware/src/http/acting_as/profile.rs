@@ -53,7 +53,7 @@ pub async fn update_profile(
     let change = crate::domain::acting_as::checked_profile_change(&req)?;
     let commerce = state.commerce.clone();
     let user = user_id.clone();
-    let (profile, _) = write_as(
+    let (profile, session) = write_as(
         &state,
         &s,
         &user_id,
@@ -61,5 +61,10 @@ pub async fn update_profile(
         async move { commerce.update_profile(&user, change).await },
     )
     .await?;
+    // The emulation shows the customer's new name from now on (the bar, `/agents/me`).
+    state
+        .sessions
+        .set_emulation_customer(&session.session_id, &profile.name, &profile.email)
+        .await?;
     Ok(Json(profile))
 }
