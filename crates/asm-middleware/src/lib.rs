@@ -56,6 +56,8 @@ pub struct AppState {
     pub sessions: Arc<dyn SessionStore>,
     /// The shop behind the middleware.
     pub commerce: Arc<dyn Commerce>,
+    /// The identity provider agents may sign in with (authorization code + PKCE), if any.
+    pub sign_in: Option<Arc<dyn crate::ports::SignInProvider>>,
     /// The embedded demo shop, when it is the backend (its demo store API needs it).
     pub shop: Option<Arc<commerce::embedded::EmbeddedShop>>,
     /// Configuration.
@@ -110,6 +112,7 @@ impl AppState {
         Self {
             commerce: shop.clone(),
             shop: Some(shop),
+            sign_in: None,
             sessions,
             config: Arc::new(config),
             clock,

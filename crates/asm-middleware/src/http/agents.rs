@@ -87,14 +87,29 @@ pub async fn login(
             return Err(refusal.error.into());
         }
     };
+    state.sessions.throttle_clear(&keys[0].0).await?;
+    let (jar, session) = open_session(&state, jar, agent, None, now).await?;
+    Ok((jar, Json(session)))
+}
+
+/// Creates the agent session of a successful sign-in (by password or through an identity
+/// provider), keeping the backend `tokens` server-side, and sets the session cookie.
+pub async fn open_session(
+    state: &AppState,
+    jar: CookieJar,
+    agent: Agent,
+    tokens: Option<crate::ports::TokenGrant>,
+    now: i64,
+) -> ApiResult<(CookieJar, AgentSession)> {
+    // Backend tokens are kept with the session by the SAP adapter (issue 12, in progress).
+    let _ = tokens;
     let token = auth::random_id(32)?;
     let hash = auth::token_hash(&token);
     state
         .sessions
         .create_agent_session(&hash, &agent, now)
         .await?;
-    state.sessions.throttle_clear(&keys[0].0).await?;
-    let emulation = active_emulation(&state, &agent.uid).await?;
+    let emulation = active_emulation(state, &agent.uid).await?;
     let session = AgentSession {
         agent,
         expires_at: state.timeouts().expires_at(now, now),
@@ -103,7 +118,7 @@ pub async fn login(
         emulation,
     };
     let jar = jar.add(auth::session_cookie(token, state.config.secure_cookie));
-    Ok((jar, Json(session)))
+    Ok((jar, session))
 }
 
 /// Counts a failed sign-in under every throttle key.
