@@ -1,7 +1,7 @@
 //! Who may sign in: only agents, with the right password; what a refused sign-in records.
 
 use super::DomainError;
-use crate::ports::{Credentials, NewAudit};
+use crate::ports::{Credentials, NewAudit, TokenGrant};
 use asm_types::{error_type, Agent, AuditAction};
 
 /// A refused sign-in: its audit record, whether it counts against the throttle, and the error.
@@ -18,7 +18,11 @@ pub struct Refusal {
 
 /// The agent who may sign in with `credentials` (typed as `username` at `now`), or why not.
 /// An unknown name is recorded as typed; a known agent's wrong password under the agent's id.
-pub fn sign_in(credentials: Credentials, username: &str, now: i64) -> Result<Agent, Box<Refusal>> {
+pub fn sign_in(
+    credentials: Credentials,
+    username: &str,
+    now: i64,
+) -> Result<(Agent, Option<TokenGrant>), Box<Refusal>> {
     let audit = |agent_uid: Option<String>, action, detail: Option<String>| NewAudit {
         at: now,
         agent_uid,
@@ -33,7 +37,7 @@ pub fn sign_in(credentials: Credentials, username: &str, now: i64) -> Result<Age
         )
     };
     let refusal = match credentials {
-        Credentials::Agent(agent) => return Ok(agent),
+        Credentials::Agent(agent, tokens) => return Ok((agent, tokens)),
         Credentials::Customer => Refusal {
             audit: audit(
                 None,
@@ -74,8 +78,8 @@ mod tests {
             groups: vec![],
         };
         assert_eq!(
-            sign_in(Credentials::Agent(agent.clone()), "asagent", 1),
-            Ok(agent)
+            sign_in(Credentials::Agent(agent.clone(), None), "asagent", 1),
+            Ok((agent, None))
         );
         let customer = sign_in(Credentials::Customer, "linda@x", 1).expect_err("customer");
         assert_eq!(customer.error.kind(), error_type::NOT_AN_AGENT);

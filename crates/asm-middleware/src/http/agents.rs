@@ -77,8 +77,8 @@ pub async fn login(
         .commerce
         .authenticate(&username, &req.password)
         .await?;
-    let agent = match crate::domain::agent::sign_in(checked, &username, now) {
-        Ok(agent) => agent,
+    let (agent, tokens) = match crate::domain::agent::sign_in(checked, &username, now) {
+        Ok(signed_in) => signed_in,
         Err(refusal) => {
             state.sessions.audit(refusal.audit).await?;
             if refusal.counts_as_failure {
@@ -88,7 +88,7 @@ pub async fn login(
         }
     };
     state.sessions.throttle_clear(&keys[0].0).await?;
-    let (jar, session) = open_session(&state, jar, agent, None, now).await?;
+    let (jar, session) = open_session(&state, jar, agent, tokens, now).await?;
     Ok((jar, Json(session)))
 }
 
@@ -101,14 +101,19 @@ pub async fn open_session(
     tokens: Option<crate::ports::TokenGrant>,
     now: i64,
 ) -> ApiResult<(CookieJar, AgentSession)> {
-    // Backend tokens are kept with the session by the SAP adapter (issue 12, in progress).
-    let _ = tokens;
     let token = auth::random_id(32)?;
     let hash = auth::token_hash(&token);
     state
         .sessions
         .create_agent_session(&hash, &agent, now)
         .await?;
+    if let Some(tokens) = tokens {
+        let sealed = state.commerce.seal_tokens(&tokens)?;
+        state
+            .sessions
+            .set_backend_tokens(&hash, Some(&sealed))
+            .await?;
+    }
     let emulation = active_emulation(state, &agent.uid).await?;
     let session = AgentSession {
         agent,
@@ -152,6 +157,14 @@ pub async fn logout(
 ) -> ApiResult<(StatusCode, CookieJar)> {
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let hash = auth::token_hash(&token);
+        let tokens = state
+            .sessions
+            .agent_session(&hash)
+            .await?
+            .and_then(|r| r.backend_tokens);
+        if let Some(sealed) = tokens {
+            state.commerce.sign_out(&sealed).await;
+        }
         state
             .sessions
             .end_agent_session(
@@ -206,10 +219,9 @@ pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<Ag
     )
 )]
 pub async fn get_agent(
-    State(state): State<AppState>,
-    _s: SignedIn,
+    s: SignedIn,
     Path(agent_id): Path<String>,
 ) -> ApiResult<Json<Agent>> {
-    let agent = state.commerce.agent(&agent_id).await?;
+    let agent = s.commerce.agent(&agent_id).await?;
     agent.map(Json).ok_or_else(|| Failure::not_found("Agent"))
 }

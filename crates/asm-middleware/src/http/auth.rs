@@ -3,6 +3,7 @@
 
 use crate::domain::session::SessionEnd;
 use crate::http::error::Failure;
+use crate::ports::{AgentContext, Commerce};
 use crate::AppState;
 use asm_types::{error_type, Agent, REQUEST_HEADER, SESSION_COOKIE};
 use axum::extract::{FromRequestParts, Request, State};
@@ -36,7 +37,7 @@ pub fn clear_cookie(secure: bool) -> Cookie<'static> {
 
 /// The signed-in agent of this request. Extracting it checks the cookie, the idle timeout and
 /// the absolute lifetime, and extends the idle window.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SignedIn {
     /// The agent.
     pub agent: Agent,
@@ -44,6 +45,17 @@ pub struct SignedIn {
     pub token_hash: String,
     /// When the session now ends unless extended (ms since the epoch).
     pub expires_at: i64,
+    /// The commerce backend as this agent sees it (SAP: with the agent's tokens).
+    pub commerce: Arc<dyn Commerce>,
+}
+
+impl std::fmt::Debug for SignedIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignedIn")
+            .field("agent", &self.agent)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
 }
 
 impl FromRequestParts<AppState> for SignedIn {
@@ -71,10 +83,20 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(Failure::unauthenticated());
         }
         state.sessions.touch_agent_session(&hash, now).await?;
+        let context = AgentContext {
+            session: hash.clone(),
+            agent: session.agent.clone(),
+            backend_tokens: session.backend_tokens,
+        };
+        let commerce = state
+            .commerce
+            .for_agent(&context)
+            .unwrap_or_else(|| state.commerce.clone());
         let signed_in = SignedIn {
             agent: session.agent,
             token_hash: hash,
             expires_at: timeouts.expires_at(session.created, now.max(session.last_seen)),
+            commerce,
         };
         if let Some(slot) = slot {
             slot.0.store(signed_in.expires_at, Ordering::SeqCst);

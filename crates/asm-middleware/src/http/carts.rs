@@ -59,10 +59,10 @@ pub async fn bind_cart(
         action: AuditAction::CartBound,
         detail: None,
     };
-    let status = state.commerce.customer_status(&customer_id).await?;
+    let status = s.commerce.customer_status(&customer_id).await?;
     crate::domain::emulation::check_emulatable(&customer_id, status.as_ref())?;
     let (commerce, customer, cart_code) =
-        (state.commerce.clone(), customer_id.clone(), cart_id.clone());
+        (s.commerce.clone(), customer_id.clone(), cart_id.clone());
     let cart = state
         .audited(record, async move {
             let change = commerce

@@ -84,13 +84,13 @@ fn check_queries(req: &Customer360Request) -> ApiResult<Vec<Customer360Query>> {
 )]
 pub async fn fragments(
     State(state): State<AppState>,
-    _s: SignedIn,
+    s: SignedIn,
     Path(customer_id): Path<String>,
     BaseSite(_site): BaseSite,
     Json(req): Json<Customer360Request>,
 ) -> ApiResult<Json<Customer360Response>> {
     let queries = check_queries(&req)?;
-    let response = state
+    let response = s
         .commerce
         .customer360(&customer_id, queries, state.now())
         .await?;

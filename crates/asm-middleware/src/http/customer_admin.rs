@@ -52,7 +52,7 @@ pub async fn create_customer(
         action: AuditAction::CustomerCreated,
         detail: None,
     };
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let entry = state
         .audited(record, async move {
             let entry = commerce.create_customer(new, &customer_id, now).await?;
@@ -94,8 +94,7 @@ pub struct AutocompleteParams {
     )
 )]
 pub async fn autocomplete(
-    State(state): State<AppState>,
-    _s: SignedIn,
+    s: SignedIn,
     Query(p): Query<AutocompleteParams>,
 ) -> ApiResult<Json<Vec<AutocompleteEntry>>> {
     let query = p
@@ -111,7 +110,7 @@ pub async fn autocomplete(
         ));
     }
     require_base_site(p.base_site.as_deref())?;
-    let entries = state
+    let entries = s
         .commerce
         .autocomplete(&query, MAX_AUTOCOMPLETE)
         .await?;

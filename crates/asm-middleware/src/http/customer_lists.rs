@@ -64,9 +64,10 @@ pub async fn filter(state: &AppState, id: &str, agent_uid: &str) -> ApiResult<Op
 /// How many customers each list holds for this agent, in the order of `defs`.
 async fn members_counts(
     state: &AppState,
+    s: &SignedIn,
     defs: Vec<ListDef>,
-    agent_uid: &str,
 ) -> ApiResult<Vec<u64>> {
+    let agent_uid = s.agent.uid.as_str();
     let emulated = if defs.iter().any(|d| d.id == CustomerListId::MySessions) {
         state.sessions.emulated_customers(agent_uid).await?.len() as u64
     } else {
@@ -77,7 +78,7 @@ async fn members_counts(
         counts.push(if def.id == CustomerListId::MySessions {
             emulated
         } else {
-            state.commerce.list_members_count(def.id).await?
+            s.commerce.list_members_count(def.id).await?
         });
     }
     Ok(counts)
@@ -101,7 +102,7 @@ pub async fn list(
     s: SignedIn,
     BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<CustomerLists>> {
-    let counts = members_counts(&state, LISTS.to_vec(), &s.agent.uid).await?;
+    let counts = members_counts(&state, &s, LISTS.to_vec()).await?;
     let customer_lists = LISTS
         .iter()
         .zip(counts)
@@ -137,7 +138,7 @@ pub async fn get(
     let def = find(&list_id)
         .copied()
         .ok_or_else(|| Failure::not_found("Customer list").with_subject(list_id))?;
-    let members_count = members_counts(&state, vec![def], &s.agent.uid)
+    let members_count = members_counts(&state, &s, vec![def])
         .await?
         .first()
         .copied()

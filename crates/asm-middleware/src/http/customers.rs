@@ -108,7 +108,7 @@ pub async fn search(
         current_page: p.current_page.unwrap_or(0),
         page_size,
     };
-    Ok(Json(state.commerce.search(req).await?))
+    Ok(Json(s.commerce.search(req).await?))
 }
 
 /// The trimmed value, if not empty.
@@ -131,12 +131,11 @@ fn non_empty(value: Option<String>) -> Option<String> {
     )
 )]
 pub async fn carts(
-    State(state): State<AppState>,
-    _s: SignedIn,
+    s: SignedIn,
     Path(customer_id): Path<String>,
     BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<CartList>> {
-    Ok(Json(state.commerce.customer_carts(&customer_id).await?))
+    Ok(Json(s.commerce.customer_carts(&customer_id).await?))
 }
 
 /// `GET /customers/{customerId}`: the customer 360 summary of the seed contract.
@@ -154,10 +153,9 @@ pub async fn carts(
     )
 )]
 pub async fn get_customer(
-    State(state): State<AppState>,
-    _s: SignedIn,
+    s: SignedIn,
     Path(customer_id): Path<String>,
     BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<Customer360Data>> {
-    Ok(Json(state.commerce.customer_summary(&customer_id).await?))
+    Ok(Json(s.commerce.customer_summary(&customer_id).await?))
 }

@@ -132,6 +132,10 @@ impl From<DomainError> for Failure {
                     )
                 }
             }
+            DomainError::BackendUnavailable(message) => Self {
+                retry_after: Some(5),
+                ..Self::new(StatusCode::SERVICE_UNAVAILABLE, kind, message)
+            },
             DomainError::Internal(detail) => Self::internal(detail),
         }
     }

@@ -75,12 +75,12 @@ pub async fn create(
     let session_id = crate::http::auth::random_id(16)?;
     let now = state.now();
     let agent_uid = s.agent.uid;
-    let status = state.commerce.customer_status(&customer_id).await?;
+    let status = s.commerce.customer_status(&customer_id).await?;
     crate::domain::emulation::check_emulatable(&customer_id, status.as_ref())?;
     let (customer_name, customer_email) = status.map(|s| (s.name, s.email)).unwrap_or_default();
     let cart_id = match req.cart_id {
         Some(cart) => {
-            let owner = state.commerce.cart_owner(&cart).await?;
+            let owner = s.commerce.cart_owner(&cart).await?;
             if owner.flatten().as_deref() != Some(customer_id.as_str()) {
                 return Err(Failure::validation(
                     "cartId",
@@ -89,7 +89,7 @@ pub async fn create(
             }
             Some(cart)
         }
-        None => state.commerce.active_cart(&customer_id).await?,
+        None => s.commerce.active_cart(&customer_id).await?,
     };
     let record = EmulationRecord {
         session_id,

@@ -6,7 +6,8 @@
 //! records what was done around these calls. Every write returns a [`Change`] with a detail
 //! for the audit record.
 
-use super::DomainResult;
+use super::{DomainResult, TokenGrant};
+use std::sync::Arc;
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
@@ -30,8 +31,9 @@ pub struct Change<T> {
 /// What a user name and password turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credentials {
-    /// An enabled agent, with the right password.
-    Agent(Agent),
+    /// An enabled agent, with the right password, and the backend's tokens to keep for the
+    /// session (SAP Commerce; `None` for the embedded shop).
+    Agent(Agent, Option<TokenGrant>),
     /// An agent's id or e-mail with a wrong password (or a disabled agent): the agent's uid.
     WrongPassword(String),
     /// A customer's right credentials: refused, only agents sign in.
@@ -114,9 +116,41 @@ pub struct ProfileChange {
     pub phone: Option<String>,
 }
 
+/// The signed-in agent a backend is asked to act for.
+#[derive(Clone, Debug)]
+pub struct AgentContext {
+    /// Hash of the agent's session token (the session's key in the session store).
+    pub session: String,
+    /// The agent.
+    pub agent: Agent,
+    /// The backend's sealed tokens kept with the session, if any.
+    pub backend_tokens: Option<String>,
+}
+
 /// The shop behind the middleware. See the module comment.
 #[async_trait]
 pub trait Commerce: Send + Sync + 'static {
+    /// The backend as `agent` sees it, for every call made while the agent is signed in: SAP
+    /// Commerce's calls carry the agent's token. `None` (the default, the embedded shop): the
+    /// backend needs no agent, use it as it is.
+    fn for_agent(&self, agent: &AgentContext) -> Option<Arc<dyn Commerce>> {
+        let _ = agent;
+        None
+    }
+
+    /// Ends the backend's side of a sign-out: SAP Commerce revokes the agent's tokens. Best
+    /// effort; the session ends anyway. The default does nothing.
+    async fn sign_out(&self, backend_tokens: &str) {
+        let _ = backend_tokens;
+    }
+
+    /// Seals (encrypts) backend tokens for the session store. The default refuses: only a
+    /// backend that hands out tokens keeps them.
+    fn seal_tokens(&self, tokens: &TokenGrant) -> DomainResult<String> {
+        let _ = tokens;
+        Err(super::DomainError::internal("this backend keeps no tokens"))
+    }
+
     /// Checks that the shop answers (for readiness).
     async fn ping(&self) -> DomainResult<()>;
 

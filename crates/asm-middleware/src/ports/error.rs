@@ -25,8 +25,12 @@ pub enum DomainError {
         /// Seconds to wait.
         retry_after: u64,
     },
-    /// A store or backend cannot be reached now; the request may be retried.
+    /// A store or backend cannot be reached now; the request may be retried. The text is
+    /// logged, not sent.
     Unavailable(String),
+    /// The commerce backend did not answer, or answered something unexpected; the request may
+    /// be retried. The text is for the agent (e.g. "SAP Commerce did not answer.").
+    BackendUnavailable(String),
     /// A bug or corrupt data; the detail is logged, not sent.
     Internal(String),
 }
@@ -97,6 +101,7 @@ impl DomainError {
             DomainError::Unavailable(_) => error(
                 "The server cannot reach its database just now. Please try again in a few seconds.",
             ),
+            DomainError::BackendUnavailable(message) => error(&message),
             DomainError::Internal(_) => error("The server failed to answer. Please try again."),
         }
     }
@@ -108,7 +113,9 @@ impl DomainError {
             DomainError::Fields(_) => error_type::VALIDATION,
             DomainError::SignedOut => error_type::INVALID_TOKEN,
             DomainError::Throttled { .. } => error_type::TOO_MANY_ATTEMPTS,
-            DomainError::Unavailable(_) => error_type::UNAVAILABLE,
+            DomainError::Unavailable(_) | DomainError::BackendUnavailable(_) => {
+                error_type::UNAVAILABLE
+            }
             DomainError::Internal(_) => error_type::INTERNAL,
         }
     }

@@ -7,7 +7,7 @@ pub mod session_store;
 pub mod sign_in;
 
 pub use commerce::{
-    Change, Commerce, Credentials, Customer360Query, CustomerStatus, ListFilter, NewCustomer,
+    AgentContext, Change, Commerce, Credentials, Customer360Query, CustomerStatus, ListFilter, NewCustomer,
     ProfileChange, SearchRequest,
 };
 pub use error::{DomainError, DomainResult};

@@ -70,6 +70,9 @@ pub struct AgentSessionRecord {
     pub created: i64,
     /// Last use (ms since the epoch).
     pub last_seen: i64,
+    /// The commerce backend's tokens for this session, sealed (encrypted) by the backend; the
+    /// store keeps them opaque.
+    pub backend_tokens: Option<String>,
 }
 
 /// An emulation (assisted session): an agent acting as a customer.
@@ -164,6 +167,9 @@ pub trait SessionStore: Send + Sync + 'static {
 
     /// Marks the session used at `now`.
     async fn touch_agent_session(&self, token_hash: &str, now: i64) -> StoreResult<()>;
+
+    /// Keeps (or, with `None`, drops) the commerce backend's sealed tokens of a session.
+    async fn set_backend_tokens(&self, token_hash: &str, sealed: Option<&str>) -> StoreResult<()>;
 
     /// Ends one agent session, with `reason` `sign-out` (audited `sign-out`) or `timeout`
     /// (audited `session-expired`): deletes it and ends the agent's active emulation with the

@@ -46,6 +46,10 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[(
     1,
     "session store",
     include_str!("migrations/postgres/0001_session_store.sql"),
+), (
+    2,
+    "backend tokens",
+    include_str!("migrations/postgres/0002_backend_tokens.sql"),
 )];
 
 /// Key of the advisory lock held while migrating (`asm-migr` in ASCII).
@@ -527,8 +531,8 @@ impl SessionStore for PostgresStore {
             let c = self.client().await?;
             let stmt = c
                 .prepare_cached(
-                    "SELECT token_hash, agent_uid, agent_name, agent_email, agent_groups, created, last_seen \
-                     FROM agent_sessions WHERE token_hash = $1",
+                    "SELECT token_hash, agent_uid, agent_name, agent_email, agent_groups, created, last_seen, \
+                     backend_tokens FROM agent_sessions WHERE token_hash = $1",
                 )
                 .await?;
             let Some(r) = c.query_opt(&stmt, &[&token_hash]).await? else {
@@ -544,7 +548,20 @@ impl SessionStore for PostgresStore {
                 },
                 created: r.try_get(5)?,
                 last_seen: r.try_get(6)?,
+                backend_tokens: r.try_get(7)?,
             }))
+        })
+        .await
+    }
+
+    async fn set_backend_tokens(&self, token_hash: &str, sealed: Option<&str>) -> StoreResult<()> {
+        timed(async {
+            let c = self.client().await?;
+            let stmt = c
+                .prepare_cached("UPDATE agent_sessions SET backend_tokens = $2 WHERE token_hash = $1")
+                .await?;
+            c.execute(&stmt, &[&token_hash, &sealed]).await?;
+            Ok(())
         })
         .await
     }

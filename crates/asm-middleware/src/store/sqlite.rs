@@ -65,7 +65,10 @@ CREATE TABLE login_throttle (
     window_start INTEGER NOT NULL,
     locked_until INTEGER NOT NULL
 );
-"#];
+"#,
+    // 2: the commerce backend's tokens of an agent session (sealed; SAP Commerce).
+    "ALTER TABLE agent_sessions ADD COLUMN backend_tokens TEXT;",
+];
 
 /// The SQLite session store.
 #[derive(Clone)]
@@ -306,8 +309,8 @@ impl SessionStore for SqliteStore {
         let hash = token_hash.to_owned();
         self.run(move |c| {
             Ok(c.prepare_cached(
-                "SELECT agent_uid, agent_name, agent_email, agent_groups, created, last_seen \
-                 FROM agent_sessions WHERE token_hash = ?1",
+                "SELECT agent_uid, agent_name, agent_email, agent_groups, created, last_seen, \
+                 backend_tokens FROM agent_sessions WHERE token_hash = ?1",
             )?
             .query_row(params![hash], |r| {
                 Ok(AgentSessionRecord {
@@ -320,9 +323,20 @@ impl SessionStore for SqliteStore {
                     },
                     created: r.get(4)?,
                     last_seen: r.get(5)?,
+                    backend_tokens: r.get(6)?,
                 })
             })
             .optional()?)
+        })
+        .await
+    }
+
+    async fn set_backend_tokens(&self, token_hash: &str, sealed: Option<&str>) -> StoreResult<()> {
+        let (hash, sealed) = (token_hash.to_owned(), sealed.map(str::to_owned));
+        self.run(move |c| {
+            c.prepare_cached("UPDATE agent_sessions SET backend_tokens = ?1 WHERE token_hash = ?2")?
+                .execute(params![sealed, hash])?;
+            Ok(())
         })
         .await
     }

@@ -32,7 +32,7 @@ pub fn authenticate(c: &Connection, username: &str, password: &str) -> DomainRes
     if let Some((agent, phc, disabled)) = agent {
         let ok = secret::verify_password(password, &phc) && !disabled;
         return Ok(if ok {
-            Credentials::Agent(agent)
+            Credentials::Agent(agent, None)
         } else {
             Credentials::WrongPassword(agent.uid)
         });

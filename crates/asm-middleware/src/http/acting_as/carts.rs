@@ -45,7 +45,7 @@ pub async fn list_carts(
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<Carts>> {
     require_emulation(&state, &s.agent.uid, &user_id).await?;
-    Ok(Json(state.commerce.carts(&user_id).await?))
+    Ok(Json(s.commerce.carts(&user_id).await?))
 }
 
 /// `POST /users/{userId}/carts`: the customer's current active cart, created if they have none.
@@ -66,7 +66,7 @@ pub async fn create_cart(
     s: SignedIn,
     Path(user_id): Path<String>,
 ) -> ApiResult<(StatusCode, Json<Cart>)> {
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let (user, now) = (user_id.clone(), state.now());
     let ((created, cart), session) =
         write_as(&state, &s, &user_id, AuditAction::CartCreate, async move {
@@ -107,7 +107,7 @@ pub async fn get_cart(
     Path((user_id, cart_id)): Path<(String, String)>,
 ) -> ApiResult<Json<Cart>> {
     require_emulation(&state, &s.agent.uid, &user_id).await?;
-    Ok(Json(state.commerce.cart(&user_id, &cart_id).await?))
+    Ok(Json(s.commerce.cart(&user_id, &cart_id).await?))
 }
 
 pub(crate) fn check_quantity(quantity: u32, min: u32) -> ApiResult<()> {
@@ -146,7 +146,7 @@ pub async fn add_entry(
 ) -> ApiResult<Json<Cart>> {
     let quantity = req.quantity.unwrap_or(1);
     check_quantity(quantity, 1)?;
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let (user, now) = (user_id.clone(), state.now());
     let (cart, _) = write_as(
         &state,
@@ -189,7 +189,7 @@ pub async fn update_entry(
     Json(req): Json<QuantityRequest>,
 ) -> ApiResult<Json<Cart>> {
     check_quantity(req.quantity, 0)?;
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let (user, now) = (user_id.clone(), state.now());
     let (cart, _) = write_as(
         &state,
@@ -229,7 +229,7 @@ pub async fn remove_entry(
     s: SignedIn,
     Path((user_id, cart_id, product)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Cart>> {
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let (user, now) = (user_id.clone(), state.now());
     let (cart, _) = write_as(
         &state,
@@ -266,7 +266,7 @@ pub async fn apply_voucher(
     Path((user_id, cart_id)): Path<(String, String)>,
     Json(req): Json<VoucherRequest>,
 ) -> ApiResult<Json<Cart>> {
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let (user, now) = (user_id.clone(), state.now());
     let (cart, _) = write_as(
         &state,
@@ -306,7 +306,7 @@ pub async fn remove_voucher(
     s: SignedIn,
     Path((user_id, cart_id, voucher)): Path<(String, String, String)>,
 ) -> ApiResult<Json<Cart>> {
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let (user, now) = (user_id.clone(), state.now());
     let (cart, _) = write_as(
         &state,

@@ -26,7 +26,7 @@ pub async fn coupons(
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<CustomerCouponList>> {
     require_emulation(&state, &s.agent.uid, &user_id).await?;
-    Ok(Json(state.commerce.coupons(&user_id).await?))
+    Ok(Json(s.commerce.coupons(&user_id).await?))
 }
 
 /// `POST /users/{userId}/customercoupons/{couponCode}/claim`: assign a coupon to the customer.
@@ -50,7 +50,7 @@ pub async fn assign_coupon(
     s: SignedIn,
     Path((user_id, code)): Path<(String, String)>,
 ) -> ApiResult<Json<CustomerCoupon>> {
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let (user, now, agent) = (user_id.clone(), state.now(), s.agent.uid.clone());
     let (coupon, _) = write_as(
         &state,
@@ -85,7 +85,7 @@ pub async fn unassign_coupon(
     s: SignedIn,
     Path((user_id, code)): Path<(String, String)>,
 ) -> ApiResult<Json<CustomerCoupon>> {
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let user = user_id.clone();
     let (coupon, _) = write_as(
         &state,

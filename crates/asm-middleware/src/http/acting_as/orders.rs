@@ -57,7 +57,7 @@ pub async fn orders(
     let current_page = p.current_page.unwrap_or(0);
     require_emulation(&state, &s.agent.uid, &user_id).await?;
     Ok(Json(
-        state
+        s
             .commerce
             .orders(&user_id, current_page, page_size)
             .await?,
@@ -86,7 +86,7 @@ pub async fn order(
     Path((user_id, code)): Path<(String, String)>,
 ) -> ApiResult<Json<Order>> {
     require_emulation(&state, &s.agent.uid, &user_id).await?;
-    Ok(Json(state.commerce.order(&user_id, &code).await?))
+    Ok(Json(s.commerce.order(&user_id, &code).await?))
 }
 
 /// `POST /users/{userId}/orders`: place an order from the customer's active cart (sales managers only).
@@ -130,7 +130,7 @@ pub async fn place_order(
         }
         return Err(refused.into());
     }
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let (user, now, agent) = (user_id.clone(), state.now(), s.agent.uid.clone());
     let cart_id = req.cart_id.trim().to_owned();
     let cart = cart_id.clone();

@@ -26,7 +26,7 @@ pub async fn profile(
     Path(user_id): Path<String>,
 ) -> ApiResult<Json<CustomerProfile>> {
     require_emulation(&state, &s.agent.uid, &user_id).await?;
-    Ok(Json(state.commerce.profile(&user_id).await?))
+    Ok(Json(s.commerce.profile(&user_id).await?))
 }
 
 /// `PATCH /users/{userId}`: change the customer's name or phone. E-mail and password changes are refused.
@@ -51,7 +51,7 @@ pub async fn update_profile(
     Json(req): Json<ProfileUpdateRequest>,
 ) -> ApiResult<Json<CustomerProfile>> {
     let change = crate::domain::acting_as::checked_profile_change(&req)?;
-    let commerce = state.commerce.clone();
+    let commerce = s.commerce.clone();
     let user = user_id.clone();
     let (profile, session) = write_as(
         &state,
