@@ -49,9 +49,69 @@ pub struct Config {
     #[arg(long, env = "ASM_AUDIT_RETENTION_DAYS", default_value_t = 90,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub audit_retention_days: u32,
+    /// The commerce backend: `embedded` (the demo shop in `--db`) or `sapcc` (SAP Commerce
+    /// Cloud at `--sapcc-url`).
+    #[arg(long, env = "ASM_COMMERCE", value_enum, default_value_t = CommerceKind::Embedded)]
+    pub commerce: CommerceKind,
+    /// SAP Commerce's API host, e.g. `https://api.c1234.commerce.ondemand.com`.
+    #[arg(long, env = "ASM_SAPCC_URL", default_value = "")]
+    pub sapcc_url: String,
+    /// The middleware's OAuth client at SAP's authorization server.
+    #[arg(long, env = "ASM_SAPCC_CLIENT_ID", default_value = "")]
+    pub sapcc_client_id: String,
+    /// Its secret.
+    #[arg(
+        long,
+        env = "ASM_SAPCC_CLIENT_SECRET",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub sapcc_client_secret: String,
+    /// How agents sign in at SAP: `password` (SAP Commerce up to 2211.4x) or `pkce`
+    /// (authorization code + PKCE on SAP's sign-in page, 2211-jdk21).
+    #[arg(long, env = "ASM_SAPCC_AUTH", value_enum, default_value_t = SapAuthKind::Password)]
+    pub sapcc_auth: SapAuthKind,
+    /// Timeout of every call to SAP Commerce, milliseconds.
+    #[arg(long, env = "ASM_SAPCC_TIMEOUT_MS", default_value_t = 10_000)]
+    pub sapcc_timeout_ms: u64,
+    /// Agents (SAP uids) who are sales managers and may place orders, comma separated (SAP keeps
+    /// group membership out of its tokens).
+    #[arg(long, env = "ASM_SAPCC_SALES_MANAGERS", value_delimiter = ',')]
+    pub sapcc_sales_managers: Vec<String>,
+    /// SAP Commerce's base site, e.g. `electronics-spa`.
+    #[arg(long, env = "ASM_BASE_SITE", default_value = "electronics-spa")]
+    pub base_site: String,
+    /// Key sealing the agents' SAP tokens in the session store: 64 hex digits (32 bytes). Every
+    /// instance on one store needs the same key; without one a random key is made at start (SAP
+    /// sessions then end with a restart).
+    #[arg(
+        long,
+        env = "ASM_TOKEN_KEY",
+        default_value = "",
+        hide_env_values = true
+    )]
+    pub token_key: String,
     /// Folder with the built overlay bundle (Trunk's `dist`), served at `/asm-overlay/`.
     #[arg(long, env = "ASM_DIST", default_value = "dist")]
     pub dist: PathBuf,
+}
+
+/// The commerce backends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum CommerceKind {
+    /// The embedded demo shop (SQLite, one instance).
+    Embedded,
+    /// SAP Commerce Cloud.
+    Sapcc,
+}
+
+/// How agents sign in at SAP Commerce.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SapAuthKind {
+    /// The password grant (up to 2211.4x).
+    Password,
+    /// Authorization code + PKCE (2211-jdk21).
+    Pkce,
 }
 
 /// Commands besides serving.
@@ -79,6 +139,15 @@ impl Config {
             login_max_failures: 5,
             login_lock_seconds: 300,
             audit_retention_days: 90,
+            commerce: CommerceKind::Embedded,
+            sapcc_url: String::new(),
+            sapcc_client_id: String::new(),
+            sapcc_client_secret: String::new(),
+            sapcc_auth: SapAuthKind::Password,
+            sapcc_timeout_ms: 10_000,
+            sapcc_sales_managers: vec![],
+            base_site: "electronics-spa".into(),
+            token_key: String::new(),
             dist: PathBuf::from("dist"),
         }
     }

@@ -82,6 +82,74 @@ impl AppState {
         Ok(Self::assemble(pool, Arc::new(store), config, clock))
     }
 
+    /// SAP Commerce Cloud as the backend (`--commerce sapcc`), with `sessions` as the session
+    /// store; no demo shop (its `/store` API answers 404).
+    pub fn sap(
+        config: Config,
+        clock: Clock,
+        sessions: Arc<dyn SessionStore>,
+    ) -> Result<Self, String> {
+        let sap = Self::sap_backend(&config, sessions.clone())?;
+        let sign_in: Option<Arc<dyn crate::ports::SignInProvider>> = match config.sapcc_auth {
+            config::SapAuthKind::Pkce => {
+                Some(Arc::new(commerce::sapcc::pkce::SapSignIn::new(sap.clone())))
+            }
+            config::SapAuthKind::Password => None,
+        };
+        Ok(Self {
+            commerce: Arc::new(sap),
+            shop: None,
+            sign_in,
+            sessions,
+            config: Arc::new(config),
+            clock,
+        })
+    }
+
+    /// The SAP adapter of the configuration.
+    fn sap_backend(
+        config: &Config,
+        sessions: Arc<dyn SessionStore>,
+    ) -> Result<commerce::sapcc::SapCommerce, String> {
+        use commerce::sapcc::{tokens::Sealer, SapAuth, SapCommerce, SapConfig};
+        if config.sapcc_url.trim().is_empty() {
+            return Err("--commerce sapcc needs --sapcc-url (ASM_SAPCC_URL)".into());
+        }
+        if config.sapcc_client_id.trim().is_empty() {
+            return Err("--commerce sapcc needs --sapcc-client-id (ASM_SAPCC_CLIENT_ID)".into());
+        }
+        let key = if config.token_key.trim().is_empty() {
+            println!(
+                "asm-middleware: warning: no --token-key (ASM_TOKEN_KEY): SAP tokens are sealed \
+                 with a random key, so agents sign in again after a restart and instances cannot \
+                 share sessions"
+            );
+            Sealer::random_key()?
+        } else {
+            Sealer::parse_key(&config.token_key).map_err(|e| format!("--token-key: {e}"))?
+        };
+        SapCommerce::new(
+            SapConfig {
+                url: config.sapcc_url.trim().to_owned(),
+                client_id: config.sapcc_client_id.clone(),
+                client_secret: config.sapcc_client_secret.clone(),
+                base_site: config.base_site.clone(),
+                auth: match config.sapcc_auth {
+                    config::SapAuthKind::Password => SapAuth::Password,
+                    config::SapAuthKind::Pkce => SapAuth::Pkce,
+                },
+                timeout: std::time::Duration::from_millis(config.sapcc_timeout_ms.max(1)),
+                sales_managers: config.sapcc_sales_managers.clone(),
+                timeouts: ports::Timeouts {
+                    idle_ms: i64::from(config.idle_timeout) * 1000,
+                    max_ms: i64::from(config.max_lifetime) * 1000,
+                },
+            },
+            key,
+            sessions,
+        )
+    }
+
     /// Opens the shop database and uses `sessions` as the session store.
     pub fn with_store(
         config: Config,

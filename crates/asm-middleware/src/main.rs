@@ -1,8 +1,9 @@
 //! `asm-middleware` binary: opens (and seeds) the database, sweeps expired sessions, serves.
 
-use asm_middleware::config::{Command, Config};
+use asm_middleware::config::{Command, CommerceKind, Config, SapAuthKind};
 use asm_middleware::ports::SessionStore;
 use asm_middleware::store::postgres::PostgresStore;
+use asm_middleware::store::sqlite::SqliteStore;
 use asm_middleware::{app, AppState, Clock};
 use clap::Parser;
 use std::sync::Arc;
@@ -25,7 +26,28 @@ async fn run(config: Config) -> Result<(), String> {
     let listen = config.listen.clone();
     let dist = config.dist.clone();
     let db_path = config.db.clone();
-    let state = if config.store == "sqlite" {
+    let state = if config.commerce == CommerceKind::Sapcc {
+        let sessions: Arc<dyn SessionStore> = if config.store == "sqlite" {
+            let path = config.db.clone();
+            Arc::new(
+                tokio::task::spawn_blocking(move || SqliteStore::open(&path))
+                    .await
+                    .map_err(|e| e.to_string())??,
+            )
+        } else {
+            Arc::new(PostgresStore::connect(&config.store, config.store_pool).await?)
+        };
+        println!(
+            "asm-middleware: commerce backend: SAP Commerce at {} (base site {}, agents sign in by {})",
+            config.sapcc_url,
+            config.base_site,
+            match config.sapcc_auth {
+                SapAuthKind::Password => "password",
+                SapAuthKind::Pkce => "SAP's sign-in page (authorization code + PKCE)",
+            }
+        );
+        AppState::sap(config, Clock::system(), sessions)?
+    } else if config.store == "sqlite" {
         tokio::task::spawn_blocking(move || AppState::open(config, Clock::system()))
             .await
             .map_err(|e| e.to_string())??

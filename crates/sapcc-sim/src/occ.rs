@@ -1440,10 +1440,71 @@ handler!(create_ticket_event, |sim, data, req, t| {
 /// `sap-commerce-cloud-user-id` header names the emulated customer (§1.2.5); a customer principal
 /// writes as itself (the header is ignored); without a token the review is anonymous.
 pub fn product_routes() -> Router<Sim> {
-    Router::new().route(
-        "/occ/v2/{site}/products/{code}/reviews",
-        get(list_reviews).post(create_review),
-    )
+    Router::new()
+        .route(
+            "/occ/v2/{site}/products/{code}/reviews",
+            get(list_reviews).post(create_review),
+        )
+        .route("/occ/v2/{site}/products/search", get(search_products))
+}
+
+/// `GET /products/search` (OCC `ProductSearchPage`): the catalogue, filtered by `query` (a
+/// part of the code or name), paged by `currentPage`/`pageSize` (default 20). No token needed.
+async fn search_products(
+    State(sim): State<Sim>,
+    Path(path): Path<Map>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    (|| {
+        let req = Req::new(path, q, headers, Bytes::new())?;
+        let data = sim.data();
+        let site = data
+            .site(req.p("site"))
+            .ok_or_else(|| OccError::unknown_site(req.p("site")))?;
+        check_site_context(&sim, site, &req.params)?;
+        let size = req.params.int("pageSize")?.unwrap_or(20);
+        let page = req.params.int("currentPage")?.unwrap_or(0);
+        if size <= 0 || page < 0 {
+            return Err(OccError::bad_request(
+                "ValidationError",
+                "Request parameter pageSize must be greater than 0",
+            ));
+        }
+        let needle = req.params.get("query").unwrap_or("").to_lowercase();
+        let hits: Vec<_> = data
+            .products
+            .iter()
+            .filter(|p| {
+                needle.is_empty()
+                    || p.code.contains(needle.as_str())
+                    || p.name.to_lowercase().contains(needle.as_str())
+            })
+            .collect();
+        let total = hits.len() as i64;
+        let products: Vec<Value> = hits
+            .into_iter()
+            .skip((page * size) as usize)
+            .take(size as usize)
+            .map(|p| {
+                json!({
+                    "code": p.code,
+                    "name": p.name,
+                    "price": price(p.cents, &site.currency),
+                    "stock": { "stockLevelStatus": "inStock" },
+                })
+            })
+            .collect();
+        Ok::<_, OccError>(crate::json(
+            StatusCode::OK,
+            json!({
+                "products": products,
+                "pagination": { "currentPage": page, "pageSize": size, "totalPages": crate::pages(total, size), "totalResults": total },
+                "sorts": [],
+            }),
+        ))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
 }
 
 fn review_json(data: &Data, r: &crate::model::Review, id: usize) -> Value {

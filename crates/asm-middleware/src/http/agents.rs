@@ -218,10 +218,7 @@ pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<Ag
         (status = 404, description = "`NotFoundError`: no such agent.", body = ErrorList),
     )
 )]
-pub async fn get_agent(
-    s: SignedIn,
-    Path(agent_id): Path<String>,
-) -> ApiResult<Json<Agent>> {
+pub async fn get_agent(s: SignedIn, Path(agent_id): Path<String>) -> ApiResult<Json<Agent>> {
     let agent = s.commerce.agent(&agent_id).await?;
     agent.map(Json).ok_or_else(|| Failure::not_found("Agent"))
 }

@@ -110,9 +110,6 @@ pub async fn autocomplete(
         ));
     }
     require_base_site(p.base_site.as_deref())?;
-    let entries = s
-        .commerce
-        .autocomplete(&query, MAX_AUTOCOMPLETE)
-        .await?;
+    let entries = s.commerce.autocomplete(&query, MAX_AUTOCOMPLETE).await?;
     Ok(Json(entries))
 }

@@ -62,11 +62,7 @@ pub async fn filter(state: &AppState, id: &str, agent_uid: &str) -> ApiResult<Op
 }
 
 /// How many customers each list holds for this agent, in the order of `defs`.
-async fn members_counts(
-    state: &AppState,
-    s: &SignedIn,
-    defs: Vec<ListDef>,
-) -> ApiResult<Vec<u64>> {
+async fn members_counts(state: &AppState, s: &SignedIn, defs: Vec<ListDef>) -> ApiResult<Vec<u64>> {
     let agent_uid = s.agent.uid.as_str();
     let emulated = if defs.iter().any(|d| d.id == CustomerListId::MySessions) {
         state.sessions.emulated_customers(agent_uid).await?.len() as u64

@@ -80,8 +80,7 @@ pub async fn create(
     let (customer_name, customer_email) = status.map(|s| (s.name, s.email)).unwrap_or_default();
     let cart_id = match req.cart_id {
         Some(cart) => {
-            let owner = s.commerce.cart_owner(&cart).await?;
-            if owner.flatten().as_deref() != Some(customer_id.as_str()) {
+            if !s.commerce.owns_cart(&customer_id, &cart).await? {
                 return Err(Failure::validation(
                     "cartId",
                     "This cart does not belong to the customer.",

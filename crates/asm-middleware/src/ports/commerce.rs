@@ -7,7 +7,6 @@
 //! for the audit record.
 
 use super::{DomainResult, TokenGrant};
-use std::sync::Arc;
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
@@ -15,6 +14,7 @@ use asm_types::{
     OrderHistory, ProductList,
 };
 use async_trait::async_trait;
+use std::sync::Arc;
 
 /// Largest quantity of one product in a cart (adding more caps the line at this).
 pub const MAX_QUANTITY: u32 = 99;
@@ -178,6 +178,11 @@ pub trait Commerce: Send + Sync + 'static {
 
     /// The owner of a cart: `None` no such cart, `Some(None)` anonymous.
     async fn cart_owner(&self, cart_id: &str) -> DomainResult<Option<Option<String>>>;
+
+    /// Whether `cart_id` is one of `customer_id`'s carts.
+    async fn owns_cart(&self, customer_id: &str, cart_id: &str) -> DomainResult<bool> {
+        Ok(self.cart_owner(cart_id).await?.flatten().as_deref() == Some(customer_id))
+    }
 
     /// The customer's current active cart, if any.
     async fn active_cart(&self, customer_id: &str) -> DomainResult<Option<String>>;

@@ -7,12 +7,12 @@ pub mod session_store;
 pub mod sign_in;
 
 pub use commerce::{
-    AgentContext, Change, Commerce, Credentials, Customer360Query, CustomerStatus, ListFilter, NewCustomer,
-    ProfileChange, SearchRequest,
+    AgentContext, Change, Commerce, Credentials, Customer360Query, CustomerStatus, ListFilter,
+    NewCustomer, ProfileChange, SearchRequest,
 };
 pub use error::{DomainError, DomainResult};
-pub use sign_in::{AuthorizeRequest, ExternalSignIn, SignInProvider, TokenGrant};
 pub use session_store::{
     AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError,
     StoreResult, ThrottleRule, Timeouts,
 };
+pub use sign_in::{AuthorizeRequest, ExternalSignIn, SignInProvider, TokenGrant};

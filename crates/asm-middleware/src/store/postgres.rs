@@ -42,15 +42,18 @@ pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
 pub const OPERATION_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The embedded migrations: version, name, SQL. Append only; never edit one that has shipped.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "session store",
-    include_str!("migrations/postgres/0001_session_store.sql"),
-), (
-    2,
-    "backend tokens",
-    include_str!("migrations/postgres/0002_backend_tokens.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (
+        1,
+        "session store",
+        include_str!("migrations/postgres/0001_session_store.sql"),
+    ),
+    (
+        2,
+        "backend tokens",
+        include_str!("migrations/postgres/0002_backend_tokens.sql"),
+    ),
+];
 
 /// Key of the advisory lock held while migrating (`asm-migr` in ASCII).
 const MIGRATION_LOCK: i64 = 0x6173_6d2d_6d69_6772;
@@ -558,7 +561,9 @@ impl SessionStore for PostgresStore {
         timed(async {
             let c = self.client().await?;
             let stmt = c
-                .prepare_cached("UPDATE agent_sessions SET backend_tokens = $2 WHERE token_hash = $1")
+                .prepare_cached(
+                    "UPDATE agent_sessions SET backend_tokens = $2 WHERE token_hash = $1",
+                )
                 .await?;
             c.execute(&stmt, &[&token_hash, &sealed]).await?;
             Ok(())

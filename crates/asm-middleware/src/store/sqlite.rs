@@ -22,7 +22,8 @@ use std::path::Path;
 pub type Pool = r2d2::Pool<SqliteConnectionManager>;
 
 /// The store's own migrations, applied in order; `session_store_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE IF NOT EXISTS audit_log (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     at INTEGER NOT NULL,
@@ -334,8 +335,10 @@ impl SessionStore for SqliteStore {
     async fn set_backend_tokens(&self, token_hash: &str, sealed: Option<&str>) -> StoreResult<()> {
         let (hash, sealed) = (token_hash.to_owned(), sealed.map(str::to_owned));
         self.run(move |c| {
-            c.prepare_cached("UPDATE agent_sessions SET backend_tokens = ?1 WHERE token_hash = ?2")?
-                .execute(params![sealed, hash])?;
+            c.prepare_cached(
+                "UPDATE agent_sessions SET backend_tokens = ?1 WHERE token_hash = ?2",
+            )?
+            .execute(params![sealed, hash])?;
             Ok(())
         })
         .await

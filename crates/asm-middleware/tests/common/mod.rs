@@ -61,6 +61,42 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::UNAVAILABLE,
 ];
 
+/// The SAP Commerce simulator serving on a loopback port for one test.
+pub struct SimServer {
+    /// The simulator (clock, faults, data).
+    pub sim: sapcc_sim::Sim,
+    /// Its base URL, e.g. `http://127.0.0.1:41234`.
+    pub url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl SimServer {
+    /// Starts a simulator with `config` (call from a multi-threaded tokio test).
+    pub async fn start(config: sapcc_sim::Config) -> Self {
+        let sim = sapcc_sim::Sim::new(config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let router = sim.router();
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Self { sim, url, task }
+    }
+
+    /// Stops serving (SAP down); the port then refuses connections.
+    pub fn stop(&self) {
+        self.task.abort();
+    }
+}
+
+impl Drop for SimServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 /// One application over its own database file and manual clock.
 pub struct TestApp {
     pub router: Router,
@@ -139,6 +175,55 @@ impl TestApp {
             pg,
             _dir: dir,
         }
+    }
+
+    /// The middleware on SAP Commerce at `sap_url` (`--commerce sapcc`), with `Config::for_tests`
+    /// changed by `f`; the session store as in [`TestApp::with_config`].
+    pub fn sap(sap_url: &str, f: impl FnOnce(&mut Config)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db_path = dir.path().join("asm-test.sqlite");
+        let mut config = Config::for_tests(db_path.clone());
+        config.commerce = asm_middleware::config::CommerceKind::Sapcc;
+        config.sapcc_url = sap_url.to_owned();
+        config.sapcc_client_id = "mobile_android".into();
+        config.sapcc_client_secret = "secret".into();
+        config.sapcc_sales_managers = vec!["asmanager".into()];
+        config.token_key = "11".repeat(32);
+        f(&mut config);
+        let clock = Arc::new(AtomicI64::new(T0));
+        let (store, pg): (Arc<dyn asm_middleware::ports::SessionStore>, _) = if on_postgres() {
+            let db = pg_support::TestDb::create_migrated_blocking()
+                .expect("ASM_TEST_STORE=postgres needs ASM_TEST_POSTGRES");
+            let store = asm_middleware::store::postgres::PostgresStore::lazy(&db.url, 4)
+                .expect("PostgreSQL store");
+            (Arc::new(store), Some(db))
+        } else {
+            let store =
+                asm_middleware::store::sqlite::SqliteStore::open(&db_path).expect("SQLite store");
+            (Arc::new(store), None)
+        };
+        let state = AppState::sap(config, Clock::manual(clock.clone()), store).expect("SAP state");
+        Self {
+            router: app(state.clone()),
+            state,
+            clock,
+            db_path,
+            pg,
+            _dir: dir,
+        }
+    }
+
+    /// Signs in with a user name and password; asserts 200 and returns the session cookie.
+    pub async fn login_as(&self, username: &str, password: &str) -> String {
+        let res = self
+            .post_json(
+                "/asm/agents/login",
+                None,
+                &serde_json::json!({"username": username, "password": password}),
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::OK, "login: {}", res.text());
+        res.session_cookie().expect("login sets the session cookie")
     }
 
     /// The manual clock's time (ms).

@@ -57,10 +57,7 @@ pub async fn orders(
     let current_page = p.current_page.unwrap_or(0);
     require_emulation(&state, &s.agent.uid, &user_id).await?;
     Ok(Json(
-        s
-            .commerce
-            .orders(&user_id, current_page, page_size)
-            .await?,
+        s.commerce.orders(&user_id, current_page, page_size).await?,
     ))
 }
 

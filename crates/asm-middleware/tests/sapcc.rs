@@ -1,0 +1,710 @@
+//! The middleware on SAP Commerce (`--commerce sapcc`), over HTTP against the SAP simulator
+//! (which follows SAP-CONTRACT.md): the whole agent flow — sign in, search, lists, emulate,
+//! bind a cart, Customer 360°, coupons, acting as the customer, sign out — the agent's tokens
+//! kept sealed in the session store, refreshed once on expiry, revoked on sign-out, and SAP
+//! slow, down or answering garbage turned into a 503 the overlay can retry.
+
+mod common;
+
+use asm_types::error_type;
+use axum::http::StatusCode;
+use common::{SimServer, TestApp, SITE};
+use sapcc_sim::{Config as SimConfig, Fault};
+use serde_json::{json, Value};
+
+const LINDA: &str = "8f3b2c1a-5d6e-4f70-9a81-b2c3d4e5f601";
+const LINDA_UID: &str = "linda.wolf@rustic-hw.com";
+const AARON: &str = "5f1c0e2b-7a3d-4c8e-9f10-a1b2c3d4e5f6";
+
+async fn setup() -> (SimServer, TestApp) {
+    let sim = SimServer::start(SimConfig::default()).await;
+    let app = TestApp::sap(&sim.url, |_| {});
+    (sim, app)
+}
+
+fn tokens_of(sim: &SimServer, user: &str) -> Vec<(String, bool)> {
+    sim.sim
+        .data()
+        .access_tokens
+        .iter()
+        .filter(|(_, t)| t.user == user)
+        .map(|(k, t)| (k.clone(), t.revoked))
+        .collect()
+}
+
+fn sealed_tokens(app: &TestApp) -> Vec<Option<String>> {
+    let row = app.store_row("SELECT backend_tokens FROM agent_sessions", &[]);
+    vec![row.and_then(|r| r[0].text())]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_signs_in_with_sap_and_the_tokens_stay_sealed_in_the_store() {
+    let (sim, app) = setup().await;
+    let res = app
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &json!({"username": "asagent", "password": "pw4all"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let body = res.json();
+    assert_eq!(body["agent"]["uid"], "asagent");
+    assert_eq!(body["agent"]["name"], "asagent");
+    assert!(!res.text().contains("access_token"));
+    let tokens = tokens_of(&sim, "asagent");
+    assert_eq!(tokens.len(), 1, "one password grant");
+    let sealed = sealed_tokens(&app)[0]
+        .clone()
+        .expect("tokens kept with the session");
+    assert!(sealed.starts_with("v1."));
+    assert!(
+        !sealed.contains(&tokens[0].0),
+        "the access token is not readable in the store"
+    );
+    // The sales manager of the configuration may order; the plain agent not.
+    assert_eq!(body["agent"]["groups"], json!(["asagentgroup"]));
+    let manager = app
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &json!({"username": "asmanager", "password": "pw4all"}),
+        )
+        .await;
+    assert_eq!(
+        manager.json()["agent"]["groups"],
+        json!(["asagentgroup", "asagentsalesmanagergroup"])
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_customers_and_non_agents_are_refused() {
+    let (sim, app) = setup().await;
+    let wrong = app
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &json!({"username": "asagent", "password": "nope"}),
+        )
+        .await;
+    wrong.assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_CREDENTIALS);
+    for user in [LINDA_UID, "notasagent"] {
+        let res = app
+            .post_json(
+                "/asm/agents/login",
+                None,
+                &json!({"username": user, "password": "pw4all"}),
+            )
+            .await;
+        res.assert_error(StatusCode::FORBIDDEN, error_type::NOT_AN_AGENT);
+        // The non-agent's tokens were revoked at once.
+        assert!(tokens_of(&sim, user).iter().all(|(_, revoked)| *revoked));
+    }
+    assert_eq!(
+        app.store_count("SELECT COUNT(*) FROM agent_sessions", &[]),
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_lists_and_order_search_come_from_sap() {
+    let (_sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let res = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&query=linda"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let page = res.json();
+    assert_eq!(page["entries"][0]["customerId"], LINDA);
+    assert_eq!(page["entries"][0]["uid"], LINDA_UID);
+    assert_eq!(page["entries"][0]["name"], "Linda Wolf");
+    assert_eq!(page["entries"][0]["phone"], "+1 212 555 0100");
+    let by_order = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&orderId=00005003"),
+            Some(&cookie),
+        )
+        .await
+        .json();
+    assert_eq!(
+        by_order["entries"][0]["uid"],
+        "william.hunter@pronto-hw.com"
+    );
+    assert_eq!(by_order["entries"][0]["orderId"], "00005003");
+    let unknown = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&orderId=99999999"),
+            Some(&cookie),
+        )
+        .await;
+    let e = unknown.assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+    assert_eq!(e.subject.as_deref(), Some("orderId"));
+    // The agent's in-store list (per agent at SAP) with its count.
+    let lists = app
+        .get(
+            &format!("/asm/customerlists?baseSite={SITE}"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(lists.status, StatusCode::OK, "{}", lists.text());
+    let lists = lists.json();
+    let instore = lists["customerLists"]
+        .as_array()
+        .expect("lists")
+        .iter()
+        .find(|l| l["id"] == "instore")
+        .expect("instore")
+        .clone();
+    assert_eq!(instore["membersCount"], 2);
+    let members = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&customerListId=instore"),
+            Some(&cookie),
+        )
+        .await
+        .json();
+    let uids: Vec<&str> = members["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["uid"].as_str())
+        .collect();
+    assert!(
+        uids.contains(&LINDA_UID) && uids.contains(&"gi.sun@pronto-hw.com"),
+        "{uids:?}"
+    );
+    // Autocomplete.
+    let ac = app
+        .get(
+            &format!("/asm/customers/autocomplete?baseSite={SITE}&customerQuery=lin"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(ac.status, StatusCode::OK, "{}", ac.text());
+    assert_eq!(ac.json()[0]["email"], LINDA_UID);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn our_emulation_rules_stay_in_force_on_top_of_sap() {
+    let (_sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let disabled = app
+        .post_json(
+            "/asm/sessions",
+            Some(&cookie),
+            &json!({"customerId": "hans.dampf@example.com", "baseSite": SITE, "reason": "t"}),
+        )
+        .await;
+    disabled.assert_error(StatusCode::FORBIDDEN, error_type::CUSTOMER_DISABLED);
+    let agent = app
+        .post_json(
+            "/asm/sessions",
+            Some(&cookie),
+            &json!({"customerId": "asagent", "baseSite": SITE, "reason": "t"}),
+        )
+        .await;
+    agent.assert_error(StatusCode::FORBIDDEN, error_type::CANNOT_EMULATE_AGENT);
+    let nobody = app
+        .post_json(
+            "/asm/sessions",
+            Some(&cookie),
+            &json!({"customerId": "nobody@example.com", "baseSite": SITE, "reason": "t"}),
+        )
+        .await;
+    nobody.assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
+    let no_reason = app
+        .post_json(
+            "/asm/sessions",
+            Some(&cookie),
+            &json!({"customerId": LINDA, "baseSite": SITE}),
+        )
+        .await;
+    no_reason.assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+    let session = app.emulate(&cookie, LINDA).await;
+    assert_eq!(session["customerName"], "Linda Wolf");
+    assert_eq!(session["cartId"], "00001001", "the active cart at SAP");
+    // Acting for another customer than the emulated one is refused before SAP is asked.
+    let other = app
+        .get(&format!("/asm/users/{AARON}/carts"), Some(&cookie))
+        .await;
+    other.assert_error(StatusCode::FORBIDDEN, error_type::NOT_EMULATING);
+    // Only sales managers order.
+    let order = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/orders"),
+            Some(&cookie),
+            &json!({"cartId": "00001001"}),
+        )
+        .await;
+    order.assert_error(StatusCode::FORBIDDEN, error_type::FORBIDDEN);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn acting_as_the_customer_writes_to_sap_and_is_audited() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asmanager", "pw4all").await;
+    app.emulate(&cookie, LINDA).await;
+    let carts = app
+        .get(&format!("/asm/users/{LINDA}/carts"), Some(&cookie))
+        .await;
+    assert_eq!(carts.status, StatusCode::OK, "{}", carts.text());
+    let carts = carts.json();
+    assert_eq!(carts["carts"][0]["code"], "00001001");
+    assert_eq!(carts["carts"][0]["status"], "ACTIVE");
+    let add = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/carts/00001001/entries"),
+            Some(&cookie),
+            &json!({"productCode": "280916", "quantity": 2}),
+        )
+        .await;
+    assert_eq!(add.status, StatusCode::OK, "{}", add.text());
+    let cart = add.json();
+    let line = cart["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["productCode"] == "280916")
+        .expect("the new line")
+        .clone();
+    assert_eq!(line["quantity"], 2);
+    // Quantities add up, capped at 99.
+    let more = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/carts/00001001/entries"),
+            Some(&cookie),
+            &json!({"productCode": "280916", "quantity": 98}),
+        )
+        .await
+        .json();
+    let capped = more["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["productCode"] == "280916")
+        .expect("line")["quantity"]
+        .clone();
+    assert_eq!(capped, 99);
+    let set = app
+        .patch_json(
+            &format!("/asm/users/{LINDA}/carts/00001001/entries/280916"),
+            Some(&cookie),
+            &json!({"quantity": 1}),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+    let removed = app
+        .delete(
+            &format!("/asm/users/{LINDA}/carts/00001001/entries/280916"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::OK, "{}", removed.text());
+    assert!(!removed.text().contains("280916"));
+    // Vouchers: SAP's known one applies, an unknown one is SAP's refusal.
+    let voucher = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/carts/00001001/vouchers"),
+            Some(&cookie),
+            &json!({"voucherId": "SUMMER10"}),
+        )
+        .await;
+    assert_eq!(voucher.status, StatusCode::OK, "{}", voucher.text());
+    assert_eq!(voucher.json()["vouchers"][0]["code"], "SUMMER10");
+    let bad = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/carts/00001001/vouchers"),
+            Some(&cookie),
+            &json!({"voucherId": "NOPE"}),
+        )
+        .await;
+    assert!(bad.status.is_client_error(), "{}", bad.text());
+    let off = app
+        .delete(
+            &format!("/asm/users/{LINDA}/carts/00001001/vouchers/SUMMER10"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(off.status, StatusCode::OK, "{}", off.text());
+    assert_eq!(off.json()["vouchers"], json!([]));
+    // The sales manager places the order.
+    let order = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/orders"),
+            Some(&cookie),
+            &json!({"cartId": "00001001"}),
+        )
+        .await;
+    assert_eq!(order.status, StatusCode::CREATED, "{}", order.text());
+    let code = order.json()["code"].as_str().expect("code").to_owned();
+    assert!(sim.sim.data().orders.iter().any(|o| o.code == code));
+    let orders = app
+        .get(&format!("/asm/users/{LINDA}/orders"), Some(&cookie))
+        .await
+        .json();
+    assert!(orders["orders"]
+        .as_array()
+        .expect("orders")
+        .iter()
+        .any(|o| o["code"] == code.as_str()));
+    // Profile.
+    let renamed = app
+        .patch_json(
+            &format!("/asm/users/{LINDA}"),
+            Some(&cookie),
+            &json!({"firstName": "Lynda"}),
+        )
+        .await;
+    assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text());
+    assert_eq!(renamed.json()["name"], "Lynda Wolf");
+    // Every write is audited with its outcome.
+    let audit = app.audit();
+    for action in [
+        "cart-entry-add",
+        "voucher-apply",
+        "order-place",
+        "profile-update",
+    ] {
+        assert!(
+            audit
+                .iter()
+                .any(|r| r.action == action && r.outcome.as_deref() == Some("ok")),
+            "{action} audited ok: {audit:?}"
+        );
+    }
+    assert!(audit.iter().any(|r| r.action == "voucher-apply"
+        && r.outcome.as_deref() == Some(error_type::VOUCHER_INVALID)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn coupons_and_customer360_come_from_sap() {
+    let (_sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    app.emulate(&cookie, LINDA).await;
+    let coupons = app
+        .get(
+            &format!("/asm/users/{LINDA}/customercoupons"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(coupons.status, StatusCode::OK, "{}", coupons.text());
+    let list = coupons.json()["coupons"].clone();
+    let assigned: Vec<&str> = list
+        .as_array()
+        .expect("coupons")
+        .iter()
+        .filter(|c| c["assigned"] == true)
+        .filter_map(|c| c["code"].as_str())
+        .collect();
+    assert_eq!(assigned, vec!["FREESHIP"]);
+    let assign = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/customercoupons/BUYMORE1000/claim"),
+            Some(&cookie),
+            &json!({}),
+        )
+        .await;
+    assert!(assign.status.is_success(), "{}", assign.text());
+    assert_eq!(assign.json()["assigned"], true);
+    let back = app
+        .delete(
+            &format!("/asm/users/{LINDA}/customercoupons/BUYMORE1000/claim"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.text());
+    assert_eq!(back.json()["assigned"], false);
+
+    let c360 = app
+        .post_json(
+            &format!("/asm/customers/{LINDA}/customer360?baseSite={SITE}"),
+            Some(&cookie),
+            &json!({"queries": [
+                {"type": "overview"}, {"type": "profile"}, {"type": "activity", "listSize": 10},
+                {"type": "feedback"}, {"type": "promotions"}, {"type": "cart"}, {"type": "savedCart"},
+                {"type": "productInterests"}, {"type": "storeLocations"}
+            ]}),
+        )
+        .await;
+    assert_eq!(c360.status, StatusCode::OK, "{}", c360.text());
+    let f = c360.json()["fragments"].clone();
+    let get = |t: &str| -> Value {
+        f.as_array()
+            .expect("fragments")
+            .iter()
+            .find(|x| x["type"] == t)
+            .unwrap_or_else(|| panic!("{t} in {f}"))["data"]
+            .clone()
+    };
+    assert_eq!(get("overview")["name"], "Linda Wolf");
+    assert_eq!(get("overview")["town"], "New York");
+    assert_eq!(get("overview")["activeCart"]["code"], "00001001");
+    assert_eq!(
+        get("overview")["latestOpenTicket"]["subject"],
+        "Camera arrived scratched"
+    );
+    assert_eq!(
+        get("profile")["paymentCards"][0]["maskedNumber"],
+        "************1111"
+    );
+    assert_eq!(get("profile")["phones"][0], "+1 212 555 0100");
+    let activity = get("activity");
+    let kinds: Vec<&str> = activity["entries"]
+        .as_array()
+        .expect("activity")
+        .iter()
+        .filter_map(|e| e["type"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"ORDER") && kinds.contains(&"TICKET"),
+        "{kinds:?}"
+    );
+    assert_eq!(get("feedback")["reviews"][0]["rating"], 4);
+    assert_eq!(get("cart")["cart"]["code"], "00001001");
+    assert_eq!(get("cart")["cart"]["subtotal"]["cents"], 19_970);
+    assert_eq!(get("savedCart")["cart"]["code"], "00001002");
+    assert_eq!(
+        get("productInterests")["entries"][0]["productCode"],
+        "278688"
+    );
+    assert!(get("promotions")["customerCoupons"]
+        .as_array()
+        .expect("coupons")
+        .iter()
+        .any(|c| c["code"] == "FREESHIP" && c["status"] == "ASSIGNED"));
+    // The summary and carts views.
+    let summary = app
+        .get(
+            &format!("/asm/customers/{LINDA}?baseSite={SITE}"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(summary.status, StatusCode::OK, "{}", summary.text());
+    assert_eq!(summary.json()["recentOrders"][0]["code"], "00005002");
+    let carts = app
+        .get(
+            &format!("/asm/customers/{LINDA}/carts?baseSite={SITE}"),
+            Some(&cookie),
+        )
+        .await
+        .json();
+    assert_eq!(carts["savedCarts"][0]["code"], "00001002");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn binding_an_anonymous_cart_asks_before_replacing_an_active_cart() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let bind = |customer: &str, cart: &str, replace: bool| json!({"customerId": customer, "cartId": cart, "baseSite": SITE, "replace": replace});
+    // Linda's active cart has items: a conflict first.
+    let conflict = app
+        .post_json(
+            "/asm/bind-cart",
+            Some(&cookie),
+            &bind(LINDA, "00002001", false),
+        )
+        .await;
+    let e = conflict.assert_error(StatusCode::CONFLICT, error_type::CART_CONFLICT);
+    assert_eq!(e.subject.as_deref(), Some("00001001"));
+    let replaced = app
+        .post_json(
+            "/asm/bind-cart",
+            Some(&cookie),
+            &bind(LINDA, "00002001", true),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.text());
+    assert_eq!(replaced.json()["code"], "00002001");
+    {
+        let data = sim.sim.data();
+        let bound = data
+            .carts
+            .iter()
+            .find(|c| c.code == "00002001")
+            .expect("cart");
+        assert_eq!(bound.user.as_deref(), Some(LINDA_UID));
+        let old = data
+            .carts
+            .iter()
+            .find(|c| c.code == "00001001")
+            .expect("old");
+        assert!(
+            old.saved.is_some(),
+            "the previous cart is kept as a saved cart"
+        );
+    }
+    // A cart that is not anonymous any more is SAP's refusal.
+    let again = app
+        .post_json(
+            "/asm/bind-cart",
+            Some(&cookie),
+            &bind(AARON, "00002001", true),
+        )
+        .await;
+    again.assert_error(StatusCode::BAD_REQUEST, error_type::CART_NOT_ANONYMOUS);
+    assert!(app
+        .audit()
+        .iter()
+        .any(|r| r.action == "cart-bound" && r.outcome.as_deref() == Some("ok")));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creating_a_customer_goes_to_sap_with_its_errors_under_the_fields() {
+    let (_sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let created = app
+        .post_json(
+            &format!("/asm/customers?baseSite={SITE}"),
+            Some(&cookie),
+            &json!({"firstName": "Nina", "lastName": "Neu", "emailAddress": "nina.neu@example.com"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let entry = created.json();
+    assert_eq!(entry["uid"], "nina.neu@example.com");
+    assert!(entry["customerId"]
+        .as_str()
+        .is_some_and(|id| !id.is_empty()));
+    let duplicate = app
+        .post_json(
+            &format!("/asm/customers?baseSite={SITE}"),
+            Some(&cookie),
+            &json!({"firstName": "Linda", "lastName": "Wolf", "emailAddress": LINDA_UID}),
+        )
+        .await;
+    let e = duplicate.assert_error(StatusCode::CONFLICT, error_type::DUPLICATE_EMAIL);
+    assert_eq!(e.subject.as_deref(), Some("emailAddress"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_token_is_refreshed_once_for_concurrent_requests() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let before = sealed_tokens(&app)[0].clone();
+    sim.sim.advance_clock(43_200 + 60);
+    let path = format!("/asm/customers/search?baseSite={SITE}&query=linda");
+    let (a, b, c, d) = tokio::join!(
+        app.get(&path, Some(&cookie)),
+        app.get(&path, Some(&cookie)),
+        app.get(&path, Some(&cookie)),
+        app.get(&path, Some(&cookie)),
+    );
+    for r in [a, b, c, d] {
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+    }
+    assert_eq!(
+        tokens_of(&sim, "asagent").len(),
+        2,
+        "the password grant and exactly one refresh"
+    );
+    assert_ne!(sealed_tokens(&app)[0], before, "the new tokens are kept");
+    // The next request uses the refreshed token without another refresh.
+    assert_eq!(app.get(&path, Some(&cookie)).await.status, StatusCode::OK);
+    assert_eq!(tokens_of(&sim, "asagent").len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_refresh_ends_the_session_with_a_clear_message() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    sim.sim.advance_clock(31 * 86_400);
+    let res = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&query=linda"),
+            Some(&cookie),
+        )
+        .await;
+    let e = res.assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
+    assert!(e.message.contains("expired"), "{}", e.message);
+    let me = app.get("/asm/agents/me", Some(&cookie)).await;
+    me.assert_error(StatusCode::UNAUTHORIZED, error_type::INVALID_TOKEN);
+    assert_eq!(
+        app.store_count("SELECT COUNT(*) FROM agent_sessions", &[]),
+        0
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_out_revokes_the_tokens_at_sap() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    assert!(tokens_of(&sim, "asagent")
+        .iter()
+        .all(|(_, revoked)| !revoked));
+    let out = app
+        .post_json("/asm/agents/logout", Some(&cookie), &json!({}))
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let tokens = tokens_of(&sim, "asagent");
+    assert!(
+        !tokens.is_empty() && tokens.iter().all(|(_, revoked)| *revoked),
+        "{tokens:?}"
+    );
+    let refresh_revoked = sim
+        .sim
+        .data()
+        .refresh_tokens
+        .values()
+        .filter(|t| t.user == "asagent")
+        .all(|t| t.revoked);
+    assert!(refresh_revoked, "the refresh token too");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sap_answering_garbage_html_or_nothing_is_a_503_to_retry() {
+    let sim = SimServer::start(SimConfig::default()).await;
+    let app = TestApp::sap(&sim.url, |c| c.sapcc_timeout_ms = 500);
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let path = format!("/asm/customers/search?baseSite={SITE}&query=linda");
+    for (fault, latency, words) in [
+        (Fault::Html, 0, "did not answer"),
+        (Fault::Garbage, 0, "unexpected"),
+        (Fault::None, 2_000, "did not answer"),
+    ] {
+        sim.sim.set_fault(fault, latency);
+        let res = app.get(&path, Some(&cookie)).await;
+        let e = res.assert_error(StatusCode::SERVICE_UNAVAILABLE, error_type::UNAVAILABLE);
+        assert!(e.message.contains(words), "{fault:?}: {}", e.message);
+        assert_eq!(res.header("retry-after"), Some("5"));
+    }
+    // Back to normal: the same session goes on.
+    sim.sim.set_fault(Fault::None, 0);
+    assert_eq!(app.get(&path, Some(&cookie)).await.status, StatusCode::OK);
+    // SAP gone: a 503 too, and readiness says so.
+    sim.stop();
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let down = app.get(&path, Some(&cookie)).await;
+    let e = down.assert_error(StatusCode::SERVICE_UNAVAILABLE, error_type::UNAVAILABLE);
+    assert!(e.message.contains("did not answer"), "{}", e.message);
+    let ready = app.get("/readyz", None).await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    // Signing in while SAP is down: a 503, not a wrong password.
+    let login = app
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &json!({"username": "asagent", "password": "pw4all"}),
+        )
+        .await;
+    login.assert_error(StatusCode::SERVICE_UNAVAILABLE, error_type::UNAVAILABLE);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_catalogue_comes_from_sap_without_an_agent() {
+    let (_sim, app) = setup().await;
+    let res = app.get("/asm/products", None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let products = res.json()["products"].clone();
+    let camera = products
+        .as_array()
+        .expect("products")
+        .iter()
+        .find(|p| p["code"] == "278688")
+        .expect("PowerShot")
+        .clone();
+    assert_eq!(camera["name"], "PowerShot A480");
+    assert_eq!(camera["price"]["valueCents"], 9_985);
+}
