@@ -1,6 +1,7 @@
 //! Ports: the traits the domain needs from storage and backends. Implementations live in
 //! `store/` (session stores) and, later, `commerce/`; the application holds them as `Arc<dyn …>`.
 
+pub mod audit_handoff;
 pub mod commerce;
 pub mod error;
 pub mod session_store;
@@ -11,8 +12,8 @@ pub use commerce::{
     ProfileChange, SearchRequest,
 };
 pub use error::{DomainError, DomainResult};
-pub use sign_in::{AuthorizeRequest, ExternalSignIn, SignInProvider, TokenGrant};
 pub use session_store::{
     AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError,
     StoreResult, ThrottleRule, Timeouts,
 };
+pub use sign_in::{AuthorizeRequest, ExternalSignIn, SignInProvider, TokenGrant};
