@@ -1,5 +1,9 @@
-//! SQLite connection pools, shared by the SQLite session store and the embedded demo shop.
+//! SQLite connection pools and the audit row, shared by the SQLite session store and the
+//! embedded demo shop (which writes its audit rows in its own transactions when it shares the
+//! store's database file; see [`crate::ports::audit_handoff`]).
 
+use crate::ports::NewAudit;
+use r2d2_sqlite::rusqlite::{self, params, Connection};
 use r2d2_sqlite::SqliteConnectionManager;
 use std::path::Path;
 
@@ -28,4 +32,29 @@ pub fn parse_groups(csv: &str) -> Vec<String> {
         .filter(|g| !g.is_empty())
         .map(str::to_owned)
         .collect()
+}
+
+/// Inserts an audit record into `audit_log` (the SQLite session store's table) on `c`, in the
+/// caller's transaction if it has one, with its `outcome` (`None`: not an audited backend write,
+/// or an attempt whose outcome comes later). Returns the record's id. The one place that writes
+/// audit rows on SQLite: the session store's records and the embedded shop's in-transaction
+/// records.
+pub fn insert_audit(
+    c: &Connection,
+    record: &NewAudit,
+    outcome: Option<&str>,
+) -> rusqlite::Result<i64> {
+    c.prepare_cached(
+        "INSERT INTO audit_log (at, agent_uid, customer_id, action, detail, outcome) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        record.at,
+        record.agent_uid,
+        record.customer_id,
+        record.action.as_str(),
+        record.detail,
+        outcome
+    ])?;
+    Ok(c.last_insert_rowid())
 }

@@ -79,7 +79,10 @@ impl AppState {
             ));
         }
         let store = store::sqlite::SqliteStore::on_pool(pool.clone())?;
-        Ok(Self::assemble(pool, Arc::new(store), config, clock))
+        // The store's `audit_log` is in the shop's database: the shop's writes commit their
+        // audit records in their own transactions.
+        let shop = commerce::embedded::EmbeddedShop::with_audit_log(pool);
+        Ok(Self::assemble(shop, Arc::new(store), config, clock))
     }
 
     /// SAP Commerce Cloud as the backend (`--commerce sapcc`), with `sessions` as the session
@@ -150,14 +153,17 @@ impl AppState {
         )
     }
 
-    /// Opens the shop database and uses `sessions` as the session store.
+    /// Opens the shop database and uses `sessions` as the session store. Audited writes are
+    /// recorded by the store around the shop's write (attempt, then outcome), whatever the
+    /// store: only [`AppState::open`] knows the store's audit log shares the shop's database.
     pub fn with_store(
         config: Config,
         clock: Clock,
         sessions: Arc<dyn SessionStore>,
     ) -> Result<Self, String> {
         let pool = Self::open_shop(&config, &clock)?;
-        Ok(Self::assemble(pool, sessions, config, clock))
+        let shop = commerce::embedded::EmbeddedShop::new(pool);
+        Ok(Self::assemble(shop, sessions, config, clock))
     }
 
     fn open_shop(config: &Config, clock: &Clock) -> Result<db::Pool, String> {
@@ -171,12 +177,12 @@ impl AppState {
     }
 
     fn assemble(
-        pool: db::Pool,
+        shop: commerce::embedded::EmbeddedShop,
         sessions: Arc<dyn SessionStore>,
         config: Config,
         clock: Clock,
     ) -> Self {
-        let shop = Arc::new(commerce::embedded::EmbeddedShop::new(pool.clone()));
+        let shop = Arc::new(shop);
         Self {
             commerce: shop.clone(),
             shop: Some(shop),
@@ -208,16 +214,22 @@ impl AppState {
         )
     }
 
-    /// Runs the backend write `write` with its audit record: writes `record` first (the
-    /// attempt), then runs `write`, then records the outcome — `ok` with the detail `write`
-    /// returns (when it returns one), or the error type that refused it. A crash between the
-    /// write and its outcome leaves an "attempted, outcome unknown" record, never a change
-    /// without one.
+    /// Runs the backend write `write` with its audit record (see [`domain::audit::audited`]):
+    /// with a remote backend the attempt first, then the write, then its outcome — `ok` with
+    /// the detail `write` returns, or the error type that refused it; a crash in between leaves
+    /// "attempted, outcome unknown", never a change without a record. With the embedded shop on
+    /// the SQLite store's database the record commits in the change's own transaction instead.
     pub async fn audited<T, F>(&self, record: NewAudit, write: F) -> ApiResult<T>
     where
         F: std::future::Future<Output = DomainResult<(T, Option<String>)>>,
     {
-        Ok(domain::audit::audited(self.sessions.as_ref(), record, write).await?)
+        Ok(domain::audit::audited(
+            self.sessions.as_ref(),
+            self.commerce.as_ref(),
+            record,
+            write,
+        )
+        .await?)
     }
 }
 

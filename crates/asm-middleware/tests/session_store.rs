@@ -95,6 +95,7 @@ conformance!(
     concurrent_failures_all_count,
     the_audit_log_filters_pages_and_counts_newest_first,
     audit_outcomes_are_recorded,
+    a_record_with_its_outcome_is_one_row,
     old_audit_records_are_pruned,
 );
 
@@ -878,6 +879,29 @@ async fn the_audit_log_filters_pages_and_counts_newest_first(s: &dyn SessionStor
     );
 }
 
+/// A refused write whose record the backend was to write (`audit_with_outcome`): one row, its
+/// outcome already there.
+async fn a_record_with_its_outcome_is_one_row(s: &dyn SessionStore) {
+    let id = s
+        .audit_with_outcome(
+            record(T0, Some("a1"), Some("C-1"), AuditAction::CartEntryAdd),
+            "NotFoundError",
+        )
+        .await
+        .expect("audit with outcome");
+    let all = audit_all(s).await;
+    assert_eq!(all.len(), 1);
+    let e = &all[0];
+    assert_eq!(e.id, id);
+    assert_eq!(e.action, AuditAction::CartEntryAdd);
+    assert_eq!(e.outcome.as_deref(), Some("NotFoundError"));
+    assert_eq!(e.detail, Some(format!("at {T0}")));
+    assert_eq!(
+        (e.agent_id.as_deref(), e.customer_id.as_deref()),
+        (Some("a1"), Some("C-1"))
+    );
+}
+
 async fn audit_outcomes_are_recorded(s: &dyn SessionStore) {
     let attempt = s
         .audit(record(
@@ -1144,6 +1168,11 @@ async fn every_operation(s: &dyn SessionStore, limit: Duration) -> Vec<(&'static
     call!(out, "audit_outcome", s.audit_outcome(1, "ok", None));
     call!(
         out,
+        "audit_with_outcome",
+        s.audit_with_outcome(record(T0, None, None, AuditAction::CartEntryAdd), "ok")
+    );
+    call!(
+        out,
         "audit_page",
         s.audit_page(&AuditQuery {
             page_size: 10,
@@ -1154,7 +1183,7 @@ async fn every_operation(s: &dyn SessionStore, limit: Duration) -> Vec<(&'static
     out
 }
 
-const OPERATIONS: usize = 20;
+const OPERATIONS: usize = 21;
 
 fn assert_all_unavailable(errors: &[(&str, StoreError)]) {
     assert_eq!(

@@ -2,9 +2,10 @@
 //! customers, search and lists, Customer 360°, carts, orders, coupons and profiles. Implemented
 //! by the embedded demo shop (`commerce::embedded`); SAP Commerce Cloud is another adapter.
 //!
-//! The port knows nothing of emulation or audit: the domain checks who may act for whom and
-//! records what was done around these calls. Every write returns a [`Change`] with a detail
-//! for the audit record.
+//! The port knows nothing of emulation: the domain checks who may act for whom and records what
+//! was done around these calls (attempt before, outcome after). Every write returns a [`Change`]
+//! with a detail for the audit record. A backend that shares the session store's database may
+//! instead write the record in the change's own transaction: see [`Commerce::records_audit`].
 
 use super::{DomainResult, TokenGrant};
 use asm_types::{
@@ -153,6 +154,17 @@ pub trait Commerce: Send + Sync + 'static {
 
     /// Checks that the shop answers (for readiness).
     async fn ping(&self) -> DomainResult<()>;
+
+    /// Whether every write of this backend writes its audit record itself, in the change's own
+    /// transaction (outcome `ok` and the change's detail), taking it from
+    /// [`audit_handoff::take`](super::audit_handoff::take). Only a backend whose database holds
+    /// the session store's audit log can (the embedded shop on the SQLite store's file). When
+    /// `true`, the domain writes no attempt before the write, and writes one row with the
+    /// outcome only when the write did not commit the record (refused, failed). Default `false`:
+    /// attempt before, outcome after (a remote backend).
+    fn records_audit(&self) -> bool {
+        false
+    }
 
     // ---- agents
 

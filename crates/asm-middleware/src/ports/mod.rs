@@ -1,6 +1,7 @@
 //! Ports: the traits the domain needs from storage and backends. Implementations live in
 //! `store/` (session stores) and, later, `commerce/`; the application holds them as `Arc<dyn …>`.
 
+pub mod audit_handoff;
 pub mod commerce;
 pub mod error;
 pub mod session_store;

@@ -255,6 +255,16 @@ pub trait SessionStore: Send + Sync + 'static {
     /// Appends a record; returns its id.
     async fn audit(&self, record: NewAudit) -> StoreResult<i64>;
 
+    /// Appends a record with its outcome already known (`ok`, or the error type that refused the
+    /// write), as one row in one statement: a write refused with the attempt never written
+    /// (see [`crate::ports::audit_handoff`]). The default writes the attempt and then its
+    /// outcome; the SQLite and PostgreSQL stores insert the row at once. Returns its id.
+    async fn audit_with_outcome(&self, record: NewAudit, outcome: &str) -> StoreResult<i64> {
+        let id = self.audit(record).await?;
+        self.audit_outcome(id, outcome, None).await?;
+        Ok(id)
+    }
+
     /// Records the outcome of an audited attempt (`ok`, or the error type that refused it) and,
     /// when given, its detail (what was changed); an attempt whose outcome is never recorded
     /// reads as "attempted, outcome unknown".

@@ -914,6 +914,33 @@ impl SessionStore for PostgresStore {
         .await
     }
 
+    async fn audit_with_outcome(&self, record: NewAudit, outcome: &str) -> StoreResult<i64> {
+        timed(async {
+            let c = self.client().await?;
+            let stmt = c
+                .prepare_cached(
+                    "INSERT INTO audit_log (at, agent_uid, customer_id, action, detail, outcome) \
+                     VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .await?;
+            let row = c
+                .query_one(
+                    &stmt,
+                    &[
+                        &record.at,
+                        &record.agent_uid,
+                        &record.customer_id,
+                        &record.action.as_str(),
+                        &record.detail,
+                        &outcome,
+                    ],
+                )
+                .await?;
+            Ok(row.try_get(0)?)
+        })
+        .await
+    }
+
     async fn audit_outcome(&self, id: i64, outcome: &str, detail: Option<&str>) -> StoreResult<()> {
         self.set_audit_outcome(id, outcome, detail).await
     }

@@ -149,17 +149,7 @@ pub fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
 }
 
 fn insert_audit(c: &Connection, r: &NewAudit) -> rusqlite::Result<i64> {
-    c.prepare_cached(
-        "INSERT INTO audit_log (at, agent_uid, customer_id, action, detail) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        r.at,
-        r.agent_uid,
-        r.customer_id,
-        r.action.as_str(),
-        r.detail
-    ])?;
-    Ok(c.last_insert_rowid())
+    crate::db::insert_audit(c, r, None)
 }
 
 fn audit_row(
@@ -607,6 +597,12 @@ impl SessionStore for SqliteStore {
 
     async fn audit(&self, record: NewAudit) -> StoreResult<i64> {
         self.run(move |c| Ok(insert_audit(c, &record)?)).await
+    }
+
+    async fn audit_with_outcome(&self, record: NewAudit, outcome: &str) -> StoreResult<i64> {
+        let outcome = outcome.to_owned();
+        self.run(move |c| Ok(crate::db::insert_audit(c, &record, Some(&outcome))?))
+            .await
     }
 
     async fn audit_outcome(&self, id: i64, outcome: &str, detail: Option<&str>) -> StoreResult<()> {

@@ -1,6 +1,8 @@
 //! The embedded shop acting as a customer: carts, entries, vouchers, orders, coupons and the
-//! profile. Each write runs in one immediate transaction and returns the detail of its audit
-//! record; who may call these (the emulating agent) is the domain's business, not this module's.
+//! profile. Each write runs in the caller's transaction (one immediate transaction per write, see
+//! `EmbeddedShop::write`, which also commits the audit record with it when it has one) and
+//! returns the detail of its audit record; who may call these (the emulating agent) is the
+//! domain's business, not this module's.
 
 use super::pricing::{price, price_cart, Promotion};
 use crate::format::rfc3339;
@@ -11,17 +13,9 @@ use asm_types::{
     CustomerCouponList, CustomerProfile, Order, OrderHistory, OrderLine, OrderSummary, Pagination,
     Product, ProductList,
 };
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
 pub use crate::ports::commerce::MAX_QUANTITY;
-
-/// Runs `f` in an immediate transaction and commits when it succeeds.
-fn write<T>(c: &mut Connection, f: impl FnOnce(&Connection) -> DomainResult<T>) -> DomainResult<T> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let value = f(&tx)?;
-    tx.commit()?;
-    Ok(value)
-}
 
 fn change<T>(value: T, detail: String) -> DomainResult<Change<T>> {
     Ok(Change { value, detail })
@@ -326,34 +320,28 @@ pub fn carts(c: &Connection, user: &str) -> DomainResult<Carts> {
 }
 
 /// The customer's current active cart, created when there is none (`true`: created).
-pub fn current_cart(
-    c: &mut Connection,
-    user: &str,
-    now: i64,
-) -> DomainResult<Change<(bool, Cart)>> {
-    write(c, |c| {
-        let current: Option<String> = c
-            .query_row(
-                "SELECT code FROM carts WHERE customer_id = ?1 AND status = 'active' \
-                 ORDER BY modified DESC, code DESC LIMIT 1",
-                params![user],
-                |r| r.get(0),
-            )
-            .optional()?;
-        let (created, code) = match current {
-            Some(code) => (false, code),
-            None => {
-                let code = next_code(c, "carts", 10_000_000)?;
-                c.execute(
-                    "INSERT INTO carts (code, customer_id, status, created, modified) VALUES (?1, ?2, 'active', ?3, ?3)",
-                    params![code, user, now],
-                )?;
-                (true, code)
-            }
-        };
-        let cart = cart_answer(c, &code)?;
-        change((created, cart), format!("cart {code}"))
-    })
+pub fn current_cart(c: &Connection, user: &str, now: i64) -> DomainResult<Change<(bool, Cart)>> {
+    let current: Option<String> = c
+        .query_row(
+            "SELECT code FROM carts WHERE customer_id = ?1 AND status = 'active' \
+             ORDER BY modified DESC, code DESC LIMIT 1",
+            params![user],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let (created, code) = match current {
+        Some(code) => (false, code),
+        None => {
+            let code = next_code(c, "carts", 10_000_000)?;
+            c.execute(
+                "INSERT INTO carts (code, customer_id, status, created, modified) VALUES (?1, ?2, 'active', ?3, ?3)",
+                params![code, user, now],
+            )?;
+            (true, code)
+        }
+    };
+    let cart = cart_answer(c, &code)?;
+    change((created, cart), format!("cart {code}"))
 }
 
 /// One of the customer's carts.
@@ -373,167 +361,157 @@ pub fn cart(c: &Connection, user: &str, cart_id: &str) -> DomainResult<Cart> {
 
 /// Adds `quantity` of `product` to the customer's active cart (capped at [`MAX_QUANTITY`]).
 pub fn add_entry(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     cart_id: &str,
     product: &str,
     quantity: u32,
     now: i64,
 ) -> DomainResult<Change<Cart>> {
-    write(c, |c| {
-        writable_cart(c, user, cart_id)?;
-        let product = product.trim();
-        let known = c
-            .query_row(
-                "SELECT 1 FROM products WHERE code = ?1",
-                params![product],
-                |_| Ok(()),
-            )
-            .optional()?;
-        if known.is_none() {
-            return Err(DomainError::not_found("Product").with_subject("productCode"));
-        }
-        c.execute(
-            "INSERT INTO cart_entries (cart_code, product_code, quantity) VALUES (?1, ?2, ?3) \
-             ON CONFLICT (cart_code, product_code) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?4)",
-            params![cart_id, product, quantity, MAX_QUANTITY],
-        )?;
-        touch_cart(c, cart_id, now)?;
-        change(
-            cart_answer(c, cart_id)?,
-            format!("cart {cart_id}: added {quantity} x {product}"),
+    writable_cart(c, user, cart_id)?;
+    let product = product.trim();
+    let known = c
+        .query_row(
+            "SELECT 1 FROM products WHERE code = ?1",
+            params![product],
+            |_| Ok(()),
         )
-    })
+        .optional()?;
+    if known.is_none() {
+        return Err(DomainError::not_found("Product").with_subject("productCode"));
+    }
+    c.execute(
+        "INSERT INTO cart_entries (cart_code, product_code, quantity) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (cart_code, product_code) DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?4)",
+        params![cart_id, product, quantity, MAX_QUANTITY],
+    )?;
+    touch_cart(c, cart_id, now)?;
+    change(
+        cart_answer(c, cart_id)?,
+        format!("cart {cart_id}: added {quantity} x {product}"),
+    )
 }
 
 /// Sets a line's quantity (0 removes it).
 pub fn update_entry(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     cart_id: &str,
     product: &str,
     quantity: u32,
     now: i64,
 ) -> DomainResult<Change<Cart>> {
-    write(c, |c| {
-        writable_cart(c, user, cart_id)?;
-        let changed = if quantity == 0 {
-            c.execute(
-                "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
-                params![cart_id, product],
-            )?
-        } else {
-            c.execute(
-                "UPDATE cart_entries SET quantity = ?3 WHERE cart_code = ?1 AND product_code = ?2",
-                params![cart_id, product, quantity],
-            )?
-        };
-        if changed == 0 {
-            return Err(DomainError::not_found("Cart entry").with_subject("productCode"));
-        }
-        touch_cart(c, cart_id, now)?;
-        change(
-            cart_answer(c, cart_id)?,
-            format!("cart {cart_id}: {product} quantity {quantity}"),
-        )
-    })
+    writable_cart(c, user, cart_id)?;
+    let changed = if quantity == 0 {
+        c.execute(
+            "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
+            params![cart_id, product],
+        )?
+    } else {
+        c.execute(
+            "UPDATE cart_entries SET quantity = ?3 WHERE cart_code = ?1 AND product_code = ?2",
+            params![cart_id, product, quantity],
+        )?
+    };
+    if changed == 0 {
+        return Err(DomainError::not_found("Cart entry").with_subject("productCode"));
+    }
+    touch_cart(c, cart_id, now)?;
+    change(
+        cart_answer(c, cart_id)?,
+        format!("cart {cart_id}: {product} quantity {quantity}"),
+    )
 }
 
 /// Removes a line.
 pub fn remove_entry(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     cart_id: &str,
     product: &str,
     now: i64,
 ) -> DomainResult<Change<Cart>> {
-    write(c, |c| {
-        writable_cart(c, user, cart_id)?;
-        let changed = c.execute(
-            "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
-            params![cart_id, product],
-        )?;
-        if changed == 0 {
-            return Err(DomainError::not_found("Cart entry").with_subject("productCode"));
-        }
-        touch_cart(c, cart_id, now)?;
-        change(
-            cart_answer(c, cart_id)?,
-            format!("cart {cart_id}: removed {product}"),
-        )
-    })
+    writable_cart(c, user, cart_id)?;
+    let changed = c.execute(
+        "DELETE FROM cart_entries WHERE cart_code = ?1 AND product_code = ?2",
+        params![cart_id, product],
+    )?;
+    if changed == 0 {
+        return Err(DomainError::not_found("Cart entry").with_subject("productCode"));
+    }
+    touch_cart(c, cart_id, now)?;
+    change(
+        cart_answer(c, cart_id)?,
+        format!("cart {cart_id}: removed {product}"),
+    )
 }
 
 /// Applies a cart voucher, or a customer coupon assigned to the customer and valid now.
 pub fn apply_voucher(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     cart_id: &str,
     wanted: &str,
     now: i64,
 ) -> DomainResult<Change<Cart>> {
-    write(c, |c| {
-        writable_cart(c, user, cart_id)?;
-        let wanted = wanted.trim();
-        let voucher: Option<String> = c
+    writable_cart(c, user, cart_id)?;
+    let wanted = wanted.trim();
+    let voucher: Option<String> = c
+        .query_row(
+            "SELECT code FROM vouchers WHERE code = ?1",
+            params![wanted],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let code = match voucher {
+        Some(code) => code,
+        None => c
             .query_row(
-                "SELECT code FROM vouchers WHERE code = ?1",
-                params![wanted],
+                "SELECT k.code FROM coupons k JOIN customer_coupons cc ON cc.coupon_code = k.code \
+                 WHERE k.code = ?1 AND cc.customer_id = ?2 AND k.starts <= ?3 AND k.ends > ?3",
+                params![wanted, user, now],
                 |r| r.get(0),
             )
-            .optional()?;
-        let code = match voucher {
-            Some(code) => code,
-            None => c
-                .query_row(
-                    "SELECT k.code FROM coupons k JOIN customer_coupons cc ON cc.coupon_code = k.code \
-                     WHERE k.code = ?1 AND cc.customer_id = ?2 AND k.starts <= ?3 AND k.ends > ?3",
-                    params![wanted, user, now],
-                    |r| r.get(0),
-                )
-                .optional()?
-                .ok_or_else(|| voucher_invalid("This voucher code is not valid for this customer."))?,
-        };
-        let inserted = c.execute(
-            "INSERT OR IGNORE INTO cart_vouchers (cart_code, voucher_code, applied) VALUES (?1, ?2, ?3)",
-            params![cart_id, code, now],
-        )?;
-        if inserted == 0 {
-            return Err(voucher_invalid(
-                "This voucher is already applied to the cart.",
-            ));
-        }
-        touch_cart(c, cart_id, now)?;
-        change(
-            cart_answer(c, cart_id)?,
-            format!("cart {cart_id}: applied voucher {code}"),
-        )
-    })
+            .optional()?
+            .ok_or_else(|| voucher_invalid("This voucher code is not valid for this customer."))?,
+    };
+    let inserted = c.execute(
+        "INSERT OR IGNORE INTO cart_vouchers (cart_code, voucher_code, applied) VALUES (?1, ?2, ?3)",
+        params![cart_id, code, now],
+    )?;
+    if inserted == 0 {
+        return Err(voucher_invalid(
+            "This voucher is already applied to the cart.",
+        ));
+    }
+    touch_cart(c, cart_id, now)?;
+    change(
+        cart_answer(c, cart_id)?,
+        format!("cart {cart_id}: applied voucher {code}"),
+    )
 }
 
 /// Removes an applied voucher (case-insensitive).
 pub fn remove_voucher(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     cart_id: &str,
     voucher: &str,
     now: i64,
 ) -> DomainResult<Change<Cart>> {
-    write(c, |c| {
-        writable_cart(c, user, cart_id)?;
-        let removed = c.execute(
-            "DELETE FROM cart_vouchers WHERE cart_code = ?1 AND voucher_code = ?2 COLLATE NOCASE",
-            params![cart_id, voucher],
-        )?;
-        if removed == 0 {
-            return Err(DomainError::not_found("Applied voucher").with_subject("voucherId"));
-        }
-        touch_cart(c, cart_id, now)?;
-        change(
-            cart_answer(c, cart_id)?,
-            format!("cart {cart_id}: removed voucher {voucher}"),
-        )
-    })
+    writable_cart(c, user, cart_id)?;
+    let removed = c.execute(
+        "DELETE FROM cart_vouchers WHERE cart_code = ?1 AND voucher_code = ?2 COLLATE NOCASE",
+        params![cart_id, voucher],
+    )?;
+    if removed == 0 {
+        return Err(DomainError::not_found("Applied voucher").with_subject("voucherId"));
+    }
+    touch_cart(c, cart_id, now)?;
+    change(
+        cart_answer(c, cart_id)?,
+        format!("cart {cart_id}: removed voucher {voucher}"),
+    )
 }
 
 /// A page of the customer's orders, newest first.
@@ -590,59 +568,57 @@ pub fn order(c: &Connection, user: &str, code: &str) -> DomainResult<Order> {
 
 /// Places an order from the customer's active cart `cart_id`, recording `placed_by`.
 pub fn place_order(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     cart_id: &str,
     placed_by: &str,
     now: i64,
 ) -> DomainResult<Change<Order>> {
-    write(c, |c| {
-        let cart_id = cart_id.trim();
-        writable_cart(c, user, cart_id)?;
-        let Some(cart) = load_cart(c, cart_id)? else {
-            return Err(DomainError::not_found("Cart").with_subject("cartId"));
-        };
-        if cart.entries.is_empty() {
-            return Err(DomainError::invalid(
-                "cartId",
-                "The cart is empty: add products before placing the order.",
-            ));
-        }
-        let code = next_code(c, "orders", 30_000_000)?;
-        let vouchers: Vec<String> = cart.vouchers.iter().map(|v| v.code.clone()).collect();
+    let cart_id = cart_id.trim();
+    writable_cart(c, user, cart_id)?;
+    let Some(cart) = load_cart(c, cart_id)? else {
+        return Err(DomainError::not_found("Cart").with_subject("cartId"));
+    };
+    if cart.entries.is_empty() {
+        return Err(DomainError::invalid(
+            "cartId",
+            "The cart is empty: add products before placing the order.",
+        ));
+    }
+    let code = next_code(c, "orders", 30_000_000)?;
+    let vouchers: Vec<String> = cart.vouchers.iter().map(|v| v.code.clone()).collect();
+    c.execute(
+        "INSERT INTO orders (code, customer_id, placed, total_cents, status, placed_by, subtotal_cents, discount_cents, vouchers) \
+         VALUES (?1, ?2, ?3, ?4, 'CREATED', ?5, ?6, ?7, ?8)",
+        params![
+            code,
+            user,
+            now,
+            cart.total_price.value_cents,
+            placed_by,
+            cart.sub_total.value_cents,
+            cart.total_discounts.value_cents,
+            vouchers.join(",")
+        ],
+    )?;
+    for e in &cart.entries {
         c.execute(
-            "INSERT INTO orders (code, customer_id, placed, total_cents, status, placed_by, subtotal_cents, discount_cents, vouchers) \
-             VALUES (?1, ?2, ?3, ?4, 'CREATED', ?5, ?6, ?7, ?8)",
-            params![
-                code,
-                user,
-                now,
-                cart.total_price.value_cents,
-                placed_by,
-                cart.sub_total.value_cents,
-                cart.total_discounts.value_cents,
-                vouchers.join(",")
-            ],
+            "INSERT INTO order_entries (order_code, product_code, product_name, quantity, price_cents) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![code, e.product_code, e.product_name, e.quantity, e.base_price.value_cents],
         )?;
-        for e in &cart.entries {
-            c.execute(
-                "INSERT INTO order_entries (order_code, product_code, product_name, quantity, price_cents) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![code, e.product_code, e.product_name, e.quantity, e.base_price.value_cents],
-            )?;
-        }
-        c.execute(
-            "UPDATE carts SET status = 'ordered', modified = ?1 WHERE code = ?2",
-            params![now, cart_id],
-        )?;
-        let order =
-            load_order(c, user, &code)?.ok_or_else(|| DomainError::internal("order vanished"))?;
-        let detail = format!(
-            "order {code} from cart {cart_id}, total {}",
-            order.total_price.formatted_value
-        );
-        change(order, detail)
-    })
+    }
+    c.execute(
+        "UPDATE carts SET status = 'ordered', modified = ?1 WHERE code = ?2",
+        params![now, cart_id],
+    )?;
+    let order =
+        load_order(c, user, &code)?.ok_or_else(|| DomainError::internal("order vanished"))?;
+    let detail = format!(
+        "order {code} from cart {cart_id}, total {}",
+        order.total_price.formatted_value
+    );
+    change(order, detail)
 }
 
 /// Every coupon, the customer's assigned ones first.
@@ -658,59 +634,55 @@ pub fn coupons(c: &Connection, user: &str) -> DomainResult<CustomerCouponList> {
 
 /// Assigns a coupon to the customer.
 pub fn assign_coupon(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     code: &str,
     agent: &str,
     now: i64,
 ) -> DomainResult<Change<CustomerCoupon>> {
-    write(c, |c| {
-        let Some(coupon) = load_coupon(c, user, code)? else {
-            return Err(DomainError::not_found("Coupon").with_subject("couponCode"));
-        };
-        c.execute(
-            "INSERT OR IGNORE INTO customer_coupons (customer_id, coupon_code, assigned, assigned_by) VALUES (?1, ?2, ?3, ?4)",
-            params![user, coupon.code, now, agent],
-        )?;
-        let detail = format!("coupon {}", coupon.code);
-        change(
-            CustomerCoupon {
-                assigned: true,
-                ..coupon
-            },
-            detail,
-        )
-    })
+    let Some(coupon) = load_coupon(c, user, code)? else {
+        return Err(DomainError::not_found("Coupon").with_subject("couponCode"));
+    };
+    c.execute(
+        "INSERT OR IGNORE INTO customer_coupons (customer_id, coupon_code, assigned, assigned_by) VALUES (?1, ?2, ?3, ?4)",
+        params![user, coupon.code, now, agent],
+    )?;
+    let detail = format!("coupon {}", coupon.code);
+    change(
+        CustomerCoupon {
+            assigned: true,
+            ..coupon
+        },
+        detail,
+    )
 }
 
 /// Takes a coupon back, also from the customer's active carts.
 pub fn unassign_coupon(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     code: &str,
 ) -> DomainResult<Change<CustomerCoupon>> {
-    write(c, |c| {
-        let Some(coupon) = load_coupon(c, user, code)? else {
-            return Err(DomainError::not_found("Coupon").with_subject("couponCode"));
-        };
-        c.execute(
-            "DELETE FROM customer_coupons WHERE customer_id = ?1 AND coupon_code = ?2",
-            params![user, coupon.code],
-        )?;
-        c.execute(
-            "DELETE FROM cart_vouchers WHERE voucher_code = ?1 AND cart_code IN \
-             (SELECT code FROM carts WHERE customer_id = ?2 AND status = 'active')",
-            params![coupon.code, user],
-        )?;
-        let detail = format!("coupon {}", coupon.code);
-        change(
-            CustomerCoupon {
-                assigned: false,
-                ..coupon
-            },
-            detail,
-        )
-    })
+    let Some(coupon) = load_coupon(c, user, code)? else {
+        return Err(DomainError::not_found("Coupon").with_subject("couponCode"));
+    };
+    c.execute(
+        "DELETE FROM customer_coupons WHERE customer_id = ?1 AND coupon_code = ?2",
+        params![user, coupon.code],
+    )?;
+    c.execute(
+        "DELETE FROM cart_vouchers WHERE voucher_code = ?1 AND cart_code IN \
+         (SELECT code FROM carts WHERE customer_id = ?2 AND status = 'active')",
+        params![coupon.code, user],
+    )?;
+    let detail = format!("coupon {}", coupon.code);
+    change(
+        CustomerCoupon {
+            assigned: false,
+            ..coupon
+        },
+        detail,
+    )
 }
 
 /// The customer's profile.
@@ -720,39 +692,37 @@ pub fn profile(c: &Connection, user: &str) -> DomainResult<CustomerProfile> {
 
 /// Changes the customer's names (a new place in the name order) or phone.
 pub fn update_profile(
-    c: &mut Connection,
+    c: &Connection,
     user: &str,
     update: ProfileChange,
 ) -> DomainResult<Change<CustomerProfile>> {
-    write(c, |c| {
-        let before = load_profile(c, user)?;
-        let first_name = update.first_name.unwrap_or(before.first_name);
-        let last_name = update.last_name.unwrap_or(before.last_name);
-        let name = format!("{first_name} {last_name}");
-        let search = format!("{name} {} {}", before.email, before.customer_id).to_lowercase();
-        c.execute(
-            "UPDATE customers SET first_name = ?1, last_name = ?2, name = ?3, search = ?4 WHERE customer_id = ?5",
-            params![first_name, last_name, name, search, user],
+    let before = load_profile(c, user)?;
+    let first_name = update.first_name.unwrap_or(before.first_name);
+    let last_name = update.last_name.unwrap_or(before.last_name);
+    let name = format!("{first_name} {last_name}");
+    let search = format!("{name} {} {}", before.email, before.customer_id).to_lowercase();
+    c.execute(
+        "UPDATE customers SET first_name = ?1, last_name = ?2, name = ?3, search = ?4 WHERE customer_id = ?5",
+        params![first_name, last_name, name, search, user],
+    )?;
+    // A new name has a new place in the name order (and in the search index).
+    super::search::assign_key(c, user)?;
+    let mut changed = vec!["name"];
+    if let Some(phone) = update.phone {
+        let phone = (!phone.is_empty()).then_some(phone);
+        let updated = c.execute(
+            "UPDATE addresses SET phone = ?1 WHERE customer_id = ?2",
+            params![phone, user],
         )?;
-        // A new name has a new place in the name order (and in the search index).
-        super::search::assign_key(c, user)?;
-        let mut changed = vec!["name"];
-        if let Some(phone) = update.phone {
-            let phone = (!phone.is_empty()).then_some(phone);
-            let updated = c.execute(
-                "UPDATE addresses SET phone = ?1 WHERE customer_id = ?2",
+        if updated == 0 && phone.is_some() {
+            c.execute(
+                "INSERT INTO addresses (customer_id, kind, line1, postal_code, town, country, phone) \
+                 SELECT customer_id, 'delivery', '', '', town, country, ?1 FROM customers WHERE customer_id = ?2",
                 params![phone, user],
             )?;
-            if updated == 0 && phone.is_some() {
-                c.execute(
-                    "INSERT INTO addresses (customer_id, kind, line1, postal_code, town, country, phone) \
-                     SELECT customer_id, 'delivery', '', '', town, country, ?1 FROM customers WHERE customer_id = ?2",
-                    params![phone, user],
-                )?;
-            }
-            changed.push("phone");
         }
-        let profile = load_profile(c, user)?;
-        change(profile, format!("changed {}", changed.join(", ")))
-    })
+        changed.push("phone");
+    }
+    let profile = load_profile(c, user)?;
+    change(profile, format!("changed {}", changed.join(", ")))
 }

@@ -9,7 +9,7 @@ use asm_types::{
     Customer360Overview, CustomerAddress, CustomerSearchEntry, LatestActivity, OrderSummary,
     TicketSummary,
 };
-use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
 /// A customer's active and saved carts (`NotFoundError` for no such customer).
 pub fn carts(c: &Connection, customer_id: &str) -> DomainResult<CartList> {
@@ -187,15 +187,14 @@ fn duplicate(email: &str) -> DomainError {
     .with_subject("emailAddress")
 }
 
-/// Inserts the customer (consented, enabled, searchable at once).
+/// Inserts the customer (consented, enabled, searchable at once), in the caller's transaction.
 pub fn insert_customer(
-    c: &mut Connection,
+    c: &Connection,
     new: &NewCustomer,
     customer_id: &str,
     now: i64,
 ) -> DomainResult<CustomerSearchEntry> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let taken = tx
+    let taken = c
         .query_row(
             "SELECT 1 FROM customers WHERE uid = ?1 COLLATE NOCASE \
              UNION ALL SELECT 1 FROM agents WHERE email = ?1 COLLATE NOCASE OR uid = ?1 COLLATE NOCASE \
@@ -210,7 +209,7 @@ pub fn insert_customer(
     }
     let name = format!("{} {}", new.first_name, new.last_name);
     let search = format!("{name} {} {customer_id}", new.email).to_lowercase();
-    tx.execute(
+    c.execute(
         "INSERT INTO customers (customer_id, uid, first_name, last_name, name, town, country, \
          signed_up, disabled, consent, password_hash, search) \
          VALUES (?1, ?2, ?3, ?4, ?5, '', '', ?6, 0, 1, NULL, ?7)",
@@ -224,8 +223,7 @@ pub fn insert_customer(
             search
         ],
     )?;
-    super::search::assign_key(&tx, customer_id)?;
-    tx.commit()?;
+    super::search::assign_key(c, customer_id)?;
     Ok(CustomerSearchEntry {
         uid: new.email.clone(),
         name,
@@ -268,16 +266,16 @@ pub fn autocomplete(
     Ok(out)
 }
 
-/// Binds the anonymous cart `cart_id` to `customer_id` (see the port's `bind_cart`).
+/// Binds the anonymous cart `cart_id` to `customer_id` (see the port's `bind_cart`), in the
+/// caller's transaction.
 pub fn bind_cart(
-    c: &mut Connection,
+    c: &Connection,
     customer_id: &str,
     cart_id: &str,
     replace: bool,
     now: i64,
 ) -> DomainResult<Change<CartSummary>> {
-    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let owner: Option<Option<String>> = tx
+    let owner: Option<Option<String>> = c
         .query_row(
             "SELECT customer_id FROM carts WHERE code = ?1",
             params![cart_id],
@@ -299,7 +297,7 @@ pub fn bind_cart(
         }
         Some(None) => {}
     }
-    let current: Option<String> = tx
+    let current: Option<String> = c
         .query_row(
             "SELECT code FROM carts c WHERE customer_id = ?1 AND status = 'active' \
              AND EXISTS (SELECT 1 FROM cart_entries WHERE cart_code = c.code) \
@@ -321,7 +319,7 @@ pub fn bind_cart(
     // is the only active one.
     let mut saved = Vec::new();
     {
-        let mut stmt = tx.prepare_cached(
+        let mut stmt = c.prepare_cached(
             "SELECT code FROM carts WHERE customer_id = ?1 AND status = 'active' ORDER BY code",
         )?;
         let rows = stmt.query_map(params![customer_id], |r| r.get::<_, String>(0))?;
@@ -329,11 +327,11 @@ pub fn bind_cart(
             saved.push(code?);
         }
     }
-    tx.execute(
+    c.execute(
         "UPDATE carts SET status = 'saved' WHERE customer_id = ?1 AND status = 'active'",
         params![customer_id],
     )?;
-    tx.execute(
+    c.execute(
         "UPDATE carts SET customer_id = ?1, status = 'active', modified = ?2 \
          WHERE code = ?3 AND customer_id IS NULL",
         params![customer_id, now, cart_id],
@@ -343,8 +341,7 @@ pub fn bind_cart(
     } else {
         format!("cart {cart_id}; saved {}", saved.join(", "))
     };
-    let summary = cart_summary(&tx, cart_id.to_owned(), now)?;
-    tx.commit()?;
+    let summary = cart_summary(c, cart_id.to_owned(), now)?;
     Ok(Change {
         value: summary,
         detail,

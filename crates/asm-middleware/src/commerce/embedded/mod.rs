@@ -1,6 +1,11 @@
 //! The embedded demo shop: customers, carts, orders, coupons and the rest of a small store on
 //! SQLite, seeded with generated customers — the `Commerce` port's default implementation. One
 //! middleware instance per database file.
+//!
+//! Every write runs in one immediate transaction (`EmbeddedShop::write`). Assembled on the SQLite
+//! session store's database ([`EmbeddedShop::with_audit_log`]), the shop also writes each audited
+//! write's record in that transaction (outcome `ok`, the change's detail): the change and its
+//! record commit together or not at all (see [`crate::ports::audit_handoff`]).
 
 pub mod acting_as;
 pub mod agents;
@@ -13,6 +18,7 @@ pub mod search;
 pub mod seed;
 
 use crate::db::Pool;
+use crate::ports::audit_handoff::{self, Taken};
 use crate::ports::{
     Change, Commerce, Credentials, Customer360Query, CustomerStatus, NewCustomer, ProfileChange,
     SearchRequest,
@@ -24,7 +30,7 @@ use asm_types::{
     CustomerSearchEntry, CustomerSearchPage, Order, OrderHistory, ProductList,
 };
 use async_trait::async_trait;
-use r2d2_sqlite::rusqlite::{self, Connection};
+use r2d2_sqlite::rusqlite::{self, Connection, TransactionBehavior};
 
 impl From<rusqlite::Error> for DomainError {
     fn from(e: rusqlite::Error) -> Self {
@@ -48,12 +54,75 @@ impl From<r2d2::Error> for DomainError {
 #[derive(Clone)]
 pub struct EmbeddedShop {
     pool: Pool,
+    /// The pool's database holds the session store's `audit_log`: writes record their audit.
+    records_audit: bool,
+}
+
+/// The outcome of an audited write.
+const OUTCOME_OK: &str = "ok";
+
+/// What a write's answer says for its audit record (the detail replaces the attempt's).
+trait AuditDetail {
+    fn audit_detail(&self) -> Option<&str>;
+}
+
+impl<T> AuditDetail for Change<T> {
+    fn audit_detail(&self) -> Option<&str> {
+        Some(&self.detail)
+    }
+}
+
+impl AuditDetail for CustomerSearchEntry {
+    fn audit_detail(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Runs the write `f` in one immediate transaction on `c`. With `audit` (the record `audited`
+/// handed to this write), inserts the record — outcome `ok`, the detail of `f`'s answer — in the
+/// same transaction before the commit, and reports it committed after: the change and its record
+/// are on file together or not at all. A refused or failed `f`, or a failed audit insert, rolls
+/// everything back (the ticket is dropped: `audited` records the outcome).
+fn write_in_transaction<T, F>(c: &mut Connection, audit: Option<Taken>, f: F) -> DomainResult<T>
+where
+    T: AuditDetail,
+    F: FnOnce(&Connection) -> DomainResult<T>,
+{
+    let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let value = f(&tx)?;
+    if let Some(audit) = &audit {
+        let mut record = audit.record().clone();
+        if let Some(detail) = value.audit_detail() {
+            record.detail = Some(detail.to_owned());
+        }
+        crate::db::insert_audit(&tx, &record, Some(OUTCOME_OK))?;
+    }
+    tx.commit()?;
+    if let Some(audit) = audit {
+        audit.committed();
+    }
+    Ok(value)
 }
 
 impl EmbeddedShop {
-    /// The shop on an open, migrated and seeded pool.
+    /// The shop on an open, migrated and seeded pool. Audited writes are recorded by the session
+    /// store around them (attempt, then outcome).
     pub fn new(pool: Pool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            records_audit: false,
+        }
+    }
+
+    /// The shop on the pool of the SQLite session store (its `audit_log` migrated in this
+    /// database): each audited write commits its audit record in its own transaction
+    /// ([`Commerce::records_audit`]). Only for the store's own database: on any other, the
+    /// records would land where the store never reads them.
+    pub fn with_audit_log(pool: Pool) -> Self {
+        Self {
+            pool,
+            records_audit: true,
+        }
     }
 
     /// Runs `f` with a pooled connection on the blocking thread pool.
@@ -70,6 +139,23 @@ impl EmbeddedShop {
         .await
         .map_err(DomainError::internal)?
     }
+
+    /// Runs the write `f` with [`write_in_transaction`] on the blocking pool, with the audit
+    /// record `audited` offered to this write when the shop records audit. The record is taken
+    /// here, in the request's task: the task-local that carries it is not visible on the
+    /// blocking thread.
+    async fn write<T, F>(&self, f: F) -> DomainResult<T>
+    where
+        T: AuditDetail + Send + 'static,
+        F: FnOnce(&Connection) -> DomainResult<T> + Send + 'static,
+    {
+        let audit = if self.records_audit {
+            audit_handoff::take()
+        } else {
+            None
+        };
+        self.run(move |c| write_in_transaction(c, audit, f)).await
+    }
 }
 
 /// Owned copies of borrowed arguments, for the closures sent to the blocking pool.
@@ -82,6 +168,10 @@ impl Commerce for EmbeddedShop {
     async fn ping(&self) -> DomainResult<()> {
         self.run(|c| Ok(c.query_row("SELECT 1", [], |_| Ok(()))?))
             .await
+    }
+
+    fn records_audit(&self) -> bool {
+        self.records_audit
     }
 
     async fn authenticate(&self, username: &str, password: &str) -> DomainResult<Credentials> {
@@ -152,7 +242,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<CustomerSearchEntry> {
         let id = own(customer_id);
-        self.run(move |c| customers::insert_customer(c, &new, &id, now))
+        self.write(move |c| customers::insert_customer(c, &new, &id, now))
             .await
     }
 
@@ -164,7 +254,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<Change<CartSummary>> {
         let (customer, cart) = (own(customer_id), own(cart_id));
-        self.run(move |c| customers::bind_cart(c, &customer, &cart, replace, now))
+        self.write(move |c| customers::bind_cart(c, &customer, &cart, replace, now))
             .await
     }
 
@@ -179,7 +269,8 @@ impl Commerce for EmbeddedShop {
 
     async fn current_cart(&self, user: &str, now: i64) -> DomainResult<Change<(bool, Cart)>> {
         let u = own(user);
-        self.run(move |c| acting_as::current_cart(c, &u, now)).await
+        self.write(move |c| acting_as::current_cart(c, &u, now))
+            .await
     }
 
     async fn cart(&self, user: &str, cart_id: &str) -> DomainResult<Cart> {
@@ -196,7 +287,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<Change<Cart>> {
         let (u, cart, p) = (own(user), own(cart_id), own(product));
-        self.run(move |c| acting_as::add_entry(c, &u, &cart, &p, quantity, now))
+        self.write(move |c| acting_as::add_entry(c, &u, &cart, &p, quantity, now))
             .await
     }
 
@@ -209,7 +300,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<Change<Cart>> {
         let (u, cart, p) = (own(user), own(cart_id), own(product));
-        self.run(move |c| acting_as::update_entry(c, &u, &cart, &p, quantity, now))
+        self.write(move |c| acting_as::update_entry(c, &u, &cart, &p, quantity, now))
             .await
     }
 
@@ -221,7 +312,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<Change<Cart>> {
         let (u, cart, p) = (own(user), own(cart_id), own(product));
-        self.run(move |c| acting_as::remove_entry(c, &u, &cart, &p, now))
+        self.write(move |c| acting_as::remove_entry(c, &u, &cart, &p, now))
             .await
     }
 
@@ -233,7 +324,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<Change<Cart>> {
         let (u, cart, v) = (own(user), own(cart_id), own(code));
-        self.run(move |c| acting_as::apply_voucher(c, &u, &cart, &v, now))
+        self.write(move |c| acting_as::apply_voucher(c, &u, &cart, &v, now))
             .await
     }
 
@@ -245,7 +336,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<Change<Cart>> {
         let (u, cart, v) = (own(user), own(cart_id), own(code));
-        self.run(move |c| acting_as::remove_voucher(c, &u, &cart, &v, now))
+        self.write(move |c| acting_as::remove_voucher(c, &u, &cart, &v, now))
             .await
     }
 
@@ -273,7 +364,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<Change<Order>> {
         let (u, cart, by) = (own(user), own(cart_id), own(placed_by));
-        self.run(move |c| acting_as::place_order(c, &u, &cart, &by, now))
+        self.write(move |c| acting_as::place_order(c, &u, &cart, &by, now))
             .await
     }
 
@@ -290,7 +381,7 @@ impl Commerce for EmbeddedShop {
         now: i64,
     ) -> DomainResult<Change<CustomerCoupon>> {
         let (u, code, agent) = (own(user), own(code), own(agent));
-        self.run(move |c| acting_as::assign_coupon(c, &u, &code, &agent, now))
+        self.write(move |c| acting_as::assign_coupon(c, &u, &code, &agent, now))
             .await
     }
 
@@ -300,7 +391,7 @@ impl Commerce for EmbeddedShop {
         code: &str,
     ) -> DomainResult<Change<CustomerCoupon>> {
         let (u, code) = (own(user), own(code));
-        self.run(move |c| acting_as::unassign_coupon(c, &u, &code))
+        self.write(move |c| acting_as::unassign_coupon(c, &u, &code))
             .await
     }
 
@@ -315,7 +406,7 @@ impl Commerce for EmbeddedShop {
         change: ProfileChange,
     ) -> DomainResult<Change<CustomerProfile>> {
         let u = own(user);
-        self.run(move |c| acting_as::update_profile(c, &u, change))
+        self.write(move |c| acting_as::update_profile(c, &u, change))
             .await
     }
 }
