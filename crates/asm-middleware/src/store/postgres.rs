@@ -55,6 +55,9 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
 ];
 
+/// How many migrations this build knows (the latest version).
+pub const MIGRATION_COUNT: usize = MIGRATIONS.len();
+
 /// Key of the advisory lock held while migrating (`asm-migr` in ASCII).
 const MIGRATION_LOCK: i64 = 0x6173_6d2d_6d69_6772;
 
