@@ -91,9 +91,63 @@ pub struct Config {
         hide_env_values = true
     )]
     pub token_key: String,
+    /// A request's head (request line and headers) must arrive within this many milliseconds,
+    /// or the connection is closed (slow clients cannot hold connections open); it also bounds
+    /// how long a kept-alive connection may wait for its next request.
+    #[arg(long, env = "ASM_HEADER_READ_TIMEOUT_MS", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub header_read_timeout_ms: u64,
+    /// A kept-alive connection with no request in flight is closed after this many milliseconds.
+    #[arg(long, env = "ASM_KEEP_ALIVE_TIMEOUT_MS", default_value_t = 5_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub keep_alive_timeout_ms: u64,
+    /// Connections served at once (further clients wait in the listen queue); keep it below
+    /// the process's file limit.
+    #[arg(long, env = "ASM_MAX_CONNECTIONS", default_value_t = 1024,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub max_connections: usize,
+    /// Requests handled at once; more are refused at once with 503 `ServiceUnavailableError`
+    /// and `Retry-After` (load shedding). `/healthz` is not counted.
+    #[arg(long, env = "ASM_MAX_IN_FLIGHT", default_value_t = 256,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=1_000_000))]
+    pub max_in_flight: usize,
+    /// A request (reading its body included) must be answered within this many milliseconds,
+    /// or it is answered 503 `ServiceUnavailableError` with `Retry-After`.
+    #[arg(long, env = "ASM_REQUEST_TIMEOUT_MS", default_value_t = 30_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub request_timeout_ms: u64,
+    /// Reverse proxies (CIDR blocks, comma separated, e.g. `10.0.0.0/8,::1/128`) whose
+    /// `Forwarded` / `X-Forwarded-For` headers name the client: the sign-in throttle counts
+    /// per client address, taken from those headers only when the TCP peer is one of these
+    /// (by default none: the peer's own address).
+    #[arg(long, env = "ASM_TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// The base sites the API accepts in `baseSite`, comma separated (others are refused with
+    /// 400 `ValidationError`). With `--commerce sapcc`, `--base-site` is accepted too.
+    #[arg(
+        long,
+        env = "ASM_BASE_SITES",
+        value_delimiter = ',',
+        default_value = "electronics"
+    )]
+    pub base_sites: Vec<String>,
+    /// End an agent's older sessions when the agent signs in again (audited `sign-out` with the
+    /// detail `new-sign-in`; the agent's emulation carries on in the new session). `false` lets
+    /// an agent keep several sessions (browsers) at once.
+    #[arg(long, env = "ASM_END_OLDER_SESSIONS", default_value_t = true,
+          action = clap::ArgAction::Set)]
+    pub end_older_sessions: bool,
     /// Folder with the built overlay bundle (Trunk's `dist`), served at `/asm-overlay/`.
     #[arg(long, env = "ASM_DIST", default_value = "dist")]
     pub dist: PathBuf,
+}
+
+/// A trusted proxy: a CIDR block, or one address (a block of one).
+fn parse_proxy(s: &str) -> Result<ipnet::IpNet, String> {
+    let s = s.trim();
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{s}` is not a CIDR block (e.g. 10.0.0.0/8) or an IP address"))
 }
 
 /// The commerce backends.
@@ -123,6 +177,16 @@ pub enum Command {
 }
 
 impl Config {
+    /// The base sites `baseSite` may name: `--base-sites`, and with SAP Commerce `--base-site`.
+    pub fn allowed_base_sites(&self) -> impl Iterator<Item = &str> {
+        let sap = (self.commerce == CommerceKind::Sapcc).then_some(self.base_site.as_str());
+        self.base_sites
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .chain(sap)
+    }
+
     /// Defaults for tests: a database path of the caller's choosing, a small store.
     pub fn for_tests(db: PathBuf) -> Self {
         Self {
@@ -149,6 +213,14 @@ impl Config {
             base_site: "electronics-spa".into(),
             token_key: String::new(),
             dist: PathBuf::from("dist"),
+            header_read_timeout_ms: 10_000,
+            keep_alive_timeout_ms: 5_000,
+            max_connections: 1024,
+            max_in_flight: 256,
+            request_timeout_ms: 30_000,
+            trusted_proxies: vec![],
+            base_sites: vec!["electronics".into()],
+            end_older_sessions: true,
         }
     }
 }

@@ -9,6 +9,7 @@ pub mod format;
 pub mod http;
 pub mod ports;
 pub mod secret;
+pub mod serve;
 pub mod store;
 
 use crate::config::Config;
@@ -241,7 +242,8 @@ pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 
 /// The whole application: API, overlay bundle and demo store, with CORS and security headers.
 ///
-/// Every answer carries `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` and
+/// Every request but `/healthz` counts against `--max-in-flight` and `--request-timeout-ms`
+/// (503 `ServiceUnavailableError` with `Retry-After` beyond them). Every answer carries `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` and
 /// `X-Frame-Options: DENY`; `/asm` answers also [`API_CSP`]; the store pages their own CSP and
 /// `Cross-Origin-Opener-Policy: same-origin`; with `--secure-cookie`, also [`HSTS`].
 pub fn app(state: AppState) -> Router {
@@ -284,6 +286,22 @@ pub fn app(state: AppState) -> Router {
         .merge(http::probes(state.clone()))
         .merge(http::storefront::router())
         .merge(http::bundle::router(&state.config))
+        // Load shedding: at most `--max-in-flight` requests at once (more get 503 at once), each
+        // answered within `--request-timeout-ms` (reading its body included).
+        .layer(
+            tower::ServiceBuilder::new()
+                .layer(axum::error_handling::HandleErrorLayer::new(
+                    http::overloaded,
+                ))
+                .load_shed()
+                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
+                    state.config.max_in_flight.max(1),
+                ))
+                .timeout(std::time::Duration::from_millis(
+                    state.config.request_timeout_ms.max(1),
+                )),
+        )
+        .merge(http::health())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
             HeaderValue::from_static("DENY"),

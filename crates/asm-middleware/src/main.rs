@@ -90,13 +90,8 @@ async fn run(config: Config) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!("asm-middleware: listening on http://{addr}/  (storefront with ASM: http://{addr}/?asm=true)");
-    axum::serve(
-        listener,
-        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
-    .map_err(|e| e.to_string())?;
+    let limits = asm_middleware::serve::ConnectionLimits::of(&state.config);
+    asm_middleware::serve::serve(listener, app(state), limits, shutdown).await;
     println!("asm-middleware: stopped (in-flight requests were answered)");
     Ok(())
 }

@@ -572,8 +572,9 @@ async fn logout_without_a_session_still_clears_the_cookie() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expiry_of_a_stale_second_session_does_not_end_the_live_emulation() {
-    // The agent signed in on two devices (or signed in again and left an old session behind).
-    let app = TestApp::new();
+    // The agent signed in on two devices (or signed in again and left an old session behind),
+    // with `--end-older-sessions false`.
+    let app = TestApp::with_config(|c| c.end_older_sessions = false);
     let stale = app.login(&AGENT).await;
     app.advance_secs(60);
     let live = app.login(&AGENT).await;
@@ -618,8 +619,9 @@ async fn expiry_of_a_stale_second_session_does_not_end_the_live_emulation() {
 async fn an_expired_but_unswept_session_does_not_keep_the_emulation_alive() {
     // Found by the end-to-end suite: an old session that has idled out itself (but was not
     // swept yet) counted as "another session", so the emulation outlived its own session and
-    // the agent found it still running on the next sign-in.
-    let app = TestApp::new();
+    // the agent found it still running on the next sign-in. (Two sessions at once: with
+    // `--end-older-sessions false`.)
+    let app = TestApp::with_config(|c| c.end_older_sessions = false);
     let _stale = app.login(&AGENT).await;
     app.advance_secs(60);
     let live = app.login(&AGENT).await;

@@ -551,18 +551,21 @@ async fn profile_changes_names_and_phone_but_never_email_or_password() {
     // The emulation shows the new name from now on (the bar reads it from `/agents/me`).
     let me = app.get("/asm/agents/me", Some(&cookie)).await.json();
     assert_eq!(me["emulation"]["customerName"], "Linda Wolf-Berg");
-    // E-mail and password are refused, and nothing else in that body is applied.
+    // E-mail, password and unknown fields are refused, and nothing else in that body is
+    // applied or audited.
     for (field, body) in [
         (
             "email",
             json!({"firstName": "Eve", "email": "eve@evil.example"}),
         ),
         ("password", json!({"password": "hunter2"})),
+        ("nickname", json!({"firstName": "Eve", "nickname": "eve"})),
+        ("body", json!({})),
     ] {
         let err = app
             .patch_json(&path, Some(&cookie), &body)
             .await
-            .assert_error(StatusCode::FORBIDDEN, error_type::FORBIDDEN);
+            .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
         assert_eq!(err.subject.as_deref(), Some(field));
     }
     let profile: CustomerProfile =
@@ -573,6 +576,8 @@ async fn profile_changes_names_and_phone_but_never_email_or_password() {
         ("firstName", json!({"firstName": "  "})),
         ("lastName", json!({"lastName": "x".repeat(101)})),
         ("phone", json!({"phone": "call me maybe"})),
+        ("firstName", json!({"firstName": "Rtl\u{202E}gnp.exe"})),
+        ("lastName", json!({"lastName": "\u{2066}Wolf"})),
     ] {
         let err = app
             .patch_json(&path, Some(&cookie), &body)

@@ -289,10 +289,10 @@ pub struct ProfileUpdateRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_length = 30))]
     pub phone: Option<String>,
-    /// Refused with `ForbiddenError`: e-mail changes are not allowed through ASM.
+    /// Refused with `ValidationError` (400): e-mail changes are not allowed through ASM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-    /// Refused with `ForbiddenError`: password changes are not allowed through ASM.
+    /// Refused with `ValidationError` (400): password changes are not allowed through ASM.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
 }

@@ -496,6 +496,7 @@ audit_actions! {
     ProfileUpdate = "profile-update": "The customer's profile changed.",
     CartBound = "cart-bound": "An anonymous cart was bound to a customer.",
     CustomerCreated = "customer-created": "An agent created a customer.",
+    Customer360Read = "customer360-read": "An agent read a customer's Customer 360° data without emulating them (detail: the fragments).",
 }
 
 /// A customer list the agent may see (`customerListId`).

@@ -55,7 +55,10 @@ fn checked_name(subject: &str, value: Option<&str>) -> DomainResult<Option<Strin
         ));
     }
     let value = value.trim();
-    if value.is_empty() || value.chars().any(char::is_control) {
+    if value.is_empty()
+        || value.chars().any(char::is_control)
+        || super::customer::has_bidi_control(value)
+    {
         return Err(DomainError::invalid(
             subject,
             "Enter a name without control characters.",
@@ -79,29 +82,56 @@ fn checked_phone(value: Option<&str>) -> DomainResult<Option<String>> {
     Ok(Some(value.trim().to_owned()))
 }
 
-/// The change a profile request asks for: e-mail and password are refused (`ForbiddenError`,
-/// the customer changes them themselves), names and phone checked (`ValidationError`).
+/// The fields a profile change may name (as on the wire).
+pub const PROFILE_FIELDS: [&str; 3] = ["firstName", "lastName", "phone"];
+
+/// The fields of a profile request body must all be [`PROFILE_FIELDS`]: `email` and `password`
+/// (the customer changes them themselves) and unknown fields are refused with `ValidationError`
+/// naming the field — nothing of such a body is applied or audited.
+pub fn checked_profile_fields<'a>(fields: impl IntoIterator<Item = &'a str>) -> DomainResult<()> {
+    for field in fields {
+        if PROFILE_FIELDS.contains(&field) {
+            continue;
+        }
+        let message = match field {
+            "email" | "emailAddress" | "password" | "uid" => format!(
+                "Nobody may change a customer's {field} through assisted service; the customer \
+                 changes it themselves. Nothing was changed."
+            ),
+            _ => format!(
+                "Unknown profile field; only {} can be changed. Nothing was changed.",
+                PROFILE_FIELDS.join(", ")
+            ),
+        };
+        return Err(DomainError::invalid(field, message));
+    }
+    Ok(())
+}
+
+/// The change a profile request asks for: e-mail and password are refused (`ValidationError`,
+/// the customer changes them themselves), names and phone checked (`ValidationError`), and a
+/// request that changes nothing is refused too (it would be audited as a change).
 pub fn checked_profile_change(req: &ProfileUpdateRequest) -> DomainResult<ProfileChange> {
     for (field, present) in [
         ("email", req.email.is_some()),
         ("password", req.password.is_some()),
     ] {
         if present {
-            return Err(DomainError::refused(
-                error_type::FORBIDDEN,
-                format!(
-                    "Nobody may change a customer's {field} through assisted service; the \
-                     customer changes it themselves."
-                ),
-            )
-            .with_subject(field));
+            checked_profile_fields([field])?;
         }
     }
-    Ok(ProfileChange {
+    let change = ProfileChange {
         first_name: checked_name("firstName", req.first_name.as_deref())?,
         last_name: checked_name("lastName", req.last_name.as_deref())?,
         phone: checked_phone(req.phone.as_deref())?,
-    })
+    };
+    if change.first_name.is_none() && change.last_name.is_none() && change.phone.is_none() {
+        return Err(DomainError::invalid(
+            "body",
+            format!("Nothing to change: send {}.", PROFILE_FIELDS.join(", ")),
+        ));
+    }
+    Ok(change)
 }
 
 #[cfg(test)]
@@ -163,7 +193,7 @@ mod tests {
             checked_profile_change(&r)
         };
         let email = req(|r| r.email = Some("x@y.z".into())).expect_err("email");
-        assert_eq!(email.kind(), error_type::FORBIDDEN);
+        assert_eq!(email.kind(), error_type::VALIDATION);
         let password = req(|r| r.password = Some("pw".into())).expect_err("password");
         assert_eq!(
             password.into_api_error().subject.as_deref(),
@@ -179,5 +209,18 @@ mod tests {
         assert!(req(|r| r.last_name = Some(" ".into())).is_err());
         assert!(req(|r| r.phone = Some("call me".into())).is_err());
         assert!(req(|r| r.first_name = Some("x".repeat(MAX_NAME_CHARS + 1))).is_err());
+        assert!(req(|r| r.first_name = Some("Rtl\u{202E}gnp.exe".into())).is_err());
+        let nothing = req(|_| {}).expect_err("nothing to change");
+        assert_eq!(nothing.into_api_error().subject.as_deref(), Some("body"));
+    }
+
+    #[test]
+    fn only_known_profile_fields_may_be_sent() {
+        assert!(checked_profile_fields(["firstName", "lastName", "phone"]).is_ok());
+        for field in ["email", "password", "emailAddress", "nickname"] {
+            let e = checked_profile_fields(["firstName", field]).expect_err(field);
+            assert_eq!(e.kind(), error_type::VALIDATION);
+            assert_eq!(e.into_api_error().subject.as_deref(), Some(field));
+        }
     }
 }

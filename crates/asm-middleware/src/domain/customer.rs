@@ -24,6 +24,15 @@ pub fn email_shape_ok(email: &str) -> bool {
         && !domain.contains("..")
 }
 
+/// Whether `text` holds a bidirectional control character (U+202A–U+202E embeddings and
+/// overrides, U+2066–U+2069 isolates, U+200E/U+200F marks): in a name they make "Rtl\u{202E}gnp.exe"
+/// show as "Rtlexe.png", so names refuse them.
+pub fn has_bidi_control(text: &str) -> bool {
+    text.chars().any(|c| {
+        matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+    })
+}
+
 fn field_error(subject: &str, message: String) -> ApiError {
     ApiError {
         kind: error_type::VALIDATION.to_owned(),
@@ -46,7 +55,7 @@ fn required(subject: &str, label: &str, value: &str) -> Result<String, ApiError>
     if value.is_empty() {
         return Err(field_error(subject, format!("The {label} is required.")));
     }
-    if value.chars().any(char::is_control) {
+    if value.chars().any(char::is_control) || has_bidi_control(value) {
         return Err(field_error(
             subject,
             format!("The {label} must not contain control characters."),
@@ -101,6 +110,32 @@ mod tests {
         ] {
             assert!(!email_shape_ok(bad), "{bad}");
         }
+    }
+
+    #[test]
+    fn bidi_controls_are_refused_in_names() {
+        for bad in [
+            "Rtl\u{202E}gnp.exe",
+            "a\u{202A}",
+            "\u{2066}x",
+            "x\u{2069}",
+            "\u{200E}",
+            "\u{200F}y",
+        ] {
+            assert!(has_bidi_control(bad), "{bad:?}");
+            let req = CustomerCreateRequest {
+                first_name: bad.into(),
+                last_name: "Lovelace".into(),
+                email_address: "ada@example.com".into(),
+            };
+            let Err(DomainError::Fields(errors)) = validate(&req) else {
+                panic!("refused: {bad:?}");
+            };
+            assert_eq!(errors[0].subject.as_deref(), Some("firstName"));
+        }
+        // Right-to-left scripts themselves are names like any other.
+        assert!(!has_bidi_control("\u{5D3}\u{5E0}\u{5D4} Ali"));
+        assert!(!has_bidi_control("Zoë O'Brien-Łukasz"));
     }
 
     #[test]

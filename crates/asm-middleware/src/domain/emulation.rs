@@ -35,6 +35,29 @@ pub fn check_emulatable(customer_id: &str, status: Option<&CustomerStatus>) -> D
     }
 }
 
+/// Whether an agent who is not emulating `customer_id` may read the customer's personal data
+/// (Customer 360°): only with the customer's consent to assisted service (`NotFoundError` for
+/// nobody of that id, `CustomerConsentError` without consent; `subject` is the customer id). An
+/// emulation needed the consent (and a reason) to start, so it needs no check here.
+pub fn check_personal_data_read(
+    customer_id: &str,
+    status: Option<&CustomerStatus>,
+) -> DomainResult<()> {
+    let Some(status) = status else {
+        return Err(DomainError::not_found("Customer").with_subject(customer_id));
+    };
+    if status.consent {
+        Ok(())
+    } else {
+        Err(DomainError::refused(
+            error_type::NO_CONSENT,
+            "This customer has not agreed to assisted service: their personal data cannot be \
+             read.",
+        )
+        .with_subject(customer_id))
+    }
+}
+
 /// Longest emulation reason accepted.
 pub const MAX_REASON_CHARS: usize = 500;
 
@@ -94,6 +117,20 @@ mod tests {
             kind(Some(status(true, true, false))),
             Err(error_type::CANNOT_EMULATE_AGENT)
         );
+    }
+
+    #[test]
+    fn personal_data_needs_the_customers_consent() {
+        let kind = |s: Option<CustomerStatus>| {
+            check_personal_data_read("C-1", s.as_ref()).map_err(|e| e.kind())
+        };
+        assert_eq!(kind(Some(status(false, false, true))), Ok(()));
+        assert_eq!(kind(Some(status(false, true, true))), Ok(()));
+        assert_eq!(
+            kind(Some(status(false, false, false))),
+            Err(error_type::NO_CONSENT)
+        );
+        assert_eq!(kind(None), Err(error_type::NOT_FOUND));
     }
 
     #[test]

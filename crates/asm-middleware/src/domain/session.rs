@@ -9,14 +9,18 @@ pub enum SessionEnd {
     SignOut,
     /// Idle timeout or absolute lifetime passed.
     Timeout,
+    /// The agent signed in again (`--end-older-sessions`): audited `sign-out` with this detail;
+    /// the agent's emulation carries on in the new session.
+    NewSignIn,
 }
 
 impl SessionEnd {
-    /// As the store and the audit record it (`sign-out`, `timeout`).
+    /// As the store and the audit record it (`sign-out`, `timeout`, `new-sign-in`).
     pub fn as_str(self) -> &'static str {
         match self {
             SessionEnd::SignOut => "sign-out",
             SessionEnd::Timeout => "timeout",
+            SessionEnd::NewSignIn => "new-sign-in",
         }
     }
 }

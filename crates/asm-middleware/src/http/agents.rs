@@ -13,6 +13,11 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum_extra::extract::cookie::CookieJar;
 
+/// The longest agent id or e-mail a sign-in accepts (characters).
+pub const MAX_USERNAME_CHARS: usize = 256;
+/// The longest password a sign-in accepts (characters).
+pub const MAX_PASSWORD_CHARS: usize = 1024;
+
 /// `POST /agents/login`: checks the credentials, sets the httpOnly session cookie.
 /// Customer credentials are refused with `NotAnAgentError`.
 #[utoipa::path(
@@ -30,10 +35,10 @@ use axum_extra::extract::cookie::CookieJar;
         (status = 200, description = "Signed in: the agent session. Sets the httpOnly `asm_session` cookie.",
             body = AgentSession,
             headers(("Set-Cookie" = String, description = "`asm_session=...; HttpOnly; SameSite=Strict; Path=/`"))),
-        (status = 400, description = "`ValidationError`: the body is malformed, or the user name or password is empty (`subject` names the field).", body = ErrorList),
+        (status = 400, description = "`ValidationError`: the body is malformed, or the user name or password is empty or too long (at most 256 and 1024 characters; `subject` names the field).", body = ErrorList),
         (status = 401, description = "`InvalidCredentialsError`: wrong user name or password.", body = ErrorList),
         (status = 403, description = "`NotAnAgentError`: these are a customer's credentials; only agents sign in.", body = ErrorList),
-        (status = 429, description = "`TooManyAttemptsError`: too many failed sign-ins for this account or client address.",
+        (status = 429, description = "`TooManyAttemptsError`: too many failed sign-ins for this account from this client address, or from this address, or the account is slowed down after many failures from several addresses.",
             body = ErrorList,
             headers(("Retry-After" = u64, description = "Seconds until sign-in is allowed again."))),
     )
@@ -54,40 +59,41 @@ pub async fn login(
     if req.password.is_empty() {
         return Err(Failure::validation("password", "Enter your password."));
     }
+    // Bounded before anything is audited or sent to the backend.
+    crate::http::bounds::check("username", &username, MAX_USERNAME_CHARS)?;
+    crate::http::bounds::check("password", &req.password, MAX_PASSWORD_CHARS)?;
     let now = state.now();
     let address = addr.map(|a| a.to_string());
     let policy = state.throttle_policy();
-    let keys = policy.keys(&username, address.as_deref());
-    let key_names: Vec<String> = keys.iter().map(|(k, _)| k.clone()).collect();
-    let wait = state.sessions.throttle_wait_ms(&key_names, now).await?;
-    if let Some(retry_after) = throttle::wait_seconds(wait) {
-        state
-            .sessions
-            .audit(NewAudit {
-                at: now,
-                agent_uid: None,
-                customer_id: None,
-                action: AuditAction::SignInThrottled,
-                detail: Some(username.clone()),
-            })
-            .await?;
-        return Err(DomainError::Throttled { retry_after }.into());
+    let store = state.sessions.as_ref();
+    let typed = throttle::account_name(&username);
+    let mut keys = policy.keys(&typed, address.as_deref());
+    if let Some(retry_after) = throttle::wait(store, &keys, now).await? {
+        return Err(throttled(&state, &username, retry_after, now).await?);
     }
     let checked = state
         .commerce
         .authenticate(&username, &req.password)
         .await?;
+    // The agent's id and e-mail are one account: the backend told which agent the name is.
+    let account = throttle::account_of(&checked, &username);
+    if account != typed {
+        keys = policy.keys(&account, address.as_deref());
+        if let Some(retry_after) = throttle::wait(store, &keys, now).await? {
+            return Err(throttled(&state, &username, retry_after, now).await?);
+        }
+    }
     let (agent, tokens) = match crate::domain::agent::sign_in(checked, &username, now) {
         Ok(signed_in) => signed_in,
         Err(refusal) => {
             state.sessions.audit(refusal.audit).await?;
             if refusal.counts_as_failure {
-                count_failure(&state, &keys, now).await?;
+                throttle::failed(store, &policy, &keys, now).await?;
             }
             return Err(refusal.error.into());
         }
     };
-    state.sessions.throttle_clear(&keys[0].0).await?;
+    throttle::succeeded(store, &keys).await?;
     let (jar, session) = open_session(&state, jar, agent, tokens, now).await?;
     Ok((jar, Json(session)))
 }
@@ -114,6 +120,15 @@ pub async fn open_session(
             .set_backend_tokens(&hash, Some(&sealed))
             .await?;
     }
+    if state.config.end_older_sessions {
+        let ended = state
+            .sessions
+            .end_other_agent_sessions(&agent.uid, &hash, now)
+            .await?;
+        for sealed in ended.into_iter().flatten() {
+            state.commerce.sign_out(&sealed).await;
+        }
+    }
     let emulation = active_emulation(state, &agent.uid).await?;
     let session = AgentSession {
         agent,
@@ -126,16 +141,24 @@ pub async fn open_session(
     Ok((jar, session))
 }
 
-/// Counts a failed sign-in under every throttle key.
-async fn count_failure(
+/// Audits a throttled sign-in of `username` and answers 429 with `Retry-After`.
+async fn throttled(
     state: &AppState,
-    keys: &[(String, crate::ports::ThrottleRule)],
+    username: &str,
+    retry_after: u64,
     now: i64,
-) -> ApiResult<()> {
-    for (key, rule) in keys {
-        state.sessions.throttle_failed(key, now, *rule).await?;
-    }
-    Ok(())
+) -> ApiResult<Failure> {
+    state
+        .sessions
+        .audit(NewAudit {
+            at: now,
+            agent_uid: None,
+            customer_id: None,
+            action: AuditAction::SignInThrottled,
+            detail: Some(username.to_owned()),
+        })
+        .await?;
+    Ok(DomainError::Throttled { retry_after }.into())
 }
 
 /// `POST /agents/logout`: ends the agent session (and any emulation) and clears the cookie.

@@ -132,17 +132,17 @@ pub fn origin_allowed(state: &AppState, origin: &str, host: Option<&str>) -> boo
     host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
 }
 
-/// CSRF guard: a state-changing request needs the `X-ASM-Request` header and an allowed `Origin`.
+/// CSRF guard: a state-changing request needs the `X-ASM-Request: 1` header and an allowed `Origin`.
 pub async fn csrf_guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }
     let headers = req.headers();
-    if !headers.contains_key(REQUEST_HEADER) {
+    if headers.get(REQUEST_HEADER).map(HeaderValue::as_bytes) != Some(b"1") {
         return Failure::new(
             StatusCode::FORBIDDEN,
             error_type::CSRF,
-            format!("The {REQUEST_HEADER} header is required."),
+            format!("The {REQUEST_HEADER} header is required, with the value 1."),
         )
         .into_response();
     }

@@ -46,7 +46,7 @@ pub async fn bind_cart(
     s: SignedIn,
     Json(req): Json<BindCartRequest>,
 ) -> ApiResult<Json<CartSummary>> {
-    require_base_site(Some(&req.base_site))?;
+    require_base_site(&state.config, Some(&req.base_site))?;
     let customer_id = required("customerId", &req.customer_id)?;
     let cart_id = required("cartId", &req.cart_id)?;
     let now = state.now();

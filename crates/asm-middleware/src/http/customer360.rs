@@ -11,11 +11,11 @@ use crate::http::auth::SignedIn;
 use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{BaseSite, SiteParams};
 use crate::http::extract::{Json, Path};
-use crate::ports::Customer360Query;
+use crate::ports::{Customer360Query, NewAudit};
 use crate::AppState;
 use asm_types::{
-    Customer360FragmentType, Customer360Request, Customer360Response, C360_DEFAULT_LIST_SIZE,
-    C360_MAX_LIST_SIZE, C360_MAX_QUERIES,
+    AuditAction, Customer360FragmentType, Customer360Request, Customer360Response,
+    C360_DEFAULT_LIST_SIZE, C360_MAX_LIST_SIZE, C360_MAX_QUERIES,
 };
 use axum::extract::State;
 
@@ -62,6 +62,38 @@ fn check_queries(req: &Customer360Request) -> ApiResult<Vec<Customer360Query>> {
         .collect()
 }
 
+/// An agent reading `customer_id`'s Customer 360° data (`fragments`): allowed while emulating
+/// the customer; otherwise only with the customer's consent (`CustomerConsentError`), and
+/// audited `customer360-read` (who, whom, which fragments).
+pub async fn personal_data_read(
+    state: &AppState,
+    s: &SignedIn,
+    customer_id: &str,
+    fragments: &str,
+) -> ApiResult<()> {
+    let emulating = state
+        .sessions
+        .active_emulation(&s.agent.uid)
+        .await?
+        .is_some_and(|e| e.customer_id == customer_id);
+    if emulating {
+        return Ok(());
+    }
+    let status = s.commerce.customer_status(customer_id).await?;
+    crate::domain::emulation::check_personal_data_read(customer_id, status.as_ref())?;
+    state
+        .sessions
+        .audit(NewAudit {
+            at: state.now(),
+            agent_uid: Some(s.agent.uid.clone()),
+            customer_id: Some(customer_id.to_owned()),
+            action: AuditAction::Customer360Read,
+            detail: Some(fragments.to_owned()),
+        })
+        .await?;
+    Ok(())
+}
+
 /// `POST /customers/{customerId}/customer360`: the customer 360 fragments asked for, in order.
 #[utoipa::path(
     post,
@@ -79,6 +111,7 @@ fn check_queries(req: &Customer360Request) -> ApiResult<Vec<Customer360Query>> {
     responses(
         (status = 200, description = "One answer per query, in order: `{type, data}`, or `{type, error}` when that fragment alone failed (`InternalError`).", body = Customer360Response),
         (status = 400, description = "`ValidationError`: `baseSite` missing, malformed body, no queries or more than 12, an unknown fragment type (`subject` `queries[i].type`) or a `listSize` outside 1..=500 (`queries[i].listSize`).", body = asm_types::ErrorList),
+        (status = 403, description = "`CustomerConsentError`: the agent is not emulating this customer, who has not agreed to assisted service (`subject` is the id). Reads without emulating are audited `customer360-read`.", body = asm_types::ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer (`subject` is the id).", body = asm_types::ErrorList),
     )
 )]
@@ -90,6 +123,8 @@ pub async fn fragments(
     Json(req): Json<Customer360Request>,
 ) -> ApiResult<Json<Customer360Response>> {
     let queries = check_queries(&req)?;
+    let fragments: Vec<&str> = queries.iter().map(|q| q.kind.as_str()).collect();
+    personal_data_read(&state, &s, &customer_id, &fragments.join(",")).await?;
     let response = s
         .commerce
         .customer360(&customer_id, queries, state.now())

@@ -94,6 +94,7 @@ pub struct AutocompleteParams {
     )
 )]
 pub async fn autocomplete(
+    State(state): State<AppState>,
     s: SignedIn,
     Query(p): Query<AutocompleteParams>,
 ) -> ApiResult<Json<Vec<AutocompleteEntry>>> {
@@ -109,7 +110,7 @@ pub async fn autocomplete(
             format!("Type at least {MIN_AUTOCOMPLETE_CHARS} characters."),
         ));
     }
-    require_base_site(p.base_site.as_deref())?;
+    require_base_site(&state.config, p.base_site.as_deref())?;
     let entries = s.commerce.autocomplete(&query, MAX_AUTOCOMPLETE).await?;
     Ok(Json(entries))
 }

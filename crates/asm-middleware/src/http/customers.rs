@@ -149,13 +149,16 @@ pub async fn carts(
     responses(
         (status = 200, description = "Profile header, recent orders, active carts and support tickets.", body = asm_types::Customer360Data),
         (status = 400, description = "`ValidationError`: `baseSite` missing or a malformed parameter.", body = asm_types::ErrorList),
+        (status = 403, description = "`CustomerConsentError`: the agent is not emulating this customer, who has not agreed to assisted service. Reads without emulating are audited `customer360-read` (detail `summary`).", body = asm_types::ErrorList),
         (status = 404, description = "`NotFoundError`: no such customer.", body = asm_types::ErrorList),
     )
 )]
 pub async fn get_customer(
+    State(state): State<AppState>,
     s: SignedIn,
     Path(customer_id): Path<String>,
     BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<Customer360Data>> {
+    crate::http::customer360::personal_data_read(&state, &s, &customer_id, "summary").await?;
     Ok(Json(s.commerce.customer_summary(&customer_id).await?))
 }

@@ -6,6 +6,7 @@ pub mod acting_as;
 pub mod agents;
 pub mod audit;
 pub mod auth;
+pub mod bounds;
 pub mod bundle;
 pub mod carts;
 pub mod customer360;
@@ -129,6 +130,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::http::auth::csrf_guard,
         ))
+        .layer(axum::middleware::from_fn(
+            crate::http::bounds::bounded_params,
+        ))
         .with_state(state)
 }
 
@@ -147,6 +151,33 @@ async fn readiness(axum::extract::State(state): axum::extract::State<AppState>) 
             other => other,
         })
         .into_response(),
+    }
+}
+
+/// `GET /healthz`: 200 `ok` while the process serves. Outside the in-flight cap and the request
+/// timeout (see [`crate::app`]), so an overloaded instance still reads as alive.
+pub fn health() -> Router {
+    Router::new().route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
+}
+
+/// The answer of a request refused by the load-shedding layers: over the in-flight cap
+/// (`--max-in-flight`) or past the request timeout (`--request-timeout-ms`), both 503
+/// `ServiceUnavailableError` with `Retry-After`.
+pub async fn overloaded(error: tower::BoxError) -> Failure {
+    let (message, retry_after) = if error.is::<tower::timeout::error::Elapsed>() {
+        ("The server took too long to answer. Please try again.", 5)
+    } else if error.is::<tower::load_shed::error::Overloaded>() {
+        ("The server is busy. Please try again in a moment.", 1)
+    } else {
+        return Failure::internal(error);
+    };
+    Failure {
+        retry_after: Some(retry_after),
+        ..Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            error_type::UNAVAILABLE,
+            message,
+        )
     }
 }
 

@@ -10,7 +10,8 @@
 //! [`finish`]: the CSRF header and its 403 on state-changing operations, 401 on authenticated
 //! ones, 400 for a malformed path, 415 for a body that is not JSON, 413 for one too large, 403 `NotEmulatingError` on
 //! the operations done as the customer, the `X-ASM-Session-Expires` response header on
-//! authenticated answers, and the 500 answer. Handlers declare only their own answers.
+//! authenticated answers, the 500 answer and the 503 of load shedding (with `Retry-After`).
+//! Handlers declare only their own answers.
 
 use asm_types::openapi::ErrorType;
 use asm_types::{ErrorList, EXPIRES_HEADER, REQUEST_HEADER, SESSION_COOKIE};
@@ -122,7 +123,7 @@ fn description() -> String {
          tokens stay on the server; the browser holds only the httpOnly `{SESSION_COOKIE}` cookie \
          (security scheme `{SECURITY_SCHEME}`).\n\n\
          **CSRF:** every state-changing request (POST, PUT, PATCH, DELETE) needs the \
-         `{REQUEST_HEADER}` header (any value) and an allowed `Origin` (the server's own origin \
+         `{REQUEST_HEADER}` header with the value `1` and an allowed `Origin` (the server's own origin \
          or one on the configured allow-list); otherwise 403 `CsrfError`.\n\n\
          **Session expiry:** every authenticated answer carries `{EXPIRES_HEADER}`, the agent \
          session's new expiry in milliseconds since the Unix epoch (server clock).\n\n\
@@ -203,12 +204,13 @@ fn conventions(op: &mut Operation, state_changing: bool) {
                 .parameter_in(ParameterIn::Header)
                 .required(Required::True)
                 .description(Some(
-                    "CSRF defence: must be present (any value) on every state-changing request, \
-                     together with an allowed `Origin`.",
+                    "CSRF defence: must be `1` on every state-changing request, together with an \
+                     allowed `Origin`.",
                 ))
                 .schema(Some(
                     ObjectBuilder::new()
                         .schema_type(Type::String)
+                        .enum_values(Some(["1"]))
                         .examples(["1"]),
                 ))
                 .build(),
@@ -242,6 +244,28 @@ fn conventions(op: &mut Operation, state_changing: bool) {
         "500".into(),
         error_response("`InternalError`: the server failed; nothing the client did wrong."),
     );
+    // The load-shedding layers and an unreachable store or backend, on every route.
+    let mut unavailable = ResponseBuilder::new()
+        .description(
+            "`ServiceUnavailableError`: the server is busy (more requests in flight than it \
+             takes), the request took longer than the server allows, or its database or commerce \
+             backend cannot be reached; try again after `Retry-After` seconds.",
+        )
+        .content(
+            "application/json",
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name("ErrorList")))
+                .build(),
+        )
+        .build();
+    unavailable.headers.insert(
+        "Retry-After".into(),
+        Header::builder()
+            .schema(ObjectBuilder::new().schema_type(Type::Integer))
+            .description(Some("Seconds to wait before trying again."))
+            .build(),
+    );
+    responses.insert("503".into(), unavailable.into());
 }
 
 /// "`GET /agents/me`: the signed-in agent." → "The signed-in agent."

@@ -63,7 +63,7 @@ pub async fn create(
     s: SignedIn,
     Json(req): Json<AssistedSessionRequest>,
 ) -> ApiResult<(StatusCode, Json<AssistedSession>)> {
-    let base_site = require_base_site(Some(&req.base_site))?;
+    let base_site = require_base_site(&state.config, Some(&req.base_site))?;
     let customer_id = req.customer_id.trim().to_owned();
     if customer_id.is_empty() {
         return Err(Failure::validation(

@@ -32,7 +32,6 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
             "/store.css",
             get(|| async { asset("text/css; charset=utf-8", STYLE) }),
         )
-        .route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

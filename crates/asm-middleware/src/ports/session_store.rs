@@ -183,6 +183,17 @@ pub trait SessionStore: Send + Sync + 'static {
         timeouts: Timeouts,
     ) -> StoreResult<bool>;
 
+    /// Ends every session of `agent_uid` but `keep_token_hash` (the agent signed in again), in one
+    /// transaction: each is deleted and audited `sign-out` with the detail `new-sign-in`; the
+    /// agent's emulation is not ended (it carries on in the new session). Returns the ended
+    /// sessions' sealed backend tokens, one per session, for the caller to revoke.
+    async fn end_other_agent_sessions(
+        &self,
+        agent_uid: &str,
+        keep_token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Vec<Option<String>>>;
+
     /// Ends every session past its idle timeout or lifetime (as `end_agent_session` with
     /// `timeout`); safe when several instances sweep at once. Returns how many it ended.
     async fn expire_agent_sessions(&self, now: i64, timeouts: Timeouts) -> StoreResult<usize>;
@@ -249,6 +260,15 @@ pub trait SessionStore: Send + Sync + 'static {
 
     /// Forgets the failures of `key` (a successful sign-in).
     async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
+
+    /// Counts a failure under `key`, atomically, in a window of `window_ms` (a failure after the
+    /// window is over starts a new one), and returns the failures of the window, this one
+    /// included. Never locks by itself and never resets at a limit: the caller decides from the
+    /// count (the account's progressive slow-down) and locks with [`SessionStore::throttle_lock`].
+    async fn throttle_count(&self, key: &str, now: i64, window_ms: i64) -> StoreResult<u32>;
+
+    /// Locks `key` until `until` (a lock that ends later is kept).
+    async fn throttle_lock(&self, key: &str, now: i64, until: i64) -> StoreResult<()>;
 
     // ---- audit log
 

@@ -603,6 +603,47 @@ impl SessionStore for PostgresStore {
         .await
     }
 
+    async fn end_other_agent_sessions(
+        &self,
+        agent_uid: &str,
+        keep_token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Vec<Option<String>>> {
+        timed(async {
+            let mut c = self.client().await?;
+            let tx = c.transaction().await?;
+            // Rows first, then the agent's lock: the order `end_session_in` takes them in.
+            let stmt = tx
+                .prepare_cached(
+                    "DELETE FROM agent_sessions WHERE agent_uid = $1 AND token_hash <> $2 \
+                     RETURNING backend_tokens",
+                )
+                .await?;
+            let rows = tx.query(&stmt, &[&agent_uid, &keep_token_hash]).await?;
+            let tokens = rows
+                .iter()
+                .map(|r| r.try_get::<_, Option<String>>(0))
+                .collect::<Result<Vec<_>, _>>()?;
+            if !tokens.is_empty() {
+                lock_agent(&tx, agent_uid).await?;
+            }
+            for _ in &tokens {
+                insert_audit(
+                    &tx,
+                    now,
+                    Some(agent_uid),
+                    None,
+                    AuditAction::SignOut,
+                    Some("new-sign-in"),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(tokens)
+        })
+        .await
+    }
+
     async fn expire_agent_sessions(&self, now: i64, timeouts: Timeouts) -> StoreResult<usize> {
         timed(async {
             let mut ended = 0;
@@ -886,6 +927,46 @@ impl SessionStore for PostgresStore {
                 .prepare_cached("DELETE FROM throttle WHERE key = $1")
                 .await?;
             c.execute(&stmt, &[&key]).await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn throttle_count(&self, key: &str, now: i64, window_ms: i64) -> StoreResult<u32> {
+        timed(async {
+            let c = self.client().await?;
+            // One statement: concurrent failures on every instance each get their own count.
+            let stmt = c
+                .prepare_cached(
+                    "INSERT INTO throttle AS t (key, failures, window_start, locked_until) \
+                     VALUES ($1, 1, $2::bigint, 0) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       failures = CASE WHEN $2::bigint - t.window_start >= $3::bigint THEN 1 \
+                                       ELSE t.failures + 1 END, \
+                       window_start = CASE WHEN $2::bigint - t.window_start >= $3::bigint \
+                                           THEN $2::bigint ELSE t.window_start END \
+                     RETURNING failures",
+                )
+                .await?;
+            let row = c.query_one(&stmt, &[&key, &now, &window_ms]).await?;
+            let failures: i64 = row.try_get(0)?;
+            Ok(u32::try_from(failures).unwrap_or(u32::MAX))
+        })
+        .await
+    }
+
+    async fn throttle_lock(&self, key: &str, now: i64, until: i64) -> StoreResult<()> {
+        timed(async {
+            let c = self.client().await?;
+            let stmt = c
+                .prepare_cached(
+                    "INSERT INTO throttle AS t (key, failures, window_start, locked_until) \
+                     VALUES ($1, 0, $2::bigint, $3::bigint) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       locked_until = GREATEST(t.locked_until, EXCLUDED.locked_until)",
+                )
+                .await?;
+            c.execute(&stmt, &[&key, &now, &until]).await?;
             Ok(())
         })
         .await

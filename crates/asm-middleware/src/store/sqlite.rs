@@ -363,6 +363,39 @@ impl SessionStore for SqliteStore {
         .await
     }
 
+    async fn end_other_agent_sessions(
+        &self,
+        agent_uid: &str,
+        keep_token_hash: &str,
+        now: i64,
+    ) -> StoreResult<Vec<Option<String>>> {
+        let (uid, keep) = (agent_uid.to_owned(), keep_token_hash.to_owned());
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let tokens: Vec<Option<String>> = {
+                let mut stmt = tx.prepare_cached(
+                    "DELETE FROM agent_sessions WHERE agent_uid = ?1 AND token_hash <> ?2 \
+                     RETURNING backend_tokens",
+                )?;
+                let rows = stmt.query_map(params![uid, keep], |r| r.get(0))?;
+                rows.collect::<Result<_, _>>()?
+            };
+            for _ in &tokens {
+                audit_row(
+                    &tx,
+                    now,
+                    &uid,
+                    None,
+                    AuditAction::SignOut,
+                    Some("new-sign-in"),
+                )?;
+            }
+            tx.commit()?;
+            Ok(tokens)
+        })
+        .await
+    }
+
     async fn expire_agent_sessions(&self, now: i64, timeouts: Timeouts) -> StoreResult<usize> {
         self.run(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -590,6 +623,40 @@ impl SessionStore for SqliteStore {
         self.run(move |c| {
             c.prepare_cached("DELETE FROM login_throttle WHERE key = ?1")?
                 .execute(params![key])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn throttle_count(&self, key: &str, now: i64, window_ms: i64) -> StoreResult<u32> {
+        let key = key.to_owned();
+        self.run(move |c| {
+            // One statement: concurrent failures each get their own count.
+            let failures: i64 = c
+                .prepare_cached(
+                    "INSERT INTO login_throttle (key, failures, window_start, locked_until) \
+                     VALUES (?1, 1, ?2, 0) \
+                     ON CONFLICT (key) DO UPDATE SET \
+                       failures = CASE WHEN ?2 - window_start >= ?3 THEN 1 ELSE failures + 1 END, \
+                       window_start = CASE WHEN ?2 - window_start >= ?3 THEN ?2 ELSE window_start END \
+                     RETURNING failures",
+                )?
+                .query_row(params![key, now, window_ms], |r| r.get(0))?;
+            Ok(u32::try_from(failures).unwrap_or(u32::MAX))
+        })
+        .await
+    }
+
+    async fn throttle_lock(&self, key: &str, now: i64, until: i64) -> StoreResult<()> {
+        let key = key.to_owned();
+        self.run(move |c| {
+            c.prepare_cached(
+                "INSERT INTO login_throttle (key, failures, window_start, locked_until) \
+                 VALUES (?1, 0, ?2, ?3) \
+                 ON CONFLICT (key) DO UPDATE SET \
+                   locked_until = MAX(locked_until, excluded.locked_until)",
+            )?
+            .execute(params![key, now, until])?;
             Ok(())
         })
         .await

@@ -2,7 +2,7 @@
 
 use super::{require_emulation, write_as};
 use crate::http::auth::SignedIn;
-use crate::http::error::ApiResult;
+use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{Json, Path};
 use crate::AppState;
 use asm_types::{AuditAction, CustomerProfile, ErrorList, ProfileUpdateRequest};
@@ -40,16 +40,18 @@ pub async fn profile(
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "The changed profile.", body = CustomerProfile),
-        (status = 400, description = "`ValidationError`: an empty or too long name, a malformed phone, or a malformed body (`subject` names the field).", body = ErrorList),
-        (status = 403, description = "`ForbiddenError`: the body changes `email` or `password`, which nobody may do through ASM (nothing changes); `NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
+        (status = 400, description = "`ValidationError`: the body names `email`, `password` (nobody may change them through ASM) or an unknown field, changes nothing, has an empty or too long name, a name with control or bidirectional control characters, a malformed phone, or is malformed (`subject` names the field); nothing changes and nothing is audited.", body = ErrorList),
     )
 )]
 pub async fn update_profile(
     State(state): State<AppState>,
     s: SignedIn,
     Path(user_id): Path<String>,
-    Json(req): Json<ProfileUpdateRequest>,
+    Json(body): Json<serde_json::Map<String, serde_json::Value>>,
 ) -> ApiResult<Json<CustomerProfile>> {
+    crate::domain::acting_as::checked_profile_fields(body.keys().map(String::as_str))?;
+    let req: ProfileUpdateRequest = serde_json::from_value(serde_json::Value::Object(body))
+        .map_err(|e| Failure::validation("body", e.to_string()))?;
     let change = crate::domain::acting_as::checked_profile_change(&req)?;
     let commerce = s.commerce.clone();
     let user = user_id.clone();
