@@ -93,6 +93,10 @@ conformance!(
     failures_outside_the_window_do_not_add_up,
     clearing_the_throttle_forgets_the_failures,
     concurrent_failures_all_count,
+    the_throttle_counts_in_a_window_without_locking,
+    a_throttle_lock_is_kept_until_the_latest,
+    concurrent_counts_are_each_their_own,
+    a_new_sign_in_ends_the_agents_other_sessions,
     the_audit_log_filters_pages_and_counts_newest_first,
     audit_outcomes_are_recorded,
     a_record_with_its_outcome_is_one_row,
@@ -1349,4 +1353,148 @@ async fn pg_a_server_that_never_answers_is_unavailable_within_seconds() {
         );
     }
     drop(listener);
+}
+
+// ---------------------------------------------------------------- throttle: counts and locks
+
+async fn the_throttle_counts_in_a_window_without_locking(s: &dyn SessionStore) {
+    let k = keys(&["account:asagent"]);
+    for n in 1..=5 {
+        assert_eq!(
+            s.throttle_count("account:asagent", T0 + i64::from(n), 60_000)
+                .await
+                .expect("count"),
+            n
+        );
+    }
+    // Counting never locks by itself, and other keys count on their own.
+    assert!(s.throttle_wait_ms(&k, T0 + 5).await.expect("wait") <= 0);
+    assert_eq!(
+        s.throttle_count("account:other", T0 + 5, 60_000)
+            .await
+            .expect("count"),
+        1
+    );
+    // A failure after the window starts a new one.
+    assert_eq!(
+        s.throttle_count("account:asagent", T0 + 1 + 60_000, 60_000)
+            .await
+            .expect("count"),
+        1
+    );
+    assert_eq!(
+        s.throttle_count("account:asagent", T0 + 2 + 60_000, 60_000)
+            .await
+            .expect("count"),
+        2
+    );
+    // Clearing forgets the count.
+    s.throttle_clear("account:asagent").await.expect("clear");
+    assert_eq!(
+        s.throttle_count("account:asagent", T0 + 3 + 60_000, 60_000)
+            .await
+            .expect("count"),
+        1
+    );
+}
+
+async fn a_throttle_lock_is_kept_until_the_latest(s: &dyn SessionStore) {
+    let k = keys(&["account:a"]);
+    // On a key with no row yet, and on one with a count.
+    s.throttle_lock("account:a", T0, T0 + 2_000)
+        .await
+        .expect("lock");
+    assert_eq!(s.throttle_wait_ms(&k, T0).await.expect("wait"), 2_000);
+    // An earlier end does not shorten the lock; a later one extends it.
+    s.throttle_lock("account:a", T0, T0 + 1_000)
+        .await
+        .expect("lock");
+    assert_eq!(s.throttle_wait_ms(&k, T0).await.expect("wait"), 2_000);
+    s.throttle_lock("account:a", T0 + 500, T0 + 4_000)
+        .await
+        .expect("lock");
+    assert_eq!(s.throttle_wait_ms(&k, T0 + 500).await.expect("wait"), 3_500);
+    assert!(s.throttle_wait_ms(&k, T0 + 4_000).await.expect("wait") <= 0);
+    // A lock keeps the key's count.
+    assert_eq!(
+        s.throttle_count("account:b", T0, 60_000)
+            .await
+            .expect("count"),
+        1
+    );
+    s.throttle_lock("account:b", T0, T0 + 1_000)
+        .await
+        .expect("lock");
+    assert_eq!(
+        s.throttle_count("account:b", T0 + 1, 60_000)
+            .await
+            .expect("count"),
+        2
+    );
+}
+
+async fn concurrent_counts_are_each_their_own(s: &dyn SessionStore) {
+    let counts = join_all((0..20).map(|i| s.throttle_count("account:c", T0 + i, 60_000))).await;
+    let mut counts: Vec<u32> = counts.into_iter().map(|c| c.expect("count")).collect();
+    counts.sort_unstable();
+    assert_eq!(counts, (1..=20).collect::<Vec<u32>>());
+}
+
+// ---------------------------------------------------------------- sessions: a new sign-in
+
+async fn a_new_sign_in_ends_the_agents_other_sessions(s: &dyn SessionStore) {
+    let a = agent("asagent");
+    s.create_agent_session("old-1", &a, T0)
+        .await
+        .expect("create");
+    s.create_agent_session("old-2", &a, T0 + 1)
+        .await
+        .expect("create");
+    s.set_backend_tokens("old-2", Some("sealed-2"))
+        .await
+        .expect("tokens");
+    s.create_agent_session("other", &agent("asmanager"), T0 + 1)
+        .await
+        .expect("create");
+    s.start_emulation(&emulation("e1", "asagent", "C-1", T0 + 2))
+        .await
+        .expect("emulate");
+    s.create_agent_session("new", &a, T0 + 3)
+        .await
+        .expect("create");
+    let mut tokens = s
+        .end_other_agent_sessions("asagent", "new", T0 + 3)
+        .await
+        .expect("end others");
+    tokens.sort();
+    assert_eq!(tokens, vec![None, Some("sealed-2".to_owned())]);
+    for gone in ["old-1", "old-2"] {
+        assert!(
+            s.agent_session(gone).await.expect("read").is_none(),
+            "{gone}"
+        );
+    }
+    assert!(s.agent_session("new").await.expect("read").is_some());
+    assert!(s.agent_session("other").await.expect("read").is_some());
+    // The emulation carries on in the new session.
+    assert_eq!(
+        s.active_emulation("asagent")
+            .await
+            .expect("emulation")
+            .map(|e| e.session_id),
+        Some("e1".to_owned())
+    );
+    let sign_outs = audit_of(s, AuditAction::SignOut).await;
+    assert_eq!(sign_outs.len(), 2);
+    assert!(sign_outs
+        .iter()
+        .all(|e| e.detail.as_deref() == Some("new-sign-in")
+            && e.agent_id.as_deref() == Some("asagent")));
+    assert!(audit_of(s, AuditAction::EmulationEnd).await.is_empty());
+    // Nothing left to end.
+    assert!(s
+        .end_other_agent_sessions("asagent", "new", T0 + 4)
+        .await
+        .expect("end others")
+        .is_empty());
 }
