@@ -97,6 +97,7 @@ conformance!(
     a_throttle_lock_is_kept_until_the_latest,
     concurrent_counts_are_each_their_own,
     a_new_sign_in_ends_the_agents_other_sessions,
+    repeated_identical_records_are_counted_on_one_row,
     the_audit_log_filters_pages_and_counts_newest_first,
     audit_outcomes_are_recorded,
     a_record_with_its_outcome_is_one_row,
@@ -1497,4 +1498,69 @@ async fn a_new_sign_in_ends_the_agents_other_sessions(s: &dyn SessionStore) {
         .await
         .expect("end others")
         .is_empty());
+}
+
+// ---------------------------------------------------------------- audit: repeats
+
+async fn repeated_identical_records_are_counted_on_one_row(s: &dyn SessionStore) {
+    let failed = |at: i64, detail: Option<&str>| NewAudit {
+        at,
+        agent_uid: None,
+        customer_id: None,
+        action: AuditAction::SignInFailed,
+        detail: detail.map(str::to_owned),
+    };
+    let first = s
+        .audit_repeated(failed(T0, Some("nobody")), 60_000)
+        .await
+        .expect("audit");
+    for i in 1..=3 {
+        let id = s
+            .audit_repeated(failed(T0 + i * 1_000, Some("nobody")), 60_000)
+            .await
+            .expect("audit");
+        assert_eq!(id, first, "counted on the first row");
+    }
+    // Another detail (or none), or past the window: rows of their own.
+    let other = s
+        .audit_repeated(failed(T0 + 4_000, Some("somebody")), 60_000)
+        .await
+        .expect("audit");
+    let none = s
+        .audit_repeated(failed(T0 + 4_000, None), 60_000)
+        .await
+        .expect("audit");
+    let later = s
+        .audit_repeated(failed(T0 + 60_001, Some("nobody")), 60_000)
+        .await
+        .expect("audit");
+    assert_eq!(
+        [other != first, none != first, later != first, none != other],
+        [true; 4]
+    );
+    // A record with an outcome is never counted on.
+    let with_outcome = s
+        .audit_with_outcome(failed(T0 + 60_002, Some("x")), "ok")
+        .await
+        .expect("audit");
+    assert_ne!(
+        s.audit_repeated(failed(T0 + 60_003, Some("x")), 60_000)
+            .await
+            .expect("audit"),
+        with_outcome
+    );
+    let entries = audit_of(s, AuditAction::SignInFailed).await;
+    let row = entries.iter().find(|e| e.id == first).expect("first row");
+    assert_eq!(row.repeats, Some(4));
+    assert_eq!(row.at, "2026-01-01T00:00:00Z");
+    assert_eq!(row.last_at.as_deref(), Some("2026-01-01T00:00:03Z"));
+    let once = entries.iter().find(|e| e.id == other).expect("other row");
+    assert_eq!((once.repeats, once.last_at.as_deref()), (None, None));
+    // Pruning keeps a repeated row while its last repeat is within the retention.
+    assert_eq!(s.prune_audit(T0 + 2_000).await.expect("prune"), 0);
+    assert!(s.prune_audit(T0 + 3_001).await.expect("prune") >= 1);
+    assert!(audit_of(s, AuditAction::SignInFailed)
+        .await
+        .iter()
+        .all(|e| e.id != first));
 }

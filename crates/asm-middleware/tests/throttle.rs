@@ -210,3 +210,34 @@ async fn one_address_guessing_many_accounts_is_locked() {
     let elsewhere = attempt(&app, AGENT.login, AGENT.password, "10.3.3.3").await;
     assert_eq!(elsewhere.status, StatusCode::OK, "{}", elsewhere.text());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn repeated_identical_refusals_are_one_audit_record_with_a_count() {
+    let app = TestApp::new();
+    for _ in 0..5 {
+        attempt(&app, AGENT.login, "wrong", "10.8.8.8").await;
+        app.advance_secs(1);
+    }
+    for _ in 0..30 {
+        attempt(&app, AGENT.login, "wrong", "10.8.8.8")
+            .await
+            .assert_error(StatusCode::TOO_MANY_REQUESTS, error_type::TOO_MANY_ATTEMPTS);
+        app.advance_secs(1);
+    }
+    let failed = app.audit_of("sign-in-failed");
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].repeats, Some(5));
+    assert_eq!(failed[0].last_at, Some(failed[0].at + 4_000));
+    let throttled = app.audit_of("sign-in-throttled");
+    assert_eq!(throttled.len(), 1, "{throttled:?}");
+    assert_eq!(throttled[0].repeats, Some(30));
+    assert_eq!(throttled[0].detail.as_deref(), Some(AGENT.login));
+    // Another name is its own record; so is the same one after the window.
+    attempt(&app, "nobody", "wrong", "10.8.8.9").await;
+    assert_eq!(app.audit_of("sign-in-failed").len(), 2);
+    app.advance_secs(15 * 60);
+    attempt(&app, AGENT.login, "wrong", "10.8.8.7").await;
+    let failed = app.audit_of("sign-in-failed");
+    assert_eq!(failed.len(), 3);
+    assert_eq!(failed[2].repeats, None, "a new record: once so far");
+}

@@ -445,6 +445,13 @@ pub struct AuditEntry {
     /// backend call and recording its answer); absent on other records: nothing to report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<String>,
+    /// How many times it happened, when more than once: identical refusals in a burst (failed
+    /// or throttled sign-ins) are one record, from `at` to `lastAt`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repeats: Option<u32>,
+    /// When a repeated record last happened (RFC 3339, UTC).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_at: Option<String>,
 }
 
 macro_rules! audit_actions {

@@ -86,7 +86,11 @@ pub async fn login(
     let (agent, tokens) = match crate::domain::agent::sign_in(checked, &username, now) {
         Ok(signed_in) => signed_in,
         Err(refusal) => {
-            state.sessions.audit(refusal.audit).await?;
+            // Identical refusals in a burst are one record (with a count), not one each.
+            state
+                .sessions
+                .audit_repeated(refusal.audit, throttle::WINDOW_MS)
+                .await?;
             if refusal.counts_as_failure {
                 throttle::failed(store, &policy, &keys, now).await?;
             }
@@ -150,13 +154,16 @@ async fn throttled(
 ) -> ApiResult<Failure> {
     state
         .sessions
-        .audit(NewAudit {
-            at: now,
-            agent_uid: None,
-            customer_id: None,
-            action: AuditAction::SignInThrottled,
-            detail: Some(username.to_owned()),
-        })
+        .audit_repeated(
+            NewAudit {
+                at: now,
+                agent_uid: None,
+                customer_id: None,
+                action: AuditAction::SignInThrottled,
+                detail: Some(username.to_owned()),
+            },
+            throttle::WINDOW_MS,
+        )
         .await?;
     Ok(DomainError::Throttled { retry_after }.into())
 }

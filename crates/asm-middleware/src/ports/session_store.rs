@@ -275,6 +275,13 @@ pub trait SessionStore: Send + Sync + 'static {
     /// Appends a record; returns its id.
     async fn audit(&self, record: NewAudit) -> StoreResult<i64>;
 
+    /// Appends `record`, or counts it as a repeat of the latest identical record (same action,
+    /// agent, customer and detail, no outcome) that began at most `window_ms` before it: that
+    /// record's `repeats` grows by one and its `last_at` becomes `record.at`. For refusals a
+    /// client can repeat at will (failed and throttled sign-ins): the log keeps one row per burst
+    /// and window instead of one per request. Returns the row's id.
+    async fn audit_repeated(&self, record: NewAudit, window_ms: i64) -> StoreResult<i64>;
+
     /// Appends a record with its outcome already known (`ok`, or the error type that refused the
     /// write), as one row in one statement: a write refused with the attempt never written
     /// (see [`crate::ports::audit_handoff`]). The default writes the attempt and then its

@@ -53,6 +53,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "backend tokens",
         include_str!("migrations/postgres/0002_backend_tokens.sql"),
     ),
+    (
+        3,
+        "audit repeats",
+        include_str!("migrations/postgres/0003_audit_repeats.sql"),
+    ),
 ];
 
 /// How many migrations this build knows (the latest version).
@@ -972,6 +977,74 @@ impl SessionStore for PostgresStore {
         .await
     }
 
+    async fn audit_repeated(&self, record: NewAudit, window_ms: i64) -> StoreResult<i64> {
+        timed(async {
+            let mut c = self.client().await?;
+            let tx = c.transaction().await?;
+            // Identical refusals arriving at once on several instances queue here, so that they
+            // count on one row.
+            let stmt = tx
+                .prepare_cached("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                .await?;
+            let key = format!(
+                "asm-audit:{}|{}|{}|{}",
+                record.action.as_str(),
+                record.agent_uid.as_deref().unwrap_or(""),
+                record.customer_id.as_deref().unwrap_or(""),
+                record.detail.as_deref().unwrap_or("")
+            );
+            tx.execute(&stmt, &[&key]).await?;
+            let stmt = tx
+                .prepare_cached(
+                    "SELECT id FROM audit_log WHERE at >= $1 AND at <= $2 AND action = $3 \
+                     AND agent_uid IS NOT DISTINCT FROM $4 \
+                     AND customer_id IS NOT DISTINCT FROM $5 \
+                     AND detail IS NOT DISTINCT FROM $6 \
+                     AND outcome IS NULL ORDER BY id DESC LIMIT 1",
+                )
+                .await?;
+            let latest = tx
+                .query_opt(
+                    &stmt,
+                    &[
+                        &record.at.saturating_sub(window_ms),
+                        &record.at,
+                        &record.action.as_str(),
+                        &record.agent_uid,
+                        &record.customer_id,
+                        &record.detail,
+                    ],
+                )
+                .await?;
+            let id = match latest {
+                Some(row) => {
+                    let id: i64 = row.try_get(0)?;
+                    let stmt = tx
+                        .prepare_cached(
+                            "UPDATE audit_log SET repeats = repeats + 1, last_at = $2 WHERE id = $1",
+                        )
+                        .await?;
+                    tx.execute(&stmt, &[&id, &record.at]).await?;
+                    id
+                }
+                None => {
+                    insert_audit(
+                        &tx,
+                        record.at,
+                        record.agent_uid.as_deref(),
+                        record.customer_id.as_deref(),
+                        record.action,
+                        record.detail.as_deref(),
+                    )
+                    .await?
+                }
+            };
+            tx.commit().await?;
+            Ok(id)
+        })
+        .await
+    }
+
     async fn audit(&self, record: NewAudit) -> StoreResult<i64> {
         timed(async {
             let c = self.client().await?;
@@ -1064,8 +1137,8 @@ impl SessionStore for PostgresStore {
             args.push(&offset);
             let stmt = c
                 .prepare_cached(&format!(
-                    "SELECT id, at, agent_uid, customer_id, action, detail, outcome FROM audit_log{filter} \
-                     ORDER BY at DESC, id DESC LIMIT ${} OFFSET ${}",
+                    "SELECT id, at, agent_uid, customer_id, action, detail, outcome, repeats, last_at \
+                     FROM audit_log{filter} ORDER BY at DESC, id DESC LIMIT ${} OFFSET ${}",
                     n + 1,
                     n + 2
                 ))
@@ -1076,6 +1149,8 @@ impl SessionStore for PostgresStore {
                 .iter()
                 .map(|r| {
                     let action: String = r.try_get(4)?;
+                    let repeats: i64 = r.try_get(7)?;
+                    let last_at: Option<i64> = r.try_get(8)?;
                     Ok(AuditEntry {
                         id: r.try_get(0)?,
                         at: rfc3339(r.try_get(1)?),
@@ -1086,6 +1161,9 @@ impl SessionStore for PostgresStore {
                         })?,
                         detail: r.try_get(5)?,
                         outcome: r.try_get(6)?,
+                        repeats: (repeats > 1)
+                            .then(|| u32::try_from(repeats).unwrap_or(u32::MAX)),
+                        last_at: last_at.filter(|_| repeats > 1).map(rfc3339),
                     })
                 })
                 .collect::<StoreResult<Vec<_>>>()?;
@@ -1098,7 +1176,9 @@ impl SessionStore for PostgresStore {
         timed(async {
             let c = self.client().await?;
             let stmt = c
-                .prepare_cached("DELETE FROM audit_log WHERE at < $1")
+                .prepare_cached(
+                    "DELETE FROM audit_log WHERE at < $1 AND COALESCE(last_at, at) < $1",
+                )
                 .await?;
             let n = c.execute(&stmt, &[&before]).await?;
             Ok(usize::try_from(n).unwrap_or(usize::MAX))

@@ -69,6 +69,9 @@ CREATE TABLE login_throttle (
 "#,
     // 2: the commerce backend's tokens of an agent session (sealed; SAP Commerce).
     "ALTER TABLE agent_sessions ADD COLUMN backend_tokens TEXT;",
+    // 3 (branch `harden`; renumber at merge): repeated identical refusals as one record.
+    "ALTER TABLE audit_log ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;\n\
+     ALTER TABLE audit_log ADD COLUMN last_at INTEGER;",
 ];
 
 /// The SQLite session store.
@@ -666,6 +669,43 @@ impl SessionStore for SqliteStore {
         self.run(move |c| Ok(insert_audit(c, &record)?)).await
     }
 
+    async fn audit_repeated(&self, record: NewAudit, window_ms: i64) -> StoreResult<i64> {
+        self.run(move |c| {
+            let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let latest: Option<i64> = tx
+                .prepare_cached(
+                    "SELECT id FROM audit_log WHERE at >= ?1 AND at <= ?2 AND action = ?3 \
+                     AND agent_uid IS ?4 AND customer_id IS ?5 AND detail IS ?6 \
+                     AND outcome IS NULL ORDER BY id DESC LIMIT 1",
+                )?
+                .query_row(
+                    params![
+                        record.at.saturating_sub(window_ms),
+                        record.at,
+                        record.action.as_str(),
+                        record.agent_uid,
+                        record.customer_id,
+                        record.detail
+                    ],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            let id = match latest {
+                Some(id) => {
+                    tx.prepare_cached(
+                        "UPDATE audit_log SET repeats = repeats + 1, last_at = ?2 WHERE id = ?1",
+                    )?
+                    .execute(params![id, record.at])?;
+                    id
+                }
+                None => insert_audit(&tx, &record)?,
+            };
+            tx.commit()?;
+            Ok(id)
+        })
+        .await
+    }
+
     async fn audit_with_outcome(&self, record: NewAudit, outcome: &str) -> StoreResult<i64> {
         let outcome = outcome.to_owned();
         self.run(move |c| Ok(crate::db::insert_audit(c, &record, Some(&outcome))?))
@@ -722,8 +762,8 @@ impl SessionStore for SqliteStore {
             args.push(Value::Integer(i64::from(q.page_size)));
             args.push(Value::Integer(offset));
             let mut stmt = c.prepare(&format!(
-                "SELECT id, at, agent_uid, customer_id, action, detail, outcome FROM audit_log{filter} \
-                 ORDER BY at DESC, id DESC LIMIT ? OFFSET ?"
+                "SELECT id, at, agent_uid, customer_id, action, detail, outcome, repeats, last_at \
+                 FROM audit_log{filter} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?"
             ))?;
             let rows = stmt.query_map(params_from_iter(args.iter()), |r| {
                 Ok((
@@ -734,11 +774,14 @@ impl SessionStore for SqliteStore {
                     r.get::<_, String>(4)?,
                     r.get::<_, Option<String>>(5)?,
                     r.get::<_, Option<String>>(6)?,
+                    r.get::<_, i64>(7)?,
+                    r.get::<_, Option<i64>>(8)?,
                 ))
             })?;
             let mut entries = Vec::new();
             for row in rows {
-                let (id, at, agent_id, customer_id, action, detail, outcome) = row?;
+                let (id, at, agent_id, customer_id, action, detail, outcome, repeats, last_at) =
+                    row?;
                 let Some(action) = AuditAction::parse(&action) else {
                     return Err(StoreError::Internal(format!(
                         "audit record {id} has an unknown action {action:?}"
@@ -752,6 +795,8 @@ impl SessionStore for SqliteStore {
                     action,
                     detail,
                     outcome,
+                    repeats: (repeats > 1).then(|| u32::try_from(repeats).unwrap_or(u32::MAX)),
+                    last_at: last_at.filter(|_| repeats > 1).map(crate::format::rfc3339),
                 });
             }
             Ok((u64::try_from(total).unwrap_or(0), entries))
@@ -760,7 +805,12 @@ impl SessionStore for SqliteStore {
     }
 
     async fn prune_audit(&self, before: i64) -> StoreResult<usize> {
-        self.run(move |c| Ok(c.execute("DELETE FROM audit_log WHERE at < ?1", params![before])?))
-            .await
+        self.run(move |c| {
+            Ok(c.execute(
+                "DELETE FROM audit_log WHERE at < ?1 AND COALESCE(last_at, at) < ?1",
+                params![before],
+            )?)
+        })
+        .await
     }
 }

@@ -383,6 +383,8 @@ impl TestApp {
                 action: e.action.as_str().to_owned(),
                 detail: e.detail,
                 outcome: e.outcome,
+                repeats: e.repeats,
+                last_at: e.last_at.as_deref().map(ms_of),
             })
             .collect()
     }
@@ -514,6 +516,10 @@ pub struct AuditRow {
     /// `ok`, the error type that refused the attempt, or `None` (not a backend write, or
     /// outcome unknown).
     pub outcome: Option<String>,
+    /// How many times, when a repeated refusal was counted on this row.
+    pub repeats: Option<u32>,
+    /// When it last happened (ms), for a repeated one.
+    pub last_at: Option<i64>,
 }
 
 /// A request builder with the `Host` header set.
