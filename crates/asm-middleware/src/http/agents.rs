@@ -80,6 +80,12 @@ pub async fn login(
     if account != typed {
         keys = policy.keys(&account, address.as_deref());
         if let Some(retry_after) = throttle::wait(store, &keys, now).await? {
+            // Tokens a backend issued for this refused sign-in are revoked at once.
+            if let crate::ports::Credentials::Agent(_, Some(tokens)) = &checked {
+                if let Ok(sealed) = state.commerce.seal_tokens(tokens) {
+                    state.commerce.sign_out(&sealed).await;
+                }
+            }
             return Err(throttled(&state, &username, retry_after, now).await?);
         }
     }
