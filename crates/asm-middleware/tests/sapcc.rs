@@ -465,6 +465,11 @@ async fn coupons_and_customer360_come_from_sap() {
     assert_eq!(get("feedback")["reviews"][0]["rating"], 4);
     assert_eq!(get("cart")["cart"]["code"], "00001001");
     assert_eq!(get("cart")["cart"]["subtotal"]["cents"], 19_970);
+    assert_eq!(
+        get("cart")["cart"]["subtotal"]["currency"],
+        "USD",
+        "the customer's currency"
+    );
     assert_eq!(get("savedCart")["cart"]["code"], "00001002");
     assert_eq!(
         get("productInterests")["entries"][0]["productCode"],
