@@ -11,8 +11,8 @@ pub use commerce::{
     ProfileChange, SearchRequest,
 };
 pub use error::{DomainError, DomainResult};
-pub use sign_in::{AuthorizeRequest, ExternalSignIn, SignInProvider, TokenGrant};
 pub use session_store::{
-    AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError,
-    StoreResult, ThrottleRule, Timeouts,
+    AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, SignInFlow,
+    StoreError, StoreResult, ThrottleRule, Timeouts,
 };
+pub use sign_in::{AuthorizeRequest, ExternalSignIn, SignInProvider, TokenGrant};
