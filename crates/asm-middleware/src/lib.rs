@@ -132,9 +132,11 @@ impl AppState {
         )?;
         match url::Url::parse(public.trim()) {
             Ok(u) if matches!(u.scheme(), "http" | "https") && u.query().is_none() => {}
-            _ => return Err(format!(
+            _ => {
+                return Err(format!(
                 "--public-url {public}: expected an http(s) URL such as https://asm.example.com"
-            )),
+            ))
+            }
         }
         let provider = identity::oidc::OidcProvider::new(settings)?;
         self.sign_in = Some(Arc::new(provider));
