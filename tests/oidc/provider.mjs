@@ -207,7 +207,12 @@ export async function start({ redirectUris, port = 0 }) {
     }
     callback(req, res);
   });
-  return { issuer, close: () => new Promise((resolve) => server.close(resolve)) };
+  const close = () => new Promise((resolve) => {
+    server.close(() => resolve());
+    // The middleware keeps connections alive: end them, or close would wait for them.
+    server.closeAllConnections();
+  });
+  return { issuer, close };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
