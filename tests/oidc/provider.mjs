@@ -170,6 +170,7 @@ export async function start({ redirectUris, port = 0 }) {
       token_endpoint_auth_method: 'client_secret_basic',
     }],
     pkce: { methods: ['S256'], required: () => true },
+    ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 3600, IdToken: 600, Interaction: 600, Session: 3600 },
     claims: {
       openid: ['sub'],
       email: ['email', 'email_verified'],
