@@ -18,11 +18,11 @@ const READY = /listening on (http:\/\/\S+?)\/?(\s|$)/;
 const START_TIMEOUT_MS = 60_000;
 
 /**
- * Starts the middleware. Options: `customers` (default 300), `idleTimeout` (seconds), `args`
- * (extra command-line flags). Resolves to `{ url, origin, stop(), alive() }` once it listens;
+ * Starts the middleware. Options: `customers` (default 300), `idleTimeout` (seconds), `listen`
+ * (default `127.0.0.1:0`: a free port), `args` (extra command-line flags). Resolves to `{ url, origin, stop(), alive() }` once it listens;
  * `url` ends without a slash (`http://127.0.0.1:PORT`).
  */
-export async function startServer({ customers = 300, idleTimeout, args = [] } = {}) {
+export async function startServer({ customers = 300, idleTimeout, listen = '127.0.0.1:0', args = [] } = {}) {
   if (!existsSync(BIN)) {
     throw new Error(`no middleware binary at ${BIN}: run \`cargo build -p asm-middleware --profile server\` (or set ASM_MIDDLEWARE_BIN)`);
   }
@@ -32,7 +32,7 @@ export async function startServer({ customers = 300, idleTimeout, args = [] } = 
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'asm-e2e-'));
   const argv = [
-    '--listen', '127.0.0.1:0',
+    '--listen', listen,
     '--db', path.join(dir, 'asm.sqlite'),
     '--customers', String(customers),
     '--dist', DIST,

@@ -196,9 +196,11 @@ fn setup(browser: bool) -> Step {
         cmd.extend(apt);
         as_root(&cmd)?;
     }
+    // `oidc-provider`: the OpenID provider of the single sign-on tests (HTTP and end-to-end).
     let npm_ok = Path::new("node_modules/.bin/wasm-opt").exists()
         && Path::new("node_modules/playwright-core/package.json").exists()
-        && Path::new("node_modules/typescript/package.json").exists();
+        && Path::new("node_modules/typescript/package.json").exists()
+        && Path::new("node_modules/oidc-provider/package.json").exists();
     if !npm_ok {
         run("npm", &["ci", "--no-audit", "--no-fund"])?;
     }
