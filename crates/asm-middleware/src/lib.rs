@@ -201,6 +201,13 @@ impl AppState {
         let Some(settings) = identity::oidc::OidcSettings::from_config(&self.config.oidc)? else {
             return Ok(self);
         };
+        if self.sign_in.is_some() {
+            return Err(
+                "--oidc-issuer: the backend already signs agents in through its own authorization \
+                 server; configure one sign-in provider"
+                    .into(),
+            );
+        }
         let public = self.config.public_url.as_deref().ok_or(
             "--oidc-issuer needs --public-url (ASM_PUBLIC_URL): the redirect URI is built from it",
         )?;
