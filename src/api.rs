@@ -6,7 +6,7 @@ use asm_types::{
     error_type, AgentLoginRequest, AgentSession, AssistedSession, AssistedSessionRequest,
     BindCartRequest, CartList, CartSummary, Customer360Query, Customer360Request,
     Customer360Response, CustomerCreateRequest, CustomerLists, CustomerSearchEntry,
-    CustomerSearchPage, ErrorList, VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
+    CustomerSearchPage, ErrorList, SignInOptions, VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -220,6 +220,11 @@ impl Api {
         };
         let req = self.write(Request::post(&self.url("/agents/login")));
         send_json(req, Some(&body), &Abort::new()).await
+    }
+
+    /// How agents may sign in here (password form, single sign-on button).
+    pub async fn sign_in_options(&self) -> Result<Reply<SignInOptions>, ApiError> {
+        send_json::<(), _>(self.get("/agents/sign-in-options"), None, &Abort::new()).await
     }
 
     /// Signs the agent out (ends emulation on the server too).

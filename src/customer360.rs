@@ -269,6 +269,10 @@ pub mod format {
     /// Money in the browser's locale, e.g. `1.234,50 $` in German; the server's own
     /// formatting when the browser cannot format the currency.
     pub fn money(m: &C360Money) -> String {
+        // `Intl.NumberFormat` throws on a currency that is not a 3-letter code: keep the text.
+        if m.currency.len() != 3 || !m.currency.bytes().all(|b| b.is_ascii_alphabetic()) {
+            return m.formatted.clone();
+        }
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
         let _ = js_sys::Reflect::set(&options, &"currency".into(), &m.currency.as_str().into());

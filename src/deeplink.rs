@@ -168,7 +168,7 @@ fn clean(value: &str) -> Option<String> {
 
 /// Decodes `application/x-www-form-urlencoded` text (`+` is a space, `%XX` a byte); malformed
 /// escapes are kept as they are, invalid UTF-8 is replaced.
-fn decode(s: &str) -> String {
+pub(crate) fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

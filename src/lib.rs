@@ -12,6 +12,7 @@ pub mod host;
 pub mod latest;
 pub mod lists;
 pub mod search;
+pub mod sso;
 pub mod state;
 
 use wasm_bindgen::prelude::*;

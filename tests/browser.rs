@@ -732,3 +732,95 @@ async fn a_cart_bound_in_another_tab_is_followed_without_ending_the_emulation() 
     assert_eq!(events_named("asm:cart-bound").len(), 1);
     channel.close();
 }
+
+// ---- single sign-on --------------------------------------------------------------------------
+
+const OPTIONS: &str = "GET /asm/agents/sign-in-options";
+
+fn sso_options(password: bool) -> serde_json::Value {
+    json!({ "password": password, "sso": { "label": "Contoso SSO", "startUrl": "https://asm.example/asm/agents/sso/start" } })
+}
+
+#[wasm_bindgen_test]
+async fn the_sso_button_shows_with_its_label_beside_the_password_form() {
+    start(|| route(OPTIONS, 200, sso_options(true)));
+    until("SSO button", || find(".asm-sso").is_some()).await;
+    assert_eq!(text(".asm-sso"), "Sign in with Contoso SSO");
+    assert_eq!(
+        find(".asm-sso")
+            .and_then(|b| b.get_attribute("type"))
+            .as_deref(),
+        Some("button"),
+        "the button does not submit the password form"
+    );
+    assert!(find("input[name=username]").is_some());
+    assert!(find("input[name=password]").is_some());
+    assert_eq!(calls_to("/asm/agents/sign-in-options").len(), 1);
+}
+
+#[wasm_bindgen_test]
+async fn without_password_sign_in_only_the_sso_button_shows() {
+    start(|| route(OPTIONS, 200, sso_options(false)));
+    until("SSO button", || find(".asm-sso").is_some()).await;
+    assert!(find("input[name=username]").is_none());
+    assert!(find("button[type=submit]").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn without_sso_or_when_the_options_fail_the_password_form_stays() {
+    start(|| route(OPTIONS, 200, json!({ "password": true })));
+    until("sign-in form", || find("input[name=username]").is_some()).await;
+    until("options asked", || {
+        !calls_to("/asm/agents/sign-in-options").is_empty()
+    })
+    .await;
+    settle().await;
+    assert!(find(".asm-sso").is_none());
+    // A dead middleware: the form as before, no button.
+    start(|| route_raw(OPTIONS, json!({ "network": true })));
+    until("options asked", || {
+        !calls_to("/asm/agents/sign-in-options").is_empty()
+    })
+    .await;
+    settle().await;
+    assert!(find("input[name=username]").is_some());
+    assert!(find(".asm-sso").is_none());
+}
+
+#[wasm_bindgen_test]
+async fn a_failed_sso_sign_in_is_explained_and_taken_out_of_the_address() {
+    let location = web_sys::window().unwrap().location();
+    let original = location.search().unwrap_or_default();
+    asm_overlay::host::replace_search("?keep=1&asmSsoError=not-an-agent");
+    start(|| route(OPTIONS, 200, sso_options(true)));
+    until("SSO error", || find(".asm-sso-error").is_some()).await;
+    assert_eq!(
+        text(".asm-sso-error"),
+        asm_types::SsoError::NotAnAgent.message()
+    );
+    assert_eq!(
+        find(".asm-sso-error")
+            .and_then(|e| e.get_attribute("role"))
+            .as_deref(),
+        Some("alert")
+    );
+    assert_eq!(location.search().unwrap_or_default(), "?keep=1");
+    // The agent can retry at once: the button is there.
+    until("SSO button", || find(".asm-sso").is_some()).await;
+    // An unknown code still says something, and signing in clears the message.
+    asm_overlay::host::replace_search("?asmSsoError=garbage");
+    start(|| {
+        route(OPTIONS, 200, json!({ "password": true }));
+        route(LOGIN, 200, session(600_000, None));
+    });
+    until("SSO error", || find(".asm-sso-error").is_some()).await;
+    assert_eq!(
+        text(".asm-sso-error"),
+        asm_types::SsoError::Failed.message()
+    );
+    assert_eq!(location.search().unwrap_or_default(), "");
+    sign_in_through_form().await;
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    assert!(find(".asm-sso-error").is_none());
+    asm_overlay::host::replace_search(&original);
+}

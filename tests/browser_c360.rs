@@ -616,3 +616,27 @@ async fn every_tab_says_when_it_has_nothing() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn money_without_a_currency_code_shows_the_servers_text() {
+    // A backend that knows only the formatted text (SAP's Customer 360 strings) must not break
+    // the view: `Intl.NumberFormat` throws on such a currency.
+    let mut fragments = all_fragments();
+    let text_only = json!({ "formatted": "$450.00", "cents": 45_000, "currency": "" });
+    fragments["overview"]["activeCart"]["total"] = text_only;
+    fragments["overview"]["latestOrder"]["total"] =
+        json!({ "formatted": "Y100.0000", "cents": 10_000, "currency": "dollars" });
+    start(emulating_linda(fragments));
+    open_360().await;
+    until("header", || text(".asm-c360-name") == "Linda Wolf").await;
+    assert!(
+        text(".asm-c360-active-cart").ends_with("$450.00"),
+        "{}",
+        text(".asm-c360-active-cart")
+    );
+    assert!(
+        text(".asm-c360-latest-order").contains("Y100.0000"),
+        "{}",
+        text(".asm-c360-latest-order")
+    );
+}

@@ -28,6 +28,18 @@ pub fn Bar() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let link = provide_pending_link(asm);
     let signed_in = move || asm.agent.with(Option::is_some);
+    // Back from a failed single sign-on: the middleware says why in `asmSsoError`; show it and
+    // take it out of the address bar (a reload must not show it again).
+    let sso_error = RwSignal::new(None::<String>);
+    if let Some((e, rest)) = crate::sso::take_error(&host::location_search()) {
+        sso_error.set(Some(e.message().to_owned()));
+        host::replace_search(&rest);
+    }
+    Effect::new(move |_| {
+        if signed_in() {
+            sso_error.set(None);
+        }
+    });
     let step = Memo::new(move |_| {
         if asm.restoring.get() {
             Step::Restoring
@@ -115,6 +127,11 @@ pub fn Bar() -> impl IntoView {
             </header>
             <Show when=move || error.get().is_some()>
                 <p class="asm-error" role="alert">{move || error.get().unwrap_or_default()}</p>
+            </Show>
+            <Show when=move || sso_error.get().is_some()>
+                <p class="asm-error asm-sso-error" role="alert">
+                    {move || sso_error.get().unwrap_or_default()}
+                </p>
             </Show>
             <Show when=move || !collapsed.get()>
                 <div class="asm-body">

@@ -1,15 +1,43 @@
-//! Agent sign-in form: clear errors, nothing typed is lost, one request at a time.
+//! Agent sign-in form: clear errors, nothing typed is lost, one request at a time. Asks the
+//! middleware how agents sign in here: the password form, a "Sign in with …" button for the
+//! identity provider (single sign-on), or both.
 
 use crate::host::tab_message;
 use crate::state::use_asm;
+use asm_types::SignInOptions;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// "Agent ID or e-mail" + password, with a show/hide toggle for the password.
+/// "Agent ID or e-mail" + password, with a show/hide toggle for the password; and the single
+/// sign-on button when the middleware offers one.
 #[component]
 pub fn SignInForm() -> impl IntoView {
     let asm = use_asm();
+    // Until the answer comes (or when it fails) the password form shows, as before SSO existed.
+    let options = RwSignal::new(None::<SignInOptions>);
+    spawn_local(async move {
+        if let Ok(reply) = asm.api().sign_in_options().await {
+            let _ = options.try_set(Some(reply.body));
+        }
+    });
+    let sso = move || options.with(|o| o.as_ref().and_then(|o| o.sso.clone()));
+    let password_offered = move || options.with(|o| o.as_ref().is_none_or(|o| o.password));
+    let redirecting = RwSignal::new(false);
+    let start_sso = move |_| {
+        let Some(option) = sso() else { return };
+        let Some(location) = web_sys::window().map(|w| w.location()) else {
+            return;
+        };
+        let page = location.href().unwrap_or_default();
+        redirecting.set(true);
+        if location
+            .set_href(&crate::sso::start_url(&option.start_url, &page))
+            .is_err()
+        {
+            redirecting.set(false);
+        }
+    };
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let show_password = RwSignal::new(false);
@@ -47,38 +75,57 @@ pub fn SignInForm() -> impl IntoView {
             <Show when=move || asm.notice.get().is_some()>
                 <p class="asm-notice" role="status">{move || asm.notice.get().unwrap_or_default()}</p>
             </Show>
-            <label class="asm-field">
-                <span>"Agent ID or e-mail"</span>
-                <input
-                    name="username"
-                    autocomplete="username"
-                    required
-                    prop:value=move || username.get()
-                    on:input=move |ev| username.set(event_target_value(&ev))
-                />
-            </label>
-            <label class="asm-field">
-                <span>"Password"</span>
-                <input
-                    name="password"
-                    autocomplete="current-password"
-                    required
-                    type=move || if show_password.get() { "text" } else { "password" }
-                    prop:value=move || password.get()
-                    on:input=move |ev| password.set(event_target_value(&ev))
-                />
-            </label>
-            <button
-                type="button"
-                class="asm-button asm-link"
-                aria-pressed=move || show_password.get().to_string()
-                on:click=move |_| show_password.update(|s| *s = !*s)
-            >
-                {move || if show_password.get() { "Hide password" } else { "Show password" }}
-            </button>
-            <button type="submit" class="asm-button asm-primary" disabled=move || pending.get()>
-                {move || if pending.get() { "Signing in…" } else { "Sign In" }}
-            </button>
+            <Show when=move || sso().is_some()>
+                <button
+                    type="button"
+                    class="asm-button asm-primary asm-sso"
+                    disabled=move || redirecting.get()
+                    on:click=start_sso
+                >
+                    {move || {
+                        let label = sso().map(|o| o.label).unwrap_or_default();
+                        if redirecting.get() {
+                            format!("Opening {label}…")
+                        } else {
+                            format!("Sign in with {label}")
+                        }
+                    }}
+                </button>
+            </Show>
+            <Show when=password_offered>
+                <label class="asm-field">
+                    <span>"Agent ID or e-mail"</span>
+                    <input
+                        name="username"
+                        autocomplete="username"
+                        required
+                        prop:value=move || username.get()
+                        on:input=move |ev| username.set(event_target_value(&ev))
+                    />
+                </label>
+                <label class="asm-field">
+                    <span>"Password"</span>
+                    <input
+                        name="password"
+                        autocomplete="current-password"
+                        required
+                        type=move || if show_password.get() { "text" } else { "password" }
+                        prop:value=move || password.get()
+                        on:input=move |ev| password.set(event_target_value(&ev))
+                    />
+                </label>
+                <button
+                    type="button"
+                    class="asm-button asm-link"
+                    aria-pressed=move || show_password.get().to_string()
+                    on:click=move |_| show_password.update(|s| *s = !*s)
+                >
+                    {move || if show_password.get() { "Hide password" } else { "Show password" }}
+                </button>
+                <button type="submit" class="asm-button asm-primary" disabled=move || pending.get()>
+                    {move || if pending.get() { "Signing in…" } else { "Sign In" }}
+                </button>
+            </Show>
             <Show when=move || error.get().is_some()>
                 <p class="asm-error" role="alert">{move || error.get().unwrap_or_default()}</p>
             </Show>

@@ -18,11 +18,11 @@ const READY = /listening on (http:\/\/\S+?)\/?(\s|$)/;
 const START_TIMEOUT_MS = 60_000;
 
 /**
- * Starts the middleware. Options: `customers` (default 300), `idleTimeout` (seconds), `args`
- * (extra command-line flags). Resolves to `{ url, origin, stop(), alive() }` once it listens;
+ * Starts the middleware. Options: `customers` (default 300), `idleTimeout` (seconds), `listen`
+ * (default `127.0.0.1:0`: a free port), `args` (extra command-line flags). Resolves to `{ url, origin, stop(), alive() }` once it listens;
  * `url` ends without a slash (`http://127.0.0.1:PORT`).
  */
-export async function startServer({ customers = 300, idleTimeout, args = [] } = {}) {
+export async function startServer({ customers = 300, idleTimeout, listen = '127.0.0.1:0', args = [] } = {}) {
   if (!existsSync(BIN)) {
     throw new Error(`no middleware binary at ${BIN}: run \`cargo build -p asm-middleware --profile server\` (or set ASM_MIDDLEWARE_BIN)`);
   }
@@ -32,7 +32,7 @@ export async function startServer({ customers = 300, idleTimeout, args = [] } = 
   }
   const dir = await mkdtemp(path.join(tmpdir(), 'asm-e2e-'));
   const argv = [
-    '--listen', '127.0.0.1:0',
+    '--listen', listen,
     '--db', path.join(dir, 'asm.sqlite'),
     '--customers', String(customers),
     '--dist', DIST,
@@ -98,4 +98,75 @@ export async function startServer({ customers = 300, idleTimeout, args = [] } = 
     alive: () => !exited,
     stop,
   };
+}
+
+export const SIM_BIN = path.resolve(ROOT, process.env.ASM_SAPCC_SIM_BIN || 'target/server/sapcc-sim');
+const SIM_READY = /sapcc-sim listening on (http:\/\/\S+)/;
+
+/** A free loopback port (the simulator is told where to listen). */
+async function freePort() {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the SAP Commerce simulator (`crates/sapcc-sim`) on a free loopback port with `args`.
+ * Resolves to `{ url, stop(), faults(mode, latencyMs) }`.
+ */
+export async function startSim({ args = [] } = {}) {
+  if (!existsSync(SIM_BIN)) {
+    throw new Error(`no simulator binary at ${SIM_BIN}: run \`cargo build -p sapcc-sim --profile server\``);
+  }
+  const port = await freePort();
+  const child = spawn(SIM_BIN, ['--listen', `127.0.0.1:${port}`, ...args], { stdio: ['ignore', 'pipe', 'pipe'], cwd: ROOT });
+  let output = '';
+  const exit = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`sapcc-sim did not start:\n${output}`)), START_TIMEOUT_MS);
+    child.stdout.setEncoding('utf8').on('data', (chunk) => {
+      output += chunk;
+      const m = SIM_READY.exec(output);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk) => { output += chunk; });
+    exit.then((code) => { clearTimeout(timer); reject(new Error(`sapcc-sim exited (${code}):\n${output}`)); });
+  }).catch((err) => { child.kill('SIGKILL'); throw err; });
+  return {
+    url,
+    /** Makes the simulator answer with a fault (`none`, `html`, `garbage`) and/or slowly. */
+    async faults(mode, latencyMs = 0) {
+      const res = await fetch(`${url}/_sim/faults`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ mode, latencyMs }),
+      });
+      if (res.status !== 204) throw new Error(`faults: ${res.status}`);
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+      await exit;
+      clearTimeout(killer);
+    },
+  };
+}
+
+/** The middleware on a running simulator (`--commerce sapcc`), plus `extra` flags. */
+export function startSapServer(sim, { args = [] } = {}) {
+  return startServer({
+    args: [
+      '--commerce', 'sapcc', '--sapcc-url', sim.url,
+      '--sapcc-client-id', 'mobile_android', '--sapcc-client-secret', 'secret',
+      '--sapcc-sales-managers', 'asmanager', '--sapcc-timeout-ms', '2000',
+      '--token-key', '22'.repeat(32),
+      ...args,
+    ],
+  });
 }

@@ -196,9 +196,11 @@ fn setup(browser: bool) -> Step {
         cmd.extend(apt);
         as_root(&cmd)?;
     }
+    // `oidc-provider`: the OpenID provider of the single sign-on tests (HTTP and end-to-end).
     let npm_ok = Path::new("node_modules/.bin/wasm-opt").exists()
         && Path::new("node_modules/playwright-core/package.json").exists()
-        && Path::new("node_modules/typescript/package.json").exists();
+        && Path::new("node_modules/typescript/package.json").exists()
+        && Path::new("node_modules/oidc-provider/package.json").exists();
     if !npm_ok {
         run("npm", &["ci", "--no-audit", "--no-fund"])?;
     }
@@ -221,27 +223,103 @@ fn sizes() -> Step {
     bundle::sizes(Path::new("dist"))
 }
 
+/// The middleware and the SAP simulator (the end-to-end suite's SAP part runs both).
 fn build_middleware() -> Step {
     run(
         "cargo",
-        &["build", "-p", "asm-middleware", "--profile", "server"],
+        &[
+            "build",
+            "-p",
+            "asm-middleware",
+            "-p",
+            "sapcc-sim",
+            "--profile",
+            "server",
+        ],
     )
 }
+
+/// The SAP simulator's demo settings (`cargo xtask demo --commerce sapcc-sim`).
+const SIM_LISTEN: &str = "127.0.0.1:9002";
+/// A fixed token key for the demo only (sealing the simulator's tokens).
+const DEMO_TOKEN_KEY: &str =
+    "6173 6d2d 6465 6d6f 2d6b 6579 2d6e 6f74 2d61 2d73 6563 7265 742d 2d2d 2d2d 2d2d";
 
 fn demo(extra: &[String]) -> Step {
     setup(false)?;
     release_bundle()?;
+    // `--commerce sapcc-sim`: the SAP simulator, with the middleware on it.
+    let mut rest: Vec<String> = Vec::new();
+    let mut sim = false;
+    let mut it = extra.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--commerce" => match it.next().map(String::as_str) {
+                Some("sapcc-sim") => sim = true,
+                Some(other) => rest.extend(["--commerce".to_owned(), other.to_owned()]),
+                None => rest.push(a.clone()),
+            },
+            "--commerce=sapcc-sim" => sim = true,
+            _ => rest.push(a.clone()),
+        }
+    }
     build_middleware()?;
     let _ = fs::create_dir_all("target");
-    let mut args: Vec<&str> = vec!["--dist", "dist"];
-    if !extra.iter().any(|a| a == "--db" || a.starts_with("--db=")) {
-        args.extend(["--db", "target/asm-demo.sqlite"]);
+    let mut args: Vec<String> = vec!["--dist".into(), "dist".into()];
+    if !rest.iter().any(|a| a == "--db" || a.starts_with("--db=")) {
+        let db = if sim {
+            "target/asm-demo-sap.sqlite"
+        } else {
+            "target/asm-demo.sqlite"
+        };
+        args.extend(["--db".into(), db.into()]);
     }
-    args.extend(extra.iter().map(String::as_str));
-    println!(
-        "xtask: agent sign-in: asagent / Agent#2026 (sales manager: asmanager / Manager#2026)"
-    );
+    let _simulator = if sim {
+        let child = Command::new("target/server/sapcc-sim")
+            .args(["--listen", SIM_LISTEN])
+            .spawn()
+            .map_err(|e| format!("cannot start the SAP simulator: {e}"))?;
+        args.extend(
+            [
+                "--commerce",
+                "sapcc",
+                "--sapcc-url",
+                &format!("http://{SIM_LISTEN}"),
+                "--sapcc-client-id",
+                "mobile_android",
+                "--sapcc-client-secret",
+                "secret",
+                "--sapcc-sales-managers",
+                "asmanager",
+                "--token-key",
+                &DEMO_TOKEN_KEY.replace(' ', ""),
+            ]
+            .map(str::to_owned),
+        );
+        println!(
+            "xtask: SAP Commerce simulator on http://{SIM_LISTEN}; agent sign-in: asagent / pw4all \
+             (sales manager: asmanager / pw4all); try the customer \"Linda Wolf\""
+        );
+        Some(KillOnDrop(child))
+    } else {
+        println!(
+            "xtask: agent sign-in: asagent / Agent#2026 (sales manager: asmanager / Manager#2026)"
+        );
+        None
+    };
+    args.extend(rest);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     run("target/server/asm-middleware", &args)
+}
+
+/// A child process stopped when this value goes (the demo's simulator).
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
 
 /// `cargo xtask pg`: a private PostgreSQL cluster for developers, until Ctrl-C.

@@ -58,7 +58,8 @@ for c in $CONNS; do
       middleware) url="http://127.0.0.1:$mw_port"; hdr="Cookie: $cookie"; what="middleware → SAP: /asm/customers/search";;
       me) url="http://127.0.0.1:$mw_port"; hdr="Cookie: $cookie"; what="middleware alone: /asm/agents/me (no SAP call)";;
     esac
-    line=$(wrk -t "$THREADS" -c "$c" -d "$DURATION" --latency -H "$hdr" -s "$LUA" "$url" -- "$target" \
+    t=$(( c < THREADS ? c : THREADS ))
+    line=$(wrk -t "$t" -c "$c" -d "$DURATION" --latency -H "$hdr" -s "$LUA" "$url" -- "$target" \
       | tee "$OUT/$target-$c.txt" | grep '^RESULT')
     read -r _ rps p50 p99 non2xx sock _ <<<"$line"
     printf '| %s | %s | %s | %s | %s | %s |\n' "$what" "$c" "$rps" "$p50" "$p99" "$((non2xx + sock))"

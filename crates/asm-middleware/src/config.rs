@@ -140,6 +140,75 @@ pub struct Config {
     /// Folder with the built overlay bundle (Trunk's `dist`), served at `/asm-overlay/`.
     #[arg(long, env = "ASM_DIST", default_value = "dist")]
     pub dist: PathBuf,
+    /// The middleware's public base URL as browsers reach it (scheme, host, port; e.g.
+    /// `https://asm.example.com`). Single sign-on needs it: the redirect URI registered with the
+    /// identity provider is `<public-url>/asm/agents/sso/callback`, exactly.
+    #[arg(long, env = "ASM_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Whether agents may sign in with a user name and password (`POST /agents/login`); turn it
+    /// off when every agent signs in through the identity provider.
+    #[arg(long, env = "ASM_PASSWORD_SIGN_IN", default_value_t = true, action = clap::ArgAction::Set)]
+    pub password_sign_in: bool,
+    /// Agent sign-in through an OpenID Connect provider (authorization code + PKCE).
+    #[command(flatten)]
+    pub oidc: OidcConfig,
+}
+
+/// The OpenID Connect provider agents sign in with (`--oidc-*`); off without `--oidc-issuer`.
+#[derive(Clone, Debug, Default, clap::Args)]
+pub struct OidcConfig {
+    /// The provider's issuer URL (its discovery document is `<issuer>/.well-known/openid-configuration`),
+    /// e.g. `https://login.microsoftonline.com/<tenant>/v2.0`, `https://<org>.okta.com`,
+    /// `https://<host>/realms/<realm>`. Needs `--oidc-client-id` and `--public-url`.
+    #[arg(long = "oidc-issuer", env = "ASM_OIDC_ISSUER")]
+    pub issuer: Option<String>,
+    /// The client id registered with the provider.
+    #[arg(long = "oidc-client-id", env = "ASM_OIDC_CLIENT_ID")]
+    pub client_id: Option<String>,
+    /// The client secret (a confidential client; sent with HTTP Basic authentication). Prefer the
+    /// environment variable to the command line.
+    #[arg(
+        long = "oidc-client-secret",
+        env = "ASM_OIDC_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    pub client_secret: Option<String>,
+    /// What the bar's button says after "Sign in with".
+    #[arg(
+        long = "oidc-label",
+        env = "ASM_OIDC_LABEL",
+        default_value = "company sign-in"
+    )]
+    pub label: String,
+    /// Scopes asked for, separated by spaces (`openid` is always asked for).
+    #[arg(
+        long = "oidc-scopes",
+        env = "ASM_OIDC_SCOPES",
+        default_value = "openid email profile"
+    )]
+    pub scopes: String,
+    /// The ID token (or userinfo) claim listing the user's groups or roles.
+    #[arg(
+        long = "oidc-groups-claim",
+        env = "ASM_OIDC_GROUPS_CLAIM",
+        default_value = "groups"
+    )]
+    pub groups_claim: String,
+    /// The claim value that makes the user an agent (mapped to `asagentgroup`).
+    #[arg(
+        long = "oidc-agent-group",
+        env = "ASM_OIDC_AGENT_GROUP",
+        default_value = "asagentgroup"
+    )]
+    pub agent_group: String,
+    /// The claim value that makes the user a sales manager (mapped to `asagentsalesmanagergroup`;
+    /// a sales manager is an agent too).
+    #[arg(
+        long = "oidc-sales-manager-group",
+        env = "ASM_OIDC_SALES_MANAGER_GROUP",
+        default_value = "asagentsalesmanagergroup"
+    )]
+    pub sales_manager_group: String,
 }
 
 /// A trusted proxy: a CIDR block, or one address (a block of one).
@@ -221,6 +290,18 @@ impl Config {
             trusted_proxies: vec![],
             base_sites: vec!["electronics".into()],
             end_older_sessions: true,
+            public_url: None,
+            password_sign_in: true,
+            oidc: OidcConfig {
+                issuer: None,
+                client_id: None,
+                client_secret: None,
+                label: "company sign-in".into(),
+                scopes: "openid email profile".into(),
+                groups_claim: "groups".into(),
+                agent_group: asm_types::AGENT_GROUP.into(),
+                sales_manager_group: asm_types::SALES_MANAGER_GROUP.into(),
+            },
         }
     }
 }

@@ -7,6 +7,7 @@ pub mod db;
 pub mod domain;
 pub mod format;
 pub mod http;
+pub mod identity;
 pub mod ports;
 pub mod secret;
 pub mod serve;
@@ -192,6 +193,36 @@ impl AppState {
             config: Arc::new(config),
             clock,
         }
+    }
+
+    /// Sets the sign-in provider the configuration names (`--oidc-issuer` …), checking its
+    /// settings; nothing is fetched from the provider yet (it is discovered on the first sign-in,
+    /// so a provider that is down now does not stop the middleware).
+    pub fn configure_sign_in(mut self) -> Result<Self, String> {
+        let Some(settings) = identity::oidc::OidcSettings::from_config(&self.config.oidc)? else {
+            return Ok(self);
+        };
+        if self.sign_in.is_some() {
+            return Err(
+                "--oidc-issuer: the backend already signs agents in through its own authorization \
+                 server; configure one sign-in provider"
+                    .into(),
+            );
+        }
+        let public = self.config.public_url.as_deref().ok_or(
+            "--oidc-issuer needs --public-url (ASM_PUBLIC_URL): the redirect URI is built from it",
+        )?;
+        match url::Url::parse(public.trim()) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") && u.query().is_none() => {}
+            _ => {
+                return Err(format!(
+                "--public-url {public}: expected an http(s) URL such as https://asm.example.com"
+            ))
+            }
+        }
+        let provider = identity::oidc::OidcProvider::new(settings)?;
+        self.sign_in = Some(Arc::new(provider));
+        Ok(self)
     }
 
     /// Current time in ms.

@@ -72,6 +72,13 @@ async fn run(config: Config) -> Result<(), String> {
             config.store
         ));
     };
+    let state = state.configure_sign_in()?;
+    if let (Some(issuer), Some(public)) = (&state.config.oidc.issuer, &state.config.public_url) {
+        println!(
+            "asm-middleware: agents may sign in through {issuer} (redirect URI {})",
+            asm_middleware::http::sso::redirect_uri(public)
+        );
+    }
     println!(
         "asm-middleware: database {} ready in {:.1} s",
         db_path.display(),
@@ -164,6 +171,9 @@ fn spawn_sweeper(state: AppState) {
                 .await
             {
                 eprintln!("asm-middleware: session sweep failed: {e}");
+            }
+            if let Err(e) = state.sessions.prune_sign_in_flows(now).await {
+                eprintln!("asm-middleware: pruning sign-in flows failed: {e}");
             }
             let retention =
                 i64::from(state.config.audit_retention_days) * asm_middleware::format::DAY_MS;

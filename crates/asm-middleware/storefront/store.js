@@ -243,7 +243,16 @@ async function ensureCart() {
     mode.cartId = c.code;
     return c;
   }
-  const c = await request('POST', `${STORE_API}/carts`);
+  let c;
+  try {
+    c = await request('POST', `${STORE_API}/carts`);
+  } catch (err) {
+    // No demo shop behind the middleware (e.g. SAP Commerce): its guest carts live elsewhere.
+    if (err.status === 404) {
+      throw new Error('Guest carts are kept by the demo shop, which this middleware does not run (its backend is SAP Commerce). An agent can emulate a customer to shop for them.');
+    }
+    throw err;
+  }
   try { localStorage.setItem(CART_KEY, c.code); } catch { /* kept for this page only */ }
   return c;
 }

@@ -465,6 +465,11 @@ async fn coupons_and_customer360_come_from_sap() {
     assert_eq!(get("feedback")["reviews"][0]["rating"], 4);
     assert_eq!(get("cart")["cart"]["code"], "00001001");
     assert_eq!(get("cart")["cart"]["subtotal"]["cents"], 19_970);
+    assert_eq!(
+        get("cart")["cart"]["subtotal"]["currency"],
+        "USD",
+        "the customer's currency"
+    );
     assert_eq!(get("savedCart")["cart"]["code"], "00001002");
     assert_eq!(
         get("productInterests")["entries"][0]["productCode"],
@@ -707,4 +712,129 @@ async fn the_catalogue_comes_from_sap_without_an_agent() {
         .clone();
     assert_eq!(camera["name"], "PowerShot A480");
     assert_eq!(camera["price"]["valueCents"], 9_985);
+}
+
+/// SAP 2211-jdk21: the agent signs in on SAP's hosted page (authorization code + PKCE), the
+/// middleware being the client; the browser ends up with only the session cookie.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_jdk21_line_agents_sign_in_on_saps_page_by_code_and_pkce() {
+    use axum::body::Body;
+    use axum::http::{header, Method};
+    const PUBLIC: &str = "http://asm.test";
+    let sim = SimServer::start(SimConfig {
+        auth_mode: sapcc_sim::AuthMode::Pkce,
+        redirect_uris: vec![format!("{PUBLIC}/asm/agents/sso/callback")],
+        ..SimConfig::default()
+    })
+    .await;
+    let app = TestApp::sap(&sim.url, |c| {
+        c.sapcc_auth = asm_middleware::config::SapAuthKind::Pkce;
+        c.public_url = Some(PUBLIC.into());
+    });
+    let options = app.get("/asm/agents/sign-in-options", None).await.json();
+    assert_eq!(options["sso"]["label"], "SAP Commerce", "{options}");
+    // The password form cannot sign in on this line.
+    let password = app
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &json!({"username": "asagent", "password": "pw4all"}),
+        )
+        .await;
+    assert!(password.status.is_client_error(), "{}", password.text());
+
+    // To SAP's authorization endpoint, with S256 and the exact redirect URI.
+    let start = app
+        .get(
+            "/asm/agents/sso/start?returnTo=http%3A%2F%2Fasm.test%2F%3Fasm%3Dtrue",
+            None,
+        )
+        .await;
+    assert_eq!(start.status, StatusCode::FOUND, "{}", start.text());
+    let flow = start
+        .set_cookies()
+        .into_iter()
+        .find(|c| c.starts_with("asm_sso_flow="))
+        .expect("flow cookie")
+        .split(';')
+        .next()
+        .expect("cookie")
+        .to_owned();
+    let authorize = start.header("location").expect("location").to_owned();
+    assert!(authorize.starts_with(&format!("{}/authorizationserver/oauth/authorize?", sim.url)));
+    assert!(authorize.contains("code_challenge_method=S256"));
+
+    // The agent at SAP's page: its form, then the redirect with the code (not followed).
+    let browser = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    let page = browser
+        .get(&authorize)
+        .send()
+        .await
+        .expect("authorize")
+        .text()
+        .await
+        .expect("page");
+    let csrf = page
+        .split("name=\"_csrf\" type=\"hidden\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the login form's _csrf")
+        .to_owned();
+    let login = browser
+        .post(format!("{}/authorizationserver/login", sim.url))
+        .form(&[
+            ("username", "asagent"),
+            ("password", "pw4all"),
+            ("_csrf", &csrf),
+        ])
+        .send()
+        .await
+        .expect("login");
+    assert_eq!(login.status().as_u16(), 302);
+    let callback = login
+        .headers()
+        .get(header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .expect("to the callback")
+        .to_owned();
+    assert!(callback.starts_with(&format!("{PUBLIC}/asm/agents/sso/callback?code=")));
+
+    // Back at the middleware: the session, and the agent's SAP tokens kept server-side.
+    let path = callback.strip_prefix(PUBLIC).expect("path");
+    let res = app
+        .send(
+            common::req(Method::GET, path)
+                .header(header::COOKIE, &flow)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FOUND, "{}", res.text());
+    assert_eq!(res.header("location"), Some("http://asm.test/?asm=true"));
+    let cookie = res.session_cookie().expect("session cookie");
+    let me = app.get("/asm/agents/me", Some(&cookie)).await;
+    assert_eq!(me.status, StatusCode::OK, "{}", me.text());
+    assert_eq!(me.json()["agent"]["uid"], "asagent");
+    let search = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&query=linda"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(search.status, StatusCode::OK, "{}", search.text());
+    assert_eq!(search.json()["entries"][0]["customerId"], LINDA);
+    // The code was single-use: the same callback again is refused.
+    let again = app
+        .send(
+            common::req(Method::GET, path)
+                .header(header::COOKIE, &flow)
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    assert!(again.session_cookie().is_none(), "no second session");
 }

@@ -11,7 +11,8 @@
 mod pg_support;
 
 use asm_middleware::ports::{
-    AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError, ThrottleRule, Timeouts,
+    AuditQuery, EmulationRecord, NewAudit, SessionStore, SignInFlow, StoreError, ThrottleRule,
+    Timeouts,
 };
 use asm_middleware::store::postgres::PostgresStore;
 use asm_types::{Agent, AuditAction, AuditEntry};
@@ -102,6 +103,9 @@ conformance!(
     audit_outcomes_are_recorded,
     a_record_with_its_outcome_is_one_row,
     old_audit_records_are_pruned,
+    a_sign_in_flow_is_taken_once,
+    concurrent_callbacks_take_a_flow_once,
+    expired_sign_in_flows_are_pruned,
 );
 
 // ---------------------------------------------------------------- helpers
@@ -980,6 +984,78 @@ async fn old_audit_records_are_pruned(s: &dyn SessionStore) {
         left,
         ["2026-01-01T00:00:00.003Z", "2026-01-01T00:00:00.002Z"]
     );
+}
+
+// ---------------------------------------------------------------- sign-in flows
+
+fn flow(state: &str, created: i64) -> SignInFlow {
+    SignInFlow {
+        state: state.into(),
+        binding_hash: format!("binding-of-{state}"),
+        code_verifier: format!("verifier-of-{state}-0123456789012345678901234567890123"),
+        nonce: format!("nonce-of-{state}"),
+        return_to: "https://shop.example/?asm=true&customerId=C-1".into(),
+        created,
+        expires_at: created + 600_000,
+    }
+}
+
+async fn a_sign_in_flow_is_taken_once(s: &dyn SessionStore) {
+    let f = flow("state-1", T0);
+    s.create_sign_in_flow(&f).await.expect("create");
+    assert_eq!(
+        s.take_sign_in_flow("state-1").await.expect("take"),
+        Some((f.clone(), true))
+    );
+    // A replay still finds it (its page to go back to) but not as the first use.
+    assert_eq!(
+        s.take_sign_in_flow("state-1").await.expect("take"),
+        Some((f, false))
+    );
+    assert_eq!(s.take_sign_in_flow("state-2").await.expect("take"), None);
+    // The state is the key: a second flow with it is refused.
+    assert!(s.create_sign_in_flow(&flow("state-1", T0)).await.is_err());
+}
+
+async fn concurrent_callbacks_take_a_flow_once(s: &dyn SessionStore) {
+    s.create_sign_in_flow(&flow("raced", T0))
+        .await
+        .expect("create");
+    let takes = join_all((0..8).map(|_| s.take_sign_in_flow("raced"))).await;
+    let firsts = takes
+        .into_iter()
+        .map(|t| t.expect("take").expect("found"))
+        .filter(|(_, first)| *first)
+        .count();
+    assert_eq!(firsts, 1);
+}
+
+async fn expired_sign_in_flows_are_pruned(s: &dyn SessionStore) {
+    s.create_sign_in_flow(&flow("old", T0))
+        .await
+        .expect("create");
+    s.create_sign_in_flow(&flow("new", T0 + 600_000))
+        .await
+        .expect("create");
+    assert_eq!(s.prune_sign_in_flows(T0 + 600_001).await.expect("prune"), 1);
+    assert_eq!(s.take_sign_in_flow("old").await.expect("take"), None);
+    assert!(s.take_sign_in_flow("new").await.expect("take").is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pg_a_callback_on_two_instances_takes_the_flow_once() {
+    let Some((_db, a, b)) = two_instances().await else {
+        return;
+    };
+    a.create_sign_in_flow(&flow("two", T0))
+        .await
+        .expect("create");
+    let (ra, rb) = tokio::join!(a.take_sign_in_flow("two"), b.take_sign_in_flow("two"));
+    let (fa, fb) = (
+        ra.expect("A").expect("found"),
+        rb.expect("B").expect("found"),
+    );
+    assert!(fa.1 ^ fb.1, "exactly one instance completes the sign-in");
 }
 
 // ---------------------------------------------------------------- PostgreSQL only

@@ -59,6 +59,9 @@ pub mod error_type {
         /// Binding a cart: the customer's active cart has entries; `subject` is its code. Send
         /// `replace: true` to keep it as a saved cart and make the bound cart the active one.
         CART_CONFLICT = "CartConflictError";
+        /// The identity provider refused the sign-in or answered something unusable (a bad,
+        /// expired or used code, an invalid ID token).
+        SIGN_IN_PROVIDER = "SignInProviderError";
         /// The server failed; nothing the client did wrong.
         INTERNAL = "InternalError";
         /// The server cannot reach its database or backend just now; retry after `Retry-After`.
@@ -172,6 +175,118 @@ pub struct AgentSession {
     /// The emulation in progress, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emulation: Option<AssistedSession>,
+}
+
+/// How agents may sign in: `GET /agents/sign-in-options` (no session needed). The bar shows the
+/// password form when `password` is true and a "Sign in with …" button when `sso` is present.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SignInOptions {
+    /// Whether agents may sign in with a user name and password (`POST /agents/login`).
+    pub password: bool,
+    /// The identity provider agents may sign in with, when one is configured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sso: Option<SsoOption>,
+}
+
+/// The single sign-on choice of [`SignInOptions`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SsoOption {
+    /// What the button says after "Sign in with", e.g. `company sign-in`.
+    pub label: String,
+    /// Absolute URL to navigate the browser to (top level), with the query parameter
+    /// [`SSO_RETURN_PARAM`] set to the page to come back to.
+    pub start_url: String,
+}
+
+/// Query parameter of the SSO start URL: the storefront page to return to after signing in.
+pub const SSO_RETURN_PARAM: &str = "returnTo";
+/// Query parameter the middleware adds to the storefront page when a single sign-on failed; its
+/// value is an [`SsoError`] code. The overlay shows the message and removes the parameter.
+pub const SSO_ERROR_PARAM: &str = "asmSsoError";
+
+/// Why a single sign-on failed, as sent back to the storefront page in [`SSO_ERROR_PARAM`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum SsoError {
+    /// The agent cancelled at the provider (or refused consent).
+    Cancelled,
+    /// The provider refused or answered something unusable (a bad or expired code, an invalid
+    /// ID token, another error).
+    ProviderError,
+    /// The provider could not be reached.
+    ProviderUnavailable,
+    /// The sign-in attempt is too old, or its answer was already used (a replayed callback).
+    Expired,
+    /// The answer does not belong to this browser's sign-in attempt (another tab started a newer
+    /// one, or a forged callback).
+    StateMismatch,
+    /// The account is not a customer support agent.
+    NotAnAgent,
+    /// The server failed.
+    Failed,
+}
+
+impl SsoError {
+    /// Every code.
+    pub const ALL: [SsoError; 7] = [
+        SsoError::Cancelled,
+        SsoError::ProviderError,
+        SsoError::ProviderUnavailable,
+        SsoError::Expired,
+        SsoError::StateMismatch,
+        SsoError::NotAnAgent,
+        SsoError::Failed,
+    ];
+
+    /// The code, e.g. `not-an-agent`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SsoError::Cancelled => "cancelled",
+            SsoError::ProviderError => "provider-error",
+            SsoError::ProviderUnavailable => "provider-unavailable",
+            SsoError::Expired => "expired",
+            SsoError::StateMismatch => "state-mismatch",
+            SsoError::NotAnAgent => "not-an-agent",
+            SsoError::Failed => "failed",
+        }
+    }
+
+    /// The error with this code.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|e| e.as_str() == code)
+    }
+
+    /// What to tell the agent.
+    pub fn message(self) -> &'static str {
+        match self {
+            SsoError::Cancelled => {
+                "Single sign-on was cancelled. Sign in again when you are ready."
+            }
+            SsoError::ProviderError => {
+                "The identity provider did not accept the sign-in. Please try again."
+            }
+            SsoError::ProviderUnavailable => {
+                "The identity provider cannot be reached just now. Please try again in a moment."
+            }
+            SsoError::Expired => {
+                "This sign-in attempt expired or was already used. Please sign in again."
+            }
+            SsoError::StateMismatch => {
+                "This sign-in answer does not belong to this browser's sign-in attempt (was \
+                 another one started in another tab?). Please sign in again."
+            }
+            SsoError::NotAnAgent => {
+                "This account is not a customer support agent's. Only agents can sign in to \
+                 Assisted Service Mode."
+            }
+            SsoError::Failed => "Single sign-on failed on the server. Please try again.",
+        }
+    }
 }
 
 /// Paging parameters and totals (zero-based pages).
@@ -486,6 +601,8 @@ audit_actions! {
     SignInFailed = "sign-in-failed": "A wrong agent id or password.",
     SignInThrottled = "sign-in-throttled": "A sign-in refused because of too many failures.",
     SignInRefusedCustomer = "sign-in-refused-customer": "A customer's credentials were refused.",
+    SsoSignIn = "sso-sign-in": "An agent signed in through the identity provider (detail: the provider).",
+    SsoSignInFailed = "sso-sign-in-failed": "A sign-in through the identity provider failed (detail: why).",
     SignOut = "sign-out": "An agent signed out.",
     SessionExpired = "session-expired": "An agent session timed out.",
     EmulationStart = "emulation-start": "An emulation started (detail: the reason).",
@@ -764,6 +881,29 @@ pub struct Customer360Data {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sso_error_codes_serialise_as_their_codes() {
+        for e in SsoError::ALL {
+            let json = serde_json::to_string(&e).expect("serialise");
+            assert_eq!(json, format!("\"{}\"", e.as_str()));
+            assert_eq!(SsoError::parse(e.as_str()), Some(e));
+            assert!(!e.message().is_empty());
+        }
+        assert_eq!(SsoError::parse("NotAnAgent"), None);
+        let options = SignInOptions {
+            password: true,
+            sso: Some(SsoOption {
+                label: "Okta".into(),
+                start_url: "https://asm.example/asm/agents/sso/start".into(),
+            }),
+        };
+        let json = serde_json::to_value(&options).expect("serialise");
+        assert_eq!(
+            json["sso"]["startUrl"],
+            "https://asm.example/asm/agents/sso/start"
+        );
+    }
 
     #[test]
     fn customer_list_ids_serialise_as_their_ids() {

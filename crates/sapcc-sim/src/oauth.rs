@@ -91,9 +91,26 @@ fn check_client(sim: &Sim, headers: &HeaderMap, form: &Params) -> Result<String,
     }
 }
 
+/// A JWT-shaped access token for `user` (header, claims, a random "signature").
+fn jwt(user: &str, exp: i64) -> String {
+    let b64 = |v: serde_json::Value| base64url(v.to_string().as_bytes());
+    format!(
+        "{}.{}.{}",
+        b64(serde_json::json!({ "alg": "RS256", "typ": "JWT" })),
+        b64(serde_json::json!({ "sub": user, "exp": exp, "jti": random_token(12) })),
+        random_token(43)
+    )
+}
+
 fn issue(sim: &Sim, data: &mut Data, user: &str, client: &str) -> (String, String) {
     let now = sim.now();
-    let access = random_token(32);
+    let access = match sim.config().auth_mode {
+        // Spring Authorization Server (2211-jdk21) issues JWT access tokens: `sub` names the
+        // user (the roles are not in it, §1.3). Signed with nothing here: clients must not
+        // verify what the token endpoint just handed them, only read it.
+        AuthMode::Pkce => jwt(user, now + sim.config().token_lifetime_seconds),
+        AuthMode::Password => random_token(32),
+    };
     let refresh = random_token(40);
     data.access_tokens.insert(
         access.clone(),

@@ -1,8 +1,8 @@
 //! Who may sign in: only agents, with the right password; what a refused sign-in records.
 
 use super::DomainError;
-use crate::ports::{Credentials, NewAudit, TokenGrant};
-use asm_types::{error_type, Agent, AuditAction};
+use crate::ports::{Credentials, DomainResult, ExternalSignIn, NewAudit, TokenGrant};
+use asm_types::{error_type, Agent, AuditAction, AGENT_GROUP};
 
 /// A refused sign-in: its audit record, whether it counts against the throttle, and the error.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,9 +65,93 @@ pub fn sign_in(
     Err(Box::new(refusal))
 }
 
+/// The agent an identity provider signed in (`result` of the provider's code exchange, through
+/// `provider`), or why not. Whatever the provider mapped, only a member of `asagentgroup` signs
+/// in. A non-agent is recorded as a refused customer (as with a password); any other failure as
+/// `sso-sign-in-failed` with the provider and the error type. No refusal counts towards the
+/// password throttle.
+pub fn external_sign_in(
+    result: DomainResult<ExternalSignIn>,
+    provider: &str,
+    now: i64,
+) -> Result<ExternalSignIn, Box<Refusal>> {
+    let refusal = |action, detail: String, error| {
+        Box::new(Refusal {
+            audit: NewAudit {
+                at: now,
+                agent_uid: None,
+                customer_id: None,
+                action,
+                detail: Some(detail),
+            },
+            counts_as_failure: false,
+            error,
+        })
+    };
+    let not_an_agent = |who: String| {
+        refusal(
+            AuditAction::SignInRefusedCustomer,
+            who,
+            DomainError::refused(
+                error_type::NOT_AN_AGENT,
+                "This account is not a customer support agent's. Only agents can sign in to \
+                 Assisted Service Mode.",
+            ),
+        )
+    };
+    match result {
+        Ok(signed_in) if signed_in.agent.groups.iter().any(|g| g == AGENT_GROUP) => Ok(signed_in),
+        Ok(signed_in) => Err(not_an_agent(signed_in.agent.uid)),
+        Err(DomainError::Refused {
+            kind: error_type::NOT_AN_AGENT,
+            subject,
+            ..
+        }) => Err(not_an_agent(subject.unwrap_or_default())),
+        Err(error) => Err(refusal(
+            AuditAction::SsoSignInFailed,
+            format!("{provider}: {}", error.kind()),
+            error,
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_agents_sign_in_through_a_provider() {
+        let agent = |groups: &[&str]| ExternalSignIn {
+            agent: Agent {
+                uid: "jdoe".into(),
+                name: "J".into(),
+                email: "j@x".into(),
+                groups: groups.iter().map(|g| (*g).to_owned()).collect(),
+            },
+            tokens: None,
+        };
+        let ok = external_sign_in(Ok(agent(&[AGENT_GROUP])), "Okta", 1).expect("agent");
+        assert_eq!(ok.agent.uid, "jdoe");
+        let customer = external_sign_in(Ok(agent(&["customergroup"])), "Okta", 1).expect_err("no");
+        assert_eq!(customer.error.kind(), error_type::NOT_AN_AGENT);
+        assert_eq!(customer.audit.action, AuditAction::SignInRefusedCustomer);
+        assert_eq!(customer.audit.detail.as_deref(), Some("jdoe"));
+        let said_no = external_sign_in(
+            Err(DomainError::refused(error_type::NOT_AN_AGENT, "no").with_subject("c@x")),
+            "Okta",
+            1,
+        )
+        .expect_err("no");
+        assert_eq!(said_no.audit.detail.as_deref(), Some("c@x"));
+        let down = external_sign_in(Err(DomainError::Unavailable("down".into())), "Okta", 1)
+            .expect_err("down");
+        assert_eq!(down.audit.action, AuditAction::SsoSignInFailed);
+        assert_eq!(
+            down.audit.detail.as_deref(),
+            Some("Okta: ServiceUnavailableError")
+        );
+        assert!(!down.counts_as_failure && !customer.counts_as_failure);
+    }
 
     #[test]
     fn only_agents_with_the_right_password_sign_in() {

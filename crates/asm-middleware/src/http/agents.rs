@@ -37,7 +37,7 @@ pub const MAX_PASSWORD_CHARS: usize = 1024;
             headers(("Set-Cookie" = String, description = "`asm_session=...; HttpOnly; SameSite=Strict; Path=/`"))),
         (status = 400, description = "`ValidationError`: the body is malformed, or the user name or password is empty or too long (at most 256 and 1024 characters; `subject` names the field).", body = ErrorList),
         (status = 401, description = "`InvalidCredentialsError`: wrong user name or password.", body = ErrorList),
-        (status = 403, description = "`NotAnAgentError`: these are a customer's credentials; only agents sign in.", body = ErrorList),
+        (status = 403, description = "`NotAnAgentError`: these are a customer's credentials; only agents sign in. `ForbiddenError`: password sign-in is turned off (`--password-sign-in false`; agents use single sign-on).", body = ErrorList),
         (status = 429, description = "`TooManyAttemptsError`: too many failed sign-ins for this account from this client address, or from this address, or the account is slowed down after many failures from several addresses.",
             body = ErrorList,
             headers(("Retry-After" = u64, description = "Seconds until sign-in is allowed again."))),
@@ -49,6 +49,12 @@ pub async fn login(
     jar: CookieJar,
     Json(req): Json<AgentLoginRequest>,
 ) -> ApiResult<(CookieJar, Json<AgentSession>)> {
+    if !state.config.password_sign_in {
+        return Err(Failure::from(DomainError::refused(
+            asm_types::error_type::FORBIDDEN,
+            "Sign-in with a password is turned off here: use single sign-on.",
+        )));
+    }
     let username = req.username.trim().to_owned();
     if username.is_empty() {
         return Err(Failure::validation(

@@ -84,6 +84,7 @@ pub fn status_of(kind: &str) -> StatusCode {
         error_type::TOO_MANY_ATTEMPTS => StatusCode::TOO_MANY_REQUESTS,
         error_type::DUPLICATE_EMAIL | error_type::CART_CONFLICT => StatusCode::CONFLICT,
         error_type::UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
+        error_type::SIGN_IN_PROVIDER => StatusCode::BAD_GATEWAY,
         error_type::INTERNAL => StatusCode::INTERNAL_SERVER_ERROR,
         _ => StatusCode::BAD_REQUEST,
     }

@@ -17,6 +17,7 @@ pub mod error;
 pub mod extract;
 pub mod openapi;
 pub mod sessions;
+pub mod sso;
 pub mod store_api;
 pub mod storefront;
 
@@ -43,6 +44,9 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(agents::logout))
         .routes(routes!(agents::me))
         .routes(routes!(agents::get_agent))
+        .routes(routes!(sso::sign_in_options))
+        .routes(routes!(sso::start))
+        .routes(routes!(sso::callback))
         .routes(routes!(customers::search))
         .routes(routes!(customers::carts))
         .routes(routes!(customers::get_customer))

@@ -146,6 +146,27 @@ pub struct ThrottleRule {
     pub lock_ms: i64,
 }
 
+/// A pending sign-in through an identity provider (authorization code + PKCE): created when the
+/// browser is sent to the provider, used once by the callback — on whichever instance it lands.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignInFlow {
+    /// The OAuth `state` sent to the provider (random; the key of the flow).
+    pub state: String,
+    /// SHA-256 of the secret in the browser's flow cookie: the callback must come from the
+    /// browser that started the flow.
+    pub binding_hash: String,
+    /// The PKCE code verifier (RFC 7636).
+    pub code_verifier: String,
+    /// The OpenID `nonce`.
+    pub nonce: String,
+    /// The storefront page to send the agent back to (an allowed origin, checked at the start).
+    pub return_to: String,
+    /// When the flow started (ms since the epoch).
+    pub created: i64,
+    /// When it can no longer complete (ms since the epoch).
+    pub expires_at: i64,
+}
+
 /// The store of the middleware's own state. See the module comment.
 #[async_trait]
 pub trait SessionStore: Send + Sync + 'static {
@@ -260,6 +281,19 @@ pub trait SessionStore: Send + Sync + 'static {
 
     /// Forgets the failures of `key` (a successful sign-in).
     async fn throttle_clear(&self, key: &str) -> StoreResult<()>;
+
+    // ---- sign-in flows (identity provider)
+
+    /// Records a pending sign-in flow.
+    async fn create_sign_in_flow(&self, flow: &SignInFlow) -> StoreResult<()>;
+
+    /// Marks the flow of `state` used and returns it, with `true` for the first use and `false`
+    /// for every later one (a replayed callback; two instances racing: exactly one gets `true`).
+    /// `None` when no such flow exists (never started, or pruned).
+    async fn take_sign_in_flow(&self, state: &str) -> StoreResult<Option<(SignInFlow, bool)>>;
+
+    /// Deletes flows that expired before `before`; returns how many went.
+    async fn prune_sign_in_flows(&self, before: i64) -> StoreResult<usize>;
 
     /// Counts a failure under `key`, atomically, in a window of `window_ms` (a failure after the
     /// window is over starts a new one), and returns the failures of the window, this one

@@ -20,6 +20,7 @@
 //!   Broken connections are dropped by the pool when they are next checked out, so the store
 //!   recovers by itself once the database is back.
 
+use crate::ports::SignInFlow;
 use crate::ports::{
     AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError,
     StoreResult, ThrottleRule, Timeouts,
@@ -55,8 +56,13 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         3,
+        "sign-in flows",
+        include_str!("migrations/postgres/0003_sign_in_flows.sql"),
+    ),
+    (
+        4,
         "audit repeats",
-        include_str!("migrations/postgres/0003_audit_repeats.sql"),
+        include_str!("migrations/postgres/0004_audit_repeats.sql"),
     ),
 ];
 
@@ -933,6 +939,73 @@ impl SessionStore for PostgresStore {
                 .await?;
             c.execute(&stmt, &[&key]).await?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn create_sign_in_flow(&self, flow: &SignInFlow) -> StoreResult<()> {
+        timed(async {
+            let c = self.client().await?;
+            let stmt = c
+                .prepare_cached(
+                    "INSERT INTO sign_in_flows (state, binding_hash, code_verifier, nonce, \
+                     return_to, created, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .await?;
+            c.execute(
+                &stmt,
+                &[
+                    &flow.state,
+                    &flow.binding_hash,
+                    &flow.code_verifier,
+                    &flow.nonce,
+                    &flow.return_to,
+                    &flow.created,
+                    &flow.expires_at,
+                ],
+            )
+            .await?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn take_sign_in_flow(&self, state: &str) -> StoreResult<Option<(SignInFlow, bool)>> {
+        timed(async {
+            let c = self.client().await?;
+            // One statement: the row lock makes concurrent callbacks (on any instance) add
+            // their use one after the other, and only one of them sees 1.
+            let stmt = c
+                .prepare_cached(
+                    "UPDATE sign_in_flows SET uses = uses + 1 WHERE state = $1 RETURNING \
+                     state, binding_hash, code_verifier, nonce, return_to, created, expires_at, uses",
+                )
+                .await?;
+            let Some(r) = c.query_opt(&stmt, &[&state]).await? else {
+                return Ok(None);
+            };
+            let flow = SignInFlow {
+                state: r.try_get(0)?,
+                binding_hash: r.try_get(1)?,
+                code_verifier: r.try_get(2)?,
+                nonce: r.try_get(3)?,
+                return_to: r.try_get(4)?,
+                created: r.try_get(5)?,
+                expires_at: r.try_get(6)?,
+            };
+            Ok(Some((flow, r.try_get::<_, i64>(7)? == 1)))
+        })
+        .await
+    }
+
+    async fn prune_sign_in_flows(&self, before: i64) -> StoreResult<usize> {
+        timed(async {
+            let c = self.client().await?;
+            let stmt = c
+                .prepare_cached("DELETE FROM sign_in_flows WHERE expires_at < $1")
+                .await?;
+            let n = c.execute(&stmt, &[&before]).await?;
+            Ok(usize::try_from(n).unwrap_or(usize::MAX))
         })
         .await
     }

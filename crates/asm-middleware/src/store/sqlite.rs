@@ -9,6 +9,7 @@ use crate::ports::session_store::{
     AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError,
     StoreResult, ThrottleRule, Timeouts,
 };
+use crate::ports::SignInFlow;
 use asm_types::{Agent, AuditAction, AuditEntry};
 use async_trait::async_trait;
 use r2d2_sqlite::rusqlite::types::Value;
@@ -69,7 +70,21 @@ CREATE TABLE login_throttle (
 "#,
     // 2: the commerce backend's tokens of an agent session (sealed; SAP Commerce).
     "ALTER TABLE agent_sessions ADD COLUMN backend_tokens TEXT;",
-    // 3 (branch `harden`; renumber at merge): repeated identical refusals as one record.
+    // 3: pending sign-ins through an identity provider.
+    r#"
+CREATE TABLE sign_in_flows (
+    state TEXT PRIMARY KEY,
+    binding_hash TEXT NOT NULL,
+    code_verifier TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    return_to TEXT NOT NULL,
+    created INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    uses INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX sign_in_flows_expires ON sign_in_flows(expires_at);
+"#,
+    // 4: repeated identical refusals as one record.
     "ALTER TABLE audit_log ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;\n\
      ALTER TABLE audit_log ADD COLUMN last_at INTEGER;",
 ];
@@ -627,6 +642,66 @@ impl SessionStore for SqliteStore {
             c.prepare_cached("DELETE FROM login_throttle WHERE key = ?1")?
                 .execute(params![key])?;
             Ok(())
+        })
+        .await
+    }
+
+    async fn create_sign_in_flow(&self, flow: &SignInFlow) -> StoreResult<()> {
+        let flow = flow.clone();
+        self.run(move |c| {
+            c.prepare_cached(
+                "INSERT INTO sign_in_flows (state, binding_hash, code_verifier, nonce, return_to, \
+                 created, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?
+            .execute(params![
+                flow.state,
+                flow.binding_hash,
+                flow.code_verifier,
+                flow.nonce,
+                flow.return_to,
+                flow.created,
+                flow.expires_at
+            ])?;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn take_sign_in_flow(&self, state: &str) -> StoreResult<Option<(SignInFlow, bool)>> {
+        let state = state.to_owned();
+        self.run(move |c| {
+            // One statement: concurrent callbacks each add one use, and only one sees 1.
+            let row = c
+                .prepare_cached(
+                    "UPDATE sign_in_flows SET uses = uses + 1 WHERE state = ?1 RETURNING \
+                     state, binding_hash, code_verifier, nonce, return_to, created, expires_at, uses",
+                )?
+                .query_row(params![state], |r| {
+                    Ok((
+                        SignInFlow {
+                            state: r.get(0)?,
+                            binding_hash: r.get(1)?,
+                            code_verifier: r.get(2)?,
+                            nonce: r.get(3)?,
+                            return_to: r.get(4)?,
+                            created: r.get(5)?,
+                            expires_at: r.get(6)?,
+                        },
+                        r.get::<_, i64>(7)? == 1,
+                    ))
+                })
+                .optional()?;
+            Ok(row)
+        })
+        .await
+    }
+
+    async fn prune_sign_in_flows(&self, before: i64) -> StoreResult<usize> {
+        self.run(move |c| {
+            Ok(
+                c.prepare_cached("DELETE FROM sign_in_flows WHERE expires_at < ?1")?
+                    .execute(params![before])?,
+            )
         })
         .await
     }

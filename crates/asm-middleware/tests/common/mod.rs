@@ -57,6 +57,7 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::VOUCHER_INVALID,
     error_type::CART_NOT_ANONYMOUS,
     error_type::CART_CONFLICT,
+    error_type::SIGN_IN_PROVIDER,
     error_type::INTERNAL,
     error_type::UNAVAILABLE,
 ];
@@ -167,6 +168,9 @@ impl TestApp {
             let state = AppState::open(config, Clock::manual(clock.clone())).expect("open state");
             (state, None)
         };
+        let state = state
+            .configure_sign_in()
+            .expect("sign-in provider settings");
         Self {
             router: app(state.clone()),
             state,

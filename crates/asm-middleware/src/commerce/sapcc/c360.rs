@@ -76,6 +76,8 @@ fn queries_for(kind: Kind, size: u32) -> Vec<SapQuery> {
 struct Answers {
     queries: Vec<SapQuery>,
     values: Vec<Value>,
+    /// The customer's currency (ISO code), for the formatted money strings.
+    currency: String,
 }
 
 impl Answers {
@@ -99,7 +101,12 @@ struct ListAnswer {
 }
 
 /// Sends `queries` (deduplicated) in one call; SAP answers one fragment per query, in order.
-async fn ask(sap: &SapCommerce, customer: &str, queries: Vec<SapQuery>) -> DomainResult<Answers> {
+async fn ask(
+    sap: &SapCommerce,
+    customer: &str,
+    currency: &str,
+    queries: Vec<SapQuery>,
+) -> DomainResult<Answers> {
     let mut unique: Vec<SapQuery> = Vec::new();
     for query in queries {
         if !unique.contains(&query) {
@@ -110,6 +117,7 @@ async fn ask(sap: &SapCommerce, customer: &str, queries: Vec<SapQuery>) -> Domai
         return Ok(Answers {
             queries: unique,
             values: vec![],
+            currency: currency.to_owned(),
         });
     }
     let body = json!({
@@ -132,14 +140,16 @@ async fn ask(sap: &SapCommerce, customer: &str, queries: Vec<SapQuery>) -> Domai
     Ok(Answers {
         queries: unique,
         values: list.value,
+        currency: currency.to_owned(),
     })
 }
 
-fn money(formatted: Option<&str>) -> C360Money {
+/// Customer 360°'s money: SAP sends only the formatted text; the currency is the customer's.
+fn money(currency: &str, formatted: Option<&str>) -> C360Money {
     let formatted = formatted.unwrap_or_default().to_owned();
     C360Money {
         cents: cents_of(&formatted).unwrap_or(0),
-        currency: String::new(),
+        currency: currency.to_owned(),
         formatted,
     }
 }
@@ -250,13 +260,13 @@ struct C360SapEntry {
 }
 
 impl C360SapCart {
-    fn ours(&self) -> C360Cart {
+    fn ours(&self, cur: &str) -> C360Cart {
         C360Cart {
             code: self.code.clone(),
             total_items: self
                 .total_item_count
                 .unwrap_or_else(|| self.entries.iter().map(|e| clamp_u32(e.quantity)).sum()),
-            subtotal: money(self.total_price.as_deref()),
+            subtotal: money(cur, self.total_price.as_deref()),
             created: String::new(),
             modified: String::new(),
             entries: self
@@ -269,8 +279,8 @@ impl C360SapCart {
                         .unwrap_or_else(|| e.product_code.clone()),
                     product_code: e.product_code.clone(),
                     quantity: clamp_u32(e.quantity),
-                    unit_price: money(e.base_price.as_deref()),
-                    total: money(e.total_price.as_deref()),
+                    unit_price: money(cur, e.base_price.as_deref()),
+                    total: money(cur, e.total_price.as_deref()),
                 })
                 .collect(),
         }
@@ -296,6 +306,7 @@ fn overview(a: &Answers) -> C360Overview {
                 .or(o.cart_size)
                 .unwrap_or(0),
             total: money(
+                &a.currency,
                 cart.as_ref()
                     .filter(|c| c.code == code)
                     .and_then(|c| c.total_price.as_deref()),
@@ -305,7 +316,7 @@ fn overview(a: &Answers) -> C360Overview {
         latest_order: o.latest_order_code.clone().map(|code| C360OrderHeader {
             code,
             status: String::new(),
-            total: money(o.latest_order_total.as_deref()),
+            total: money(&a.currency, o.latest_order_total.as_deref()),
             placed: o.latest_order_time.as_deref().map(date).unwrap_or_default(),
         }),
         latest_open_ticket: o.latest_opened_ticket_id.clone().map(|id| {
@@ -505,7 +516,9 @@ fn promotions(a: &Answers) -> C360Promotions {
     let promotions: Vec<Applied> = a.read(&q("c360PromotionList"), "promotions");
     C360Promotions {
         cart_code: cart.as_ref().map(|c| c.code.clone()),
-        cart_subtotal: cart.as_ref().map(|c| money(c.total_price.as_deref())),
+        cart_subtotal: cart
+            .as_ref()
+            .map(|c| money(&a.currency, c.total_price.as_deref())),
         cart_vouchers: vouchers
             .into_iter()
             .map(|v| C360Voucher {
@@ -520,7 +533,7 @@ fn promotions(a: &Answers) -> C360Promotions {
             .into_iter()
             .map(|p| C360Promotion {
                 description: p.message.or(p.name).unwrap_or_else(|| p.code.clone()),
-                threshold: money(None),
+                threshold: money(&a.currency, None),
                 percent: 0,
                 applied: p.applied,
                 code: p.code,
@@ -549,7 +562,10 @@ fn interests(a: &Answers, size: u32) -> C360ProductInterests {
                 .name
                 .clone()
                 .unwrap_or_else(|| i.product.code.clone()),
-            price: money(i.product.price.as_ref().map(|p| p.formatted_value.as_str())),
+            price: money(
+                &a.currency,
+                i.product.price.as_ref().map(|p| p.formatted_value.as_str()),
+            ),
             product_code: i.product.code,
             kind: "BACK_IN_STOCK".to_owned(),
             created: String::new(),
@@ -572,15 +588,24 @@ fn data(kind: Kind, size: u32, a: &Answers) -> C360FragmentData {
         Kind::Cart => C360FragmentData::Cart(C360CartData {
             cart: a
                 .read::<Option<C360SapCart>>(&q("c360Cart"), "cart")
-                .map(|c| c.ours()),
+                .map(|c| c.ours(&a.currency)),
         }),
         Kind::SavedCart => C360FragmentData::SavedCart(C360CartData {
             cart: a
                 .read::<Option<C360SapCart>>(&q("c360SavedCart"), "savedCart")
-                .map(|c| c.ours()),
+                .map(|c| c.ours(&a.currency)),
         }),
         Kind::ProductInterests => C360FragmentData::ProductInterests(interests(a, size)),
     }
+}
+
+/// The customer's currency, `USD` when SAP does not say.
+fn currency_of(user: &super::wire::User) -> String {
+    user.currency
+        .as_ref()
+        .map(|c| c.isocode.clone())
+        .filter(|c| c.len() == 3)
+        .unwrap_or_else(|| "USD".to_owned())
 }
 
 /// Our fragments for `queries`: one SAP call for all of them. When SAP refuses the whole call
@@ -591,12 +616,12 @@ pub async fn fragments(
     customer: &str,
     queries: Vec<Customer360Query>,
 ) -> DomainResult<Customer360Response> {
-    sap.user_or_404(customer).await?;
+    let currency = currency_of(&sap.user_or_404(customer).await?);
     let all: Vec<SapQuery> = queries
         .iter()
         .flat_map(|x| queries_for(x.kind, x.list_size))
         .collect();
-    let fragments = match ask(sap, customer, all).await {
+    let fragments = match ask(sap, customer, &currency, all).await {
         Ok(answers) => queries
             .iter()
             .map(|x| Customer360Fragment::Data(data(x.kind, x.list_size, &answers)))
@@ -605,7 +630,7 @@ pub async fn fragments(
             let mut out = Vec::with_capacity(queries.len());
             for x in &queries {
                 out.push(
-                    match ask(sap, customer, queries_for(x.kind, x.list_size)).await {
+                    match ask(sap, customer, &currency, queries_for(x.kind, x.list_size)).await {
                         Ok(answers) => {
                             Customer360Fragment::Data(data(x.kind, x.list_size, &answers))
                         }
@@ -635,7 +660,7 @@ pub async fn assignable_coupons(
     sap: &SapCommerce,
     customer: &str,
 ) -> DomainResult<Vec<CustomerCoupon>> {
-    let answers = ask(sap, customer, vec![coupons(true)]).await?;
+    let answers = ask(sap, customer, "", vec![coupons(true)]).await?;
     let list: Vec<SapCustomerCoupon> = answers.read(&coupons(true), "customerCoupons");
     Ok(list
         .into_iter()
@@ -654,10 +679,12 @@ pub async fn assignable_coupons(
 /// The customer summary (`GET /customers/{id}`): SAP's overview, carts, orders and tickets.
 pub async fn summary(sap: &SapCommerce, customer: &str) -> DomainResult<Customer360Data> {
     let user = sap.user_or_404(customer).await?;
+    let currency = currency_of(&user);
     let (answers, carts, orders, tickets) = tokio::join!(
         ask(
             sap,
             customer,
+            &currency,
             vec![q("c360Overview"), sized("c360ActivityList", 1)]
         ),
         sap.cart_list(customer),

@@ -49,6 +49,7 @@ pub struct User {
     pub display_uid: Option<String>,
     pub default_address: Option<Address>,
     pub deactivation_date: Option<String>,
+    pub currency: Option<Iso>,
     pub last_cart_id: Option<String>,
     pub has_order: Option<bool>,
 }
