@@ -167,6 +167,16 @@ pub struct SignInFlow {
     pub expires_at: i64,
 }
 
+impl std::fmt::Debug for SignInFlow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInFlow")
+            .field("return_to", &self.return_to)
+            .field("created", &self.created)
+            .field("expires_at", &self.expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The store of the middleware's own state. See the module comment.
 #[async_trait]
 pub trait SessionStore: Send + Sync + 'static {
