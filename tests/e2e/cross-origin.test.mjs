@@ -45,7 +45,7 @@ describe('embedding from another origin of the same site', () => {
 
   before(async () => {
     [shop, browser] = await Promise.all([startShop(), launchBrowser()]);
-    server = await startServer({ args: ['--allowed-origins', shop.origin] });
+    server = await startServer({ args: ['--allowed-origins', shop.origin, '--base-sites', 'electronics,apparel'] });
     assert.notEqual(shop.origin, server.origin, 'two origins');
     shop.csp = [
       "default-src 'self'",
