@@ -15,7 +15,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 use web_sys::{AbortController, RequestCredentials};
 
-/// How long a request may take before the agent is told it timed out.
+/// How long a request may take, headers and body, before the agent is told it timed out.
 pub const TIMEOUT_MS: u32 = 15_000;
 
 /// Why a request failed, in terms the agent can act on.
@@ -23,7 +23,7 @@ pub const TIMEOUT_MS: u32 = 15_000;
 pub enum ApiError {
     /// The middleware could not be reached (network down, server dead, CORS refused).
     Unreachable,
-    /// No answer within [`TIMEOUT_MS`].
+    /// No whole answer (headers and body) within [`TIMEOUT_MS`].
     Timeout,
     /// Cancelled by the overlay because a newer request superseded it.
     Aborted,
@@ -177,6 +177,7 @@ impl Default for Abort {
 pub struct Api {
     base: String,
     base_site: String,
+    timeout_ms: u32,
 }
 
 impl Api {
@@ -185,7 +186,14 @@ impl Api {
         Self {
             base: base.trim_end_matches('/').to_owned(),
             base_site,
+            timeout_ms: TIMEOUT_MS,
         }
+    }
+
+    /// The same client with another timeout for each whole answer (default [`TIMEOUT_MS`]).
+    pub fn with_timeout_ms(mut self, timeout_ms: u32) -> Self {
+        self.timeout_ms = timeout_ms;
+        self
     }
 
     /// The base site.
@@ -219,23 +227,29 @@ impl Api {
             password: password.to_owned(),
         };
         let req = self.write(Request::post(&self.url("/agents/login")));
-        send_json(req, Some(&body), &Abort::new()).await
+        send_json(self.timeout_ms, req, Some(&body), &Abort::new()).await
     }
 
     /// How agents may sign in here (password form, single sign-on button).
     pub async fn sign_in_options(&self) -> Result<Reply<SignInOptions>, ApiError> {
-        send_json::<(), _>(self.get("/agents/sign-in-options"), None, &Abort::new()).await
+        send_json::<(), _>(
+            self.timeout_ms,
+            self.get("/agents/sign-in-options"),
+            None,
+            &Abort::new(),
+        )
+        .await
     }
 
     /// Signs the agent out (ends emulation on the server too).
     pub async fn sign_out(&self) -> Result<(), ApiError> {
         let req = self.write(Request::post(&self.url("/agents/logout")));
-        send_empty(req, &Abort::new()).await
+        send_empty(self.timeout_ms, req, &Abort::new()).await
     }
 
     /// The signed-in agent's session, or `InvalidTokenError` when there is none.
     pub async fn me(&self) -> Result<Reply<AgentSession>, ApiError> {
-        send_json::<(), _>(self.get("/agents/me"), None, &Abort::new()).await
+        send_json::<(), _>(self.timeout_ms, self.get("/agents/me"), None, &Abort::new()).await
     }
 
     /// Searches customers; `abort` cancels it when a newer search supersedes it.
@@ -251,7 +265,7 @@ impl Api {
             ("baseSite", self.base_site.as_str()),
             ("pageSize", size.as_str()),
         ]);
-        send_json::<(), _>(req, None, abort).await
+        send_json::<(), _>(self.timeout_ms, req, None, abort).await
     }
 
     /// The customer of the order `order_id` (`entries` carry `orderId`); an unknown order is
@@ -266,7 +280,7 @@ impl Api {
             ("baseSite", self.base_site.as_str()),
             ("pageSize", "1"),
         ]);
-        send_json::<(), _>(req, None, abort).await
+        send_json::<(), _>(self.timeout_ms, req, None, abort).await
     }
 
     /// Creates (registers) a customer; field errors name `firstName`, `lastName` or
@@ -278,7 +292,7 @@ impl Api {
         let req = self.write(
             Request::post(&self.url("/customers")).query([("baseSite", self.base_site.as_str())]),
         );
-        send_json(req, Some(customer), &Abort::new()).await
+        send_json(self.timeout_ms, req, Some(customer), &Abort::new()).await
     }
 
     /// The customer lists the agent may see, with their sizes.
@@ -286,7 +300,7 @@ impl Api {
         let req = self
             .get("/customerlists")
             .query([("baseSite", self.base_site.as_str())]);
-        send_json::<(), _>(req, None, abort).await
+        send_json::<(), _>(self.timeout_ms, req, None, abort).await
     }
 
     /// One page of a customer list (searched and sorted as `list` says); `abort` cancels it
@@ -301,7 +315,7 @@ impl Api {
             .get("/customers/search")
             .query(params.iter().map(|(k, v)| (*k, v.as_str())))
             .query([("baseSite", self.base_site.as_str())]);
-        send_json::<(), _>(req, None, abort).await
+        send_json::<(), _>(self.timeout_ms, req, None, abort).await
     }
 
     /// Starts emulating a customer; `reason` (ticket id or note) is required by the server;
@@ -319,7 +333,7 @@ impl Api {
             reason: Some(reason.to_owned()),
         };
         let req = self.write(Request::post(&self.url("/sessions")));
-        send_json(req, Some(&body), &Abort::new()).await
+        send_json(self.timeout_ms, req, Some(&body), &Abort::new()).await
     }
 
     /// Ends an emulation.
@@ -329,7 +343,7 @@ impl Api {
     ) -> Result<Reply<AssistedSession>, ApiError> {
         let path = format!("/sessions/{}", js_sys::encode_uri_component(session_id));
         let req = self.write(Request::delete(&self.url(&path)));
-        send_json::<(), _>(req, None, &Abort::new()).await
+        send_json::<(), _>(self.timeout_ms, req, None, &Abort::new()).await
     }
 }
 
@@ -357,7 +371,7 @@ impl Api {
         let req = self
             .write(Request::post(&self.url(&path)))
             .query([("baseSite", self.base_site.as_str())]);
-        send_json(req, Some(&body), &Abort::new()).await
+        send_json(self.timeout_ms, req, Some(&body), &Abort::new()).await
     }
 
     /// Applies a voucher (cart coupon or assigned customer coupon) to the emulated customer's
@@ -373,7 +387,7 @@ impl Api {
             voucher_id: code.to_owned(),
         };
         let req = self.write(Request::post(&self.url(&path)));
-        send::<VoucherRequest>(req, Some(&body), &Abort::new())
+        send::<VoucherRequest>(self.timeout_ms, req, Some(&body), &Abort::new())
             .await
             .map(|_| ())
     }
@@ -390,7 +404,12 @@ impl Api {
             cart_path(customer_id, cart_id),
             js_sys::encode_uri_component(code)
         );
-        send_empty(self.write(Request::delete(&self.url(&path))), &Abort::new()).await
+        send_empty(
+            self.timeout_ms,
+            self.write(Request::delete(&self.url(&path))),
+            &Abort::new(),
+        )
+        .await
     }
 
     /// Assigns (`assign`) or unassigns a customer coupon to/from the emulated customer.
@@ -410,7 +429,7 @@ impl Api {
         } else {
             Request::delete(&self.url(&path))
         };
-        send_empty(self.write(req), &Abort::new()).await
+        send_empty(self.timeout_ms, self.write(req), &Abort::new()).await
     }
 }
 
@@ -439,7 +458,7 @@ impl Api {
             replace,
         };
         let req = self.write(Request::post(&self.url("/bind-cart")));
-        send_json(req, Some(&body), &Abort::new()).await
+        send_json(self.timeout_ms, req, Some(&body), &Abort::new()).await
     }
 
     /// The customer's active and saved carts.
@@ -451,7 +470,7 @@ impl Api {
         let req = self
             .get(&path)
             .query([("baseSite", self.base_site.as_str())]);
-        send_json::<(), _>(req, None, &Abort::new()).await
+        send_json::<(), _>(self.timeout_ms, req, None, &Abort::new()).await
     }
 }
 
@@ -465,6 +484,7 @@ pub struct Reply<T> {
 }
 
 async fn send_json<B, T>(
+    timeout_ms: u32,
     req: RequestBuilder,
     body: Option<&B>,
     abort: &Abort,
@@ -473,27 +493,37 @@ where
     B: serde::Serialize,
     T: DeserializeOwned,
 {
-    let res = send(req, body, abort).await?;
-    let expires_at = expiry_of(&res);
-    let text = res.text().await.map_err(|_| ApiError::Malformed)?;
-    let body = serde_json::from_str(&text).map_err(|_| ApiError::Malformed)?;
-    Ok(Reply { body, expires_at })
+    let answer = send(timeout_ms, req, body, abort).await?;
+    let body = serde_json::from_str(&answer.text).map_err(|_| ApiError::Malformed)?;
+    Ok(Reply {
+        body,
+        expires_at: answer.expires_at,
+    })
 }
 
-async fn send_empty(req: RequestBuilder, abort: &Abort) -> Result<(), ApiError> {
-    send::<()>(req, None, abort).await.map(|_| ())
+async fn send_empty(timeout_ms: u32, req: RequestBuilder, abort: &Abort) -> Result<(), ApiError> {
+    send::<()>(timeout_ms, req, None, abort).await.map(|_| ())
+}
+
+/// A successful answer read to its end.
+struct Answer {
+    expires_at: Option<i64>,
+    text: String,
 }
 
 fn expiry_of(res: &Response) -> Option<i64> {
     res.headers().get(EXPIRES_HEADER)?.parse().ok()
 }
 
-/// Sends with a timeout and cancel handle; non-2xx answers become [`ApiError::Status`].
+/// Sends with a timeout and cancel handle and reads the whole body: the timeout covers the
+/// headers *and* the body, so a server that sends headers and then stalls still ends in
+/// [`ApiError::Timeout`]. Non-2xx answers become [`ApiError::Status`].
 async fn send<B: serde::Serialize>(
+    timeout_ms: u32,
     req: RequestBuilder,
     body: Option<&B>,
     abort: &Abort,
-) -> Result<Response, ApiError> {
+) -> Result<Answer, ApiError> {
     let req = req.abort_signal(abort.0.as_ref().map(|c| c.signal()).as_ref());
     let req = match body {
         Some(b) => req.json(b).map_err(|_| ApiError::Malformed)?,
@@ -502,25 +532,31 @@ async fn send<B: serde::Serialize>(
     let timed_out = Rc::new(Cell::new(false));
     let timer = {
         let (abort, timed_out) = (abort.clone(), timed_out.clone());
-        Timeout::new(TIMEOUT_MS, move || {
+        Timeout::new(timeout_ms, move || {
             timed_out.set(true);
             abort.abort();
         })
     };
-    let sent = req.send().await;
+    let read = async {
+        let res = req.send().await?;
+        let text = res.text().await?;
+        Ok::<_, gloo_net::Error>((res, text))
+    };
+    let outcome = read.await;
     timer.cancel();
-    let res = match sent {
-        Ok(res) => res,
+    let (res, text) = match outcome {
+        Ok(read) => read,
         Err(_) if timed_out.get() => return Err(ApiError::Timeout),
         Err(_) if abort.aborted() => return Err(ApiError::Aborted),
         Err(_) => return Err(ApiError::Unreachable),
     };
-    if res.ok() {
-        return Ok(res);
+    if !res.ok() {
+        return Err(ApiError::from_status(res.status(), &text));
     }
-    let status = res.status();
-    let text = res.text().await.unwrap_or_default();
-    Err(ApiError::from_status(status, &text))
+    Ok(Answer {
+        expires_at: expiry_of(&res),
+        text,
+    })
 }
 
 #[cfg(test)]

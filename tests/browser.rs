@@ -4,6 +4,7 @@
 
 mod support;
 
+use asm_overlay::api::Api;
 use serde_json::json;
 use support::*;
 use wasm_bindgen::JsValue;
@@ -373,6 +374,54 @@ async fn search_failure_offers_retry() {
     .await;
     assert!(find(".asm-error").is_none());
     assert_eq!(value_of("#asm-customer-search"), "tom");
+}
+
+/// The timeout covers the whole answer: headers that arrive at once followed by a body that
+/// stalls still end in "did not answer in time" with Retry, for a search and for starting an
+/// emulation, and nothing typed is lost.
+#[wasm_bindgen_test]
+async fn an_answer_whose_body_stalls_times_out_with_retry() {
+    let api = Api::new("/asm".into(), "electronics".into()).with_timeout_ms(400);
+    start_with(api, || {
+        signed_in();
+        route_raw(
+            "GET /asm/customers/search",
+            json!({ "stallBody": "{\"entries\": [" }),
+        );
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-emulation-reason", "Ticket 4711");
+    type_into("#asm-customer-search", "tom");
+    until("timeout message", || find(".asm-error").is_some()).await;
+    assert!(
+        text(".asm-error").contains("did not answer in time"),
+        "{}",
+        text(".asm-error")
+    );
+    assert!(find(".asm-spinner").is_none());
+    assert!(
+        calls_to(SEARCH)[0].aborted,
+        "the stalled request was aborted"
+    );
+    assert_eq!(value_of("#asm-customer-search"), "tom");
+
+    search_routes(
+        json!({ "tom": { "status": 200, "body": page(&[("Tom Wolf", "tom@x.com", "C-TOM")]) } }),
+    );
+    route_raw("POST /asm/sessions", json!({ "stallBody": "{" }));
+    click_button("Retry");
+    until("results after retry", || {
+        text(".asm-result .asm-name") == "Tom Wolf"
+    })
+    .await;
+    click(".asm-result");
+    until("emulation timeout message", || {
+        text(".asm-error").contains("did not answer in time")
+    })
+    .await;
+    assert!(find(".asm-emulation").is_none());
+    assert!(events_named("asm:emulation-started").is_empty());
+    assert_eq!(value_of("#asm-emulation-reason"), "Ticket 4711");
 }
 
 #[wasm_bindgen_test]

@@ -3,7 +3,8 @@
 # middleware (`/asm/openapi.json`), signed in as an agent, and fails on any 5xx answer or any
 # answer that the document does not describe (status, content type, body schema).
 #
-# Usage: tests/schemathesis/run.sh   (after `cargo build -p asm-middleware --profile server`;
+# Usage: tests/schemathesis/run.sh   (after `cargo build -p asm-middleware --profile server`, or
+# with ASM_SERVER=target/debug/asm-middleware;
 # `cargo xtask test` runs it as its "schemathesis" step).
 # Repeatable: --generation-deterministic makes schemathesis generate the same cases on every run
 # (it then uses no random seed), and the server starts from a fresh database seeded the same way.
@@ -17,9 +18,10 @@ VENV="$ROOT/target/schemathesis-venv"
 # The CLI below is schemathesis 4's (3.x had other flags), hence >=4.32.
 SPEC='schemathesis>=4.32,<5'
 SERVER=${ASM_SERVER:-$ROOT/target/server/asm-middleware}
-# 600 fuzzed cases per operation: about 9,000 requests in about 2 minutes on 2 cores; 300 did
-# not find the NUL-byte search failure that 600 found.
-MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-600}
+# 250 fuzzed cases per operation keep the CI step at about 3 minutes on 2 cores (600 took
+# 7.5 minutes there). The NUL-byte search failure that once needed 600 has its own HTTP test;
+# SCHEMATHESIS_MAX_EXAMPLES=600 (or more) for a deeper run by hand.
+MAX_EXAMPLES=${SCHEMATHESIS_MAX_EXAMPLES:-250}
 AGENT_USER=asagent
 AGENT_PASSWORD='Agent#2026'
 
@@ -105,7 +107,7 @@ set +e
     -H "Cookie: $COOKIE" -H 'X-ASM-Request: 1' -H "Origin: $BASE" \
     --generation-with-security-parameters false \
     --max-examples "$MAX_EXAMPLES" --generation-deterministic \
-    --workers 1 \
+    --workers 2 \
     --report junit --report-junit-path "$REPORT_DIR/junit.xml" \
     --no-color 2>&1 | tee "$WORK/out.txt"
 status=${PIPESTATUS[0]}

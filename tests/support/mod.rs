@@ -36,6 +36,15 @@ export function install_stub() {
       });
     }
     if (route.network) throw new TypeError('Failed to fetch');
+    if (route.stallBody !== undefined) {
+      // Headers at once, then the first bytes of the body and nothing more; an abort errors the
+      // body stream, as a real fetch does.
+      const stream = new ReadableStream({ start(c) {
+        c.enqueue(new TextEncoder().encode(route.stallBody));
+        req.signal.addEventListener('abort', () => c.error(new DOMException('aborted', 'AbortError')));
+      } });
+      return new Response(stream, { status: route.status || 200, headers: { 'content-type': 'application/json' } });
+    }
     const body = typeof route.body === 'string' ? route.body : JSON.stringify(route.body ?? null);
     return new Response(route.status === 204 ? null : body, { status: route.status || 200,
       headers: Object.assign({ 'content-type': 'application/json' }, route.headers || {}) });
@@ -87,7 +96,8 @@ pub fn route(key: &str, status: u16, body: serde_json::Value) {
     );
 }
 
-/// Answers `key` with a raw route object (`gate`, `network`, `honourAbort`, `headers`, ...).
+/// Answers `key` with a raw route object (`gate`, `network`, `honourAbort`, `headers`,
+/// `stallBody`: headers and these first body bytes, then nothing, ...).
 pub fn route_raw(key: &str, route: serde_json::Value) {
     set_route(key, &route.to_string());
 }
@@ -156,6 +166,11 @@ pub fn invalid_token() -> serde_json::Value {
 
 /// Removes any overlay, installs a fresh stub, lets `routes` set the answers, and mounts.
 pub fn start(routes: impl FnOnce()) {
+    start_with(Api::new("/asm".into(), "electronics".into()), routes);
+}
+
+/// [`start`] with the overlay on `api` (e.g. a shorter timeout).
+pub fn start_with(api: Api, routes: impl FnOnce()) {
     // The previous test's overlay stops entirely (timers, listeners, tab channel).
     host::unmount();
     if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
@@ -165,7 +180,7 @@ pub fn start(routes: impl FnOnce()) {
     route("GET /asm/agents/me", 401, invalid_token());
     route("POST /asm/agents/logout", 204, serde_json::Value::Null);
     routes();
-    host::mount(Api::new("/asm".into(), "electronics".into())).expect("mount");
+    host::mount(api).expect("mount");
 }
 
 fn gloo_utils_document() -> web_sys::Document {

@@ -150,12 +150,16 @@ fn setup(browser: bool) -> Step {
     {
         run("rustup", &["target", "add", "wasm32-unknown-unknown"])?;
     }
+    // The Debian packages download while the Rust tools compile.
+    let apt = apt_missing(browser);
+    let apt_job = (!apt.is_empty()).then(|| std::thread::spawn(move || apt_install(&apt)));
     let trunk_ok = output("trunk", &["--version"]).is_some_and(|v| v.contains("0.21."));
     if !trunk_ok {
-        println!("xtask: installing trunk {TRUNK_VERSION} (about 10 minutes on 2 cores)");
-        run(
+        println!("xtask: installing trunk {TRUNK_VERSION} (a few minutes on 2 cores)");
+        run_env(
             "cargo",
             &["install", "trunk", "--version", TRUNK_VERSION, "--locked"],
+            QUICK_INSTALL,
         )?;
     }
     let wbg = wasm_bindgen_version()?;
@@ -164,11 +168,43 @@ fn setup(browser: bool) -> Step {
         && output("wasm-bindgen-test-runner", &["--version"]).is_some();
     if !wbg_ok {
         println!("xtask: installing wasm-bindgen-cli {wbg} (about 4 minutes)");
-        run(
+        run_env(
             "cargo",
             &["install", "wasm-bindgen-cli", "--version", &wbg, "--force"],
+            QUICK_INSTALL,
         )?;
     }
+    if let Some(job) = apt_job {
+        job.join()
+            .map_err(|_| "the package installation stopped".to_owned())??;
+    }
+    // `oidc-provider`: the OpenID provider of the single sign-on tests (HTTP and end-to-end).
+    let npm_ok = Path::new("node_modules/.bin/wasm-opt").exists()
+        && Path::new("node_modules/playwright-core/package.json").exists()
+        && Path::new("node_modules/typescript/package.json").exists()
+        && Path::new("node_modules/oidc-provider/package.json").exists();
+    if !npm_ok {
+        run("npm", &["ci", "--no-audit", "--no-fund"])?;
+    }
+    println!(
+        "xtask: tools ready ({:.0} s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Tools installed with `cargo install` are built for a quick compile (no LTO, many codegen
+/// units, light optimisation): they only orchestrate, and this saves minutes on a fresh machine.
+const QUICK_INSTALL: &[(&str, &str)] = &[
+    ("CARGO_PROFILE_RELEASE_LTO", "false"),
+    ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "256"),
+    ("CARGO_PROFILE_RELEASE_OPT_LEVEL", "1"),
+    ("CARGO_PROFILE_RELEASE_DEBUG", "false"),
+    ("CARGO_INCREMENTAL", "0"),
+];
+
+/// The Debian packages that are missing (`browser`: also what the test suites need).
+fn apt_missing(browser: bool) -> Vec<&'static str> {
     let mut apt: Vec<&str> = Vec::new();
     if output("node", &["--version"]).is_none() || output("npm", &["--version"]).is_none() {
         apt.extend(["nodejs", "npm"]);
@@ -190,25 +226,15 @@ fn setup(browser: bool) -> Step {
     if browser && postgres::bin_dir().is_none() {
         apt.push("postgresql");
     }
-    if !apt.is_empty() {
-        as_root(&["apt-get", "update"])?;
-        let mut cmd = vec!["apt-get", "install", "-y", "--no-install-recommends"];
-        cmd.extend(apt);
-        as_root(&cmd)?;
-    }
-    // `oidc-provider`: the OpenID provider of the single sign-on tests (HTTP and end-to-end).
-    let npm_ok = Path::new("node_modules/.bin/wasm-opt").exists()
-        && Path::new("node_modules/playwright-core/package.json").exists()
-        && Path::new("node_modules/typescript/package.json").exists()
-        && Path::new("node_modules/oidc-provider/package.json").exists();
-    if !npm_ok {
-        run("npm", &["ci", "--no-audit", "--no-fund"])?;
-    }
-    println!(
-        "xtask: tools ready ({:.0} s)",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(())
+    apt
+}
+
+/// `apt-get install` of `packages`.
+fn apt_install(packages: &[&str]) -> Step {
+    as_root(&["apt-get", "update", "-q"])?;
+    let mut cmd = vec!["apt-get", "install", "-y", "-q", "--no-install-recommends"];
+    cmd.extend_from_slice(packages);
+    as_root(&cmd)
 }
 
 /// The release overlay bundle in `dist/`: Trunk (cargo, wasm-bindgen, wasm-opt -Oz from npm's
@@ -350,6 +376,19 @@ fn pg() -> Step {
 
 fn test() -> Step {
     setup(true)?;
+    // One build of everything in the dev profile serves every step: no incremental caches
+    // (a fresh checkout gains nothing from them, and they cost gigabytes), and the end-to-end
+    // and schemathesis steps run the middleware and simulator binaries `cargo test` built.
+    env::set_var("CARGO_INCREMENTAL", "0");
+    for (var, bin) in [
+        ("ASM_MIDDLEWARE_BIN", "target/debug/asm-middleware"),
+        ("ASM_SAPCC_SIM_BIN", "target/debug/sapcc-sim"),
+        ("ASM_SERVER", "target/debug/asm-middleware"),
+    ] {
+        if env::var_os(var).is_none() {
+            env::set_var(var, root().join(bin));
+        }
+    }
     // One private PostgreSQL for every step: the session store tests (and the multi-instance
     // test) find it in ASM_TEST_POSTGRES; each test makes its own database in it. Stopped and
     // deleted when this function returns. Without it those tests fail under CI.
@@ -419,7 +458,8 @@ fn test() -> Step {
             Box::new(|| {
                 run_env(
                     "cargo",
-                    &["test", "-p", "asm-middleware", "--tests"],
+                    // `--workspace`: the same features as the step before, so nothing rebuilds.
+                    &["test", "--workspace", "--test", "http"],
                     &[("ASM_TEST_STORE", "postgres")],
                 )
             }),
@@ -444,7 +484,6 @@ fn test() -> Step {
             "release bundle",
             Box::new(|| release_bundle().and_then(|()| sizes())),
         ),
-        ("middleware build", Box::new(build_middleware)),
         (
             "schemathesis",
             Box::new(|| run("bash", &["tests/schemathesis/run.sh"])),

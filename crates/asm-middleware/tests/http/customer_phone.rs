@@ -1,7 +1,7 @@
 //! The customer's phone in search and customer list pages (`phone` of `CustomerSearchEntry`):
 //! the first phone of the customer's addresses, absent when they have none.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID};
 use axum::http::StatusCode;

@@ -1,6 +1,6 @@
 //! `/store/carts/...`: the demo store's anonymous carts.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, FIRST_ANONYMOUS_CART, LINDA_ID};
 use asm_types::{error_type, Cart};

@@ -1,6 +1,6 @@
 //! §3.7 Customer 360.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::*;

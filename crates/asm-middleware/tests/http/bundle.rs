@@ -4,7 +4,7 @@
 //! written here (no Trunk build needed); its `.br` / `.gz` files hold marker bytes, so a test
 //! sees which variant was sent.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::AGENT;
 use asm_middleware::http::bundle::{IMMUTABLE, SHORT};

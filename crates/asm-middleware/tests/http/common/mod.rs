@@ -9,8 +9,7 @@
 
 #![allow(dead_code)]
 
-#[path = "../pg_support/mod.rs"]
-pub mod pg_support;
+pub(crate) use crate::pg_support;
 
 use asm_middleware::commerce::embedded::seed::Persona;
 use asm_middleware::config::Config;

@@ -1,6 +1,6 @@
 //! `POST /bind-cart`: giving an anonymous cart to a customer.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{
     AGENT, ANONYMOUS_CARTS, DISABLED_ID, FIRST_ANONYMOUS_CART, LINDA_ID, MANAGER, NO_CONSENT_ID,

@@ -1,6 +1,6 @@
 //! §3.1 / §3.2 customer search, §3.3 autocomplete, §3.4 customer lists.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::*;

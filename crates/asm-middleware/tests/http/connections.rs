@@ -4,7 +4,7 @@
 //! the request in flight finish. Timeouts are small and configured; every wait is bounded and the
 //! tests assert outcomes, never speeds.
 
-mod common;
+use crate::common;
 
 use asm_middleware::config::Config;
 use asm_middleware::serve::{serve, ConnectionLimits};

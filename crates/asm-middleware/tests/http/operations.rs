@@ -1,6 +1,6 @@
 //! What operators meet: the readiness probe, the body size limit, and a clean stop on SIGTERM.
 
-mod common;
+use crate::common;
 
 use asm_middleware::config::Config;
 use asm_middleware::store::postgres::PostgresStore;

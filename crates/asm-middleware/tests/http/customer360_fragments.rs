@@ -1,7 +1,7 @@
 //! `POST /customers/{customerId}/customer360`: customer 360 as fragments, each answered (or
 //! failing) on its own, checked against what the database holds.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID};
 use asm_types::{

@@ -1,7 +1,7 @@
 //! HTTP-level tests of the ASM middleware: every `/asm` endpoint through the real router
 //! (`tower::ServiceExt::oneshot`), each over its own seeded SQLite file and a manual clock.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{
     AGENT, CUSTOMER, DISABLED_ID, INJECTION_FIRST, INJECTION_ID, INJECTION_LAST, LINDA_ID, MANAGER,

@@ -1,6 +1,6 @@
 //! §4 OCC resources used while emulating, §1.2 user matching.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::*;

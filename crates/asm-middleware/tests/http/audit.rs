@@ -1,6 +1,6 @@
 //! `GET /audit` (sales managers only), audit retention, and the security headers of every answer.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID, MANAGER};
 use asm_middleware::config::Config;

@@ -1,7 +1,7 @@
 //! Customer lists (`GET /customerlists`, `GET /customerlists/{listId}`) and the search by list,
 //! order and sort (`GET /customers/search?customerListId&orderId&sort`).
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, INJECTION_ID, LINDA_ID, MANAGER};
 use asm_types::{

@@ -2,7 +2,7 @@
 //! the rules (only inside an emulation of that customer, only managers place orders, no e-mail
 //! or password changes) and the audit record of every write.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID, MANAGER};
 use asm_types::{

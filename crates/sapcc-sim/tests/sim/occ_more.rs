@@ -1,6 +1,6 @@
 //! §4.7 returns, §4.8 coupon notifications, §4.9 ticket events.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::*;

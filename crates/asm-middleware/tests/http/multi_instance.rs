@@ -8,7 +8,7 @@
 //! Runs only with `ASM_TEST_POSTGRES` (`cargo xtask test` starts a private cluster); skipped
 //! with a notice without it, and fails when `CI` is set without it.
 
-mod pg_support;
+use crate::pg_support;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID, MANAGER};
 use reqwest::StatusCode;

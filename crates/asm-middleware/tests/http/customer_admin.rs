@@ -1,6 +1,6 @@
 //! `POST /customers` (create a customer) and `GET /customers/autocomplete`.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID};
 use asm_types::{

@@ -2,7 +2,7 @@
 //! route the router serves (derived from the router itself, not from a list kept by hand), every
 //! operation documents its errors with the one error body, and real answers match the schemas.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, DISABLED_ID, LINDA_ID, MANAGER};
 use asm_middleware::config::Config;

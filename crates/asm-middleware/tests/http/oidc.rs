@@ -7,7 +7,7 @@
 //! Needs `node` and `node_modules/oidc-provider` (`cargo xtask setup` or `npm ci`): without them
 //! the tests are skipped with a notice — except under CI (`CI` set), where they fail.
 
-mod common;
+use crate::common;
 
 use asm_types::{AuditAction, SsoError, SESSION_COOKIE, SSO_ERROR_PARAM};
 use axum::body::Body;

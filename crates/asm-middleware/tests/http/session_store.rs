@@ -8,7 +8,7 @@
 //! Below the shared cases come PostgreSQL-only tests: two stores (two instances) on one database,
 //! concurrent migrations, a dead database, and recovery after an outage.
 
-mod pg_support;
+use crate::pg_support;
 
 use asm_middleware::ports::{
     AuditQuery, EmulationRecord, NewAudit, SessionStore, SignInFlow, StoreError, ThrottleRule,

@@ -4,7 +4,7 @@
 //! kept sealed in the session store, refreshed once on expiry, revoked on sign-out, and SAP
 //! slow, down or answering garbage turned into a 503 the overlay can retry.
 
-mod common;
+use crate::common;
 
 use asm_types::error_type;
 use axum::http::StatusCode;

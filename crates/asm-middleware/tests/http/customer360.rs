@@ -1,6 +1,6 @@
 //! `GET /customers/{customerId}`: the seed contract's customer 360 summary.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, INJECTION_FIRST, INJECTION_ID, LINDA_ID};
 use asm_types::{error_type, Customer360Data};

@@ -1,6 +1,6 @@
 //! §3.5 bind-cart, §3.6 create customer.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::*;

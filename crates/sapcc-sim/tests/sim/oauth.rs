@@ -1,6 +1,6 @@
 //! §2: password grant, refresh with rotation, expiry, revoke, authorization code + PKCE.
 
-mod common;
+use crate::common;
 
 use axum::http::{Method, StatusCode};
 use common::*;

@@ -3,7 +3,7 @@
 //! other store (PostgreSQL, or a SQLite store in another file) the record is the attempt before
 //! the write and its outcome after.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID};
 use asm_middleware::commerce::embedded::EmbeddedShop;

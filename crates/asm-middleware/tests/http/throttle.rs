@@ -1,7 +1,7 @@
 //! Sign-in throttling through HTTP: per account and per client address, temporary, with
 //! `Retry-After`.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, MANAGER};
 use asm_types::error_type;

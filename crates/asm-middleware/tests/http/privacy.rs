@@ -2,7 +2,7 @@
 //! `baseSite` against the configured sites, bidirectional controls in names, older sessions ending
 //! at a new sign-in, and Customer 360° reads needing consent and leaving an audit record.
 
-mod common;
+use crate::common;
 
 use asm_middleware::commerce::embedded::seed::{AGENT, LINDA_ID, MANAGER, NO_CONSENT_ID};
 use asm_types::{error_type, REQUEST_HEADER};

@@ -1,0 +1,28 @@
+//! The middleware's HTTP, store and process tests, in one test binary (one link instead of one
+//! per file). `cargo test -p asm-middleware --test http <module>::` runs one file's tests.
+
+mod common;
+mod pg_support;
+
+mod api;
+mod as_customer;
+mod audit;
+mod audit_in_write;
+mod bind_cart;
+mod bundle;
+mod cli;
+mod connections;
+mod customer360;
+mod customer360_fragments;
+mod customer_admin;
+mod customer_lists;
+mod customer_phone;
+mod multi_instance;
+mod oidc;
+mod openapi;
+mod operations;
+mod privacy;
+mod sapcc;
+mod session_store;
+mod store_api;
+mod throttle;
