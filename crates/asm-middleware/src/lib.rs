@@ -12,6 +12,7 @@ pub mod ports;
 pub mod secret;
 pub mod serve;
 pub mod store;
+pub mod sweep;
 
 use crate::config::Config;
 use crate::domain::DomainResult;

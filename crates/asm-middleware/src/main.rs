@@ -7,7 +7,6 @@ use asm_middleware::store::sqlite::SqliteStore;
 use asm_middleware::{app, AppState, Clock};
 use clap::Parser;
 use std::sync::Arc;
-use std::time::Duration;
 
 #[tokio::main]
 async fn main() {
@@ -156,34 +155,13 @@ async fn migrate(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-/// Ends expired agent sessions every 15 s so that emulations end (and are audited) on time
-/// even when the agent's browser is gone, and deletes audit records older than the retention.
-/// Every instance runs it; the store makes concurrent sweeps end each session once.
+/// Runs [`asm_middleware::sweep::sweep`] every 15 s.
 fn spawn_sweeper(state: AppState) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(15));
+        let mut tick = tokio::time::interval(asm_middleware::sweep::EVERY);
         loop {
             tick.tick().await;
-            let now = state.now();
-            if let Err(e) = state
-                .sessions
-                .expire_agent_sessions(now, state.timeouts())
-                .await
-            {
-                eprintln!("asm-middleware: session sweep failed: {e}");
-            }
-            if let Err(e) = state.sessions.prune_sign_in_flows(now).await {
-                eprintln!("asm-middleware: pruning sign-in flows failed: {e}");
-            }
-            let retention =
-                i64::from(state.config.audit_retention_days) * asm_middleware::format::DAY_MS;
-            if let Err(e) = state
-                .sessions
-                .prune_audit(now.saturating_sub(retention))
-                .await
-            {
-                eprintln!("asm-middleware: audit pruning failed: {e}");
-            }
+            asm_middleware::sweep::sweep(&state).await;
         }
     });
 }

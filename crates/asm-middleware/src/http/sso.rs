@@ -120,6 +120,8 @@ pub struct CallbackParams {
     pub code: Option<String>,
     /// The flow's `state`.
     pub state: Option<String>,
+    /// The issuer that answered (RFC 9207); checked against the provider's when it announces it.
+    pub iss: Option<String>,
     /// The provider's error code instead of a code (e.g. `access_denied`: cancelled).
     pub error: Option<String>,
     /// The provider's text for `error`.
@@ -403,6 +405,18 @@ pub async fn callback(
     if !binding_ok {
         audit_failure(&state, &label, "state mismatch", now).await;
         return fail(jar, SsoError::StateMismatch);
+    }
+    // RFC 9207: the answer (a code or an error) must come from the provider the flow went to.
+    if let Err(e) = provider
+        .check_issuer(params.get("iss").map(String::as_str))
+        .await
+    {
+        let (detail, kind) = match &e {
+            DomainError::Unavailable(_) => ("provider unavailable", SsoError::ProviderUnavailable),
+            _ => ("issuer mismatch", SsoError::ProviderError),
+        };
+        audit_failure(&state, &label, detail, now).await;
+        return fail(jar, kind);
     }
     if let Some(error) = params.get("error") {
         audit_failure(&state, &label, &format!("provider: {error}"), now).await;

@@ -14,11 +14,16 @@ use crate::ports::{AuthorizeRequest, DomainError, DomainResult, ExternalSignIn, 
 use asm_types::{error_type, Agent, AGENT_GROUP, SALES_MANAGER_GROUP};
 use async_trait::async_trait;
 use base64::Engine as _;
-use openidconnect::core::{CoreClient, CoreGenderClaim, CoreProviderMetadata, CoreResponseType};
+use openidconnect::core::{
+    CoreAuthDisplay, CoreClaimName, CoreClaimType, CoreClient, CoreClientAuthMethod,
+    CoreGenderClaim, CoreGrantType, CoreJsonWebKey, CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm, CoreResponseMode, CoreResponseType, CoreSubjectIdentifierType,
+};
 use openidconnect::{
-    AdditionalClaims, AuthenticationFlow, AuthorizationCode, ClaimsVerificationError, ClientId,
-    ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeVerifier, RedirectUrl,
-    RequestTokenError, Scope, TokenResponse, UserInfoClaims,
+    AdditionalClaims, AdditionalProviderMetadata, AuthenticationFlow, AuthorizationCode,
+    ClaimsVerificationError, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce,
+    OAuth2TokenResponse, PkceCodeVerifier, ProviderMetadata, RedirectUrl, RequestTokenError, Scope,
+    TokenResponse, UserInfoClaims,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -98,8 +103,34 @@ struct OtherClaims {
 
 impl AdditionalClaims for OtherClaims {}
 
+/// RFC 9207's discovery field, beyond the core ones: the provider names itself (`iss`) in every
+/// authorization response.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+struct IssuerInResponse {
+    #[serde(default)]
+    authorization_response_iss_parameter_supported: bool,
+}
+
+impl AdditionalProviderMetadata for IssuerInResponse {}
+
+/// The discovery document: the core fields and RFC 9207's.
+type Metadata = ProviderMetadata<
+    IssuerInResponse,
+    CoreAuthDisplay,
+    CoreClientAuthMethod,
+    CoreClaimName,
+    CoreClaimType,
+    CoreGrantType,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJweKeyManagementAlgorithm,
+    CoreJsonWebKey,
+    CoreResponseMode,
+    CoreResponseType,
+    CoreSubjectIdentifierType,
+>;
+
 struct Discovered {
-    metadata: CoreProviderMetadata,
+    metadata: Metadata,
     at: Instant,
 }
 
@@ -163,7 +194,7 @@ impl OidcProvider {
         }
         let issuer = IssuerUrl::new(self.settings.issuer.clone())
             .map_err(|e| DomainError::internal(format!("issuer URL: {e}")))?;
-        let metadata = CoreProviderMetadata::discover_async(issuer, &self.http)
+        let metadata = Metadata::discover_async(issuer, &self.http)
             .await
             .map_err(|e| {
                 let detail = error_chain(&e);
@@ -291,6 +322,29 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 impl SignInProvider for OidcProvider {
     fn label(&self) -> String {
         self.settings.label.clone()
+    }
+
+    /// RFC 9207 (mix-up defence): an `iss` in the response must be this provider's issuer, and
+    /// a provider that announces `authorization_response_iss_parameter_supported` must send it.
+    async fn check_issuer(&self, iss: Option<&str>) -> DomainResult<()> {
+        let d = self.metadata().await?;
+        let expected = d.metadata.issuer().as_str();
+        match iss {
+            Some(iss) if iss == expected => Ok(()),
+            Some(iss) => Err(refused(format!(
+                "the authorization response names the issuer {iss}, not {expected}"
+            ))),
+            None if d
+                .metadata
+                .additional_metadata()
+                .authorization_response_iss_parameter_supported =>
+            {
+                Err(refused(format!(
+                    "the authorization response has no issuer, though {expected} announces one"
+                )))
+            }
+            None => Ok(()),
+        }
     }
 
     async fn authorize_url(&self, request: &AuthorizeRequest) -> DomainResult<String> {

@@ -226,8 +226,13 @@ pub trait SessionStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<Option<String>>>;
 
     /// Ends every session past its idle timeout or lifetime (as `end_agent_session` with
-    /// `timeout`); safe when several instances sweep at once. Returns how many it ended.
-    async fn expire_agent_sessions(&self, now: i64, timeouts: Timeouts) -> StoreResult<usize>;
+    /// `timeout`); safe when several instances sweep at once. Returns, per ended session, its
+    /// sealed backend tokens (`None` without), so that the backend can revoke them.
+    async fn expire_agent_sessions(
+        &self,
+        now: i64,
+        timeouts: Timeouts,
+    ) -> StoreResult<Vec<Option<String>>>;
 
     /// How many sessions exist (live or not yet swept) — for tests and metrics.
     async fn count_agent_sessions(&self, agent_uid: Option<&str>) -> StoreResult<u64>;

@@ -55,6 +55,13 @@ pub trait SignInProvider: Send + Sync + 'static {
     /// What the bar's button says after "Sign in with", e.g. `Contoso SSO`.
     fn label(&self) -> String;
 
+    /// Checks the `iss` parameter of the authorization response (RFC 9207, the defence against
+    /// a response from another provider). Providers that do not send it accept `None`.
+    async fn check_issuer(&self, iss: Option<&str>) -> DomainResult<()> {
+        let _ = iss;
+        Ok(())
+    }
+
     /// The provider's authorization URL to send the browser to.
     async fn authorize_url(&self, request: &AuthorizeRequest) -> DomainResult<String>;
 

@@ -453,14 +453,17 @@ async fn end_session_in(
     now: i64,
     reason: &str,
     timeouts: Timeouts,
-) -> StoreResult<bool> {
+) -> StoreResult<Option<Option<String>>> {
     let stmt = tx
-        .prepare_cached("DELETE FROM agent_sessions WHERE token_hash = $1 RETURNING agent_uid")
+        .prepare_cached(
+            "DELETE FROM agent_sessions WHERE token_hash = $1 RETURNING agent_uid, backend_tokens",
+        )
         .await?;
     let Some(row) = tx.query_opt(&stmt, &[&token_hash]).await? else {
-        return Ok(false);
+        return Ok(None);
     };
     let agent_uid: String = row.try_get(0)?;
+    let tokens: Option<String> = row.try_get(1)?;
     lock_agent(tx, &agent_uid).await?;
     // A session that times out ends the emulation only if it was the agent's last live session
     // (sessions past their own timeouts, swept or not, do not count).
@@ -494,7 +497,7 @@ async fn end_session_in(
         AuditAction::SignOut
     };
     insert_audit(tx, now, Some(&agent_uid), None, action, None).await?;
-    Ok(true)
+    Ok(Some(tokens))
 }
 
 #[async_trait]
@@ -609,7 +612,7 @@ impl SessionStore for PostgresStore {
             let tx = c.transaction().await?;
             let existed = end_session_in(&tx, token_hash, now, reason, timeouts).await?;
             tx.commit().await?;
-            Ok(existed)
+            Ok(existed.is_some())
         })
         .await
     }
@@ -655,9 +658,13 @@ impl SessionStore for PostgresStore {
         .await
     }
 
-    async fn expire_agent_sessions(&self, now: i64, timeouts: Timeouts) -> StoreResult<usize> {
+    async fn expire_agent_sessions(
+        &self,
+        now: i64,
+        timeouts: Timeouts,
+    ) -> StoreResult<Vec<Option<String>>> {
         timed(async {
-            let mut ended = 0;
+            let mut ended = Vec::new();
             loop {
                 let mut c = self.client().await?;
                 let tx = c.transaction().await?;
@@ -684,8 +691,8 @@ impl SessionStore for PostgresStore {
                     .map(|r| r.try_get(0))
                     .collect::<Result<_, _>>()?;
                 for hash in &hashes {
-                    if end_session_in(&tx, hash, now, "timeout", timeouts).await? {
-                        ended += 1;
+                    if let Some(tokens) = end_session_in(&tx, hash, now, "timeout", timeouts).await? {
+                        ended.push(tokens);
                     }
                 }
                 tx.commit().await?;

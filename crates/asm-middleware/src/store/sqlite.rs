@@ -244,22 +244,23 @@ fn end_emulations_in(
 }
 
 /// Ends one agent session (see the port's doc); `false` when it no longer exists.
+/// Ends one session; `Some(its sealed backend tokens)` when it existed.
 fn end_session_in(
     c: &Connection,
     token_hash: &str,
     now: i64,
     reason: &str,
     t: Timeouts,
-) -> rusqlite::Result<bool> {
-    let uid: Option<String> = c
+) -> rusqlite::Result<Option<Option<String>>> {
+    let ended: Option<(String, Option<String>)> = c
         .query_row(
-            "DELETE FROM agent_sessions WHERE token_hash = ?1 RETURNING agent_uid",
+            "DELETE FROM agent_sessions WHERE token_hash = ?1 RETURNING agent_uid, backend_tokens",
             params![token_hash],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?;
-    let Some(uid) = uid else {
-        return Ok(false);
+    let Some((uid, tokens)) = ended else {
+        return Ok(None);
     };
     let other_live: bool = c.query_row(
         "SELECT EXISTS (SELECT 1 FROM agent_sessions WHERE agent_uid = ?1 \
@@ -276,7 +277,7 @@ fn end_session_in(
         AuditAction::SignOut
     };
     audit_row(c, now, &uid, None, action, None)?;
-    Ok(true)
+    Ok(Some(tokens))
 }
 
 #[async_trait]
@@ -376,7 +377,7 @@ impl SessionStore for SqliteStore {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let ended = end_session_in(&tx, &hash, now, &reason, timeouts)?;
             tx.commit()?;
-            Ok(ended)
+            Ok(ended.is_some())
         })
         .await
     }
@@ -414,7 +415,11 @@ impl SessionStore for SqliteStore {
         .await
     }
 
-    async fn expire_agent_sessions(&self, now: i64, timeouts: Timeouts) -> StoreResult<usize> {
+    async fn expire_agent_sessions(
+        &self,
+        now: i64,
+        timeouts: Timeouts,
+    ) -> StoreResult<Vec<Option<String>>> {
         self.run(move |c| {
             let tx = c.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let expired: Vec<String> = {
@@ -428,14 +433,14 @@ impl SessionStore for SqliteStore {
                     })?;
                 rows.collect::<Result<_, _>>()?
             };
-            let mut n = 0;
+            let mut ended = Vec::new();
             for hash in &expired {
-                if end_session_in(&tx, hash, now, "timeout", timeouts)? {
-                    n += 1;
+                if let Some(tokens) = end_session_in(&tx, hash, now, "timeout", timeouts)? {
+                    ended.push(tokens);
                 }
             }
             tx.commit()?;
-            Ok(n)
+            Ok(ended)
         })
         .await
     }

@@ -670,7 +670,11 @@ async fn the_sweep_ends_expired_sessions_and_their_emulations() {
         )
         .await
         .expect("sweep");
-    assert_eq!(swept, 1, "only the agent's session was idle for 600 s");
+    assert_eq!(
+        swept.len(),
+        1,
+        "only the agent's session was idle for 600 s"
+    );
     let reason = app
         .store_text(
             "SELECT end_reason FROM emulations WHERE customer_id = ?1",

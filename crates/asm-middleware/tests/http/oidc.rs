@@ -451,6 +451,47 @@ async fn a_replayed_callback_is_refused() {
     assert_eq!(failures(&app), vec![format!("{LABEL}: replayed callback")]);
 }
 
+/// RFC 9207: the provider announces `iss` in its discovery document, so a callback whose `iss`
+/// names another issuer (a mix-up attack) or has none is refused, and nothing is signed in.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_callback_from_another_issuer_or_without_one_is_refused() {
+    let Some(idp) = idp(None) else { return };
+    let app = app_for(&idp.issuer);
+    for forged in [Some("https://evil.example.com"), None] {
+        let mut browser = Browser::new();
+        let callback = browser
+            .through_idp(&app, &idp.issuer, "jdoe", "Agent#2026")
+            .await;
+        let mut url = url::Url::parse(&callback).expect("callback URL");
+        let pairs: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        assert!(
+            pairs.iter().any(|(k, v)| k == "iss" && *v == idp.issuer),
+            "the provider sends its issuer: {callback}"
+        );
+        let kept: Vec<(String, String)> =
+            pairs.iter().filter(|(k, _)| k != "iss").cloned().collect();
+        url.query_pairs_mut().clear().extend_pairs(&kept);
+        if let Some(other) = forged {
+            url.query_pairs_mut().append_pair("iss", other);
+        }
+        let res = browser.app_get(&app, url.as_str()).await;
+        assert_eq!(
+            sso_error_of(&res).as_deref(),
+            Some(SsoError::ProviderError.as_str()),
+            "iss {forged:?}"
+        );
+        assert!(res.session_set_cookie().is_none());
+    }
+    assert_eq!(sessions(&app), 0);
+    assert_eq!(
+        failures(&app),
+        vec![
+            format!("{LABEL}: issuer mismatch"),
+            format!("{LABEL}: issuer mismatch")
+        ]
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn another_browsers_callback_or_a_forged_state_is_refused() {
     let Some(idp) = idp(None) else { return };

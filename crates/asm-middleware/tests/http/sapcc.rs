@@ -658,6 +658,41 @@ async fn signing_out_revokes_the_tokens_at_sap() {
     assert!(refresh_revoked, "the refresh token too");
 }
 
+/// A session that times out (the agent closed the tab) is ended by the sweeper, which revokes
+/// its SAP tokens too; a live session's tokens stay valid.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sweeper_revokes_the_tokens_of_timed_out_sessions() {
+    let (sim, app) = setup().await;
+    let _idle = app.login_as("asagent", "pw4all").await;
+    app.advance_secs(400);
+    let live = app.login_as("asmanager", "pw4all").await;
+    app.advance_secs(300);
+    assert_eq!(
+        app.get("/asm/agents/me", Some(&live)).await.status,
+        StatusCode::OK
+    );
+    asm_middleware::sweep::sweep(&app.state).await;
+    let idle_tokens = tokens_of(&sim, "asagent");
+    assert!(
+        !idle_tokens.is_empty() && idle_tokens.iter().all(|(_, revoked)| *revoked),
+        "{idle_tokens:?}"
+    );
+    assert!(sim
+        .sim
+        .data()
+        .refresh_tokens
+        .values()
+        .filter(|t| t.user == "asagent")
+        .all(|t| t.revoked));
+    assert!(tokens_of(&sim, "asmanager")
+        .iter()
+        .all(|(_, revoked)| !revoked));
+    assert_eq!(
+        app.get("/asm/agents/me", Some(&live)).await.status,
+        StatusCode::OK
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sap_answering_garbage_html_or_nothing_is_a_503_to_retry() {
     let sim = SimServer::start(SimConfig::default()).await;
