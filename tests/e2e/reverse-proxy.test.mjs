@@ -2,7 +2,8 @@
 // the middleware serves the shop's own pages and routes /asm and /asm-overlay to the middleware,
 // passing the Host header on. The page embeds the loader by a path of its own origin, under a
 // policy that allows only 'self' (plus 'wasm-unsafe-eval'); the middleware has no
-// --allowed-origins. No CORS is involved, the cookie just works: sign in, search, emulate, End
+// --allowed-origins (the proxy is on a loopback address, whose Host counts as the middleware's own
+// origin; a real deployment names its origin with --public-url). No CORS is involved, the cookie just works: sign in, search, emulate, End
 // Session, every request to the shop's origin.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';

@@ -124,12 +124,38 @@ pub async fn expiry_header(mut req: Request, next: Next) -> Response {
     res
 }
 
-/// Whether `origin` may call the API: the server's own origin, or one on the allow-list.
+/// Whether `origin` may call the API: one on the allow-list (`--allowed-origins`), the origin of
+/// `--public-url`, or — for a middleware reached on a loopback address, as in development and
+/// the demo — the origin its own `Host` names. A `Host` that is not loopback never counts: a
+/// DNS-rebinding page sends its own name as both `Host` and `Origin`.
 pub fn origin_allowed(state: &AppState, origin: &str, host: Option<&str>) -> bool {
     if state.config.allowed_origins.iter().any(|o| o == origin) {
         return true;
     }
-    host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+    let public = state
+        .config
+        .public_url
+        .as_deref()
+        .and_then(|u| url::Url::parse(u).ok())
+        .map(|u| u.origin().ascii_serialization());
+    if public.as_deref() == Some(origin) {
+        return true;
+    }
+    host.filter(|h| is_loopback_host(h))
+        .is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+}
+
+/// `localhost`, `127.x.y.z` or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let Ok(url) = url::Url::parse(&format!("http://{host}/")) else {
+        return false;
+    };
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
 }
 
 /// CSRF guard: a state-changing request needs the `X-ASM-Request: 1` header and an allowed `Origin`.

@@ -776,41 +776,62 @@ async fn foreign_or_missing_origins_are_refused() {
     assert!(app.audit().is_empty());
 }
 
+/// A sign-in with `Origin` (and `Host`) as given; its status.
+async fn login_from(app: &TestApp, host: &str, origin: &str) -> StatusCode {
+    app.send(
+        axum::http::Request::builder()
+            .method(Method::POST)
+            .uri("/asm/agents/login")
+            .header(header::HOST, host)
+            .header(REQUEST_HEADER, "1")
+            .header(header::ORIGIN, origin)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(login_body())
+            .unwrap(),
+    )
+    .await
+    .status
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn same_origin_and_allow_listed_origins_pass() {
+async fn allow_listed_public_and_loopback_origins_pass_and_host_alone_does_not() {
     let app = TestApp::new();
-    for origin in [
-        format!("http://{HOST}"),
-        format!("https://{HOST}"),
-        ALLOWED_ORIGIN.to_owned(),
-    ] {
-        let res = app
-            .send(
-                req(Method::POST, "/asm/agents/login")
-                    .header(REQUEST_HEADER, "1")
-                    .header(header::ORIGIN, &origin)
-                    .header(header::CONTENT_TYPE, "application/json")
-                    .body(login_body())
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(res.status, StatusCode::OK, "{origin}: {}", res.text());
+    assert_eq!(login_from(&app, HOST, ALLOWED_ORIGIN).await, StatusCode::OK);
+    // A page on a name that resolves to this server (DNS rebinding) sends its own name as
+    // Host and Origin: that alone is not this server's origin.
+    for origin in [format!("http://{HOST}"), format!("https://{HOST}")] {
+        assert_eq!(
+            login_from(&app, HOST, &origin).await,
+            StatusCode::FORBIDDEN,
+            "{origin}"
+        );
     }
-    // The own origin follows the Host header, with its port.
-    let res = app
-        .send(
-            axum::http::Request::builder()
-                .method(Method::POST)
-                .uri("/asm/agents/login")
-                .header(header::HOST, "localhost:8080")
-                .header(REQUEST_HEADER, "1")
-                .header(header::ORIGIN, "http://localhost:8080")
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(login_body())
-                .unwrap(),
-        )
-        .await;
-    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    // On a loopback address (development, the demo) the own origin follows Host, with its port.
+    for (host, origin) in [
+        ("localhost:8080", "http://localhost:8080"),
+        ("127.0.0.1:9000", "http://127.0.0.1:9000"),
+        ("[::1]:9000", "http://[::1]:9000"),
+    ] {
+        assert_eq!(
+            login_from(&app, host, origin).await,
+            StatusCode::OK,
+            "{origin}"
+        );
+    }
+    assert_eq!(
+        login_from(&app, "localhost:8080", "http://localhost:8081").await,
+        StatusCode::FORBIDDEN
+    );
+    // --public-url names the own origin, whatever Host says.
+    let public = TestApp::with_config(|c| c.public_url = Some("https://asm.example.com/".into()));
+    assert_eq!(
+        login_from(&public, "internal:8080", "https://asm.example.com").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        login_from(&public, "asm.example.com", "http://asm.example.com").await,
+        StatusCode::FORBIDDEN
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
