@@ -25,6 +25,23 @@ const SEARCHES: &[&str] = &[
     "example.com",
     "zzz",
 ];
+/// The probe's expensive searches (issue 14): the deepest pages the result window allows, and
+/// every sort with and without a query, over everybody.
+const HOSTILE: &[&str] = &[
+    "currentPage=49&pageSize=20",
+    "currentPage=9&pageSize=100",
+    "query=anna&currentPage=9&pageSize=100",
+    "sort=byNameDesc",
+    "sort=byNameDesc&query=anna",
+    "sort=byNameDesc&query=anna&currentPage=9&pageSize=100",
+    "sort=byUidAsc",
+    "sort=byUidAsc&currentPage=9&pageSize=100",
+    "sort=byUidDesc&query=anna",
+    "sort=byUidAsc&query=schmidt&currentPage=9&pageSize=100",
+    "sort=byOrderDateDesc",
+    "sort=byOrderDateAsc&query=anna&currentPage=9&pageSize=100",
+    "sort=byUidAsc&query=lin",
+];
 const AUTOCOMPLETES: &[&str] = &["lin", "wolf", "anna", "sofia.rossi", "example.com"];
 /// Every fragment type of the customer 360 in one request.
 const C360_BODY: &str = r#"{"queries":[{"type":"overview"},{"type":"profile"},{"type":"activity"},{"type":"feedback"},{"type":"storeLocations"},{"type":"promotions"}]}"#;
@@ -58,7 +75,7 @@ async fn measure(
     }
     times.sort_by(f64::total_cmp);
     println!(
-        "{label:<28} {shown:>9} {:>9.2} {:>9.2} {:>9.2}",
+        "{label:<56} {shown:>9} {:>9.2} {:>9.2} {:>9.2}",
         pct(&times, 0.5),
         pct(&times, 0.99),
         pct(&times, 1.0)
@@ -70,7 +87,7 @@ fn overall(label: &str, mut all: Vec<f64>) {
     all.sort_by(f64::total_cmp);
     let secs: f64 = all.iter().sum::<f64>() / 1000.0;
     println!(
-        "{label:<28} {:>9} {:>9.2} {:>9.2} {:>9.2}   {:.0} requests/s sequential",
+        "{label:<56} {:>9} {:>9.2} {:>9.2} {:>9.2}   {:.0} requests/s sequential",
         "",
         pct(&all, 0.5),
         pct(&all, 0.99),
@@ -106,8 +123,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let post = |path: &str, body: &'static str, cookie: Option<&str>| {
         let mut b = Request::post(path)
             .header(header::CONTENT_TYPE, "application/json")
-            .header(header::HOST, "bench")
-            .header(header::ORIGIN, "http://bench")
+            .header(header::HOST, "localhost")
+            .header(header::ORIGIN, "http://localhost")
             .header(asm_types::REQUEST_HEADER, "1");
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, c);
@@ -137,7 +154,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
 
     println!(
-        "{:<28} {:>9} {:>9} {:>9} {:>9}",
+        "{:<56} {:>9} {:>9} {:>9} {:>9}",
         "request", "results", "p50 ms", "p99 ms", "max ms"
     );
     let mut searches = Vec::new();
@@ -166,6 +183,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     overall("search, all", searches);
+
+    let mut hostile = Vec::new();
+    for q in HOSTILE {
+        hostile.extend(
+            measure(
+                &router,
+                q,
+                rounds,
+                || get(format!("/asm/customers/search?{q}&baseSite=electronics")),
+                |v| v["entries"].as_array().map_or(0, Vec::len).to_string(),
+            )
+            .await?,
+        );
+    }
+    overall("expensive searches, all", hostile);
+    // Beyond the result window: refused at once, whatever the store's size.
+    let deep = router
+        .clone()
+        .oneshot(get(
+            "/asm/customers/search?currentPage=9999&pageSize=100&baseSite=electronics".into(),
+        ))
+        .await?;
+    println!("currentPage=9999&pageSize=100: {}", deep.status());
 
     let mut autocompletes = Vec::new();
     for q in AUTOCOMPLETES {

@@ -67,6 +67,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Time source.
     pub clock: Clock,
+    /// Each agent's expensive requests in flight.
+    pub busy: http::busy::PerAgent,
 }
 
 impl AppState {
@@ -109,6 +111,7 @@ impl AppState {
             sessions,
             config: Arc::new(config),
             clock,
+            busy: Default::default(),
         })
     }
 
@@ -193,6 +196,7 @@ impl AppState {
             sessions,
             config: Arc::new(config),
             clock,
+            busy: Default::default(),
         }
     }
 

@@ -26,8 +26,10 @@ pub struct SearchParams {
         example = "electronics"
     )]
     pub base_site: Option<String>,
-    /// Zero-based page.
+    /// Zero-based page; only the first 1,000 results can be paged through, so
+    /// `(currentPage + 1) × pageSize` ≤ 1,000.
     #[serde(default)]
+    #[param(minimum = 0, maximum = 999)]
     pub current_page: Option<u32>,
     /// Page size, 1..=100 (default 20).
     #[serde(default)]
@@ -49,8 +51,7 @@ pub struct SearchParams {
     pub sort: Option<String>,
 }
 
-/// Largest page a search may ask for.
-pub const MAX_PAGE_SIZE: u32 = 100;
+pub use crate::domain::search::MAX_PAGE_SIZE;
 
 /// `GET /customers/search`: customers whose name, e-mail or id contains the query, optionally
 /// only a list's or an order's, sorted.
@@ -63,7 +64,10 @@ pub const MAX_PAGE_SIZE: u32 = 100;
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "A page of customers in the order asked for (`pagination.sort` is the sort applied, `sorts` the sorts offered).", body = asm_types::CustomerSearchPage),
-        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, an unknown `customerListId`, an unknown `orderId`, an unknown `sort` (or `bySessionDateDesc` outside `mysessions`), or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
+        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, a page beyond the first 1,000 results (`currentPage`), an unknown `customerListId`, an unknown `orderId`, an unknown `sort` (or `bySessionDateDesc` outside `mysessions`), or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
+        (status = 429, description = "`TooManyRequestsError`: three searches of this agent are still running.",
+            body = asm_types::ErrorList,
+            headers(("Retry-After" = u64, description = "Seconds to wait before searching again."))),
     )
 )]
 pub async fn search(
@@ -73,12 +77,9 @@ pub async fn search(
     BaseSite(_site): BaseSite,
 ) -> ApiResult<Json<CustomerSearchPage>> {
     let page_size = p.page_size.unwrap_or(20);
-    if page_size == 0 || page_size > MAX_PAGE_SIZE {
-        return Err(Failure::validation(
-            "pageSize",
-            format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
-        ));
-    }
+    let current_page = p.current_page.unwrap_or(0);
+    crate::domain::search::check_page(current_page, page_size)?;
+    let _permit = state.busy.acquire(&s.agent.uid)?;
     let list = match non_empty(p.customer_list_id) {
         Some(id) => Some(
             customer_lists::filter(&state, &id, &s.agent.uid)
@@ -105,7 +106,7 @@ pub async fn search(
         list,
         order_id: non_empty(p.order_id),
         sort,
-        current_page: p.current_page.unwrap_or(0),
+        current_page,
         page_size,
     };
     Ok(Json(s.commerce.search(req).await?))

@@ -35,6 +35,12 @@ impl Failure {
         self
     }
 
+    /// Adds a `Retry-After` of `seconds`.
+    pub fn with_retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
+    }
+
     /// 401: no session or it expired.
     pub fn unauthenticated() -> Self {
         Self::new(
@@ -81,7 +87,7 @@ pub fn status_of(kind: &str) -> StatusCode {
         | error_type::CANNOT_EMULATE_AGENT
         | error_type::NOT_EMULATING => StatusCode::FORBIDDEN,
         error_type::NOT_FOUND => StatusCode::NOT_FOUND,
-        error_type::TOO_MANY_ATTEMPTS => StatusCode::TOO_MANY_REQUESTS,
+        error_type::TOO_MANY_ATTEMPTS | error_type::BUSY => StatusCode::TOO_MANY_REQUESTS,
         error_type::DUPLICATE_EMAIL | error_type::CART_CONFLICT => StatusCode::CONFLICT,
         error_type::UNAVAILABLE => StatusCode::SERVICE_UNAVAILABLE,
         error_type::SIGN_IN_PROVIDER => StatusCode::BAD_GATEWAY,

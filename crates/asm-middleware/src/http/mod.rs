@@ -8,6 +8,7 @@ pub mod audit;
 pub mod auth;
 pub mod bounds;
 pub mod bundle;
+pub mod busy;
 pub mod carts;
 pub mod customer360;
 pub mod customer_admin;

@@ -1025,6 +1025,58 @@ async fn search_page_size_bounds() {
     assert_eq!(page.pagination.current_page, 0);
 }
 
+/// Only the first 1,000 results can be paged through (counts stop there too), so no search
+/// walks deeper than that; the last page inside the window still answers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_beyond_the_result_window_are_refused() {
+    let app = TestApp::new();
+    let cookie = app.login(&AGENT).await;
+    for qs in [
+        "currentPage=50&pageSize=20",
+        "currentPage=10&pageSize=100",
+        "currentPage=4294967295&pageSize=100",
+        "currentPage=1000&pageSize=1&sort=byUidDesc",
+    ] {
+        let err = search(&app, &cookie, &format!("baseSite={SITE}&{qs}"))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+        assert_eq!(err.subject.as_deref(), Some("currentPage"), "{qs}");
+        assert!(err.message.contains("1000"), "{}", err.message);
+    }
+    for qs in [
+        "currentPage=49&pageSize=20",
+        "currentPage=999&pageSize=1&sort=byUidDesc",
+    ] {
+        let res = search(&app, &cookie, &format!("baseSite={SITE}&{qs}")).await;
+        assert_eq!(res.status, StatusCode::OK, "{qs}: {}", res.text());
+    }
+}
+
+/// One agent with three searches in flight gets 429 (with Retry-After) for a fourth; another
+/// agent is not affected, and the agent searches again once one of its searches is done.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_with_three_searches_in_flight_waits_and_others_do_not() {
+    let app = TestApp::new();
+    let agent = app.login(&AGENT).await;
+    let manager = app.login(&MANAGER).await;
+    let held: Vec<_> = (0..asm_middleware::http::busy::PER_AGENT)
+        .map(|_| app.state.busy.acquire(AGENT.login).expect("permit"))
+        .collect();
+    let res = search(&app, &agent, &format!("baseSite={SITE}&query=lin")).await;
+    assert_eq!(res.header("retry-after"), Some("1"));
+    res.assert_error(StatusCode::TOO_MANY_REQUESTS, "TooManyRequestsError");
+    let other = search(&app, &manager, &format!("baseSite={SITE}&query=lin")).await;
+    assert_eq!(other.status, StatusCode::OK);
+    drop(held);
+    let again = search(&app, &agent, &format!("baseSite={SITE}&query=lin")).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(
+        app.state.busy.in_flight(AGENT.login),
+        0,
+        "released after the answer"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_pages_through_everyone_in_name_order() {
     let app = TestApp::new();

@@ -781,17 +781,20 @@ async fn unsigned_integers_are_documented_with_their_real_range() {
         .find(|p| p["name"] == "currentPage")
         .expect("currentPage")["schema"]
         .clone();
-    assert_eq!(current_page["maximum"], json!(u32::MAX));
-    assert_eq!(current_page["format"], "int64");
+    // The result window: (currentPage + 1) × pageSize ≤ 1,000, so at most page 999 (of 1).
+    assert_eq!(current_page["maximum"], json!(999));
+    assert_eq!(current_page["format"], "int32");
 
     let cookie = app.login(&AGENT).await;
     for (page, status) in [
-        (u64::from(u32::MAX), StatusCode::OK),
+        (999, StatusCode::OK),
+        (1000, StatusCode::BAD_REQUEST),
+        (u64::from(u32::MAX), StatusCode::BAD_REQUEST),
         (u64::from(u32::MAX) + 1, StatusCode::BAD_REQUEST),
     ] {
         let res = app
             .get(
-                &format!("/asm/customers/search?baseSite={SITE}&currentPage={page}"),
+                &format!("/asm/customers/search?baseSite={SITE}&currentPage={page}&pageSize=1"),
                 Some(&cookie),
             )
             .await;

@@ -270,6 +270,12 @@ END;
 DROP TABLE agent_sessions;
 DROP TABLE assisted_sessions;
 "#,
+    // New cart and order numbers: the largest number so far from an index (one step), instead
+    // of reading every code (a scan of all carts under the write lock on each anonymous cart).
+    r#"
+CREATE INDEX carts_code_number ON carts(CAST(code AS INTEGER));
+CREATE INDEX orders_code_number ON orders(CAST(code AS INTEGER));
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

@@ -281,6 +281,7 @@ pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearc
             my_sessions,
         ));
     }
+    let everybody = req.list.is_none() && req.order_id.is_none();
     let mut filters: Vec<&str> = Vec::new();
     let mut args: Vec<(&str, Value)> = Vec::new();
     if !req.query.is_empty() {
@@ -349,9 +350,15 @@ pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearc
         Value::Integer(i64::from(req.current_page) * limit),
     ));
     let rowids: Vec<i64> = {
+        // Over everybody, name order is key order: the unique key index walks in either
+        // direction and stops after the page (the name index would need a sort for DESC ties).
+        let order = match sort {
+            CustomerSort::ByNameAsc if everybody => "p.sort_key",
+            CustomerSort::ByNameDesc if everybody => "p.sort_key DESC",
+            other => order_by(other),
+        };
         let mut stmt = c.prepare_cached(&format!(
-            "SELECT p.rowid FROM customers p WHERE {filter} ORDER BY {} LIMIT :limit OFFSET :offset",
-            order_by(sort)
+            "SELECT p.rowid FROM customers p WHERE {filter} ORDER BY {order} LIMIT :limit OFFSET :offset"
         ))?;
         bind(&mut stmt, &args)?;
         let mut rows = stmt.raw_query();

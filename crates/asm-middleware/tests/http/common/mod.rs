@@ -40,6 +40,7 @@ pub const TOTAL_CUSTOMERS: u64 = 200 + 4;
 
 /// Every stable error type of the contract.
 pub const ERROR_TYPES: &[&str] = &[
+    error_type::BUSY,
     error_type::INVALID_CREDENTIALS,
     error_type::NOT_AN_AGENT,
     error_type::INVALID_TOKEN,
