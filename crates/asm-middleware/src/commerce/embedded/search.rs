@@ -271,6 +271,25 @@ pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearc
         return search_customers(c, &req.query, req.current_page, req.page_size);
     }
     let page_size = req.page_size.max(1);
+    // Z to A over everybody: the trigram index backwards, stopping after the page.
+    if sort == CustomerSort::ByNameDesc
+        && req.list.is_none()
+        && req.order_id.is_none()
+        && !req.query.contains('\0')
+        && req.query.chars().count() >= 3
+    {
+        let limit = i64::from(page_size);
+        let offset = i64::from(req.current_page) * limit;
+        let (count, entries) = indexed_in(c, &req.query, limit, offset, COUNT_CAP, true)?;
+        return Ok(page(
+            entries,
+            count,
+            req.current_page,
+            page_size,
+            sort,
+            my_sessions,
+        ));
+    }
     if req.query.contains('\0') {
         return Ok(page(
             Vec::new(),
@@ -449,6 +468,19 @@ fn indexed(
     offset: i64,
     cap: usize,
 ) -> DomainResult<Found> {
+    indexed_in(c, query, limit, offset, cap, false)
+}
+
+/// [`indexed`] in name order (`descending`: Z to A; the index walks either way).
+fn indexed_in(
+    c: &Connection,
+    query: &str,
+    limit: i64,
+    offset: i64,
+    cap: usize,
+    descending: bool,
+) -> DomainResult<Found> {
+    let dir = if descending { "DESC" } else { "ASC" };
     let phrase = phrase(query);
     let found: i64 = c.query_row(
         "SELECT COUNT(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)",
@@ -458,8 +490,8 @@ fn indexed(
     let count = Count::capped(usize::try_from(found).unwrap_or(0), cap);
     let mut stmt = c.prepare_cached(&format!(
         "SELECT {COLUMNS} FROM customers c WHERE c.sort_key IN \
-         (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 ORDER BY rowid LIMIT ?2 OFFSET ?3) \
-         ORDER BY c.sort_key"
+         (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 ORDER BY rowid {dir} LIMIT ?2 OFFSET ?3) \
+         ORDER BY c.sort_key {dir}"
     ))?;
     let entries = stmt
         .query_map(params![phrase, limit, offset], entry)?
@@ -512,6 +544,34 @@ mod tests {
     #[test]
     fn like_pattern_escapes_wildcards() {
         assert_eq!(like_pattern("a%b_c\\"), "%a\\%b\\_c\\\\%");
+    }
+
+    #[test]
+    fn name_descending_through_the_index_is_the_ascending_order_reversed() {
+        let mut c = Connection::open_in_memory().expect("db");
+        crate::commerce::embedded::schema::migrate(&mut c).expect("migrate");
+        crate::commerce::embedded::seed::seed_if_empty(&mut c, 3_000, 1_800_000_000_000)
+            .expect("seed");
+        for q in ["ann", "wolf", "example.com", "zzz"] {
+            // Every match, both ways ("example.com" matches everybody: over the cap).
+            let (asc_count, mut asc) = indexed(&c, q, 1_000, 0, COUNT_CAP).expect("asc");
+            let (desc_count, desc) = indexed_in(&c, q, 1_000, 0, COUNT_CAP, true).expect("desc");
+            assert_eq!(desc_count, asc_count, "{q}");
+            if asc_count.lower_bound {
+                // The first of Z-A comes after the last of the first thousand A-Z.
+                assert!(desc[0].name >= asc[asc.len() - 1].name, "{q}");
+                continue;
+            }
+            asc.reverse();
+            assert_eq!(desc, asc, "{q}");
+            // And a later page is that part of the reversed list.
+            let (_, page) = indexed_in(&c, q, 5, 5, COUNT_CAP, true).expect("desc page");
+            assert_eq!(
+                page.as_slice(),
+                &asc[asc.len().min(5)..asc.len().min(10)],
+                "{q}"
+            );
+        }
     }
 
     #[test]
