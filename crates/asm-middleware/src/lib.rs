@@ -8,11 +8,13 @@ pub mod domain;
 pub mod format;
 pub mod http;
 pub mod identity;
+pub mod metrics;
 pub mod ports;
 pub mod secret;
 pub mod serve;
 pub mod store;
 pub mod sweep;
+pub mod telemetry;
 
 use crate::config::Config;
 use crate::domain::DomainResult;
@@ -67,6 +69,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     /// Time source.
     pub clock: Clock,
+    /// The metrics (served with `--metrics-listen`).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -95,7 +99,8 @@ impl AppState {
         clock: Clock,
         sessions: Arc<dyn SessionStore>,
     ) -> Result<Self, String> {
-        let sap = Self::sap_backend(&config, sessions.clone())?;
+        let metrics = Arc::new(metrics::Metrics::new());
+        let sap = Self::sap_backend(&config, sessions.clone(), metrics.clone())?;
         let sign_in: Option<Arc<dyn crate::ports::SignInProvider>> = match config.sapcc_auth {
             config::SapAuthKind::Pkce => {
                 Some(Arc::new(commerce::sapcc::pkce::SapSignIn::new(sap.clone())))
@@ -109,6 +114,7 @@ impl AppState {
             sessions,
             config: Arc::new(config),
             clock,
+            metrics,
         })
     }
 
@@ -116,6 +122,7 @@ impl AppState {
     fn sap_backend(
         config: &Config,
         sessions: Arc<dyn SessionStore>,
+        metrics: Arc<metrics::Metrics>,
     ) -> Result<commerce::sapcc::SapCommerce, String> {
         use commerce::sapcc::{tokens::Sealer, SapAuth, SapCommerce, SapConfig};
         if config.sapcc_url.trim().is_empty() {
@@ -125,10 +132,9 @@ impl AppState {
             return Err("--commerce sapcc needs --sapcc-client-id (ASM_SAPCC_CLIENT_ID)".into());
         }
         let key = if config.token_key.trim().is_empty() {
-            println!(
-                "asm-middleware: warning: no --token-key (ASM_TOKEN_KEY): SAP tokens are sealed \
-                 with a random key, so agents sign in again after a restart and instances cannot \
-                 share sessions"
+            tracing::warn!(
+                "no --token-key (ASM_TOKEN_KEY): SAP tokens are sealed with a random key, so \
+                 agents sign in again after a restart and instances cannot share sessions"
             );
             Sealer::random_key()?
         } else {
@@ -153,6 +159,7 @@ impl AppState {
             },
             key,
             sessions,
+            Some(metrics),
         )
     }
 
@@ -193,6 +200,7 @@ impl AppState {
             sessions,
             config: Arc::new(config),
             clock,
+            metrics: Arc::new(metrics::Metrics::new()),
         }
     }
 
@@ -221,7 +229,8 @@ impl AppState {
             ))
             }
         }
-        let provider = identity::oidc::OidcProvider::new(settings)?;
+        let provider =
+            identity::oidc::OidcProvider::new(settings)?.with_metrics(self.metrics.clone());
         self.sign_in = Some(Arc::new(provider));
         Ok(self)
     }
@@ -276,7 +285,7 @@ pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 ///
 /// Every request but `/healthz` counts against `--max-in-flight` and `--request-timeout-ms`
 /// (503 `ServiceUnavailableError` with `Retry-After` beyond them). Every answer carries `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` and
-/// `X-Frame-Options: DENY`; `/asm` answers also [`API_CSP`]; the store pages their own CSP and
+/// `X-Frame-Options: DENY` and `X-Request-Id`; `/asm` answers also [`API_CSP`]; the store pages their own CSP and
 /// `Cross-Origin-Opener-Policy: same-origin`; with `--secure-cookie`, also [`HSTS`].
 pub fn app(state: AppState) -> Router {
     let origins: Vec<HeaderValue> = state
@@ -346,12 +355,13 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ));
-    if state.config.secure_cookie {
+    let app = if state.config.secure_cookie {
         app.layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static(HSTS),
         ))
     } else {
         app
-    }
+    };
+    telemetry::layer(app, state.metrics.clone())
 }

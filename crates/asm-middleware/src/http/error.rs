@@ -58,9 +58,10 @@ impl Failure {
         )
     }
 
-    /// 500; the detail is logged, not sent.
+    /// 500; the detail is logged (in the request's span), not sent. The message keeps the words
+    /// `asm-middleware: internal error`: test scripts look for them in the log.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        eprintln!("asm-middleware: internal error: {detail}");
+        tracing::error!(detail = %detail, "asm-middleware: internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             error_type::INTERNAL,
@@ -123,7 +124,7 @@ impl From<DomainError> for Failure {
                 )
             },
             DomainError::Unavailable(detail) => {
-                eprintln!("asm-middleware: unavailable: {detail}");
+                tracing::warn!(detail = %detail, "unavailable: the database cannot be reached");
                 Self {
                     retry_after: Some(5),
                     ..Self::new(

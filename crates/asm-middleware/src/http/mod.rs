@@ -101,7 +101,7 @@ pub fn router(state: AppState) -> Router {
         .to_pretty_json()
         .unwrap_or_else(|e| {
             // Cannot happen for a document built from types; the tests read it back.
-            eprintln!("asm-middleware: cannot serialise the OpenAPI document: {e}");
+            tracing::error!(error = %e, "cannot serialise the OpenAPI document");
             String::from("{}")
         });
     routes
