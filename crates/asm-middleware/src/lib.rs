@@ -284,8 +284,10 @@ pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 /// The whole application: API, overlay bundle and demo store, with CORS and security headers.
 ///
 /// Every request but `/healthz` counts against `--max-in-flight` and `--request-timeout-ms`
-/// (503 `ServiceUnavailableError` with `Retry-After` beyond them). Every answer carries `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` and
-/// `X-Frame-Options: DENY` and `X-Request-Id`; `/asm` answers also [`API_CSP`]; the store pages their own CSP and
+/// (503 `ServiceUnavailableError` with `Retry-After` beyond them). Every request is logged and
+/// counted with its id ([`telemetry::layer`]). Every answer carries `X-Request-Id`,
+/// `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` and
+/// `X-Frame-Options: DENY`; `/asm` answers also [`API_CSP`]; the store pages their own CSP and
 /// `Cross-Origin-Opener-Policy: same-origin`; with `--secure-cookie`, also [`HSTS`].
 pub fn app(state: AppState) -> Router {
     let origins: Vec<HeaderValue> = state
@@ -308,7 +310,10 @@ pub fn app(state: AppState) -> Router {
             header::CONTENT_TYPE,
             HeaderName::from_static("x-asm-request"),
         ])
-        .expose_headers([HeaderName::from_static("x-asm-session-expires")])
+        .expose_headers([
+            HeaderName::from_static("x-asm-session-expires"),
+            telemetry::REQUEST_ID,
+        ])
         .max_age(std::time::Duration::from_secs(600));
     let api = http::router(state.clone())
         .layer(SetResponseHeaderLayer::overriding(

@@ -162,7 +162,8 @@ impl Metrics {
         let pool = Family::<PoolLabels, Gauge>::default();
         registry.register(
             "db_pool_connections",
-            "This instance's database connections: state busy, idle, or max (the pool's size)",
+            "This instance's database connections, by pool (session_store; shop: the embedded shop's \
+             when the store is PostgreSQL) and state: busy, idle, or max (the pool's size)",
             pool.clone(),
         );
         Self {
@@ -215,6 +216,17 @@ impl Metrics {
             .observe(latency.as_secs_f64());
     }
 
+    fn pool_gauges(&self, pool: &'static str, usage: crate::ports::PoolUsage) {
+        let gauge = |state, v: u64| {
+            self.pool
+                .get_or_create(&PoolLabels { pool, state })
+                .set(i64::try_from(v).unwrap_or(i64::MAX));
+        };
+        gauge("busy", usage.open.saturating_sub(usage.idle));
+        gauge("idle", usage.idle);
+        gauge("max", usage.max);
+    }
+
     /// The exposition, after reading the store's gauges from `state`.
     pub async fn render(&self, state: &AppState) -> Result<String, std::fmt::Error> {
         match state.sessions.activity(state.now(), state.timeouts()).await {
@@ -227,17 +239,11 @@ impl Metrics {
             Err(e) => tracing::warn!(error = %e, "metrics: cannot read the session store"),
         }
         if let Some(usage) = state.sessions.pool_usage() {
-            let gauge = |state, v: u64| {
-                self.pool
-                    .get_or_create(&PoolLabels {
-                        pool: "session_store",
-                        state,
-                    })
-                    .set(i64::try_from(v).unwrap_or(i64::MAX));
-            };
-            gauge("busy", usage.open.saturating_sub(usage.idle));
-            gauge("idle", usage.idle);
-            gauge("max", usage.max);
+            self.pool_gauges("session_store", usage);
+        }
+        // With `--store sqlite` the shop's pool is the store's: reported once.
+        if let (Some(shop), false) = (&state.shop, state.config.store == "sqlite") {
+            self.pool_gauges("shop", shop.pool_usage());
         }
         let mut out = String::new();
         prometheus_client::encoding::text::encode(&mut out, &self.registry)?;

@@ -484,12 +484,7 @@ impl SessionStore for SqliteStore {
     }
 
     fn pool_usage(&self) -> Option<PoolUsage> {
-        let state = self.pool.state();
-        Some(PoolUsage {
-            open: u64::from(state.connections),
-            idle: u64::from(state.idle_connections),
-            max: u64::from(self.pool.max_size()),
-        })
+        Some(crate::db::usage(&self.pool))
     }
 
     async fn active_emulation(&self, agent_uid: &str) -> StoreResult<Option<EmulationRecord>> {

@@ -178,6 +178,96 @@ async fn metrics_count_requests_and_failed_sign_ins_and_read_the_session_gauges(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_session_gauges_count_only_live_sessions() {
+    let app = TestApp::new();
+    let cookie = app.login(&AGENT).await;
+    app.emulate(&cookie, LINDA_ID).await;
+    let live = scrape(&app).await;
+    assert_eq!(sample(&live, "asm_agent_sessions", ""), Some(1.0));
+    assert_eq!(sample(&live, "asm_active_emulations", ""), Some(1.0));
+    // Past the idle timeout, before any sweep: the session still has its row, but is over.
+    app.advance_secs(601);
+    let idle = scrape(&app).await;
+    assert_eq!(sample(&idle, "asm_agent_sessions", ""), Some(0.0));
+    assert_eq!(sample(&idle, "asm_active_emulations", ""), Some(0.0));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metrics_time_the_calls_to_sap_commerce() {
+    let sim = SimServer::start(sapcc_sim::Config::default()).await;
+    let app = TestApp::sap(&sim.url, |_| {});
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let res = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&query=linda"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let up = scrape(&app).await;
+    let answered = r#"service="sapcc",outcome="2xx""#;
+    let calls = sample(&up, "asm_outgoing_request_duration_seconds_count", answered);
+    assert!(calls.is_some_and(|n| n >= 2.0), "sign-in and search: {up}");
+    assert_eq!(
+        sample(
+            &up,
+            "asm_outgoing_request_duration_seconds_count",
+            r#"service="sapcc",outcome="error""#
+        ),
+        None
+    );
+    // A proxy in front of SAP failing: counted as its status class.
+    sim.sim.set_fault(sapcc_sim::Fault::Html, 0);
+    let res = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&query=linda"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        res.text()
+    );
+    let failing = scrape(&app).await;
+    assert_eq!(
+        sample(
+            &failing,
+            "asm_outgoing_request_duration_seconds_count",
+            r#"service="sapcc",outcome="5xx""#
+        ),
+        Some(1.0),
+        "{failing}"
+    );
+    // No SAP at all (nothing listens on port 1): `error`.
+    let gone = TestApp::sap("http://127.0.0.1:1", |_| {});
+    let res = gone
+        .post_json(
+            "/asm/agents/login",
+            None,
+            &serde_json::json!({"username": "asagent", "password": "pw4all"}),
+        )
+        .await;
+    assert_eq!(
+        res.status,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "{}",
+        res.text()
+    );
+    let down = scrape(&gone).await;
+    assert_eq!(
+        sample(
+            &down,
+            "asm_outgoing_request_duration_seconds_count",
+            r#"service="sapcc",outcome="error""#
+        ),
+        Some(1.0),
+        "{down}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_public_app_does_not_serve_metrics() {
     let app = TestApp::new();
     let res = app.get("/metrics", None).await;
