@@ -118,11 +118,15 @@ async fn serve_metrics(addr: &str, state: asm_middleware::AppState) -> Result<()
         .map_err(|e| format!("--metrics-listen: cannot listen on {addr}: {e}"))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     println!("asm-middleware: metrics on http://{bound}/metrics");
-    tokio::spawn(async move {
-        if let Err(e) = axum::serve(listener, asm_middleware::metrics::router(state)).await {
-            tracing::error!(error = %e, "the metrics listener failed");
-        }
-    });
+    // The same connection hygiene as the app's listener (timeouts, connection cap).
+    let limits = asm_middleware::serve::ConnectionLimits::of(&state.config);
+    let router = asm_middleware::metrics::router(state);
+    tokio::spawn(asm_middleware::serve::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending::<()>(),
+    ));
     Ok(())
 }
 
