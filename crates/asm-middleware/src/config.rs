@@ -149,6 +149,17 @@ pub struct Config {
     /// off when every agent signs in through the identity provider.
     #[arg(long, env = "ASM_PASSWORD_SIGN_IN", default_value_t = true, action = clap::ArgAction::Set)]
     pub password_sign_in: bool,
+    /// How log lines are written on stderr: `text` (one readable line per event) or `json`
+    /// (one JSON object per line, for a log collector). What is logged is chosen with the
+    /// `RUST_LOG` environment variable (default `info`; e.g. `warn,asm_middleware=debug`).
+    /// Lines logged while a request is served carry its `request_id`.
+    #[arg(long, env = "ASM_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+    /// Serve Prometheus metrics at `GET /metrics` on this separate address (e.g.
+    /// `127.0.0.1:9464`), for the metrics scraper only; without it there are no metrics. They
+    /// are never served on `--listen`: keep this address unreachable from the internet.
+    #[arg(long, env = "ASM_METRICS_LISTEN")]
+    pub metrics_listen: Option<String>,
     /// Agent sign-in through an OpenID Connect provider (authorization code + PKCE).
     #[command(flatten)]
     pub oidc: OidcConfig,
@@ -228,6 +239,16 @@ pub enum CommerceKind {
     Sapcc,
 }
 
+/// The log's line format (`--log-format`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
 /// How agents sign in at SAP Commerce.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SapAuthKind {
@@ -292,6 +313,8 @@ impl Config {
             end_older_sessions: true,
             public_url: None,
             password_sign_in: true,
+            log_format: LogFormat::Text,
+            metrics_listen: None,
             oidc: OidcConfig {
                 issuer: None,
                 client_id: None,

@@ -25,6 +25,16 @@ pub fn pool(path: &Path) -> Result<Pool, String> {
         .map_err(|e| format!("cannot open database {}: {e}", path.display()))
 }
 
+/// The use of `pool` now (for the metrics).
+pub fn usage(pool: &Pool) -> crate::ports::PoolUsage {
+    let state = pool.state();
+    crate::ports::PoolUsage {
+        open: u64::from(state.connections),
+        idle: u64::from(state.idle_connections),
+        max: u64::from(pool.max_size()),
+    }
+}
+
 /// Splits the stored comma-separated group list.
 pub fn parse_groups(csv: &str) -> Vec<String> {
     csv.split(',')

@@ -8,11 +8,13 @@ pub mod domain;
 pub mod format;
 pub mod http;
 pub mod identity;
+pub mod metrics;
 pub mod ports;
 pub mod secret;
 pub mod serve;
 pub mod store;
 pub mod sweep;
+pub mod telemetry;
 
 use crate::config::Config;
 use crate::domain::DomainResult;
@@ -69,6 +71,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Each agent's expensive requests in flight.
     pub busy: http::busy::PerAgent,
+    /// The metrics (served with `--metrics-listen`).
+    pub metrics: Arc<metrics::Metrics>,
 }
 
 impl AppState {
@@ -97,7 +101,8 @@ impl AppState {
         clock: Clock,
         sessions: Arc<dyn SessionStore>,
     ) -> Result<Self, String> {
-        let sap = Self::sap_backend(&config, sessions.clone())?;
+        let metrics = Arc::new(metrics::Metrics::new());
+        let sap = Self::sap_backend(&config, sessions.clone(), metrics.clone())?;
         let sign_in: Option<Arc<dyn crate::ports::SignInProvider>> = match config.sapcc_auth {
             config::SapAuthKind::Pkce => {
                 Some(Arc::new(commerce::sapcc::pkce::SapSignIn::new(sap.clone())))
@@ -112,6 +117,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             busy: Default::default(),
+            metrics,
         })
     }
 
@@ -119,6 +125,7 @@ impl AppState {
     fn sap_backend(
         config: &Config,
         sessions: Arc<dyn SessionStore>,
+        metrics: Arc<metrics::Metrics>,
     ) -> Result<commerce::sapcc::SapCommerce, String> {
         use commerce::sapcc::{tokens::Sealer, SapAuth, SapCommerce, SapConfig};
         if config.sapcc_url.trim().is_empty() {
@@ -128,10 +135,9 @@ impl AppState {
             return Err("--commerce sapcc needs --sapcc-client-id (ASM_SAPCC_CLIENT_ID)".into());
         }
         let key = if config.token_key.trim().is_empty() {
-            println!(
-                "asm-middleware: warning: no --token-key (ASM_TOKEN_KEY): SAP tokens are sealed \
-                 with a random key, so agents sign in again after a restart and instances cannot \
-                 share sessions"
+            tracing::warn!(
+                "no --token-key (ASM_TOKEN_KEY): SAP tokens are sealed with a random key, so \
+                 agents sign in again after a restart and instances cannot share sessions"
             );
             Sealer::random_key()?
         } else {
@@ -156,6 +162,7 @@ impl AppState {
             },
             key,
             sessions,
+            Some(metrics),
         )
     }
 
@@ -197,6 +204,7 @@ impl AppState {
             config: Arc::new(config),
             clock,
             busy: Default::default(),
+            metrics: Arc::new(metrics::Metrics::new()),
         }
     }
 
@@ -225,7 +233,8 @@ impl AppState {
             ))
             }
         }
-        let provider = identity::oidc::OidcProvider::new(settings)?;
+        let provider =
+            identity::oidc::OidcProvider::new(settings)?.with_metrics(self.metrics.clone());
         self.sign_in = Some(Arc::new(provider));
         Ok(self)
     }
@@ -279,7 +288,9 @@ pub const HSTS: &str = "max-age=31536000; includeSubDomains";
 /// The whole application: API, overlay bundle and demo store, with CORS and security headers.
 ///
 /// Every request but `/healthz` counts against `--max-in-flight` and `--request-timeout-ms`
-/// (503 `ServiceUnavailableError` with `Retry-After` beyond them). Every answer carries `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` and
+/// (503 `ServiceUnavailableError` with `Retry-After` beyond them). Every request is logged and
+/// counted with its id ([`telemetry::layer`]). Every answer carries `X-Request-Id`,
+/// `X-Content-Type-Options: nosniff`, `Referrer-Policy: same-origin` and
 /// `X-Frame-Options: DENY`; `/asm` answers also [`API_CSP`]; the store pages their own CSP and
 /// `Cross-Origin-Opener-Policy: same-origin`; with `--secure-cookie`, also [`HSTS`].
 pub fn app(state: AppState) -> Router {
@@ -303,7 +314,10 @@ pub fn app(state: AppState) -> Router {
             header::CONTENT_TYPE,
             HeaderName::from_static("x-asm-request"),
         ])
-        .expose_headers([HeaderName::from_static("x-asm-session-expires")])
+        .expose_headers([
+            HeaderName::from_static("x-asm-session-expires"),
+            telemetry::REQUEST_ID,
+        ])
         .max_age(std::time::Duration::from_secs(600));
     let api = http::router(state.clone())
         .layer(SetResponseHeaderLayer::overriding(
@@ -329,14 +343,14 @@ pub fn app(state: AppState) -> Router {
                 .layer(axum::error_handling::HandleErrorLayer::new(
                     http::overloaded,
                 ))
-                .load_shed()
-                .layer(tower::limit::GlobalConcurrencyLimitLayer::new(
-                    state.config.max_in_flight.max(1),
-                ))
                 .timeout(std::time::Duration::from_millis(
                     state.config.request_timeout_ms.max(1),
                 )),
         )
+        .layer(axum::middleware::from_fn_with_state(
+            http::InFlight::new(state.config.max_in_flight),
+            http::in_flight_cap,
+        ))
         .merge(http::health())
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_FRAME_OPTIONS,
@@ -350,12 +364,13 @@ pub fn app(state: AppState) -> Router {
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ));
-    if state.config.secure_cookie {
+    let app = if state.config.secure_cookie {
         app.layer(SetResponseHeaderLayer::if_not_present(
             header::STRICT_TRANSPORT_SECURITY,
             HeaderValue::from_static(HSTS),
         ))
     } else {
         app
-    }
+    };
+    telemetry::layer(app, state.metrics.clone())
 }

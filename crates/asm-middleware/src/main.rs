@@ -1,4 +1,7 @@
 //! `asm-middleware` binary: opens (and seeds) the database, sweeps expired sessions, serves.
+//!
+//! The log (`tracing`) goes to stderr; stdout has only the lines scripts read: where it listens
+//! (and serves metrics), that it stopped, and what `migrate` did.
 
 use asm_middleware::config::{Command, CommerceKind, Config, SapAuthKind};
 use asm_middleware::ports::SessionStore;
@@ -11,8 +14,9 @@ use std::sync::Arc;
 #[tokio::main]
 async fn main() {
     let config = Config::parse();
+    asm_middleware::telemetry::init(config.log_format);
     if let Err(e) = run(config).await {
-        eprintln!("asm-middleware: {e}");
+        tracing::error!("{e}");
         std::process::exit(1);
     }
 }
@@ -36,8 +40,8 @@ async fn run(config: Config) -> Result<(), String> {
         } else {
             Arc::new(PostgresStore::connect(&config.store, config.store_pool).await?)
         };
-        println!(
-            "asm-middleware: commerce backend: SAP Commerce at {} (base site {}, agents sign in by {})",
+        tracing::info!(
+            "commerce backend: SAP Commerce at {} (base site {}, agents sign in by {})",
             config.sapcc_url,
             config.base_site,
             match config.sapcc_auth {
@@ -52,14 +56,14 @@ async fn run(config: Config) -> Result<(), String> {
             .map_err(|e| e.to_string())??
     } else if config.store.starts_with("postgres://") || config.store.starts_with("postgresql://") {
         let store = PostgresStore::connect(&config.store, config.store_pool).await?;
-        println!(
-            "asm-middleware: session store: PostgreSQL (pool of {}); sessions, emulations, sign-in \
-             throttle and audit are shared by every instance on it",
+        tracing::info!(
+            "session store: PostgreSQL (pool of {}); sessions, emulations, sign-in throttle and \
+             audit are shared by every instance on it",
             config.store_pool
         );
-        println!(
-            "asm-middleware: note: the embedded demo shop is one SQLite file: instances share it \
-             only on one host (use a remote commerce backend for more)"
+        tracing::info!(
+            "note: the embedded demo shop is one SQLite file: instances share it only on one \
+             host (use a remote commerce backend for more)"
         );
         let sessions: Arc<dyn SessionStore> = Arc::new(store);
         tokio::task::spawn_blocking(move || AppState::with_store(config, Clock::system(), sessions))
@@ -73,19 +77,19 @@ async fn run(config: Config) -> Result<(), String> {
     };
     let state = state.configure_sign_in()?;
     if let (Some(issuer), Some(public)) = (&state.config.oidc.issuer, &state.config.public_url) {
-        println!(
-            "asm-middleware: agents may sign in through {issuer} (redirect URI {})",
+        tracing::info!(
+            "agents may sign in through {issuer} (redirect URI {})",
             asm_middleware::http::sso::redirect_uri(public)
         );
     }
-    println!(
-        "asm-middleware: database {} ready in {:.1} s",
+    tracing::info!(
+        "database {} ready in {:.1} s",
         db_path.display(),
         started.elapsed().as_secs_f64()
     );
     if !dist.join("asm-loader.js").exists() {
-        println!(
-            "asm-middleware: warning: no overlay bundle in {} (run `trunk build --release` first)",
+        tracing::warn!(
+            "no overlay bundle in {} (run `trunk build --release` first)",
             dist.display()
         );
     }
@@ -95,10 +99,34 @@ async fn run(config: Config) -> Result<(), String> {
         .await
         .map_err(|e| format!("cannot listen on {listen}: {e}"))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    if let Some(metrics_listen) = state.config.metrics_listen.clone() {
+        serve_metrics(&metrics_listen, state.clone()).await?;
+    }
+    // Scripts and tests wait for this line on stdout (`listening on http://…`): keep its shape.
     println!("asm-middleware: listening on http://{addr}/  (storefront with ASM: http://{addr}/?asm=true)");
     let limits = asm_middleware::serve::ConnectionLimits::of(&state.config);
     asm_middleware::serve::serve(listener, app(state), limits, shutdown).await;
     println!("asm-middleware: stopped (in-flight requests were answered)");
+    Ok(())
+}
+
+/// Serves the metrics (`GET /metrics`) on their own listener at `addr` (`--metrics-listen`),
+/// and says where on stdout.
+async fn serve_metrics(addr: &str, state: asm_middleware::AppState) -> Result<(), String> {
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|e| format!("--metrics-listen: cannot listen on {addr}: {e}"))?;
+    let bound = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("asm-middleware: metrics on http://{bound}/metrics");
+    // The same connection hygiene as the app's listener (timeouts, connection cap).
+    let limits = asm_middleware::serve::ConnectionLimits::of(&state.config);
+    let router = asm_middleware::metrics::router(state);
+    tokio::spawn(asm_middleware::serve::serve(
+        listener,
+        router,
+        limits,
+        std::future::pending::<()>(),
+    ));
     Ok(())
 }
 
@@ -128,7 +156,7 @@ fn shutdown_signal() -> impl std::future::Future<Output = ()> {
             () = ctrl_c => {},
             () = terminate => {},
         }
-        println!("asm-middleware: shutting down");
+        tracing::info!("shutting down");
     }
 }
 

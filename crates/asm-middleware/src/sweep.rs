@@ -24,10 +24,10 @@ pub async fn sweep(state: &AppState) {
                 state.commerce.sign_out(&sealed).await;
             }
         }
-        Err(e) => eprintln!("asm-middleware: session sweep failed: {e}"),
+        Err(e) => tracing::error!(error = %e, "session sweep failed"),
     }
     if let Err(e) = state.sessions.prune_sign_in_flows(now).await {
-        eprintln!("asm-middleware: pruning sign-in flows failed: {e}");
+        tracing::error!(error = %e, "pruning sign-in flows failed");
     }
     let retention = i64::from(state.config.audit_retention_days) * crate::format::DAY_MS;
     if let Err(e) = state
@@ -35,6 +35,6 @@ pub async fn sweep(state: &AppState) {
         .prune_audit(now.saturating_sub(retention))
         .await
     {
-        eprintln!("asm-middleware: audit pruning failed: {e}");
+        tracing::error!(error = %e, "audit pruning failed");
     }
 }

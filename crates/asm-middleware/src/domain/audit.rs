@@ -56,9 +56,11 @@ where
             if let Err(e) = sessions.audit_with_outcome(record, outcome).await {
                 // Nothing changed (the backend's change and record roll back together) unless
                 // the write did not take the record; either way the answer stands.
-                eprintln!(
-                    "asm-middleware: cannot record the {outcome} outcome of a {} write: {e}",
-                    action.as_str()
+                tracing::error!(
+                    outcome,
+                    action = action.as_str(),
+                    error = %e,
+                    "cannot record the outcome of an audited write"
                 );
             }
         }
@@ -68,7 +70,11 @@ where
     let result = write.await;
     let (outcome, detail) = outcome_of(&result);
     if let Err(e) = sessions.audit_outcome(attempt, outcome, detail).await {
-        eprintln!("asm-middleware: cannot record the outcome of audit record {attempt}: {e}");
+        tracing::error!(
+            record = attempt,
+            error = %e,
+            "cannot record the outcome of an audit record"
+        );
     }
     result.map(|(value, _)| value)
 }

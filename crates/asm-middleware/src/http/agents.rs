@@ -106,6 +106,9 @@ pub async fn login(
             if refusal.counts_as_failure {
                 throttle::failed(store, &policy, &keys, now).await?;
             }
+            state
+                .metrics
+                .sign_in_failed("password", refusal.error.kind());
             return Err(refusal.error.into());
         }
     };
@@ -123,6 +126,7 @@ pub async fn open_session(
     tokens: Option<crate::ports::TokenGrant>,
     now: i64,
 ) -> ApiResult<(CookieJar, AgentSession)> {
+    crate::telemetry::record_agent(&agent.uid);
     let token = auth::random_id(32)?;
     let hash = auth::token_hash(&token);
     state
@@ -164,6 +168,9 @@ async fn throttled(
     retry_after: u64,
     now: i64,
 ) -> ApiResult<Failure> {
+    state
+        .metrics
+        .sign_in_failed("password", asm_types::error_type::TOO_MANY_ATTEMPTS);
     state
         .sessions
         .audit_repeated(

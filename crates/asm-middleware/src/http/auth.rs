@@ -82,6 +82,7 @@ impl FromRequestParts<AppState> for SignedIn {
                 .await?;
             return Err(Failure::unauthenticated());
         }
+        crate::telemetry::record_agent(&session.agent.uid);
         state.sessions.touch_agent_session(&hash, now).await?;
         let context = AgentContext {
             session: hash.clone(),

@@ -64,9 +64,10 @@ impl Failure {
         )
     }
 
-    /// 500; the detail is logged, not sent.
+    /// 500; the detail is logged (in the request's span), not sent. The message keeps the words
+    /// `asm-middleware: internal error`: test scripts look for them in the log.
     pub fn internal(detail: impl std::fmt::Display) -> Self {
-        eprintln!("asm-middleware: internal error: {detail}");
+        tracing::error!(detail = %detail, "asm-middleware: internal error");
         Self::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             error_type::INTERNAL,
@@ -129,7 +130,7 @@ impl From<DomainError> for Failure {
                 )
             },
             DomainError::Unavailable(detail) => {
-                eprintln!("asm-middleware: unavailable: {detail}");
+                tracing::warn!(detail = %detail, "unavailable: the database cannot be reached");
                 Self {
                     retry_after: Some(5),
                     ..Self::new(
@@ -168,3 +169,45 @@ impl IntoResponse for Failure {
 
 /// Result type of handlers.
 pub type ApiResult<T> = Result<T, Failure>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Mutex};
+
+    /// A log writer into a shared buffer.
+    #[derive(Clone, Default)]
+    struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Buffer {
+        fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().expect("buffer").extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_internal_error_is_logged_with_the_words_scripts_look_for() {
+        let buffer = Buffer::default();
+        let writer = buffer.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .finish();
+        let failure = tracing::subscriber::with_default(subscriber, || {
+            Failure::internal("the disk is on fire")
+        });
+        assert_eq!(failure.status, StatusCode::INTERNAL_SERVER_ERROR);
+        let log = String::from_utf8(buffer.0.lock().expect("buffer").clone()).expect("utf-8");
+        assert!(log.contains("asm-middleware: internal error"), "{log}");
+        assert!(log.contains("the disk is on fire"), "{log}");
+        assert!(
+            !serde_json::to_string(&failure.body)
+                .expect("json")
+                .contains("fire"),
+            "the detail is not sent"
+        );
+    }
+}

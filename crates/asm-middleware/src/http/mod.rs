@@ -102,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         .to_pretty_json()
         .unwrap_or_else(|e| {
             // Cannot happen for a document built from types; the tests read it back.
-            eprintln!("asm-middleware: cannot serialise the OpenAPI document: {e}");
+            tracing::error!(error = %e, "cannot serialise the OpenAPI document");
             String::from("{}")
         });
     routes
@@ -165,14 +165,48 @@ pub fn health() -> Router {
     Router::new().route("/healthz", get(|| async { (StatusCode::OK, "ok") }))
 }
 
-/// The answer of a request refused by the load-shedding layers: over the in-flight cap
-/// (`--max-in-flight`) or past the request timeout (`--request-timeout-ms`), both 503
+/// The in-flight cap (`--max-in-flight`): a request over it is answered 503 with `Retry-After`
+/// at once. The permit is taken without waiting: an awaited acquire (tower's concurrency limit
+/// under `load_shed`) can be told "not ready" by tokio's cooperative budget although permits
+/// are free, and then refused requests on an idle server.
+#[derive(Clone)]
+pub struct InFlight(std::sync::Arc<tokio::sync::Semaphore>);
+
+impl InFlight {
+    /// A cap of `max` requests (at least 1).
+    pub fn new(max: usize) -> Self {
+        Self(std::sync::Arc::new(tokio::sync::Semaphore::new(max.max(1))))
+    }
+}
+
+/// Middleware of [`InFlight`].
+pub async fn in_flight_cap(
+    axum::extract::State(cap): axum::extract::State<InFlight>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let Ok(permit) = cap.0.clone().try_acquire_owned() else {
+        return Failure {
+            retry_after: Some(1),
+            ..Failure::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                error_type::UNAVAILABLE,
+                "The server is busy. Please try again in a moment.",
+            )
+        }
+        .into_response();
+    };
+    let res = next.run(req).await;
+    drop(permit);
+    res
+}
+
+/// The answer of a request past the request timeout (`--request-timeout-ms`): 503
 /// `ServiceUnavailableError` with `Retry-After`.
 pub async fn overloaded(error: tower::BoxError) -> Failure {
     let (message, retry_after) = if error.is::<tower::timeout::error::Elapsed>() {
         ("The server took too long to answer. Please try again.", 5)
-    } else if error.is::<tower::load_shed::error::Overloaded>() {
-        ("The server is busy. Please try again in a moment.", 1)
     } else {
         return Failure::internal(error);
     };

@@ -258,7 +258,7 @@ async fn audit_failure(state: &AppState, label: &str, why: &str, now: i64) {
         detail: Some(format!("{label}: {why}")),
     };
     if let Err(e) = state.sessions.audit(record).await {
-        eprintln!("asm-middleware: cannot audit a failed SSO sign-in: {e}");
+        tracing::error!(error = %e, "cannot audit a failed SSO sign-in");
     }
 }
 
@@ -369,16 +369,25 @@ pub async fn callback(
     let now = state.now();
     let Some(flow_state) = params.get("state").filter(|s| !s.is_empty()) else {
         audit_failure(&state, &label, "no state", now).await;
+        state
+            .metrics
+            .sign_in_failed("sso", SsoError::Expired.as_str());
         return error_page(StatusCode::BAD_REQUEST, SsoError::Expired);
     };
     let (flow, first_use) = match state.sessions.take_sign_in_flow(flow_state).await {
         Ok(Some(found)) => found,
         Ok(None) => {
             audit_failure(&state, &label, "unknown state", now).await;
+            state
+                .metrics
+                .sign_in_failed("sso", SsoError::Expired.as_str());
             return error_page(StatusCode::BAD_REQUEST, SsoError::Expired);
         }
         Err(e) => {
-            eprintln!("asm-middleware: SSO callback: {e}");
+            tracing::error!(error = %e, "SSO callback: cannot read the sign-in flow");
+            state
+                .metrics
+                .sign_in_failed("sso", SsoError::Failed.as_str());
             return error_page(StatusCode::SERVICE_UNAVAILABLE, SsoError::Failed);
         }
     };
@@ -392,8 +401,10 @@ pub async fn callback(
     } else {
         jar
     };
-    let fail =
-        |jar: CookieJar, error: SsoError| redirect(jar, &with_sso_error(&flow.return_to, error));
+    let fail = |jar: CookieJar, error: SsoError| {
+        state.metrics.sign_in_failed("sso", error.as_str());
+        redirect(jar, &with_sso_error(&flow.return_to, error))
+    };
     if !first_use {
         audit_failure(&state, &label, "replayed callback", now).await;
         return fail(jar, SsoError::Expired);
@@ -438,10 +449,10 @@ pub async fn callback(
         Ok(signed_in) => signed_in,
         Err(refusal) => {
             if let DomainError::Unavailable(m) | DomainError::Internal(m) = &refusal.error {
-                eprintln!("asm-middleware: SSO sign-in through {label}: {m}");
+                tracing::warn!(provider = %label, error = %m, "SSO sign-in failed");
             }
             if let Err(e) = state.sessions.audit(refusal.audit).await {
-                eprintln!("asm-middleware: cannot audit a refused SSO sign-in: {e}");
+                tracing::error!(error = %e, "cannot audit a refused SSO sign-in");
             }
             return fail(jar, sso_error_of(&refusal.error));
         }
@@ -457,12 +468,12 @@ pub async fn callback(
                 detail: Some(label),
             };
             if let Err(e) = state.sessions.audit(record).await {
-                eprintln!("asm-middleware: cannot audit an SSO sign-in: {e}");
+                tracing::error!(error = %e, "cannot audit an SSO sign-in");
             }
             redirect(jar, &flow.return_to)
         }
         Err(e) => {
-            eprintln!("asm-middleware: SSO sign-in: cannot open the session: {e:?}");
+            tracing::error!(error = ?e, "SSO sign-in: cannot open the session");
             fail(jar, SsoError::Failed)
         }
     }

@@ -137,8 +137,40 @@ struct Discovered {
 /// The OpenID Connect provider. See the module comment.
 pub struct OidcProvider {
     settings: OidcSettings,
-    http: openidconnect::reqwest::Client,
+    http: TimedHttp,
     discovered: Mutex<Option<Arc<Discovered>>>,
+}
+
+/// The HTTP client of the provider's calls (discovery, keys, code exchange, userinfo), each
+/// timed in the metrics (`oidc`) when it has them.
+struct TimedHttp {
+    client: openidconnect::reqwest::Client,
+    metrics: Option<Arc<crate::metrics::Metrics>>,
+}
+
+type HttpError = openidconnect::HttpClientError<openidconnect::reqwest::Error>;
+
+impl<'c> openidconnect::AsyncHttpClient<'c> for TimedHttp {
+    type Error = HttpError;
+    type Future = std::pin::Pin<
+        Box<
+            dyn std::future::Future<Output = Result<openidconnect::HttpResponse, HttpError>>
+                + Send
+                + 'c,
+        >,
+    >;
+
+    fn call(&'c self, request: openidconnect::HttpRequest) -> Self::Future {
+        Box::pin(async move {
+            let started = Instant::now();
+            let answer = openidconnect::AsyncHttpClient::call(&self.client, request).await;
+            if let Some(metrics) = &self.metrics {
+                let status = answer.as_ref().ok().map(|a| a.status().as_u16());
+                metrics.call("oidc", status, started.elapsed());
+            }
+            answer
+        })
+    }
 }
 
 /// The client as discovery configures it: authorization endpoint set, token and userinfo
@@ -179,9 +211,18 @@ impl OidcProvider {
             .map_err(|e| format!("cannot build the HTTP client for the identity provider: {e}"))?;
         Ok(Self {
             settings,
-            http,
+            http: TimedHttp {
+                client: http,
+                metrics: None,
+            },
             discovered: Mutex::new(None),
         })
+    }
+
+    /// Times the provider's calls in `metrics`.
+    pub fn with_metrics(mut self, metrics: Arc<crate::metrics::Metrics>) -> Self {
+        self.http.metrics = Some(metrics);
+        self
     }
 
     /// The provider's configuration, discovered now when not yet known (or too old).
@@ -198,9 +239,10 @@ impl OidcProvider {
             .await
             .map_err(|e| {
                 let detail = error_chain(&e);
-                eprintln!(
-                    "asm-middleware: identity provider {}: discovery failed: {detail}",
-                    self.settings.issuer
+                tracing::warn!(
+                    issuer = %self.settings.issuer,
+                    error = %detail,
+                    "identity provider discovery failed"
                 );
                 DomainError::Unavailable(format!(
                     "the identity provider {} did not answer its discovery request: {detail}",
@@ -427,10 +469,10 @@ impl SignInProvider for OidcProvider {
                             claims.entry(k).or_insert(v);
                         }
                     }
-                    Err(e) => eprintln!(
-                        "asm-middleware: identity provider {}: userinfo failed: {}",
-                        self.settings.issuer,
-                        error_chain(&e)
+                    Err(e) => tracing::warn!(
+                        issuer = %self.settings.issuer,
+                        error = %error_chain(&e),
+                        "identity provider userinfo failed"
                     ),
                 }
             }

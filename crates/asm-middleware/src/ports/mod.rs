@@ -13,7 +13,7 @@ pub use commerce::{
 };
 pub use error::{DomainError, DomainResult};
 pub use session_store::{
-    AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, SignInFlow,
-    StoreError, StoreResult, ThrottleRule, Timeouts,
+    AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, PoolUsage, SessionStore, SignInFlow,
+    StoreActivity, StoreError, StoreResult, ThrottleRule, Timeouts,
 };
 pub use sign_in::{AuthorizeRequest, ExternalSignIn, SignInProvider, TokenGrant};

@@ -75,6 +75,26 @@ pub struct AgentSessionRecord {
     pub backend_tokens: Option<String>,
 }
 
+/// What the store holds now, as the metrics report it (see [`SessionStore::activity`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct StoreActivity {
+    /// Agent sessions past neither timeout.
+    pub agent_sessions: u64,
+    /// Active emulations of agents who have a live session.
+    pub emulations: u64,
+}
+
+/// A connection pool's use at one moment (see [`SessionStore::pool_usage`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PoolUsage {
+    /// Connections open now, busy or idle.
+    pub open: u64,
+    /// Open connections not lent to anyone.
+    pub idle: u64,
+    /// The most the pool opens.
+    pub max: u64,
+}
+
 /// An emulation (assisted session): an agent acting as a customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EmulationRecord {
@@ -236,6 +256,16 @@ pub trait SessionStore: Send + Sync + 'static {
 
     /// How many sessions exist (live or not yet swept) — for tests and metrics.
     async fn count_agent_sessions(&self, agent_uid: Option<&str>) -> StoreResult<u64>;
+
+    /// Live agent sessions and the active emulations of their agents at `now` — read by the
+    /// metrics at every scrape, so that several instances on one store all report the same
+    /// truth. Cheap: both counts walk indexes, never the emulation history.
+    async fn activity(&self, now: i64, timeouts: Timeouts) -> StoreResult<StoreActivity>;
+
+    /// The store's connection pool now (for the metrics); `None` when it has none.
+    fn pool_usage(&self) -> Option<PoolUsage> {
+        None
+    }
 
     // ---- emulations
 

@@ -22,8 +22,8 @@
 
 use crate::ports::SignInFlow;
 use crate::ports::{
-    AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError,
-    StoreResult, ThrottleRule, Timeouts,
+    AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, PoolUsage, SessionStore,
+    StoreActivity, StoreError, StoreResult, ThrottleRule, Timeouts,
 };
 use asm_types::{Agent, AuditAction, AuditEntry};
 use async_trait::async_trait;
@@ -111,7 +111,7 @@ impl PostgresStore {
             .await
             .map_err(|e| format!("PostgreSQL migrations failed at {where_}: {}", chain(&e)))?;
         if applied > 0 {
-            eprintln!("asm-middleware: applied {applied} PostgreSQL migration(s) at {where_}");
+            tracing::info!(applied, at = %where_, "applied PostgreSQL migrations");
         }
         Ok(store)
     }
@@ -716,6 +716,40 @@ impl SessionStore for PostgresStore {
             Ok(u64::try_from(n).unwrap_or(0))
         })
         .await
+    }
+
+    async fn activity(&self, now: i64, timeouts: Timeouts) -> StoreResult<StoreActivity> {
+        timed(async {
+            let c = self.client().await?;
+            let stmt = c
+                .prepare_cached(
+                    "SELECT (SELECT COUNT(*) FROM agent_sessions WHERE last_seen > $1 AND created > $2), \
+                            (SELECT COUNT(*) FROM emulations WHERE ended IS NULL AND agent_uid IN \
+                               (SELECT agent_uid FROM agent_sessions WHERE last_seen > $1 AND created > $2))",
+                )
+                .await?;
+            let idle_since = now.saturating_sub(timeouts.idle_ms);
+            let created_since = now.saturating_sub(timeouts.max_ms);
+            let row = c.query_one(&stmt, &[&idle_since, &created_since]).await?;
+            let sessions: i64 = row.try_get(0)?;
+            let emulations: i64 = row.try_get(1)?;
+            Ok(StoreActivity {
+                agent_sessions: u64::try_from(sessions).unwrap_or(0),
+                emulations: u64::try_from(emulations).unwrap_or(0),
+            })
+        })
+        .await
+    }
+
+    fn pool_usage(&self) -> Option<PoolUsage> {
+        let status = self.pool.status();
+        let open = u64::try_from(status.size).unwrap_or(0);
+        let idle = u64::try_from(status.available).unwrap_or(0);
+        Some(PoolUsage {
+            open,
+            idle: idle.min(open),
+            max: u64::try_from(status.max_size).unwrap_or(0),
+        })
     }
 
     async fn active_emulation(&self, agent_uid: &str) -> StoreResult<Option<EmulationRecord>> {

@@ -6,8 +6,8 @@
 //! store itself (`session_store_version`), independent of the shop's schema.
 
 use crate::ports::session_store::{
-    AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, SessionStore, StoreError,
-    StoreResult, ThrottleRule, Timeouts,
+    AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, PoolUsage, SessionStore,
+    StoreActivity, StoreError, StoreResult, ThrottleRule, Timeouts,
 };
 use crate::ports::SignInFlow;
 use asm_types::{Agent, AuditAction, AuditEntry};
@@ -456,6 +456,35 @@ impl SessionStore for SqliteStore {
             Ok(u64::try_from(n).unwrap_or(0))
         })
         .await
+    }
+
+    async fn activity(&self, now: i64, timeouts: Timeouts) -> StoreResult<StoreActivity> {
+        self.run(move |c| {
+            let live = params![
+                now.saturating_sub(timeouts.idle_ms),
+                now.saturating_sub(timeouts.max_ms)
+            ];
+            let sessions: i64 = c
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM agent_sessions WHERE last_seen > ?1 AND created > ?2",
+                )?
+                .query_row(live, |r| r.get(0))?;
+            let emulations: i64 = c
+                .prepare_cached(
+                    "SELECT COUNT(*) FROM emulations WHERE ended IS NULL AND agent_uid IN \
+                     (SELECT agent_uid FROM agent_sessions WHERE last_seen > ?1 AND created > ?2)",
+                )?
+                .query_row(live, |r| r.get(0))?;
+            Ok(StoreActivity {
+                agent_sessions: u64::try_from(sessions).unwrap_or(0),
+                emulations: u64::try_from(emulations).unwrap_or(0),
+            })
+        })
+        .await
+    }
+
+    fn pool_usage(&self) -> Option<PoolUsage> {
+        Some(crate::db::usage(&self.pool))
     }
 
     async fn active_emulation(&self, agent_uid: &str) -> StoreResult<Option<EmulationRecord>> {

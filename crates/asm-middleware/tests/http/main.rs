@@ -18,6 +18,7 @@ mod customer_admin;
 mod customer_lists;
 mod customer_phone;
 mod multi_instance;
+mod observability;
 mod oidc;
 mod openapi;
 mod operations;

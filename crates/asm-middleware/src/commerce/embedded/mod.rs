@@ -105,6 +105,11 @@ where
 }
 
 impl EmbeddedShop {
+    /// The use of the shop's connection pool now (for the metrics).
+    pub fn pool_usage(&self) -> crate::ports::PoolUsage {
+        crate::db::usage(&self.pool)
+    }
+
     /// The shop on an open, migrated and seeded pool. Audited writes are recorded by the session
     /// store around them (attempt, then outcome).
     pub fn new(pool: Pool) -> Self {

@@ -2,12 +2,14 @@
 //! an empty body, SAP's `ErrorList` or OAuth error, or something unexpected (an HTML error page
 //! of a proxy, garbage). Nothing here panics on what SAP sends.
 
+use crate::metrics::Metrics;
 use crate::ports::DomainError;
 use asm_types::error_type;
 use reqwest::{RequestBuilder, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
-use std::time::Duration;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// "SAP Commerce did not answer": the text of a timeout or refused connection.
 pub const NO_ANSWER: &str = "SAP Commerce did not answer. Please try again in a few seconds.";
@@ -57,7 +59,7 @@ impl Answer {
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, DomainError> {
         self.ok()?;
         serde_json::from_slice(&self.body).map_err(|e| {
-            eprintln!("asm-middleware: SAP Commerce answered unreadable JSON: {e}");
+            tracing::warn!(error = %e, "SAP Commerce answered unreadable JSON");
             DomainError::BackendUnavailable(UNEXPECTED.into())
         })
     }
@@ -102,7 +104,10 @@ impl Answer {
     /// Commerce answered something unexpected".
     pub fn error(&self) -> DomainError {
         if self.status.is_server_error() {
-            eprintln!("asm-middleware: SAP Commerce answered {}", self.status);
+            tracing::warn!(
+                status = self.status.as_u16(),
+                "SAP Commerce answered a server error"
+            );
             return DomainError::BackendUnavailable(format!(
                 "SAP Commerce did not answer (HTTP {}). Please try again in a few seconds.",
                 self.status.as_u16()
@@ -112,9 +117,9 @@ impl Answer {
             if self.status == StatusCode::NOT_FOUND {
                 return DomainError::not_found("Resource");
             }
-            eprintln!(
-                "asm-middleware: SAP Commerce answered {} with a body that is not an error list",
-                self.status
+            tracing::warn!(
+                status = self.status.as_u16(),
+                "SAP Commerce answered with a body that is not an error list"
             );
             return DomainError::BackendUnavailable(UNEXPECTED.into());
         };
@@ -157,11 +162,12 @@ pub fn refusal(status: StatusCode, e: SapError) -> DomainError {
 #[derive(Clone, Debug)]
 pub struct Http {
     client: reqwest::Client,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl Http {
-    /// A client whose every call ends after `timeout`.
-    pub fn new(timeout: Duration) -> Result<Self, String> {
+    /// A client whose every call ends after `timeout`, timed in `metrics` (`sapcc`).
+    pub fn new(timeout: Duration, metrics: Option<Arc<Metrics>>) -> Result<Self, String> {
         let client = reqwest::Client::builder()
             .timeout(timeout)
             .connect_timeout(timeout.min(Duration::from_secs(5)))
@@ -169,7 +175,7 @@ impl Http {
             .user_agent(concat!("asm-middleware/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| format!("cannot build the HTTP client for SAP Commerce: {e}"))?;
-        Ok(Self { client })
+        Ok(Self { client, metrics })
     }
 
     /// The underlying client, to build requests with.
@@ -180,8 +186,18 @@ impl Http {
     /// Sends `request` and reads the whole answer; a timeout or connection failure is "SAP
     /// Commerce did not answer".
     pub async fn send(&self, request: RequestBuilder) -> Result<Answer, DomainError> {
+        let started = Instant::now();
+        let answer = self.read(request).await;
+        if let Some(metrics) = &self.metrics {
+            let status = answer.as_ref().ok().map(|a| a.status.as_u16());
+            metrics.call("sapcc", status, started.elapsed());
+        }
+        answer
+    }
+
+    async fn read(&self, request: RequestBuilder) -> Result<Answer, DomainError> {
         let response = request.send().await.map_err(|e| {
-            eprintln!("asm-middleware: SAP Commerce call failed: {e}");
+            tracing::warn!(error = %e, "SAP Commerce call failed");
             DomainError::BackendUnavailable(NO_ANSWER.into())
         })?;
         let status = response.status();
@@ -195,7 +211,7 @@ impl Http {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let body = response.bytes().await.map_err(|e| {
-            eprintln!("asm-middleware: SAP Commerce answer cut off: {e}");
+            tracing::warn!(error = %e, "SAP Commerce answer cut off");
             DomainError::BackendUnavailable(NO_ANSWER.into())
         })?;
         Ok(Answer {

@@ -127,13 +127,14 @@ pub fn sap_list(list: CustomerListId) -> Option<&'static str> {
 }
 
 impl SapCommerce {
-    /// The adapter with `key` sealing tokens in `store`.
+    /// The adapter with `key` sealing tokens in `store`; its calls are timed in `metrics`.
     pub fn new(
         config: SapConfig,
         key: [u8; 32],
         store: Arc<dyn SessionStore>,
+        metrics: Option<Arc<crate::metrics::Metrics>>,
     ) -> Result<Self, String> {
-        let http = Http::new(config.timeout)?;
+        let http = Http::new(config.timeout, metrics)?;
         let url = config.url.trim_end_matches('/').to_owned();
         let oauth = OAuthClient {
             base: format!("{url}/authorizationserver"),
@@ -274,7 +275,7 @@ impl SapCommerce {
                 .end_agent_session(&a.session, now_ms(), EXPIRED_END, self.config().timeouts)
                 .await
             {
-                eprintln!("asm-middleware: cannot end the expired session: {e}");
+                tracing::error!(error = %e, "cannot end the expired session");
             }
         }
         DomainError::refused(error_type::INVALID_TOKEN, EXPIRED_MESSAGE)

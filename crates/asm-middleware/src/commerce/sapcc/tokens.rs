@@ -184,8 +184,11 @@ impl OAuthClient {
                 ]);
             match http.send(request).await {
                 Ok(a) if a.status.is_success() => {}
-                Ok(a) => eprintln!("asm-middleware: SAP token revocation answered {}", a.status),
-                Err(e) => eprintln!("asm-middleware: SAP token revocation failed: {e:?}"),
+                Ok(a) => tracing::warn!(
+                    status = a.status.as_u16(),
+                    "SAP token revocation answered an error"
+                ),
+                Err(e) => tracing::warn!(error = ?e, "SAP token revocation failed"),
             }
         }
     }
@@ -213,15 +216,12 @@ fn read_grant(answer: &Answer, now_ms: i64) -> Result<Grant, DomainError> {
             Ok(Grant::Unsupported)
         }
         Some(e) if e.kind == "invalid_client" => {
-            eprintln!(
-                "asm-middleware: SAP Commerce refused the OAuth client: {}",
-                e.message
-            );
+            tracing::error!(detail = %e.message, "SAP Commerce refused the OAuth client");
             Err(client_refused())
         }
         // An empty 401 (a jdk21 quirk) says the request or the client is wrong.
         None if answer.status == reqwest::StatusCode::UNAUTHORIZED => {
-            eprintln!("asm-middleware: SAP Commerce's token endpoint answered an empty 401");
+            tracing::error!("SAP Commerce's token endpoint answered an empty 401");
             Err(client_refused())
         }
         _ => Err(answer.error()),
