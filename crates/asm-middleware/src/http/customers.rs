@@ -64,7 +64,7 @@ pub use crate::domain::search::MAX_PAGE_SIZE;
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "A page of customers in the order asked for (`pagination.sort` is the sort applied, `sorts` the sorts offered).", body = asm_types::CustomerSearchPage),
-        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, a page beyond the first 1,000 results (`currentPage`), an unknown `customerListId`, an unknown `orderId`, an unknown `sort` (or `bySessionDateDesc` outside `mysessions`), or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
+        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, a page beyond the first 1,000 results (`currentPage`), an unknown `customerListId`, an unknown `orderId`, an unknown `sort` (or `bySessionDateDesc` outside `mysessions`, or a sort other than by name of a query over everybody that more than 1,000 customers match or that is under 3 characters), or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
         (status = 429, description = "`TooManyRequestsError`: three searches of this agent are still running.",
             body = asm_types::ErrorList,
             headers(("Retry-After" = u64, description = "Seconds to wait before searching again."))),

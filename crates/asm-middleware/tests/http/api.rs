@@ -1052,6 +1052,45 @@ async fn pages_beyond_the_result_window_are_refused() {
     }
 }
 
+/// Over everybody, a query that more than 1,000 customers match (or one under 3 characters)
+/// can be sorted by name only: another order would sort every match. Fewer matches sort fine.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sorting_a_huge_match_other_than_by_name_is_refused() {
+    // More customers than the count cap, all at example.com.
+    let app = TestApp::with_config(|c| c.customers = 1_100);
+    let cookie = app.login(&AGENT).await;
+    for qs in [
+        "query=example.com&sort=byUidAsc",
+        "query=example.com&sort=byOrderDateDesc",
+        "query=an&sort=byUidDesc",
+    ] {
+        let err = search(&app, &cookie, &format!("baseSite={SITE}&{qs}"))
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+        assert_eq!(err.subject.as_deref(), Some("sort"), "{qs}");
+        assert!(err.message.contains("sort by name"), "{}", err.message);
+    }
+    for qs in [
+        "query=example.com&sort=byNameDesc",
+        "query=wolf&sort=byUidAsc",
+        "sort=byUidAsc",
+    ] {
+        let res = search(&app, &cookie, &format!("baseSite={SITE}&{qs}")).await;
+        assert_eq!(res.status, StatusCode::OK, "{qs}: {}", res.text());
+    }
+    let page = search_page(
+        &app,
+        &cookie,
+        &format!("baseSite={SITE}&query=wolf&sort=byUidAsc"),
+    )
+    .await;
+    let uids: Vec<String> = page.entries.iter().map(|e| e.uid.to_lowercase()).collect();
+    let mut sorted = uids.clone();
+    sorted.sort();
+    assert_eq!(uids, sorted);
+    assert!(!uids.is_empty());
+}
+
 /// One agent with three searches in flight gets 429 (with Retry-After) for a fourth; another
 /// agent is not affected, and the agent searches again once one of its searches is done.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -317,6 +317,20 @@ pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearc
             )?;
                 probe as usize > COUNT_CAP
             };
+        // Over everybody, another order than by name has no index to walk together with the
+        // query: the matches are gathered from the trigram index and sorted, which is cheap up
+        // to the count cap and refused beyond (a walk of the e-mail index took seconds).
+        if dense && everybody && !matches!(sort, CustomerSort::ByNameAsc | CustomerSort::ByNameDesc)
+        {
+            return Err(DomainError::invalid(
+                "sort",
+                format!(
+                    "More than {COUNT_CAP} customers match (or the search is under 3 characters): \
+                     narrow the search to sort by {}, or sort by name.",
+                    sort.label().to_lowercase()
+                ),
+            ));
+        }
         if dense {
             filters.push("p.search LIKE :pattern ESCAPE '\\'");
             args.push((":pattern", Value::Text(like_pattern(&req.query))));
