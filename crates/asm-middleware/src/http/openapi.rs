@@ -3,7 +3,7 @@
 //! Paths come from the `#[utoipa::path]` annotation on each handler: [`crate::http::api`]
 //! registers handlers with `utoipa_axum::routes!`, which takes the route's path and method from
 //! that annotation, so a route cannot be served without being documented (and
-//! `tests/openapi.rs` checks the served router against the document). Schemas come from
+//! `tests/http/openapi.rs` checks the served router against the document). Schemas come from
 //! `#[derive(ToSchema)]` on the wire types in `asm-types` (feature `openapi`).
 //!
 //! What the router's layers and extractors enforce on every route is added here, once, by
