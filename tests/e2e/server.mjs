@@ -104,7 +104,7 @@ export const SIM_BIN = path.resolve(ROOT, process.env.ASM_SAPCC_SIM_BIN || 'targ
 const SIM_READY = /sapcc-sim listening on (http:\/\/\S+)/;
 
 /** A free loopback port (the simulator is told where to listen). */
-async function freePort() {
+export async function freePort() {
   const net = await import('node:net');
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -159,8 +159,9 @@ export async function startSim({ args = [] } = {}) {
 }
 
 /** The middleware on a running simulator (`--commerce sapcc`), plus `extra` flags. */
-export function startSapServer(sim, { args = [] } = {}) {
+export function startSapServer(sim, { args = [], listen } = {}) {
   return startServer({
+    listen,
     args: [
       '--commerce', 'sapcc', '--sapcc-url', sim.url,
       '--sapcc-client-id', 'mobile_android', '--sapcc-client-secret', 'secret',

@@ -267,6 +267,13 @@ pub enum Command {
 }
 
 impl Config {
+    /// Whether agents can sign in with a password here: `--password-sign-in`, and never on SAP
+    /// Commerce 2211-jdk21 (`--sapcc-auth pkce`), which has no password grant.
+    pub fn password_offered(&self) -> bool {
+        self.password_sign_in
+            && !(self.commerce == CommerceKind::Sapcc && self.sapcc_auth == SapAuthKind::Pkce)
+    }
+
     /// The base sites `baseSite` may name: `--base-sites`, and with SAP Commerce `--base-site`.
     pub fn allowed_base_sites(&self) -> impl Iterator<Item = &str> {
         let sap = (self.commerce == CommerceKind::Sapcc).then_some(self.base_site.as_str());

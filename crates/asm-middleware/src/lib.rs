@@ -63,8 +63,10 @@ pub struct AppState {
     pub commerce: Arc<dyn Commerce>,
     /// The identity provider agents may sign in with (authorization code + PKCE), if any.
     pub sign_in: Option<Arc<dyn crate::ports::SignInProvider>>,
-    /// The embedded demo shop, when it is the backend (its demo store API needs it).
+    /// The embedded demo shop, when it is the backend.
     pub shop: Option<Arc<commerce::embedded::EmbeddedShop>>,
+    /// The backend's guest carts (the demo store's `/store/carts` API).
+    pub guest_carts: Arc<dyn crate::ports::GuestCarts>,
     /// Configuration.
     pub config: Arc<Config>,
     /// Time source.
@@ -95,7 +97,7 @@ impl AppState {
     }
 
     /// SAP Commerce Cloud as the backend (`--commerce sapcc`), with `sessions` as the session
-    /// store; no demo shop (its `/store` API answers 404).
+    /// store; no demo shop (the demo store's guest carts are SAP's anonymous carts).
     pub fn sap(
         config: Config,
         clock: Clock,
@@ -109,8 +111,10 @@ impl AppState {
             }
             config::SapAuthKind::Password => None,
         };
+        let sap = Arc::new(sap);
         Ok(Self {
-            commerce: Arc::new(sap),
+            commerce: sap.clone(),
+            guest_carts: sap,
             shop: None,
             sign_in,
             sessions,
@@ -198,6 +202,7 @@ impl AppState {
         let shop = Arc::new(shop);
         Self {
             commerce: shop.clone(),
+            guest_carts: shop.clone(),
             shop: Some(shop),
             sign_in: None,
             sessions,

@@ -12,8 +12,8 @@
 // All data (customer names above all) is rendered with `textContent`, never as HTML.
 const API = '/asm';
 const STORE_API = '/store';
-// The anonymous cart's code. Not a secret in this demo: it is the "cart number" the shopper
-// reads to the agent on the phone (a real shop would tie the cart to the shopper's session).
+// The guest cart's handle: its code in the demo shop (not a secret there: it is the "cart number"
+// the shopper reads to the agent on the phone), SAP's guid on SAP Commerce (the code is only shown).
 const CART_KEY = 'demo-store-cart';
 
 const $ = (id) => document.getElementById(id);
@@ -205,7 +205,10 @@ function forgetGuestCart() {
   try { localStorage.removeItem(CART_KEY); } catch { /* storage unavailable */ }
 }
 
-function guestCartCode() {
+/** A guest cart's handle: SAP's guid when there is one, else its code. */
+const guestHandle = (c) => c.guid || c.code;
+
+function guestCartHandle() {
   try { return localStorage.getItem(CART_KEY); } catch { return null; }
 }
 
@@ -221,10 +224,10 @@ async function fetchCart() {
       throw err;
     }
   }
-  const code = guestCartCode();
-  if (!code) return null;
+  const handle = guestCartHandle();
+  if (!handle) return null;
   try {
-    return await request('GET', `${STORE_API}/carts/${enc(code)}`);
+    return await request('GET', `${STORE_API}/carts/${enc(handle)}`);
   } catch (err) {
     // Bound to a customer by an agent, or gone: start a new cart next time.
     if (err.status === 404) forgetGuestCart();
@@ -243,28 +246,19 @@ async function ensureCart() {
     mode.cartId = c.code;
     return c;
   }
-  let c;
-  try {
-    c = await request('POST', `${STORE_API}/carts`);
-  } catch (err) {
-    // No demo shop behind the middleware (e.g. SAP Commerce): its guest carts live elsewhere.
-    if (err.status === 404) {
-      throw new Error('Guest carts are kept by the demo shop, which this middleware does not run (its backend is SAP Commerce). An agent can emulate a customer to shop for them.');
-    }
-    throw err;
-  }
-  try { localStorage.setItem(CART_KEY, c.code); } catch { /* kept for this page only */ }
+  const c = await request('POST', `${STORE_API}/carts`);
+  try { localStorage.setItem(CART_KEY, guestHandle(c)); } catch { /* kept for this page only */ }
   return c;
 }
 
-function cartUrl(code) {
+function cartUrl(c) {
   return emulating()
-    ? `${userPath()}/carts/${enc(code)}`
-    : `${STORE_API}/carts/${enc(code)}`;
+    ? `${userPath()}/carts/${enc(c.code)}`
+    : `${STORE_API}/carts/${enc(guestHandle(c))}`;
 }
 
 function cartCall(method, suffix, body) {
-  const url = cartUrl(cart.code) + suffix;
+  const url = cartUrl(cart) + suffix;
   return emulating() ? asm(method, url, body) : request(method, url, body);
 }
 

@@ -107,6 +107,10 @@ pub enum CartStatus {
 pub struct Cart {
     /// Cart code (the "cart number").
     pub code: String,
+    /// A guest cart's handle at SAP Commerce (its `guid`; the demo store's `/store/carts` API
+    /// addresses the cart by it). Absent for customers' carts and in the embedded shop.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub guid: Option<String>,
     /// Active, saved or ordered.
     pub status: CartStatus,
     /// The lines, by product name.

@@ -49,7 +49,7 @@ pub async fn login(
     jar: CookieJar,
     Json(req): Json<AgentLoginRequest>,
 ) -> ApiResult<(CookieJar, Json<AgentSession>)> {
-    if !state.config.password_sign_in {
+    if !state.config.password_offered() {
         return Err(Failure::from(DomainError::refused(
             asm_types::error_type::FORBIDDEN,
             "Sign-in with a password is turned off here: use single sign-on.",

@@ -93,7 +93,7 @@ pub async fn sign_in_options(State(state): State<AppState>) -> Json<SignInOption
         _ => None,
     };
     Json(SignInOptions {
-        password: state.config.password_sign_in,
+        password: state.config.password_offered(),
         sso,
     })
 }

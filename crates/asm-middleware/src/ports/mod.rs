@@ -4,6 +4,7 @@
 pub mod audit_handoff;
 pub mod commerce;
 pub mod error;
+pub mod guest_carts;
 pub mod session_store;
 pub mod sign_in;
 
@@ -12,6 +13,7 @@ pub use commerce::{
     NewCustomer, ProfileChange, SearchRequest,
 };
 pub use error::{DomainError, DomainResult};
+pub use guest_carts::GuestCarts;
 pub use session_store::{
     AgentSessionRecord, AuditQuery, EmulationRecord, NewAudit, PoolUsage, SessionStore, SignInFlow,
     StoreActivity, StoreError, StoreResult, ThrottleRule, Timeouts,

@@ -770,6 +770,7 @@ async fn on_the_jdk21_line_agents_sign_in_on_saps_page_by_code_and_pkce() {
     });
     let options = app.get("/asm/agents/sign-in-options", None).await.json();
     assert_eq!(options["sso"]["label"], "SAP Commerce", "{options}");
+    assert_eq!(options["password"], false, "no password form: {options}");
     // The password form cannot sign in on this line.
     let password = app
         .post_json(
@@ -778,7 +779,7 @@ async fn on_the_jdk21_line_agents_sign_in_on_saps_page_by_code_and_pkce() {
             &json!({"username": "asagent", "password": "pw4all"}),
         )
         .await;
-    assert!(password.status.is_client_error(), "{}", password.text());
+    password.assert_error(StatusCode::FORBIDDEN, error_type::FORBIDDEN);
 
     // To SAP's authorization endpoint, with S256 and the exact redirect URI.
     let start = app
@@ -874,4 +875,93 @@ async fn on_the_jdk21_line_agents_sign_in_on_saps_page_by_code_and_pkce() {
         )
         .await;
     assert!(again.session_cookie().is_none(), "no second session");
+}
+
+/// The demo store's guest carts on SAP: OCC's anonymous carts, addressed by guid (the handle
+/// the store keeps), bound by the code the shopper reads out; bound, the guid finds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shoppers_guest_cart_lives_at_sap_by_guid_and_is_bound_by_its_code() {
+    use axum::body::Body;
+    use axum::http::{header, Method};
+    let (sim, app) = setup().await;
+    let created = app.post_json("/store/carts", None, &json!({})).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let cart: asm_types::Cart = serde_json::from_value(created.json()).expect("cart");
+    let guid = cart.guid.clone().expect("a guest cart at SAP has its guid");
+    assert!(!cart.code.is_empty() && guid != cart.code);
+    assert!(cart.entries.is_empty());
+    {
+        let data = sim.sim.data();
+        let at_sap = data
+            .carts
+            .iter()
+            .find(|c| c.code == cart.code)
+            .expect("at SAP");
+        assert_eq!(at_sap.user, None, "an anonymous cart at SAP");
+        assert_eq!(at_sap.guid, guid);
+    }
+    let entries = format!("/store/carts/{guid}/entries");
+    let added = app
+        .post_json(
+            &entries,
+            None,
+            &json!({"productCode": "278688", "quantity": 2}),
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.text());
+    assert_eq!(added.json()["totalItems"], 2);
+    assert_eq!(added.json()["guid"], guid.as_str());
+    let more = app
+        .post_json(
+            &entries,
+            None,
+            &json!({"productCode": "278688", "quantity": 1}),
+        )
+        .await;
+    assert_eq!(more.json()["totalItems"], 3, "quantities add up");
+    let set = app
+        .patch_json(&format!("{entries}/278688"), None, &json!({"quantity": 1}))
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.text());
+    assert_eq!(set.json()["totalItems"], 1);
+    let missing = app
+        .patch_json(&format!("{entries}/nosuch"), None, &json!({"quantity": 1}))
+        .await;
+    let e = missing.assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
+    assert_eq!(e.subject.as_deref(), Some("productCode"));
+    // The code is what the shopper reads out, not what opens the cart.
+    let by_code = app.get(&format!("/store/carts/{}", cart.code), None).await;
+    let e = by_code.assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
+    assert_eq!(e.subject.as_deref(), Some("cartId"));
+    let read = app.get(&format!("/store/carts/{guid}"), None).await;
+    assert_eq!(read.json()["totalItems"], 1);
+
+    // The agent binds it to Aaron by its code; the shopper's guid finds nothing any more.
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let bound = app
+        .post_json(
+            "/asm/bind-cart",
+            Some(&cookie),
+            &json!({"customerId": AARON, "cartId": cart.code, "baseSite": SITE, "replace": true}),
+        )
+        .await;
+    assert_eq!(bound.status, StatusCode::OK, "{}", bound.text());
+    let gone = app.get(&format!("/store/carts/{guid}"), None).await;
+    let e = gone.assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
+    assert_eq!(e.subject.as_deref(), Some("cartId"));
+    let removed = app
+        .send(
+            common::req(Method::DELETE, &format!("{entries}/278688"))
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    let e = removed.assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
+    assert_eq!(e.subject.as_deref(), Some("cartId"));
+
+    // SAP answering garbage: a 503 to retry, as for the agent.
+    sim.sim.set_fault(Fault::Garbage, 0);
+    let down = app.post_json("/store/carts", None, &json!({})).await;
+    down.assert_error(StatusCode::SERVICE_UNAVAILABLE, error_type::UNAVAILABLE);
 }

@@ -99,6 +99,7 @@ pub fn load_cart(c: &Connection, code: &str) -> DomainResult<Option<Cart>> {
     let priced = price_cart(sub_total, &percents, &promotions(c)?);
     Ok(Some(Cart {
         code: code.to_owned(),
+        guid: None,
         status: status_of(&status),
         total_items: entries.iter().map(|e| e.quantity).sum(),
         entries,

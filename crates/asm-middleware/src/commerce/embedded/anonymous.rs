@@ -2,8 +2,10 @@
 //! by cart code only, while the cart is anonymous and active.
 
 use super::acting_as::{load_cart, next_code, touch_cart, MAX_QUANTITY};
-use crate::ports::{DomainError, DomainResult};
+use super::EmbeddedShop;
+use crate::ports::{DomainError, DomainResult, GuestCarts};
 use asm_types::Cart;
+use async_trait::async_trait;
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 
 fn not_found() -> DomainError {
@@ -126,4 +128,47 @@ pub fn update_entry(
 /// Removes a line.
 pub fn remove_entry(c: &mut Connection, code: &str, product: &str, now: i64) -> DomainResult<Cart> {
     change(c, code, now, |c| remove_line(c, code, product))
+}
+
+/// The embedded shop's guest carts: the handle is the cart code.
+#[async_trait]
+impl GuestCarts for EmbeddedShop {
+    async fn create(&self, now: i64) -> DomainResult<Cart> {
+        self.run(move |c| create(c, now)).await
+    }
+
+    async fn read(&self, handle: &str) -> DomainResult<Cart> {
+        let code = handle.to_owned();
+        self.run(move |c| read(c, &code)).await
+    }
+
+    async fn add_entry(
+        &self,
+        handle: &str,
+        product: &str,
+        quantity: u32,
+        now: i64,
+    ) -> DomainResult<Cart> {
+        let (code, product) = (handle.to_owned(), product.to_owned());
+        self.run(move |c| add_entry(c, &code, &product, quantity, now))
+            .await
+    }
+
+    async fn update_entry(
+        &self,
+        handle: &str,
+        product: &str,
+        quantity: u32,
+        now: i64,
+    ) -> DomainResult<Cart> {
+        let (code, product) = (handle.to_owned(), product.to_owned());
+        self.run(move |c| update_entry(c, &code, &product, quantity, now))
+            .await
+    }
+
+    async fn remove_entry(&self, handle: &str, product: &str, now: i64) -> DomainResult<Cart> {
+        let (code, product) = (handle.to_owned(), product.to_owned());
+        self.run(move |c| remove_entry(c, &code, &product, now))
+            .await
+    }
 }

@@ -11,6 +11,7 @@
 //! not answer / answered something unexpected" (503, retry), never a panic.
 
 pub mod c360;
+pub mod guest;
 pub mod http;
 pub mod pkce;
 pub mod tokens;
@@ -73,6 +74,9 @@ pub struct SapConfig {
 /// Refresh this long before the access token expires (SAP keeps expired tokens working a
 /// little, but refreshing late costs a failed call).
 const REFRESH_AHEAD_MS: i64 = 30_000;
+
+/// OCC's user id of guest carts.
+const ANONYMOUS: &str = "anonymous";
 
 /// How a session ends when SAP refuses to refresh its tokens.
 const EXPIRED_END: &str = "backend-expired";
@@ -308,6 +312,18 @@ impl SapCommerce {
         Ok(retried)
     }
 
+    /// [`Self::call`] for a customer; for OCC's `anonymous` user (guest carts) without a bearer,
+    /// as SAP takes guest-cart calls without one (§4, guest carts by guid).
+    async fn call_as<F>(&self, user: &str, build: F) -> DomainResult<Answer>
+    where
+        F: Fn(&Client) -> RequestBuilder,
+    {
+        if user == ANONYMOUS {
+            return self.shared.http.send(build(self.client())).await;
+        }
+        self.call(build).await
+    }
+
     /// A GET answered with JSON `T`.
     async fn get<T: DeserializeOwned>(
         &self,
@@ -348,11 +364,10 @@ impl SapCommerce {
     }
 
     async fn sap_cart(&self, user: &str, cart: &str) -> DomainResult<SapCart> {
-        self.get(
-            &self.user(user, &format!("/carts/{}", seg(cart))),
-            &[("fields", "FULL".to_owned())],
-        )
-        .await
+        let url = self.user(user, &format!("/carts/{}", seg(cart)));
+        self.call_as(user, |c| c.get(&url).query(&[("fields", "FULL")]))
+            .await?
+            .json()
     }
 
     /// A write's answer checked, then the cart read back.
@@ -922,14 +937,14 @@ impl Commerce for SapCommerce {
         let answer = match existing {
             Some(e) => {
                 let n = e.entry_number;
-                self.call(|c| {
+                self.call_as(user, |c| {
                     c.patch(self.user(user, &format!("/carts/{}/entries/{n}", seg(cart_id))))
                         .json(&json!({ "quantity": wanted }))
                 })
                 .await?
             }
             None => {
-                self.call(|c| {
+                self.call_as(user, |c| {
                     c.post(self.user(user, &format!("/carts/{}/entries", seg(cart_id))))
                         .json(&json!({ "quantity": wanted, "product": { "code": product } }))
                 })
@@ -976,7 +991,7 @@ impl Commerce for SapCommerce {
         let n = entry_number(&cart, product)?;
         let quantity = quantity.min(MAX_QUANTITY);
         let answer = self
-            .call(|c| {
+            .call_as(user, |c| {
                 c.patch(self.user(user, &format!("/carts/{}/entries/{n}", seg(cart_id))))
                     .json(&json!({ "quantity": quantity }))
             })
@@ -999,7 +1014,9 @@ impl Commerce for SapCommerce {
         let cart = self.sap_cart(user, cart_id).await?;
         let n = entry_number(&cart, product)?;
         let answer = self
-            .call(|c| c.delete(self.user(user, &format!("/carts/{}/entries/{n}", seg(cart_id)))))
+            .call_as(user, |c| {
+                c.delete(self.user(user, &format!("/carts/{}/entries/{n}", seg(cart_id))))
+            })
             .await?;
         let cart = self.cart_after(answer, user, cart_id).await?;
         Ok(change(cart, format!("cart {cart_id}: removed {product}")))
@@ -1184,7 +1201,7 @@ fn entry_number(cart: &SapCart, product: &str) -> DomainResult<i64> {
         .iter()
         .find(|e| e.product.code == product)
         .map(|e| e.entry_number)
-        .ok_or_else(|| DomainError::not_found("Cart entry"))
+        .ok_or_else(|| DomainError::not_found("Cart entry").with_subject("productCode"))
 }
 
 fn profile(u: User) -> CustomerProfile {

@@ -229,6 +229,8 @@ pub struct SapVoucher {
 #[serde(default, rename_all = "camelCase")]
 pub struct SapCart {
     pub code: String,
+    /// What guest carts are addressed by.
+    pub guid: Option<String>,
     pub save_time: Option<String>,
     pub entries: Vec<SapEntry>,
     pub total_unit_count: Option<i64>,
@@ -266,6 +268,7 @@ impl SapCart {
     pub fn ours(&self) -> Cart {
         Cart {
             code: self.code.clone(),
+            guid: None,
             status: if self.is_saved() {
                 CartStatus::Saved
             } else {
