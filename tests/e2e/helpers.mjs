@@ -49,6 +49,41 @@ export function launchBrowser() {
 export async function newContext(browser, options = {}) {
   const context = await browser.newContext(options);
   context.setDefaultTimeout(TIMEOUT_MS);
+  // Every text any page of this context shows — the storefront and the overlay's shadow root,
+  // across navigations — is watched for values printed by mistake ("null", "undefined",
+  // "NaN", "[object Object]"); closing the context fails the test when one was shown.
+  const badText = [];
+  await context.exposeBinding('__asmBadText', (_source, url, text) => { badText.push(`${url}: ${JSON.stringify(text)}`); });
+  await context.addInitScript(() => {
+    const BAD = /\b(null|undefined|NaN)\b|\[object Object\]/;
+    const check = (node) => {
+      const walker = document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+      for (let t = node.nodeType === Node.TEXT_NODE ? node : walker.nextNode(); t; t = walker.nextNode()) {
+        const parent = t.parentNode?.nodeName;
+        if (parent === 'SCRIPT' || parent === 'STYLE') continue;
+        if (BAD.test(t.data)) window.__asmBadText(location.href, t.data.trim().slice(0, 200));
+        if (node.nodeType === Node.TEXT_NODE) break;
+      }
+    };
+    const observe = (root) => new MutationObserver((records) => {
+      for (const r of records) {
+        if (r.type === 'characterData') check(r.target);
+        else r.addedNodes.forEach(check);
+      }
+    }).observe(root, { childList: true, subtree: true, characterData: true });
+    observe(document);
+    const attach = Element.prototype.attachShadow;
+    Element.prototype.attachShadow = function attachShadow(init) {
+      const root = attach.call(this, init);
+      observe(root);
+      return root;
+    };
+  });
+  const close = context.close.bind(context);
+  context.close = async (...args) => {
+    await close(...args);
+    assert.deepEqual(badText, [], 'no page showed "null", "undefined", "NaN" or "[object Object]"');
+  };
   await context.addInitScript((types) => {
     window.__asmEvents = [];
     for (const type of types) {

@@ -352,7 +352,8 @@ const page = params.get('page') || 'home';
 function setView(title, ...children) {
   $('view-title').textContent = title;
   document.title = `${title} — Demo Electronics`;
-  $('view-body').replaceChildren(...children);
+  // Optional parts are passed as null/false: left out, never printed as "null".
+  $('view-body').replaceChildren(...children.filter((c) => c != null && c !== false));
 }
 
 function signInNeeded(what) {
