@@ -48,6 +48,7 @@ window.asmOverlay = Object.freeze({
     return start();
   },
   close() { dispatchEvent(new Event('asm:request-close')); },
+  refresh() { dispatchEvent(new Event('asm:request-refresh')); },
 });
 
 if (asm === 'true' || (asm !== 'false' && store?.getItem(KEY) === '1')) window.asmOverlay.open();

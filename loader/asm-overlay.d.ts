@@ -66,6 +66,8 @@ export interface AsmOverlayApi {
   open(): Promise<void>;
   /** Closes the overlay and turns ASM off in this tab; ignored while an agent is signed in. */
   close(): void;
+  /** Makes the bar ask the server again, e.g. after the storefront renamed the emulated customer. */
+  refresh(): void;
 }
 
 /** Events on `window`, all `CustomEvent`s. */

@@ -36,12 +36,15 @@ pub mod tab_message {
 }
 
 /// Window events the host page may dispatch to drive the overlay (the loader's
-/// `window.asmOverlay.open()` / `.close()` do).
+/// `window.asmOverlay.open()` / `.close()` / `.refresh()` do).
 pub mod request {
     /// Show the bar (expand it if it is collapsed).
     pub const OPEN: &str = "asm:request-open";
     /// Close the overlay; ignored while an agent is signed in (they sign out first).
     pub const CLOSE: &str = "asm:request-close";
+    /// Ask the server again what is true now (e.g. the storefront renamed the emulated
+    /// customer): the bar follows.
+    pub const REFRESH: &str = "asm:request-refresh";
 }
 
 /// What an [`event::NAVIGATE`] asks the storefront to open.

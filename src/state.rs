@@ -86,7 +86,8 @@ impl Asm {
         });
     }
 
-    /// Another tab changed something: ask the server what is true now and follow it.
+    /// Another tab (or the host page, `asmOverlay.refresh()`) changed something: ask the
+    /// server what is true now and follow it.
     pub fn resync(self) {
         spawn_local(async move {
             match self.api().me().await {
@@ -105,8 +106,18 @@ impl Asm {
                             self.emulation_started(emulation);
                         }
                     } else if let Some(now) = session.emulation {
-                        // The same emulation on another cart (bound in another tab).
-                        self.cart_changed(now);
+                        // The same emulation on another cart (bound in another tab), or the
+                        // customer renamed (by the storefront).
+                        let renamed = self.emulation.with_untracked(|e| {
+                            e.as_ref().is_some_and(|e| {
+                                e.customer_name != now.customer_name
+                                    || e.customer_email != now.customer_email
+                            })
+                        });
+                        self.cart_changed(now.clone());
+                        if renamed {
+                            self.emulation.set(Some(now));
+                        }
                     }
                 }
                 Err(e) if e.session_ended() => {

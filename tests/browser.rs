@@ -220,7 +220,11 @@ async fn results_show_name_and_email_and_no_match_is_said() {
     assert_eq!(text(".asm-result .asm-email"), "linda@example.com");
     type_into("#asm-customer-search", "zzzz");
     until("no match", || find(".asm-empty").is_some()).await;
-    assert_eq!(text(".asm-empty"), "No customer found.");
+    assert_eq!(text(".asm-empty-message"), "No customer found.");
+    assert!(
+        find(".asm-empty .asm-empty-create").is_some(),
+        "Create customer offered"
+    );
     assert!(find(".asm-result").is_none());
 }
 
@@ -422,6 +426,18 @@ async fn an_answer_whose_body_stalls_times_out_with_retry() {
     assert!(find(".asm-emulation").is_none());
     assert!(events_named("asm:emulation-started").is_empty());
     assert_eq!(value_of("#asm-emulation-reason"), "Ticket 4711");
+
+    // Retry now starts that emulation again (not a new search).
+    let searches = calls_to(SEARCH).len();
+    route("POST /asm/sessions", 201, emulation("C-TOM", "Tom Wolf"));
+    click_button("Retry");
+    until("emulating after retry", || find(".asm-emulation").is_some()).await;
+    assert_eq!(calls_to("/asm/sessions").len(), 2);
+    assert_eq!(
+        calls_to(SEARCH).len(),
+        searches,
+        "Retry did not search again"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -499,6 +515,10 @@ async fn a_customer_chosen_without_a_reason_waits_for_it() {
         text(".asm-error").starts_with("Enter the reason for emulating Linda Wolf"),
         "{}",
         text(".asm-error")
+    );
+    assert!(
+        find(".asm-error button").is_none(),
+        "nothing failed: the hint offers no Retry"
     );
     settle().await;
     assert!(

@@ -96,6 +96,10 @@ async fn an_unknown_order_says_no_such_order_and_other_digits_search_names() {
     until("no order", || find(".asm-empty").is_some()).await;
     assert_eq!(text(".asm-empty"), "No order 39999999 found.");
     assert!(
+        find(".asm-empty-create").is_none(),
+        "no Create customer for an unknown order"
+    );
+    assert!(
         find(".asm-error").is_none(),
         "not a failure: {}",
         text(".asm-error")
@@ -108,7 +112,10 @@ async fn an_unknown_order_says_no_such_order_and_other_digits_search_names() {
     let second = &calls_to(SEARCH)[1];
     assert_eq!(second.params["query"], "3999999");
     assert!(second.params.get("orderId").is_none());
-    until("no customer", || text(".asm-empty") == "No customer found.").await;
+    until("no customer", || {
+        text(".asm-empty-message") == "No customer found."
+    })
+    .await;
 }
 
 #[wasm_bindgen_test]
@@ -278,13 +285,42 @@ async fn choosing_the_customer_already_emulated_only_says_so() {
     settle().await;
     assert!(find("#asm-switch-dialog").is_none());
     assert!(posts_to_sessions().is_empty());
-    // "Cancel switch" closes the search again; Create customer is not offered while emulating.
-    assert!(find("#asm-create-customer").is_none());
+    // "Cancel switch" closes the search again.
     click_button("Cancel switch");
     until("search closed", || find("#asm-customer-search").is_none()).await;
 }
 
 // ---- create customer ------------------------------------------------------------------------
+
+/// Create customer is there while emulating (its dialog says the current session ends) and
+/// under "No customer found.".
+#[wasm_bindgen_test]
+async fn create_customer_is_offered_while_emulating_and_when_nobody_is_found() {
+    start(|| {
+        switch_routes();
+        search_routes(json!({ "nobody": { "status": 200, "body": page(&[]) } }));
+    });
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    click_button("Switch customer");
+    until("switch search", || find("#asm-customer-search").is_some()).await;
+    open_create().await;
+    assert_eq!(
+        text("#asm-create-dialog .asm-create-switch"),
+        "Creating a customer ends the session with Linda Wolf and emulates the new customer."
+    );
+    click_button("Cancel");
+    until("dialog closed", || find("#asm-create-dialog").is_none()).await;
+    assert!(posts_to_sessions().is_empty());
+
+    type_into("#asm-customer-search", "nobody");
+    until("no match", || find(".asm-empty").is_some()).await;
+    assert_eq!(text(".asm-empty-message"), "No customer found.");
+    click(".asm-empty .asm-empty-create");
+    until("dialog from no match", || {
+        find("#asm-create-dialog").is_some()
+    })
+    .await;
+}
 
 async fn open_create() {
     until("create button", || find("#asm-create-customer").is_some()).await;
@@ -582,4 +618,32 @@ async fn escape_and_cancel_close_the_create_dialog_and_focus_returns() {
     assert_eq!(active_id().as_deref(), Some("asm-create-customer"));
     settle().await;
     assert!(calls_to("/asm/customers").is_empty());
+}
+
+/// `asmOverlay.refresh()` (the `asm:request-refresh` window event): the bar asks the server
+/// again and shows the emulated customer's new name, without a reload.
+#[wasm_bindgen_test]
+async fn a_refresh_request_shows_the_customers_new_name() {
+    start(emulating_linda);
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    assert_eq!(text(".asm-emulation .asm-name"), "Linda Wolf");
+    route(
+        "GET /asm/agents/me",
+        200,
+        session(600_000, Some(emulation("C-LINDA", "Linda Wolf-Smith"))),
+    );
+    let before = calls_to("/asm/agents/me").len();
+    let window = web_sys::window().expect("window");
+    window
+        .dispatch_event(&web_sys::Event::new("asm:request-refresh").expect("event"))
+        .expect("dispatch");
+    until("renamed", || {
+        text(".asm-emulation .asm-name") == "Linda Wolf-Smith"
+    })
+    .await;
+    assert_eq!(calls_to("/asm/agents/me").len(), before + 1);
+    assert!(
+        events_named("asm:emulation-ended").is_empty(),
+        "the same emulation goes on"
+    );
 }

@@ -52,7 +52,7 @@ pub fn Bar() -> impl IntoView {
         }
     });
 
-    // The host page's `window.asmOverlay.open()` / `.close()`.
+    // The host page's `window.asmOverlay.open()` / `.close()` / `.refresh()`.
     let on_open = window_event_listener_untyped(host::request::OPEN, move |_| {
         collapsed.set(false);
         host::set_flag(COLLAPSED_KEY, false);
@@ -62,9 +62,15 @@ pub fn Bar() -> impl IntoView {
             host::close();
         }
     });
+    let on_refresh = window_event_listener_untyped(host::request::REFRESH, move |_| {
+        if asm.agent.with_untracked(Option::is_some) {
+            asm.resync();
+        }
+    });
     on_cleanup(move || {
         on_open.remove();
         on_close.remove();
+        on_refresh.remove();
     });
 
     let toggle = move |_| {

@@ -133,6 +133,20 @@ pub fn CreateCustomerDialog(
                 <Show when=move || top_error.get().is_some()>
                     <p class="asm-error" role="alert">{move || top_error.get().unwrap_or_default()}</p>
                 </Show>
+                {move || {
+                    asm.emulation
+                        .with(|e| e.as_ref().map(|e| e.customer_name.clone()))
+                        .filter(|_| created.with(Option::is_none))
+                        .map(|current| {
+                            view! {
+                                <p class="asm-notice asm-create-switch">
+                                    {format!(
+                                        "Creating a customer ends the session with {current} and emulates the new customer.",
+                                    )}
+                                </p>
+                            }
+                        })
+                }}
                 {text_field(Field::FirstName, value_of(Field::FirstName), problems, locked, true)}
                 {text_field(Field::LastName, value_of(Field::LastName), problems, locked, false)}
                 {text_field(Field::Email, value_of(Field::Email), problems, locked, false)}

@@ -19,6 +19,15 @@ use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// What Retry repeats after a failure.
+#[derive(Clone)]
+enum Retry {
+    /// The search of what the box says.
+    Search,
+    /// Starting the emulation of this customer.
+    Start(CustomerSearchEntry),
+}
+
 /// The search box and its result list; choosing a customer starts emulation (while emulating,
 /// after confirming the switch). `autofocus` puts focus in the search box when it appears.
 #[component]
@@ -32,6 +41,9 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
     let loading = RwSignal::new(false);
     let open = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
+    // What Retry does for the failure shown; `None` for a hint (no reason given, a customer who
+    // cannot be emulated): nothing failed there, so no Retry.
+    let retry_with = RwSignal::new(None::<Retry>);
     let highlight = RwSignal::new(Highlight::default());
     let starting = RwSignal::new(false);
     let reason = asm.reason;
@@ -44,7 +56,6 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
     // Switching: the customer emulated now (name) and the one chosen instead, until confirmed.
     let confirm = RwSignal::new(None::<(String, CustomerSearchEntry)>);
     let creating = RwSignal::new(false);
-    let emulating = move || asm.emulation.with(Option::is_some);
     if autofocus {
         Effect::new(move |_| {
             if let Some(input) = search_input.get() {
@@ -90,7 +101,10 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     highlight.set(Highlight::default());
                     open.set(true);
                 }
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => {
+                    retry_with.set(Some(Retry::Search));
+                    error.set(Some(e.message()));
+                }
             }
         });
     };
@@ -111,9 +125,18 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
         }
     };
 
-    let retry = move |_| {
-        if let Some(query) = normalized_query(&typed.get_untracked()) {
-            search(query);
+    // Emulation start, declared below (Retry may start it again).
+    let start_again = StoredValue::new(None::<Callback<CustomerSearchEntry>>);
+    let retry = move |_| match retry_with.get_untracked() {
+        Some(Retry::Start(customer)) => {
+            if let Some(start) = start_again.get_value() {
+                start.run(customer);
+            }
+        }
+        Some(Retry::Search) | None => {
+            if let Some(query) = normalized_query(&typed.get_untracked()) {
+                search(query);
+            }
         }
     };
 
@@ -125,6 +148,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
         error.set(None);
         note.set(None);
         spawn_local(async move {
+            let chosen = customer.clone();
             match asm.emulate(&customer.customer_id, None).await {
                 Ok(()) => {
                     if let Some(order) = &customer.order_id {
@@ -139,11 +163,15 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     }
                 }
                 Err(e) if e.session_ended() => {}
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => {
+                    retry_with.set(Some(Retry::Start(chosen)));
+                    error.set(Some(e.message()));
+                }
             }
             starting.set(false);
         });
     };
+    start_again.set_value(Some(Callback::new(start)));
 
     let choose = move |customer: CustomerSearchEntry| {
         if starting.get_untracked() {
@@ -151,6 +179,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
         }
         // The server would refuse; say why without asking it.
         if let Some(kind) = &customer.emulation_blocked {
+            retry_with.set(None);
             error.set(Some(format!("{}: {}", customer.name, blocked_reason(kind))));
             return;
         }
@@ -168,6 +197,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
         }
         let why = reason.get_untracked().trim().to_owned();
         if why.is_empty() {
+            retry_with.set(None);
             error.set(Some(format!(
                 "Enter the reason for emulating {} (a ticket ID or a short note), then press Enter.",
                 customer.name
@@ -287,17 +317,35 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
             </div>
             <Show when=move || error.get().is_some()>
                 <p class="asm-error" role="alert">
-                    {move || error.get().unwrap_or_default()} " "
-                    <button type="button" class="asm-button asm-link" on:click=retry>
-                        "Retry"
-                    </button>
+                    {move || error.get().unwrap_or_default()}
+                    <Show when=move || retry_with.with(Option::is_some)>
+                        " "
+                        <button type="button" class="asm-button asm-link" on:click=retry>
+                            "Retry"
+                        </button>
+                    </Show>
                 </p>
             </Show>
             <Show when=move || note.get().is_some()>
                 <p class="asm-notice" role="status">{move || note.get().unwrap_or_default()}</p>
             </Show>
             <Show when=move || open.get() && no_match()>
-                <p class="asm-empty" role="status">{move || no_match_message(&answered.get())}</p>
+                <p class="asm-empty" role="status">
+                    <span class="asm-empty-message">
+                        {move || no_match_message(&answered.get())}
+                    </span>
+                    // Nobody by that name: offer to create them (not for an unknown order).
+                    <Show when=move || answered.with(|q| order_code(q).is_none())>
+                        " "
+                        <button
+                            type="button"
+                            class="asm-button asm-link asm-empty-create"
+                            on:click=move |_| creating.set(true)
+                        >
+                            "Create customer"
+                        </button>
+                    </Show>
+                </p>
             </Show>
             <Show when=move || open.get() && !no_match() && results.with(Option::is_some)>
                 <ul
@@ -360,18 +408,16 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     }}
                 </ul>
             </Show>
-            <Show when=move || !emulating()>
-                <div class="asm-search-actions">
-                    <button
-                        type="button"
-                        id="asm-create-customer"
-                        class="asm-button"
-                        on:click=move |_| creating.set(true)
-                    >
-                        "Create customer"
-                    </button>
-                </div>
-            </Show>
+            <div class="asm-search-actions">
+                <button
+                    type="button"
+                    id="asm-create-customer"
+                    class="asm-button"
+                    on:click=move |_| creating.set(true)
+                >
+                    "Create customer"
+                </button>
+            </div>
             <Show when=move || creating.get()>
                 <CreateCustomerDialog on_close=Callback::new(move |()| creating.set(false)) />
             </Show>

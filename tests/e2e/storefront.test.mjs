@@ -279,6 +279,8 @@ describe('demo storefront', () => {
       await page.locator('#save-profile').click();
       await waitForText(page.locator('#store-notice'), 'Your details were saved.');
       await waitForText(store.emulatedName(page), 'Linda Wolf-Smith');
+      // The bar follows at once (the store calls asmOverlay.refresh()), without a reload.
+      await waitForText(ui.emulation(page).locator('.asm-name'), 'Linda Wolf-Smith');
       await page.reload();
       await waitForText(store.emulatedName(page), 'Linda Wolf-Smith');
       await last.waitFor();
@@ -287,6 +289,7 @@ describe('demo storefront', () => {
       await last.fill('Wolf');
       await page.locator('#save-profile').click();
       await waitForText(store.emulatedName(page), LINDA.name);
+      await waitForText(ui.emulation(page).locator('.asm-name'), LINDA.name);
 
       // My coupons.
       await follow(page, nav(page, 'My coupons'), /\?page=coupons$/);

@@ -18,6 +18,7 @@ const unsubscribe: () => void = api.subscribe((state: AsmState) => {
 unsubscribe();
 const opened: Promise<void> = api.open();
 void opened.then(() => api.close());
+api.refresh();
 const now = api.state();
 header.text = String(now.emulation?.sessionId ?? version);
 

@@ -590,6 +590,7 @@ async function accountView(show) {
       mode.name = updated.name;
       $('emulated-name').textContent = updated.name;
       $('shopper').textContent = updated.name;
+      window.asmOverlay?.refresh(); // the bar shows the new name too
       showNotice('Your details were saved.');
     });
   });
