@@ -283,6 +283,21 @@ impl Api {
         send_json::<(), _>(self.timeout_ms, req, None, abort).await
     }
 
+    /// The customer whose active or saved cart `cart_id` is (the entry names it); a guest,
+    /// ordered or unknown cart is a 400 on `cartId` saying which.
+    pub async fn search_by_cart(
+        &self,
+        cart_id: &str,
+        abort: &Abort,
+    ) -> Result<Reply<CustomerSearchPage>, ApiError> {
+        let req = self.get("/customers/search").query([
+            ("cartId", cart_id),
+            ("baseSite", self.base_site.as_str()),
+            ("pageSize", "1"),
+        ]);
+        send_json::<(), _>(self.timeout_ms, req, None, abort).await
+    }
+
     /// Creates (registers) a customer; field errors name `firstName`, `lastName` or
     /// `emailAddress`, and a taken e-mail is a 409 `DuplicateEmailError` on `emailAddress`.
     pub async fn create_customer(

@@ -33,6 +33,14 @@ pub fn no_match_message(query: &str) -> String {
     }
 }
 
+/// The label of a search result found by a cart number: `Cart 00001234` or `Saved cart …`.
+pub fn found_cart_label(code: &str, status: Option<asm_types::CartStatus>) -> String {
+    match status {
+        Some(asm_types::CartStatus::Saved) => format!("Saved cart {code}"),
+        _ => format!("Cart {code}"),
+    }
+}
+
 /// Why a search result cannot be emulated, for the agent, from the server's error type.
 pub fn blocked_reason(kind: &str) -> &'static str {
     match kind {

@@ -90,11 +90,15 @@ async fn an_unknown_order_says_no_such_order_and_other_digits_search_names() {
         signed_in();
         search_routes(json!({}));
         order_search_routes(json!({}));
+        cart_search_routes(json!({}));
     });
     until("search box", || find("#asm-customer-search").is_some()).await;
     type_into("#asm-customer-search", "39999999");
     until("no order", || find(".asm-empty").is_some()).await;
-    assert_eq!(text(".asm-empty"), "No order 39999999 found.");
+    assert_eq!(
+        text(".asm-empty"),
+        "No order 39999999 found. No customer's cart has this number."
+    );
     assert!(
         find(".asm-empty-create").is_none(),
         "no Create customer for an unknown order"
@@ -106,10 +110,15 @@ async fn an_unknown_order_says_no_such_order_and_other_digits_search_names() {
     );
     assert!(find(".asm-result").is_none());
     assert_eq!(calls_to(SEARCH)[0].params["orderId"], "39999999");
+    assert_eq!(
+        calls_to(SEARCH)[1].params["cartId"],
+        "39999999",
+        "then as a cart"
+    );
     // Seven digits are not an order code: a plain search.
     type_into("#asm-customer-search", "3999999");
-    until("second search", || calls_to(SEARCH).len() == 2).await;
-    let second = &calls_to(SEARCH)[1];
+    until("third search", || calls_to(SEARCH).len() == 3).await;
+    let second = &calls_to(SEARCH)[2];
     assert_eq!(second.params["query"], "3999999");
     assert!(second.params.get("orderId").is_none());
     until("no customer", || {
@@ -645,5 +654,58 @@ async fn a_refresh_request_shows_the_customers_new_name() {
     assert!(
         events_named("asm:emulation-ended").is_empty(),
         "the same emulation goes on"
+    );
+}
+
+/// Eight digits that are no order's number are a cart's: the result names the cart; an active
+/// cart becomes the emulation's cart and the store is asked to open it.
+#[wasm_bindgen_test]
+async fn a_cart_number_finds_its_customer_and_emulates_on_that_cart() {
+    start(|| {
+        signed_in();
+        search_routes(json!({}));
+        order_search_routes(json!({}));
+        cart_search_routes(json!({
+            "00001234": { "status": 200, "body": {
+                "entries": [{ "uid": "linda@example.com", "name": "Linda Wolf", "customerId": "C-LINDA",
+                    "hasOrder": true, "cartId": "00001234", "cartStatus": "ACTIVE" }],
+                "pagination": { "currentPage": 0, "pageSize": 1, "totalPages": 1, "totalResults": 1 } } },
+            "00005678": { "status": 200, "body": {
+                "entries": [{ "uid": "linda@example.com", "name": "Linda Wolf", "customerId": "C-LINDA",
+                    "hasOrder": true, "cartId": "00005678", "cartStatus": "SAVED" }],
+                "pagination": { "currentPage": 0, "pageSize": 1, "totalPages": 1, "totalResults": 1 } } },
+        }));
+        route(
+            "POST /asm/sessions",
+            201,
+            emulation("C-LINDA", "Linda Wolf"),
+        );
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-emulation-reason", "Ticket 5");
+    type_into("#asm-customer-search", "00005678");
+    until("saved cart result", || {
+        find(".asm-result .asm-found-cart").is_some()
+    })
+    .await;
+    assert_eq!(text(".asm-result .asm-found-cart"), "Saved cart 00005678");
+    type_into("#asm-customer-search", "00001234");
+    until("cart result", || {
+        text(".asm-result .asm-found-cart") == "Cart 00001234"
+    })
+    .await;
+    assert_eq!(text(".asm-result .asm-name"), "Linda Wolf");
+    click(".asm-result");
+    until("emulating", || find(".asm-emulation").is_some()).await;
+    let posts = posts_to_sessions();
+    assert!(
+        posts[0].body.contains("\"cartId\":\"00001234\""),
+        "{}",
+        posts[0].body
+    );
+    until("navigate", || !events_named("asm:navigate").is_empty()).await;
+    assert_eq!(
+        events_named("asm:navigate")[0].detail,
+        json!({ "target": "cart", "id": "00001234", "customerId": "C-LINDA" })
     );
 }

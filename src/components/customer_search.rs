@@ -3,18 +3,19 @@
 //! older request and any late answer is dropped by its sequence number. Starting an emulation
 //! needs a reason (ticket id or short note); a customer chosen before it is given waits for it.
 //! A full order code finds the customer of that order (emulating them then asks the storefront
-//! to open the order). While emulating, the same search switches customer after a confirmation.
+//! to open the order); eight digits that are no order's are tried as a cart number (the
+//! customer of that active or saved cart; an active one becomes the emulation's cart). While emulating, the same search switches customer after a confirmation.
 
 use crate::api::ApiError;
 use crate::components::{use_customer360, CreateCustomerDialog, SwitchCustomerDialog};
 use crate::host::{self, event, target};
 use crate::latest::Latest;
 use crate::search::{
-    blocked_reason, no_match_message, normalized_query, order_code, Highlight, DEBOUNCE_MS,
-    MAX_RESULTS,
+    blocked_reason, found_cart_label, no_match_message, normalized_query, order_code, Highlight,
+    DEBOUNCE_MS, MAX_RESULTS,
 };
 use crate::state::use_asm;
-use asm_types::CustomerSearchEntry;
+use asm_types::{CartStatus, CustomerSearchEntry};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -53,6 +54,8 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
     let search_input = NodeRef::<leptos::html::Input>::new();
     // Something to tell the agent that is not a failure (e.g. the customer is emulated already).
     let note = RwSignal::new(None::<String>);
+    // Why an eight-digit number found nobody as a cart either (under "No order … found.").
+    let cart_note = RwSignal::new(None::<String>);
     // Switching: the customer emulated now (name) and the one chosen instead, until confirmed.
     let confirm = RwSignal::new(None::<(String, CustomerSearchEntry)>);
     let creating = RwSignal::new(false);
@@ -72,8 +75,21 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
         note.set(None);
         spawn_local(async move {
             let order = order_code(&query);
+            let mut not_a_cart = None;
             let answer = match &order {
-                Some(code) => asm.api().search_by_order(code, &ticket.abort).await,
+                // Eight digits: an order number, else perhaps a cart number.
+                Some(code) => match asm.api().search_by_order(code, &ticket.abort).await {
+                    Err(e) if e.field("orderId").is_some() => {
+                        match asm.api().search_by_cart(code, &ticket.abort).await {
+                            Err(c) if c.field("cartId").is_some() => {
+                                not_a_cart = c.field("cartId").map(str::to_owned);
+                                Err(e)
+                            }
+                            other => other,
+                        }
+                    }
+                    other => other,
+                },
                 None => {
                     asm.api()
                         .search_customers(&query, MAX_RESULTS, &ticket.abort)
@@ -84,6 +100,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 return; // superseded: a newer search owns the list now
             }
             loading.set(false);
+            cart_note.set(None);
             match answer {
                 Ok(reply) => {
                     asm.touch(reply.expires_at);
@@ -96,6 +113,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 Err(e) if asm.session_lost(&e) => {}
                 // An unknown order is an answer, not a failure: nobody matches.
                 Err(e) if order.is_some() && e.field("orderId").is_some() => {
+                    cart_note.set(not_a_cart);
                     answered.set(query);
                     results.set(Some(Vec::new()));
                     highlight.set(Highlight::default());
@@ -149,8 +167,23 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
         note.set(None);
         spawn_local(async move {
             let chosen = customer.clone();
-            match asm.emulate(&customer.customer_id, None).await {
+            // Found by an active cart's number: emulate on that cart (as a cart deep link).
+            let on_cart = customer
+                .cart_id
+                .as_deref()
+                .filter(|_| customer.cart_status == Some(CartStatus::Active));
+            match asm.emulate(&customer.customer_id, on_cart).await {
                 Ok(()) => {
+                    if let Some(cart) = &customer.cart_id {
+                        host::emit(
+                            event::NAVIGATE,
+                            &[
+                                ("target", Some(target::CART)),
+                                ("id", Some(cart)),
+                                ("customerId", Some(&customer.customer_id)),
+                            ],
+                        );
+                    }
                     if let Some(order) = &customer.order_id {
                         host::emit(
                             event::NAVIGATE,
@@ -333,6 +366,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 <p class="asm-empty" role="status">
                     <span class="asm-empty-message">
                         {move || no_match_message(&answered.get())}
+                        {move || cart_note.get().map(|why| format!(" {why}"))}
                     </span>
                     // Nobody by that name: offer to create them (not for an unknown order).
                     <Show when=move || answered.with(|q| order_code(q).is_none())>
@@ -386,6 +420,11 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                             .order_id
                                             .clone()
                                             .map(|code| view! { <span class="asm-order">"Order " {code}</span> })}
+                                        {customer
+                                            .cart_id
+                                            .as_deref()
+                                            .map(|code| found_cart_label(code, customer.cart_status))
+                                            .map(|label| view! { <span class="asm-order asm-found-cart">{label}</span> })}
                                         <span class="asm-name">{name}</span>
                                         <span class="asm-email">{email}</span>
                                         {blocked.map(|reason| view! { <span class="asm-blocked">{reason}</span> })}

@@ -123,6 +123,47 @@ describe('switch customer, search by order id, create customer', () => {
     }
   });
 
+  it('a cart number finds its customer; emulating them opens that cart; a guest cart is said to be one', async () => {
+    const owner = await asManager(browser, server, async (request) => {
+      const res = await request.get(`${server.url}/asm/customers/search?baseSite=electronics&pageSize=100`);
+      const entry = (await res.json()).entries.find(
+        (e) => e.customerId !== LINDA.customerId && e.lastCartId && !e.emulationBlocked && /^C\d+$/.test(e.customerId),
+      );
+      assert.ok(entry, 'the seed has a customer with an active cart');
+      return entry;
+    });
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      const pageErrors = [];
+      page.on('pageerror', (err) => pageErrors.push(err));
+      await openSignIn(page, server);
+      await signIn(page, AGENT);
+
+      // A shopper's guest cart has no customer yet: the bar says so (bind it after emulating).
+      await ui.search(page).fill('90000001');
+      await waitForText(page.locator('.asm-empty'), 'This is a guest cart');
+
+      const code = owner.lastCartId;
+      await ui.search(page).fill(code);
+      const row = ui.results(page).filter({ hasText: `Cart ${code}` });
+      await row.waitFor();
+      assert.equal(await row.locator('.asm-name').textContent(), owner.name);
+      const opened = page.waitForURL((u) => u.searchParams.get('page') === 'cart');
+      await row.click();
+      await opened;
+      await ui.emulation(page).waitFor();
+      await waitForText(ui.emulation(page).locator('.asm-name'), owner.name);
+      await waitForText(store.cartStatus(page), `Cart ${code}:`);
+      const me = await fetchMe(page);
+      assert.equal(me.body.emulation.customerId, owner.customerId);
+      assert.equal(me.body.emulation.cartId, code, 'the emulation is on that cart');
+      assert.deepEqual(pageErrors, []);
+    } finally {
+      await closeContext(context, server);
+    }
+  });
+
   it('switching from Linda names both customers; Cancel keeps Linda, Switch emulates the other', async () => {
     const context = await newContext(browser);
     try {

@@ -309,28 +309,39 @@ pub async fn sign_in_through_form() {
 }
 
 #[wasm_bindgen(inline_js = r#"
-export function set_order_route(json_by_order) {
-  const byOrder = JSON.parse(json_by_order);
+export function set_code_route(param, json_by_code, message) {
+  const byCode = JSON.parse(json_by_code);
   const key = 'GET /asm/customers/search';
   const previous = window.__asm.routes[key];
   window.__asm.routes[key] = (call) => {
-    if (call.params.orderId !== undefined) {
-      return byOrder[call.params.orderId] ?? { status: 400, body: { errors: [{ type: 'ValidationError',
-        message: 'No order has this code.', subject: 'orderId' }] } };
+    if (call.params[param] !== undefined) {
+      return byCode[call.params[param]] ?? { status: 400, body: { errors: [{ type: 'ValidationError',
+        message, subject: param }] } };
     }
     return typeof previous === 'function' ? previous(call) : previous;
   };
 }
 "#)]
 extern "C" {
-    fn set_order_route(json_by_order: &str);
+    fn set_code_route(param: &str, json_by_code: &str, message: &str);
 }
 
 /// Answers customer searches by `orderId` (after [`search_routes`], which keeps answering
 /// the others); an unknown order gets the middleware's 400 `ValidationError` on `orderId`.
 #[allow(dead_code)] // not every test file uses every helper
 pub fn order_search_routes(by_order: serde_json::Value) {
-    set_order_route(&by_order.to_string());
+    set_code_route("orderId", &by_order.to_string(), "No order has this code.");
+}
+
+/// Answers customer searches by `cartId` (after [`search_routes`]); an unknown cart gets the
+/// middleware's 400 `ValidationError` on `cartId`.
+#[allow(dead_code)] // not every test file uses every helper
+pub fn cart_search_routes(by_cart: serde_json::Value) {
+    set_code_route(
+        "cartId",
+        &by_cart.to_string(),
+        "No customer's cart has this number.",
+    );
 }
 
 /// A search page with the one customer of order `order`.

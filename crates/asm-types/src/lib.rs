@@ -338,6 +338,13 @@ pub struct CustomerSearchEntry {
     /// customer's most recent order (the one to pick up); absent otherwise.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_id: Option<String>,
+    /// The cart this entry is about: the searched `cartId` (this customer's active or a saved
+    /// cart); absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_id: Option<String>,
+    /// Whether `cartId` is the customer's active cart or a saved one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart_status: Option<CartStatus>,
     /// The customer's phone number (from their first address that has one); absent when they
     /// have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]

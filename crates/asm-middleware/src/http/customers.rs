@@ -43,6 +43,11 @@ pub struct SearchParams {
     /// `orderId`.
     #[serde(default)]
     pub order_id: Option<String>,
+    /// Only the customer whose active or saved cart has this code (exact); the entry carries it
+    /// as `cartId` with its `cartStatus`. A guest cart (no customer yet) or an ordered one finds
+    /// nobody. Ignored with `orderId`.
+    #[serde(default)]
+    pub cart_id: Option<String>,
     /// Order of the results: `byNameAsc` (the default), `byNameDesc`, `byUidAsc`, `byUidDesc`,
     /// `byOrderDateAsc`, `byOrderDateDesc` (by the most recent order; customers without orders
     /// last) or `bySessionDateDesc` (only, and by default, in the `mysessions` list).
@@ -54,7 +59,7 @@ pub struct SearchParams {
 pub use crate::domain::search::MAX_PAGE_SIZE;
 
 /// `GET /customers/search`: customers whose name, e-mail or id contains the query, optionally
-/// only a list's or an order's, sorted.
+/// only a list's, an order's or a cart's, sorted.
 #[utoipa::path(
     get,
     path = "/customers/search",
@@ -64,7 +69,7 @@ pub use crate::domain::search::MAX_PAGE_SIZE;
     security(("asm_session" = [])),
     responses(
         (status = 200, description = "A page of customers in the order asked for (`pagination.sort` is the sort applied, `sorts` the sorts offered).", body = asm_types::CustomerSearchPage),
-        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, a page beyond the first 1,000 results (`currentPage`), an unknown `customerListId`, an unknown `orderId`, an unknown `sort` (or `bySessionDateDesc` outside `mysessions`, or a sort other than by name of a query over everybody that more than 1,000 customers match or that is under 3 characters), or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
+        (status = 400, description = "`ValidationError`: `baseSite` missing, `pageSize` outside 1..=100, a page beyond the first 1,000 results (`currentPage`), an unknown `customerListId`, an unknown `orderId`, an unknown `cartId` (or a guest or ordered cart), an unknown `sort` (or `bySessionDateDesc` outside `mysessions`, or a sort other than by name of a query over everybody that more than 1,000 customers match or that is under 3 characters), or a malformed parameter (`subject` names it).", body = asm_types::ErrorList),
         (status = 429, description = "`TooManyRequestsError`: three searches of this agent are still running.",
             body = asm_types::ErrorList,
             headers(("Retry-After" = u64, description = "Seconds to wait before searching again."))),
@@ -105,6 +110,7 @@ pub async fn search(
         query: p.query.unwrap_or_default().trim().to_lowercase(),
         list,
         order_id: non_empty(p.order_id),
+        cart_id: non_empty(p.cart_id),
         sort,
         current_page,
         page_size,

@@ -77,6 +77,8 @@ pub struct SearchRequest {
     pub list: Option<ListFilter>,
     /// Only the customer who placed this order (exact code).
     pub order_id: Option<String>,
+    /// Only the customer whose active or saved cart this is (exact code); `order_id` wins.
+    pub cart_id: Option<String>,
     /// The sort; `None` is the list's default (`bySessionDateDesc` in `mysessions`, else by name).
     pub sort: Option<CustomerSort>,
     /// Zero-based page.

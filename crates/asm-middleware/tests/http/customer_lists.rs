@@ -412,6 +412,81 @@ async fn sorts_order_everyone_and_are_echoed() {
     assert_eq!(page.pagination.total_results, 0);
 }
 
+/// A cart number finds its customer (active or saved cart), named in the entry; a guest cart,
+/// an ordered cart or an unknown number is a 400 on `cartId` that says which.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cart_number_finds_its_customer() {
+    use asm_middleware::commerce::embedded::seed::FIRST_ANONYMOUS_CART;
+    let app = TestApp::new();
+    let cookie = app.login(&AGENT).await;
+    let active: String = app.scalar(
+        "SELECT code FROM carts WHERE customer_id = ?1 AND status = 'active' LIMIT 1",
+        [LINDA_ID],
+    );
+    let page = search(&app, &cookie, &format!("cartId={active}")).await;
+    assert_eq!(ids(&page.entries), [LINDA_ID]);
+    assert_eq!(page.entries[0].cart_id.as_deref(), Some(active.as_str()));
+    assert_eq!(
+        page.entries[0].cart_status,
+        Some(asm_types::CartStatus::Active)
+    );
+    assert_eq!(page.pagination.total_results, 1);
+    // Her cart saved for later: found too, as saved.
+    app.db()
+        .execute(
+            "UPDATE carts SET status = 'saved' WHERE code = ?1",
+            [&active],
+        )
+        .expect("save");
+    let json = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&cartId=%20{active}%20"),
+            Some(&cookie),
+        )
+        .await
+        .json();
+    assert_eq!(json["entries"][0]["customerId"], LINDA_ID);
+    assert_eq!(json["entries"][0]["cartId"], active.as_str());
+    assert_eq!(json["entries"][0]["cartStatus"], "SAVED");
+    // With an order number too, the order wins.
+    let order: String = app.scalar(
+        "SELECT code FROM orders WHERE customer_id <> ?1 ORDER BY code LIMIT 1",
+        [LINDA_ID],
+    );
+    let page = search(&app, &cookie, &format!("cartId={active}&orderId={order}")).await;
+    assert_ne!(ids(&page.entries), [LINDA_ID]);
+    assert_eq!(page.entries[0].cart_id, None);
+    // Refusals name the field and say why.
+    let ordered: String = app.scalar(
+        "SELECT code FROM carts WHERE customer_id <> ?1 AND status = 'active' LIMIT 1",
+        [LINDA_ID],
+    );
+    app.db()
+        .execute(
+            "UPDATE carts SET status = 'ordered' WHERE code = ?1",
+            [&ordered],
+        )
+        .expect("order it");
+    for (cart, words) in [
+        (FIRST_ANONYMOUS_CART, "guest cart"),
+        (ordered.as_str(), "No customer's cart has this number"),
+        ("00000000", "No customer's cart has this number"),
+    ] {
+        let err = app
+            .get(
+                &format!("/asm/customers/search?baseSite={SITE}&cartId={cart}"),
+                Some(&cookie),
+            )
+            .await
+            .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+        assert_eq!(err.subject.as_deref(), Some("cartId"), "{cart}");
+        assert!(err.message.contains(words), "{cart}: {}", err.message);
+    }
+    // Entries of a plain search carry no cart.
+    let page = search(&app, &cookie, "query=linda").await;
+    assert_eq!(page.entries[0].cart_id, None);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_order_finds_the_customer_who_placed_it() {
     let app = TestApp::new();

@@ -965,3 +965,24 @@ async fn a_shoppers_guest_cart_lives_at_sap_by_guid_and_is_bound_by_its_code() {
     let down = app.post_json("/store/carts", None, &json!({})).await;
     down.assert_error(StatusCode::SERVICE_UNAVAILABLE, error_type::UNAVAILABLE);
 }
+
+/// SAP's customer search has no cart parameter: a cart number is a clear refusal on `cartId`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cart_number_search_says_sap_cannot_do_it() {
+    let (_sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let err = app
+        .get(
+            &format!("/asm/customers/search?baseSite={SITE}&cartId=00001001"),
+            Some(&cookie),
+        )
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+    assert_eq!(err.subject.as_deref(), Some("cartId"));
+    assert!(
+        err.message
+            .contains("SAP Commerce cannot find a customer by cart number"),
+        "{}",
+        err.message
+    );
+}

@@ -232,6 +232,8 @@ pub fn insert_customer(
         has_order: false,
         emulation_blocked: None,
         order_id: None,
+        cart_id: None,
+        cart_status: None,
         phone: None,
     })
 }

@@ -110,8 +110,48 @@ fn entry(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<CustomerSearchEntry> {
             None
         },
         order_id: None,
+        cart_id: None,
+        cart_status: None,
         phone: r.get(7)?,
     })
+}
+
+/// The owner of the active or saved cart `code`, with the cart named; a guest cart, an
+/// ordered one or none at all is a `ValidationError` on `cartId` that says which.
+fn by_cart(c: &Connection, code: &str) -> DomainResult<Vec<CustomerSearchEntry>> {
+    let cart: Option<(Option<String>, String)> = c
+        .query_row(
+            "SELECT customer_id, status FROM carts WHERE code = ?1",
+            params![code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (owner, status) =
+        match cart {
+            Some((Some(owner), status)) if status != "ordered" => (owner, status),
+            Some((None, _)) => return Err(DomainError::invalid(
+                "cartId",
+                "This is a guest cart: it has no customer yet. Emulate the customer, then bind it.",
+            )),
+            _ => {
+                return Err(DomainError::invalid(
+                    "cartId",
+                    "No customer's cart has this number.",
+                ))
+            }
+        };
+    let mut e = c.query_row(
+        &format!("SELECT {COLUMNS} FROM customers c WHERE c.customer_id = ?1"),
+        params![owner],
+        entry,
+    )?;
+    e.cart_id = Some(code.to_owned());
+    e.cart_status = Some(if status == "saved" {
+        asm_types::CartStatus::Saved
+    } else {
+        asm_types::CartStatus::Active
+    });
+    Ok(vec![e])
 }
 
 /// An FTS5 phrase matching `query` as a substring (trigram tokenizer).
@@ -252,6 +292,17 @@ pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearc
         return Err(DomainError::invalid(
             "sort",
             "bySessionDateDesc sorts only the mysessions list.",
+        ));
+    }
+    if let (Some(cart), None) = (&req.cart_id, &req.order_id) {
+        let entries = by_cart(c, cart)?;
+        return Ok(page(
+            entries,
+            Count::exact(1),
+            req.current_page,
+            req.page_size.max(1),
+            sort,
+            my_sessions,
         ));
     }
     if let Some(order) = &req.order_id {

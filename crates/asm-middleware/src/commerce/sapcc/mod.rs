@@ -628,6 +628,13 @@ impl Commerce for SapCommerce {
         if let Some(ListFilter::Emulated(emulated)) = &request.list {
             return self.emulated_page(emulated.clone(), &request).await;
         }
+        if request.cart_id.is_some() && request.order_id.is_none() {
+            // §3.1: SAP's customer search knows no cart parameter.
+            return Err(DomainError::invalid(
+                "cartId",
+                "SAP Commerce cannot find a customer by cart number. Search by name, e-mail or order number.",
+            ));
+        }
         let mut query: Vec<(&str, String)> = self.site().to_vec();
         query.push(("pageSize", request.page_size.max(1).to_string()));
         query.push(("currentPage", request.current_page.to_string()));

@@ -84,6 +84,8 @@ impl User {
             has_order: self.has_order.unwrap_or(false),
             emulation_blocked: blocked,
             order_id: None,
+            cart_id: None,
+            cart_status: None,
             phone: self.default_address.and_then(|a| a.phone),
             uid: self.uid,
         }
