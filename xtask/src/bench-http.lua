@@ -24,14 +24,19 @@ local n = 0
 function init(args)
   mode = args[1] or "me"
   local threads = tonumber(args[3] or "1")
-  local i = 0
+  local all = {}
   for line in io.lines(args[2]) do
     if line ~= "" then
-      if i % threads == index then
-        table.insert(mine, line)
-      end
-      i = i + 1
+      table.insert(all, line)
     end
+  end
+  for i, c in ipairs(all) do
+    if (i - 1) % threads == index then
+      table.insert(mine, c)
+    end
+  end
+  if #mine == 0 then -- fewer cookies than threads
+    mine = all
   end
 end
 
