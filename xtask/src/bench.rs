@@ -328,10 +328,57 @@ fn http(args: &[String]) -> Step {
     }
     let uptime_end = uptime();
     drop(server);
+    rows.push(log_summary(&dir.0));
     // The brief's numbering: 1 slowloris, 2 deep pages, 3 lockout, 4 cart flood, 5 load.
     rows.sort_by(|a, b| a.case.cmp(b.case));
     print_table(&settings, customers, &uptime_start, &uptime_end, &rows);
     Ok(())
+}
+
+/// The middlewares' WARN and ERROR lines (e.g. `accept failed`, "database is locked"), counted.
+fn log_summary(dir: &Path) -> Row {
+    let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+    for entry in fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.extension().is_none_or(|e| e != "log") {
+            continue;
+        }
+        for line in fs::read_to_string(&path).unwrap_or_default().lines() {
+            if line.contains("no overlay bundle") {
+                continue; // the bench serves no bundle
+            }
+            if let Some(at) = line.find(" WARN ").or_else(|| line.find(" ERROR ")) {
+                // The level and message without the time stamp (and without a request's span).
+                let msg = &line[at + 1..];
+                let msg = msg.split("}: ").last().unwrap_or(msg);
+                let key: String = msg.replace('`', "'").chars().take(100).collect();
+                *counts.entry(key).or_insert(0) += 1;
+            }
+        }
+    }
+    let total: u64 = counts.values().sum();
+    let mut top: Vec<(&String, &u64)> = counts.iter().collect();
+    top.sort_by(|a, b| b.1.cmp(a.1));
+    let shown: Vec<String> = top
+        .iter()
+        .take(3)
+        .map(|(m, n)| format!("{n}× `{}`", m.replace('|', "/")))
+        .collect();
+    println!("xtask: middleware logs: {total} WARN / ERROR lines");
+    for (m, n) in top.iter().take(10) {
+        println!("  {n}× {m}");
+    }
+    row(
+        "6 logs",
+        "the middlewares' WARN / ERROR lines",
+        if total == 0 {
+            "none".into()
+        } else {
+            format!("{total}: {}", shown.join(", "))
+        },
+        "",
+        Verdict::Info,
+    )
 }
 
 fn print_table(settings: &Settings, customers: u64, start: &str, end: &str, rows: &[Row]) {
