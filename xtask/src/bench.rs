@@ -332,6 +332,9 @@ fn http(args: &[String]) -> Step {
     // The brief's numbering: 1 slowloris, 2 deep pages, 3 lockout, 4 cart flood, 5 load.
     rows.sort_by(|a, b| a.case.cmp(b.case));
     print_table(&settings, customers, &uptime_start, &uptime_end, &rows);
+    if interrupted() {
+        return Err("interrupted: the figures above are partial".into());
+    }
     Ok(())
 }
 
