@@ -8,11 +8,16 @@
 //!   names and `.br` / `.gz` variants ([`bundle::finish`]).
 //! - `cargo xtask sizes`: builds the release bundle and prints its sizes (raw / gzip / brotli);
 //!   fails over budget ([`bundle::sizes`]).
+//! - `cargo xtask bench http [--quick] [--cases …]`: the middleware under attack and load
+//!   (slowloris, deep pages, sign-in lockout, anonymous-cart flood, search and `/agents/me` at
+//!   1M customers), loopback only, about 2 minutes; one table against issue 14's targets
+//!   ([`bench`]).
 //! - `cargo xtask pg`: starts a private PostgreSQL cluster (as the tests use), prints its URL and
 //!   keeps it until Ctrl-C.
 //!
 //! Each install step runs only when its tool is missing, so a second run starts at once.
 
+mod bench;
 mod bundle;
 mod postgres;
 
@@ -39,13 +44,15 @@ fn main() -> ExitCode {
         Some("test") => test(),
         Some("setup") => setup(true),
         Some("pg") => pg(),
+        Some("bench") => bench::bench(&args[1..]),
         Some("bundle") => setup(false).and_then(|()| release_bundle()),
         Some("sizes") => setup(false)
             .and_then(|()| release_bundle())
             .and_then(|()| sizes()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo [middleware flags…] | test | setup | bundle | sizes | pg>"
+                "usage: cargo xtask <demo [middleware flags…] | test | setup | bundle | sizes | pg | \
+                 bench http [--quick] [--seconds N] [--load-seconds N] [--cases a,b]>"
             );
             return ExitCode::FAILURE;
         }

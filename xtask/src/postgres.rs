@@ -181,8 +181,9 @@ extern "C" {
     fn signal(signum: i32, handler: extern "C" fn(i32)) -> usize;
 }
 
-/// Blocks until SIGINT (Ctrl-C) or SIGTERM, so that the caller's guards run.
-pub fn wait_for_interrupt() {
+/// From now on SIGINT (Ctrl-C) and SIGTERM only set [`interrupted`], so that the caller can stop
+/// and its guards run.
+pub fn catch_interrupts() {
     const SIGINT: i32 = 2;
     const SIGTERM: i32 = 15;
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
@@ -190,7 +191,17 @@ pub fn wait_for_interrupt() {
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
     }
-    while !INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst) {
+}
+
+/// Whether SIGINT or SIGTERM came since [`catch_interrupts`].
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Blocks until SIGINT (Ctrl-C) or SIGTERM, so that the caller's guards run.
+pub fn wait_for_interrupt() {
+    catch_interrupts();
+    while !interrupted() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
