@@ -1,19 +1,22 @@
 //! Serving the app on a TCP listener with connection hygiene: hyper's HTTP/1 server with a
 //! header-read timeout (a client that sends half its headers and stalls is cut off), an idle
-//! keep-alive timeout, a cap on concurrent connections, and a graceful stop that lets in-flight
-//! requests finish. The cap on in-flight requests, the request timeout and the body limit are
+//! keep-alive timeout, a cap on concurrent connections (kept under the process's file limit;
+//! when it is reached, the oldest connection with no request in flight makes room, so
+//! half-open connections cannot lock new clients out until they time out), and a graceful stop
+//! that lets in-flight requests finish. The cap on in-flight requests, the request timeout and the body limit are
 //! layers of the app itself (see [`crate::app`]).
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
+use std::collections::BTreeMap;
 use std::pin::pin;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
-use tokio::sync::{watch, Notify, Semaphore};
+use tokio::sync::{watch, Notify, Semaphore, TryAcquireError};
 use tower::ServiceExt;
 
 /// Limits of the connections (from [`crate::config::Config`]).
@@ -92,6 +95,63 @@ impl Activity {
     }
 }
 
+/// The open connections, oldest first, each with what it is doing and how to close it.
+#[derive(Default)]
+struct Connections {
+    open: std::sync::Mutex<BTreeMap<u64, (Arc<Activity>, Arc<Notify>)>>,
+}
+
+impl Connections {
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, (Arc<Activity>, Arc<Notify>)>> {
+        self.open.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Closes the oldest connection with no request in flight (one still sending its head, or
+    /// kept alive between requests); `false` when every connection is busy.
+    fn evict_oldest_idle(&self) -> bool {
+        let mut open = self.lock();
+        let oldest = open
+            .iter()
+            .find(|(_, (activity, _))| activity.in_flight.load(Ordering::SeqCst) == 0)
+            .map(|(id, _)| *id);
+        match oldest.and_then(|id| open.remove(&id)) {
+            Some((_, close)) => {
+                close.notify_one();
+                true
+            }
+            None => false,
+        }
+    }
+}
+
+/// File descriptors kept for everything but connections (databases, logs, the listener, …).
+const FD_RESERVE: u64 = 64;
+
+/// The connection cap `wanted`, lowered to fit the process's open-file limit.
+fn fitting_fd_limit(wanted: usize) -> usize {
+    #[cfg(unix)]
+    {
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        // SAFETY: getrlimit only writes the struct it is given.
+        if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
+            let room = u64::from(limit.rlim_cur).saturating_sub(FD_RESERVE).max(1);
+            let room = usize::try_from(room).unwrap_or(usize::MAX);
+            if room < wanted {
+                tracing::warn!(
+                    wanted,
+                    allowed = room,
+                    "the open-file limit allows fewer connections than --max-connections"
+                );
+                return room;
+            }
+        }
+    }
+    wanted
+}
+
 /// Serves `app` on `listener` until `shutdown` resolves, then stops accepting, closes idle
 /// connections, and returns when every in-flight request has been answered. Each request
 /// carries `ConnectInfo<SocketAddr>` of its TCP peer.
@@ -101,16 +161,27 @@ pub async fn serve(
     limits: ConnectionLimits,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
-    let permits = Arc::new(Semaphore::new(limits.max_connections));
+    let max_connections = fitting_fd_limit(limits.max_connections);
+    let permits = Arc::new(Semaphore::new(max_connections));
+    let connections = Arc::new(Connections::default());
+    let mut next_id: u64 = 0;
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut shutdown = pin!(shutdown);
     loop {
-        let permit = tokio::select! {
-            permit = permits.clone().acquire_owned() => match permit {
-                Ok(p) => p,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
+        let permit = match permits.clone().try_acquire_owned() {
+            Ok(p) => p,
+            Err(TryAcquireError::Closed) => break,
+            Err(TryAcquireError::NoPermits) => {
+                // Full: the oldest idle connection makes room (else wait for one to end).
+                connections.evict_oldest_idle();
+                tokio::select! {
+                    permit = permits.clone().acquire_owned() => match permit {
+                        Ok(p) => p,
+                        Err(_) => break,
+                    },
+                    () = &mut shutdown => break,
+                }
+            }
         };
         let (stream, peer) = tokio::select! {
             accepted = listener.accept() => match accepted {
@@ -127,9 +198,16 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let mut stop = stop_rx.clone();
+        let id = next_id;
+        next_id += 1;
+        let activity = Arc::new(Activity::default());
+        let evicted = Arc::new(Notify::new());
+        connections
+            .lock()
+            .insert(id, (activity.clone(), evicted.clone()));
+        let registry = connections.clone();
         tokio::spawn(async move {
             let _permit = permit;
-            let activity = Arc::new(Activity::default());
             let requests = activity.clone();
             let service =
                 hyper::service::service_fn(move |req: hyper::Request<hyper::body::Incoming>| {
@@ -157,6 +235,8 @@ pub async fn serve(
             loop {
                 tokio::select! {
                     _ = conn.as_mut() => break,
+                    // Room for a new client: dropping the connection closes it.
+                    () = evicted.notified() => break,
                     _ = stop.changed(), if !closing => {
                         closing = true;
                         conn.as_mut().graceful_shutdown();
@@ -167,11 +247,12 @@ pub async fn serve(
                     }
                 }
             }
+            registry.lock().remove(&id);
         });
     }
     drop(listener);
     let _ = stop_tx.send(true);
     // Every connection holds a permit until it is closed: all of them back means drained.
-    let all = u32::try_from(limits.max_connections).unwrap_or(1_000_000);
+    let all = u32::try_from(max_connections).unwrap_or(1_000_000);
     let _ = permits.acquire_many(all).await;
 }

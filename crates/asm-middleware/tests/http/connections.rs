@@ -193,20 +193,17 @@ async fn an_idle_kept_alive_connection_is_closed_after_the_keep_alive_timeout() 
     assert!(rest.is_empty(), "no more answers: {rest:?}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn requests_over_the_in_flight_cap_get_503_with_retry_after_and_healthz_still_answers() {
-    let served = start(|c| c.max_in_flight = 1).await;
-    assert_eq!(get(served.addr, "/asm/agents/me").await.status, 401);
-    // The stalled sign-in must take the one slot. If it reached the server while a probe
-    // held it, it was itself shed (503, connection closed): open another. (Seen under heavy
-    // load in CI: the probes then only ever got 401.)
+/// With one request in flight allowed: a stalled sign-in that holds the slot, and the 503 a
+/// probe got meanwhile. If the sign-in reached the server while a probe held the slot, it was
+/// itself shed (503, connection closed): another is opened. (Seen under heavy load in CI.)
+async fn sign_in_holding_the_slot(addr: SocketAddr) -> (TcpStream, Answer) {
     let mut attempt = 0;
-    let (stalled, shed) = loop {
+    loop {
         attempt += 1;
-        let mut stalled = stalled_sign_in(served.addr).await;
-        let shed = until_status(served.addr, "/asm/agents/me", 503).await;
+        let mut stalled = stalled_sign_in(addr).await;
+        let shed = until_status(addr, "/asm/agents/me", 503).await;
         if shed.status == 503 {
-            break (stalled, shed);
+            return (stalled, shed);
         }
         let mut buf = vec![0u8; 2048];
         let what = match tokio::time::timeout(BOUND, stalled.read(&mut buf)).await {
@@ -221,7 +218,14 @@ async fn requests_over_the_in_flight_cap_get_503_with_retry_after_and_healthz_st
             shed.status,
             shed.body
         );
-    };
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_over_the_in_flight_cap_get_503_with_retry_after_and_healthz_still_answers() {
+    let served = start(|c| c.max_in_flight = 1).await;
+    assert_eq!(get(served.addr, "/asm/agents/me").await.status, 401);
+    let (stalled, shed) = sign_in_holding_the_slot(served.addr).await;
     assert_eq!(shed.error_type(), error_type::UNAVAILABLE);
     assert!(
         shed.header("retry-after")
@@ -262,14 +266,8 @@ async fn a_request_past_the_request_timeout_is_answered_503_and_frees_its_slot()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stop_lets_the_request_in_flight_finish_and_refuses_new_connections() {
     let mut served = start(|c| c.max_in_flight = 1).await;
-    let mut in_flight = stalled_sign_in(served.addr).await;
     // The request is being handled once it holds the only slot.
-    assert_eq!(
-        until_status(served.addr, "/asm/agents/me", 503)
-            .await
-            .status,
-        503
-    );
+    let (mut in_flight, _) = sign_in_holding_the_slot(served.addr).await;
     if let Some(stop) = served.stop.take() {
         let _ = stop.send(());
     }
@@ -290,4 +288,58 @@ async fn a_stop_lets_the_request_in_flight_finish_and_refuses_new_connections() 
         TcpStream::connect(served.addr).await.is_err(),
         "no longer accepting"
     );
+}
+
+/// At the connection cap, half-open connections cannot lock a new client out until their
+/// header timeout: the oldest connection with no request in flight is closed to make room.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_connection_cap_the_oldest_half_open_connection_makes_room() {
+    // A header timeout far beyond the bound: only eviction can let the new client in.
+    let served = start(|c| {
+        c.header_read_timeout_ms = 120_000;
+        c.max_connections = 4;
+        c.max_in_flight = 1;
+    })
+    .await;
+    // The oldest connection has a request in flight (a sign-in whose body is still coming).
+    // (With one request in flight allowed, a 503 to another proves it is in flight.)
+    let (mut busy, _) = sign_in_holding_the_slot(served.addr).await;
+    let mut slow = Vec::new();
+    for _ in 0..6 {
+        let mut s = TcpStream::connect(served.addr).await.expect("connect");
+        s.write_all(format!("GET /healthz HTTP/1.1\r\nHost: {HOST}\r\nX-Half").as_bytes())
+            .await
+            .expect("write");
+        slow.push(s);
+    }
+    let health = tokio::time::timeout(BOUND, get(served.addr, "/healthz"))
+        .await
+        .expect("a new client is served long before any header timeout");
+    assert_eq!(health.status, 200);
+    // The oldest half-open connection was closed (EOF, no answer).
+    let mut first = slow.remove(0);
+    let mut rest = Vec::new();
+    let n = tokio::time::timeout(BOUND, first.read_to_end(&mut rest))
+        .await
+        .expect("the oldest is closed")
+        .unwrap_or(0);
+    assert_eq!(
+        n,
+        0,
+        "closed without an answer: {:?}",
+        String::from_utf8_lossy(&rest)
+    );
+    // The one with a request in flight was never closed: its body arrives, it is answered.
+    let sent = "{\"username\":".len();
+    let rest = format!(
+        "{:<width$}",
+        "\"asagent\",\"password\":\"wrong\"}",
+        width = 100 - sent
+    );
+    busy.write_all(rest.as_bytes())
+        .await
+        .expect("the busy connection is open");
+    let answer = Answer::parse(&read_all(&mut busy).await);
+    assert_eq!(answer.status, 401, "{}", answer.body);
+    drop(slow);
 }
