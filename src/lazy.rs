@@ -50,13 +50,13 @@ macro_rules! split_fn {
     };
 }
 
-/// Runs `load` under the current owner (so the view it builds finds the contexts and is
-/// disposed with the caller), without tracking; ready at once when its first poll is.
-fn settle_with<F>(load: F, done: impl FnOnce(Loaded) + 'static)
+/// Runs `load` under `owner` (so the view it builds finds the contexts and is disposed with the
+/// caller, also when Retry runs it from an event handler), without tracking; ready at once when
+/// its first poll is.
+fn settle_with<F>(owner: Option<Owner>, load: F, done: impl FnOnce(Loaded) + 'static)
 where
     F: Future<Output = Loaded> + 'static,
 {
-    let owner = Owner::current();
     let mut load = Box::pin(load);
     let mut poll = move |cx: &mut Context<'_>| -> Poll<Loaded> {
         let mut step = || untrack(|| load.as_mut().poll(cx));
@@ -97,11 +97,12 @@ where
     L: Fn() -> F + Clone + Send + Sync + 'static,
     F: Future<Output = Loaded> + 'static,
 {
+    let owner = Owner::current();
     let state = RwSignal::new(State::Loading);
     let slot = StoredValue::new_local(None::<AnyView>);
     let start = move || {
         state.set(State::Loading);
-        settle_with(load(), move |loaded| match loaded {
+        settle_with(owner.clone(), load(), move |loaded| match loaded {
             Ok(view) => {
                 // The view may already be gone (the caller closed it meanwhile).
                 if slot.try_set_value(Some(view)).is_none() {

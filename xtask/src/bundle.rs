@@ -27,11 +27,12 @@ const COMPRESSED: &[&str] = &["js", "wasm", "ts", "html"];
 /// Gzipped loader budget, bytes (checked by `cargo xtask sizes`).
 pub const LOADER_BUDGET_GZ: usize = 1_200;
 /// Gzipped first load (loader, glue, main wasm, link module) budget, bytes: what was measured
-/// when the budget was set plus 3 %.
-pub const FIRST_LOAD_BUDGET_GZ: usize = 441_000;
-/// Gzipped budget of everything (first load and all chunks), bytes: the total measured when the
-/// budget was set (428,170 B on 2026-12-01, issue 13 before code splitting) plus 3 %.
-pub const TOTAL_BUDGET_GZ: usize = 441_000;
+/// when the budget was set (233,176 B on 2026-12-01, code-split; 428,170 B before) plus 3 %.
+pub const FIRST_LOAD_BUDGET_GZ: usize = 240_000;
+/// Gzipped budget of everything (first load and all 34 chunks), bytes: what was measured when
+/// the budget was set (505,088 B on 2026-12-01: chunks compress apart and repeat some code)
+/// plus 3 %.
+pub const TOTAL_BUDGET_GZ: usize = 520_000;
 /// Issue 13's targets, not yet met: the first load (until the sign-in form works), bytes.
 const FIRST_LOAD_TARGET_GZ: usize = 120_000;
 const FIRST_LOAD_TARGET_BR: usize = 100_000;
@@ -469,6 +470,56 @@ mod tests {
             dist.join(GLUE).exists() && dist.join(WASM).exists(),
             "nothing renamed"
         );
+        let _ = fs::remove_dir_all(dist);
+    }
+
+    #[test]
+    fn finish_names_chunks_after_their_content_and_points_link_module_glue_and_wasm_at_them() {
+        let dist = fake_dist(
+            "split",
+            b"\0asm imports ./asm-split-________________.js here",
+        );
+        fs::write(
+            dist.join(GLUE),
+            "import * as i from \"./asm-split-________________.js\"; new URL('asm-overlay_bg.wasm', import.meta.url);",
+        )
+        .unwrap();
+        fs::write(
+            dist.join(LINK),
+            "import { initSync } from \"./asm-overlay.js\"; f(\"./split_a.wasm\"); f(\"./chunk_1.wasm\");",
+        )
+        .unwrap();
+        fs::write(dist.join("split_a.wasm"), b"\0asm a").unwrap();
+        fs::write(dist.join("chunk_1.wasm"), b"\0asm 1").unwrap();
+        let (glue, wasm) = finish(&dist).unwrap();
+        let hash = &glue["asm-overlay-".len()..glue.len() - ".js".len()];
+        let link = format!("asm-split-{hash}.js");
+        let chunk_a = format!("asm-split_a-{}_bg.wasm", hash_of(&[b"\0asm a"]));
+        let chunk_1 = format!("asm-chunk_1-{}_bg.wasm", hash_of(&[b"\0asm 1"]));
+        let link_text = fs::read_to_string(dist.join(&link)).unwrap();
+        assert!(link_text.contains(&format!("\"./{glue}\"")), "{link_text}");
+        assert!(
+            link_text.contains(&format!("\"./{chunk_a}\"")),
+            "{link_text}"
+        );
+        assert!(
+            link_text.contains(&format!("\"./{chunk_1}\"")),
+            "{link_text}"
+        );
+        let glue_text = fs::read_to_string(dist.join(&glue)).unwrap();
+        assert!(glue_text.contains(&format!("\"./{link}\"")), "{glue_text}");
+        let wasm_bytes = fs::read(dist.join(&wasm)).unwrap();
+        assert!(
+            wasm_bytes.windows(link.len()).any(|w| w == link.as_bytes()),
+            "the main wasm imports the hashed link module"
+        );
+        assert_eq!(fs::read(dist.join(&chunk_a)).unwrap(), b"\0asm a");
+        assert!(!dist.join(LINK).exists() && !dist.join("split_a.wasm").exists());
+        assert_eq!(
+            split_files(&dist, &wasm).unwrap(),
+            (vec![link], vec![chunk_1, chunk_a])
+        );
+        sizes(&dist).unwrap();
         let _ = fs::remove_dir_all(dist);
     }
 }
