@@ -10,6 +10,7 @@ pub mod customer_form;
 pub mod deeplink;
 pub mod host;
 pub mod latest;
+pub mod lazy;
 pub mod lists;
 pub mod search;
 pub mod sso;

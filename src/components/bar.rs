@@ -1,12 +1,13 @@
 //! The ASM bar: title, agent, timer, sign-out, collapse and close, and the body for the agent's
 //! current step (sign in, find a customer, emulating).
 
-use crate::components::deep_link::provide_pending_link;
+use crate::components::deep_link::{deep_link_view, provide_pending_link};
 use crate::components::{
-    Customer360Dialog, CustomerListsButton, CustomerSearch, DeepLinkPanel, EmulationPanel,
-    SessionTimer, SignInForm,
+    Customer360Dialog, CustomerListsButton, CustomerSearch, EmulationPanel, SessionTimer,
+    SignInForm,
 };
 use crate::host::{self, COLLAPSED_KEY};
+use crate::lazy::Lazy;
 use crate::state::use_asm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -17,6 +18,24 @@ enum Step {
     SignIn,
     FindCustomer,
     Emulating,
+}
+
+/// Once signed in, the chunks an agent needs next are fetched when the browser is idle.
+fn prefetch_chunks() {
+    use crate::components::deep_link::preload_deep_link;
+    use crate::components::{
+        preload_bind_cart, preload_create_customer, preload_customer360, preload_customer_lists,
+        preload_switch_customer,
+    };
+    crate::lazy::prefetch_when_idle(|| async {
+        // A failure is logged by the loader; the view that needs the chunk offers Retry.
+        let _ = preload_customer360().await;
+        let _ = preload_customer_lists().await;
+        let _ = preload_bind_cart().await;
+        let _ = preload_create_customer().await;
+        let _ = preload_switch_customer().await;
+        let _ = preload_deep_link().await;
+    });
 }
 
 /// The bar at the top of the page.
@@ -35,9 +54,14 @@ pub fn Bar() -> impl IntoView {
         sso_error.set(Some(e.message().to_owned()));
         host::replace_search(&rest);
     }
+    let prefetched = StoredValue::new(false);
     Effect::new(move |_| {
         if signed_in() {
             sso_error.set(None);
+            if !prefetched.get_value() {
+                prefetched.set_value(true);
+                prefetch_chunks();
+            }
         }
     });
     let step = Memo::new(move |_| {
@@ -141,7 +165,9 @@ pub fn Bar() -> impl IntoView {
             </Show>
             <Show when=move || !collapsed.get()>
                 <div class="asm-body">
-                    <DeepLinkPanel />
+                    <Show when=move || link.is_pending()>
+                        <Lazy load=deep_link_view what="The deep link" quiet=true />
+                    </Show>
                     {move || match step.get() {
                         Step::Restoring => {
                             view! { <p class="asm-muted" role="status">"Loading…"</p> }.into_any()

@@ -20,6 +20,15 @@ struct Conflict {
     question: String,
 }
 
+crate::split_fn!(
+    bind_cart,
+    preload_bind_cart,
+    /// The bind-cart form, from its chunk.
+    pub fn bind_cart_view() -> Result<AnyView, crate::lazy::SplitLoaderError> {
+        Ok(view! { <BindCart /> }.into_any())
+    }
+);
+
 /// The bind-cart form in the emulation panel.
 #[component]
 pub fn BindCart() -> impl IntoView {

@@ -16,6 +16,17 @@ use wasm_bindgen::JsCast;
 /// The form's per-field messages, in the form's order.
 type Problems = Vec<(Field, String)>;
 
+crate::split_fn!(
+    create_customer,
+    preload_create_customer,
+    /// The create-customer dialog, from its chunk.
+    pub fn create_customer_view(
+        on_close: Callback<()>,
+    ) -> Result<AnyView, crate::lazy::SplitLoaderError> {
+        Ok(view! { <CreateCustomerDialog on_close=on_close /> }.into_any())
+    }
+);
+
 /// The create-customer dialog; `on_close` runs when the agent dismisses it and once the new
 /// customer's emulation started.
 #[component]

@@ -7,9 +7,10 @@
 //! customer of that active or saved cart; an active one becomes the emulation's cart). While emulating, the same search switches customer after a confirmation.
 
 use crate::api::ApiError;
-use crate::components::{use_customer360, CreateCustomerDialog, SwitchCustomerDialog};
+use crate::components::{create_customer_view, switch_customer_view, use_customer360};
 use crate::host::{self, event, target};
 use crate::latest::Latest;
+use crate::lazy::Lazy;
 use crate::search::{
     blocked_reason, found_cart_label, no_match_message, normalized_query, order_code, Highlight,
     DEBOUNCE_MS, MAX_RESULTS,
@@ -458,18 +459,26 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 </button>
             </div>
             <Show when=move || creating.get()>
-                <CreateCustomerDialog on_close=Callback::new(move |()| creating.set(false)) />
+                <Lazy
+                    load=move || create_customer_view(Callback::new(move |()| creating.set(false)))
+                    what="Create customer"
+                />
             </Show>
             {move || {
                 confirm
                     .get()
                     .map(|(from, to)| {
                         view! {
-                            <SwitchCustomerDialog
-                                from=from
-                                to=to.name
-                                on_confirm=Callback::new(move |()| confirm_switch())
-                                on_cancel=Callback::new(move |()| confirm.set(None))
+                            <Lazy
+                                load=move || {
+                                    switch_customer_view(
+                                        from.clone(),
+                                        to.name.clone(),
+                                        Callback::new(move |()| confirm_switch()),
+                                        Callback::new(move |()| confirm.set(None)),
+                                    )
+                                }
+                                what="The switch dialog"
                             />
                         }
                     })

@@ -155,6 +155,15 @@ fn describe(link: &DeepLink) -> String {
     format!("customer {}{what}", link.customer_id)
 }
 
+crate::split_fn!(
+    deep_link,
+    preload_deep_link,
+    /// The deep-link panel, from its chunk.
+    pub fn deep_link_view() -> Result<AnyView, crate::lazy::SplitLoaderError> {
+        Ok(view! { <DeepLinkPanel /> }.into_any())
+    }
+);
+
 /// The pending deep link in the bar (nothing when there is none).
 #[component]
 pub fn DeepLinkPanel() -> impl IntoView {

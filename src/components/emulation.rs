@@ -1,8 +1,9 @@
 //! The emulated customer in the bar, the notice that actions now affect their account,
 //! "Switch customer" (the customer search, then a confirmation) and "End Session".
 
-use crate::components::{use_customer360, BindCart, CustomerSearch};
+use crate::components::{bind_cart_view, use_customer360, CustomerSearch};
 use crate::host::tab_message;
+use crate::lazy::Lazy;
 use crate::state::use_asm;
 use asm_types::error_type;
 use leptos::prelude::*;
@@ -105,7 +106,7 @@ pub fn EmulationPanel() -> impl IntoView {
                     <CustomerSearch autofocus=true />
                 </div>
             </Show>
-            <BindCart />
+            <Lazy load=bind_cart_view what="Bind cart" quiet=true />
         </div>
     }
 }

@@ -16,12 +16,14 @@ mod switch_customer;
 
 pub use app::App;
 pub use bar::Bar;
-pub use bind_cart::BindCart;
-pub use create_customer::CreateCustomerDialog;
-pub use customer360::{provide_customer360, use_customer360, Customer360Dialog, Customer360Open};
+pub use bind_cart::{bind_cart_view, preload_bind_cart, BindCart};
+pub use create_customer::{create_customer_view, preload_create_customer, CreateCustomerDialog};
+pub use customer360::{
+    preload_customer360, provide_customer360, use_customer360, Customer360Dialog, Customer360Open,
+};
 pub use customer_lists::{
-    CustomerListRow, CustomerListTable, CustomerListsButton, CustomerListsDialog, ListPager,
-    RowAction,
+    preload_customer_lists, CustomerListRow, CustomerListTable, CustomerListsButton,
+    CustomerListsDialog, ListPager, RowAction,
 };
 pub use customer_search::CustomerSearch;
 pub use deep_link::DeepLinkPanel;
@@ -29,4 +31,4 @@ pub use dialog::Dialog;
 pub use emulation::EmulationPanel;
 pub use session_timer::SessionTimer;
 pub use sign_in::SignInForm;
-pub use switch_customer::SwitchCustomerDialog;
+pub use switch_customer::{preload_switch_customer, switch_customer_view, SwitchCustomerDialog};

@@ -4,6 +4,20 @@
 use crate::components::Dialog;
 use leptos::prelude::*;
 
+crate::split_fn!(
+    switch_customer,
+    preload_switch_customer,
+    /// The switch dialog, from its chunk.
+    pub fn switch_customer_view(
+        from: String,
+        to: String,
+        on_confirm: Callback<()>,
+        on_cancel: Callback<()>,
+    ) -> Result<AnyView, crate::lazy::SplitLoaderError> {
+        Ok(view! { <SwitchCustomerDialog from to on_confirm on_cancel /> }.into_any())
+    }
+);
+
 /// "End the session with `from` and start one with `to`?" with Switch / Cancel.
 #[component]
 pub fn SwitchCustomerDialog(

@@ -4,7 +4,7 @@
 //!   bundle and the middleware, and runs the middleware with its demo store.
 //! - `cargo xtask test`: installs what is missing and runs every check and test suite.
 //! - `cargo xtask setup`: only installs what is missing.
-//! - `cargo xtask bundle`: builds the release bundle: `trunk build --release`, then content-hashed
+//! - `cargo xtask bundle`: builds the code-split release bundle ([`split::build`]), then content-hashed
 //!   names and `.br` / `.gz` variants ([`bundle::finish`]).
 //! - `cargo xtask sizes`: builds the release bundle and prints its sizes (raw / gzip / brotli);
 //!   fails over budget ([`bundle::sizes`]).
@@ -20,6 +20,7 @@
 mod bench;
 mod bundle;
 mod postgres;
+mod split;
 
 use std::env;
 use std::fs;
@@ -244,10 +245,11 @@ fn apt_install(packages: &[&str]) -> Step {
     as_root(&cmd)
 }
 
-/// The release overlay bundle in `dist/`: Trunk (cargo, wasm-bindgen, wasm-opt -Oz from npm's
-/// binaryen), then hashed names and precompressed variants.
+/// The release overlay bundle in `dist/`: the code-split build ([`split::build`]: cargo,
+/// wasm-split, wasm-bindgen, wasm-opt -Oz from npm's binaryen), then hashed names and
+/// precompressed variants.
 fn release_bundle() -> Step {
-    run("trunk", &["build", "--release"])?;
+    split::build(Path::new("dist"))?;
     bundle::finish(Path::new("dist")).map(|_| ())
 }
 

@@ -10,6 +10,7 @@ use super::stores::StoresTab;
 use super::use_customer360;
 use crate::components::Dialog;
 use crate::customer360::Tab;
+use crate::lazy::{Lazy, SplitLoaderError};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -28,12 +29,27 @@ pub fn Customer360Dialog() -> impl IntoView {
                     on_close=move || open.close()
                     class="asm-dialog-wide"
                 >
-                    <Customer360 customer_id=subject.customer_id.clone() />
+                    <Lazy
+                        load={
+                            let id = subject.customer_id.clone();
+                            move || customer360_view(id.clone())
+                        }
+                        what="Customer 360°"
+                    />
                 </Dialog>
             }
         })
     }
 }
+
+crate::split_fn!(
+    customer360,
+    preload_customer360,
+    /// Header and tabs of one customer, from the Customer 360° chunk.
+    pub fn customer360_view(customer_id: String) -> Result<AnyView, SplitLoaderError> {
+        Ok(view! { <Customer360 customer_id=customer_id /> }.into_any())
+    }
+);
 
 /// Header and tabs of one customer.
 #[component]

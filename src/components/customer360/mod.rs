@@ -11,7 +11,7 @@ mod profile;
 mod promotions;
 mod stores;
 
-pub use dialog::Customer360Dialog;
+pub use dialog::{preload_customer360, Customer360Dialog};
 
 use leptos::prelude::*;
 

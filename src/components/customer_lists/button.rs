@@ -1,6 +1,7 @@
 //! The "Customers" button of the find-customer step; it opens the customer lists dialog.
 
 use super::CustomerListsDialog;
+use crate::lazy::{Lazy, SplitLoaderError};
 use leptos::prelude::*;
 
 /// Opens the customer lists dialog; focus comes back here when the dialog closes.
@@ -18,7 +19,16 @@ pub fn CustomerListsButton() -> impl IntoView {
             "Customers"
         </button>
         <Show when=move || open.get()>
-            <CustomerListsDialog open />
+            <Lazy load=move || customer_lists_view(open) what="The customer lists" />
         </Show>
     }
 }
+
+crate::split_fn!(
+    customer_lists,
+    preload_customer_lists,
+    /// The customer lists dialog, from its chunk.
+    pub fn customer_lists_view(open: RwSignal<bool>) -> Result<AnyView, SplitLoaderError> {
+        Ok(view! { <CustomerListsDialog open /> }.into_any())
+    }
+);

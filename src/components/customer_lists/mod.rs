@@ -7,7 +7,7 @@ mod pager;
 mod row;
 mod table;
 
-pub use button::CustomerListsButton;
+pub use button::{preload_customer_lists, CustomerListsButton};
 pub use dialog::CustomerListsDialog;
 pub use pager::ListPager;
 pub use row::CustomerListRow;

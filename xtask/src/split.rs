@@ -1,0 +1,134 @@
+//! The code-split release build of the overlay (issue 13 item 1), which Trunk cannot do (it has
+//! no step between cargo and wasm-bindgen, Trunk issue #1022):
+//!
+//! 1. cargo builds the overlay for wasm32 with `--cfg asm_split` (the `split_fn!` points of
+//!    src/lazy.rs become `wasm_split` imports) and `--emit-relocs` (the splitter needs them);
+//! 2. `wasm_split_cli_support` cuts the chunks out of cargo's wasm and writes the link module
+//!    that fetches them ([`LINK`], a fixed-length placeholder name that [`crate::bundle`] turns
+//!    into a hashed one);
+//! 3. `wasm-bindgen --target web --keep-lld-exports` makes the glue for the main module;
+//! 4. `wasm-opt -Oz` (npm's binaryen) on the main module and on every chunk;
+//! 5. the result, the loader and its types go into `dist/`, with Trunk's fixed names, for
+//!    [`crate::bundle::finish`].
+
+use std::fs;
+use std::path::Path;
+
+use crate::{run, run_env, Step};
+
+/// The link module's name until the bundle is hashed: `asm-split-<16 underscores>.js`, as long
+/// as its hashed name, because the main wasm names it in its imports.
+pub const LINK: &str = "asm-split-________________.js";
+
+/// Features for wasm-opt: what rustc 1.8x emits for wasm32 (the chunks carry no feature section).
+const WASM_OPT_FEATURES: &[&str] = &[
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+fn io<T>(what: &Path, r: std::io::Result<T>) -> Result<T, String> {
+    r.map_err(|e| format!("{}: {e}", what.display()))
+}
+
+/// Builds the split overlay into `dist` (emptied first).
+pub fn build(dist: &Path) -> Step {
+    run(
+        "cargo",
+        &[
+            "rustc",
+            "-p",
+            "asm-overlay",
+            "--lib",
+            "--release",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--",
+            "--cfg",
+            "asm_split",
+            "-C",
+            "link-arg=--emit-relocs",
+        ],
+    )?;
+    let input = Path::new("target/wasm32-unknown-unknown/release/asm_overlay.wasm");
+    let work = Path::new("target/asm-split");
+    if work.exists() {
+        io(work, fs::remove_dir_all(work))?;
+    }
+    let chunks = work.join("chunks");
+    io(&chunks, fs::create_dir_all(&chunks))?;
+    let main = work.join("main.wasm");
+    let wasm = io(input, fs::read(input))?;
+    println!("xtask: splitting {}", input.display());
+    let link = format!("./{LINK}");
+    let split = wasm_split_cli_support::transform({
+        let mut opts = wasm_split_cli_support::Options::new(&wasm);
+        opts.output_dir = &chunks;
+        opts.main_out_path = &main;
+        opts.link_name = &link;
+        opts.main_module = "./asm-overlay.js";
+        opts
+    })
+    .map_err(|e| format!("wasm-split: {e:?}"))?;
+    let bindgen = work.join("bindgen");
+    let (Some(main_str), Some(bindgen_str)) = (main.to_str(), bindgen.to_str()) else {
+        return Err("non-UTF-8 work path".into());
+    };
+    run(
+        "wasm-bindgen",
+        &[
+            "--target",
+            "web",
+            "--keep-lld-exports",
+            "--no-demangle",
+            "--no-typescript",
+            "--out-name",
+            "asm-overlay",
+            "--out-dir",
+            bindgen_str,
+            main_str,
+        ],
+    )?;
+    let mut optimise = vec![bindgen.join("asm-overlay_bg.wasm")];
+    optimise.extend(split.split_modules.iter().cloned());
+    for file in &optimise {
+        let Some(file) = file.to_str() else {
+            return Err(format!("non-UTF-8 path {}", file.display()));
+        };
+        let mut args = vec!["-Oz"];
+        args.extend_from_slice(WASM_OPT_FEATURES);
+        args.extend_from_slice(&[file, "-o", file]);
+        run_env("wasm-opt", &args, &[])?;
+    }
+
+    if dist.exists() {
+        io(dist, fs::remove_dir_all(dist))?;
+    }
+    io(dist, fs::create_dir_all(dist))?;
+    let copy =
+        |from: &Path, name: &str| -> Step { io(from, fs::copy(from, dist.join(name))).map(|_| ()) };
+    copy(&bindgen.join("asm-overlay.js"), "asm-overlay.js")?;
+    copy(&bindgen.join("asm-overlay_bg.wasm"), "asm-overlay_bg.wasm")?;
+    copy(&chunks.join(LINK), LINK)?;
+    for chunk in &split.split_modules {
+        let Some(name) = chunk.file_name().and_then(|n| n.to_str()) else {
+            return Err(format!("odd chunk name {}", chunk.display()));
+        };
+        copy(chunk, name)?;
+    }
+    copy(Path::new("loader/asm-loader.js"), "asm-loader.js")?;
+    copy(Path::new("loader/asm-overlay.d.ts"), "asm-overlay.d.ts")?;
+    let index = "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>asm-overlay bundle</title></head>\n<body>\n  <p>This is the asm-overlay bundle. Storefronts embed <code>asm-loader.js</code>; see the README.</p>\n</body>\n</html>\n";
+    io(
+        &dist.join("index.html"),
+        fs::write(dist.join("index.html"), index),
+    )?;
+    println!(
+        "xtask: split into the main module and {} chunks",
+        split.split_modules.len()
+    );
+    Ok(())
+}
