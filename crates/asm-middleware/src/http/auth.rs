@@ -58,9 +58,6 @@ impl std::fmt::Debug for SignedIn {
     }
 }
 
-/// How often a session in use is written back (its `last_seen`), at most.
-const TOUCH_EVERY_MS: i64 = 1_000;
-
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Failure;
 
@@ -86,14 +83,7 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(Failure::unauthenticated());
         }
         crate::telemetry::record_agent(&session.agent.uid);
-        // A session used within the last second is not written again: the idle timeout counts
-        // from the stored time, and a busy agent does not cost a write per request.
-        let seen = if now - session.last_seen >= TOUCH_EVERY_MS {
-            state.sessions.touch_agent_session(&hash, now).await?;
-            now
-        } else {
-            session.last_seen
-        };
+        state.sessions.touch_agent_session(&hash, now).await?;
         let context = AgentContext {
             session: hash.clone(),
             agent: session.agent.clone(),
@@ -106,7 +96,7 @@ impl FromRequestParts<AppState> for SignedIn {
         let signed_in = SignedIn {
             agent: session.agent,
             token_hash: hash,
-            expires_at: timeouts.expires_at(session.created, seen.max(session.last_seen)),
+            expires_at: timeouts.expires_at(session.created, now.max(session.last_seen)),
             commerce,
         };
         if let Some(slot) = slot {

@@ -392,34 +392,6 @@ async fn get_agent_details() {
 // Session lifetime: idle timeout, absolute lifetime, sign-out
 // ---------------------------------------------------------------------------------------------
 
-/// A session used again within a second is not written again (a busy agent costs no write per
-/// request), and the expiry it answers counts from the stored time, never later than the
-/// server's own.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_session_is_written_back_at_most_once_a_second() {
-    let app = TestApp::new();
-    let cookie = app.login(&AGENT).await;
-    let stored = || {
-        app.store_int(
-            "SELECT last_seen FROM agent_sessions WHERE agent_uid = ?1",
-            &[AGENT.login],
-        )
-        .expect("a session")
-    };
-    app.advance_secs(10);
-    let me = agent_session(&app.get("/asm/agents/me", Some(&cookie)).await);
-    assert_eq!(stored(), T0 + 10_000);
-    assert_eq!(me.expires_at, T0 + 10_000 + IDLE_MS);
-    app.advance_ms(999);
-    let me = agent_session(&app.get("/asm/agents/me", Some(&cookie)).await);
-    assert_eq!(stored(), T0 + 10_000, "not written again within a second");
-    assert_eq!(me.expires_at, T0 + 10_000 + IDLE_MS, "the stored expiry");
-    app.advance_ms(1);
-    let me = agent_session(&app.get("/asm/agents/me", Some(&cookie)).await);
-    assert_eq!(stored(), T0 + 11_000);
-    assert_eq!(me.expires_at, T0 + 11_000 + IDLE_MS);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn activity_extends_the_idle_window() {
     let app = TestApp::new();
