@@ -95,14 +95,17 @@ impl Activity {
     }
 }
 
-/// The open connections, oldest first, each with what it is doing and how to close it.
+/// Each open connection by its number (older is lower): what it is doing, and how to close it.
+type Open = BTreeMap<u64, (Arc<Activity>, Arc<Notify>)>;
+
+/// The open connections.
 #[derive(Default)]
 struct Connections {
-    open: std::sync::Mutex<BTreeMap<u64, (Arc<Activity>, Arc<Notify>)>>,
+    open: std::sync::Mutex<Open>,
 }
 
 impl Connections {
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, (Arc<Activity>, Arc<Notify>)>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Open> {
         self.open.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -137,7 +140,7 @@ fn fitting_fd_limit(wanted: usize) -> usize {
         };
         // SAFETY: getrlimit only writes the struct it is given.
         if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } == 0 {
-            let room = u64::from(limit.rlim_cur).saturating_sub(FD_RESERVE).max(1);
+            let room = limit.rlim_cur.saturating_sub(FD_RESERVE).max(1);
             let room = usize::try_from(room).unwrap_or(usize::MAX);
             if room < wanted {
                 tracing::warn!(
