@@ -640,3 +640,44 @@ async fn money_without_a_currency_code_shows_the_servers_text() {
         text(".asm-c360-latest-order")
     );
 }
+
+#[wasm_bindgen_test]
+async fn coupons_without_percentages_or_dates_show_what_the_backend_says() {
+    // SAP's Customer 360° gives coupons a code, name and description only, and promotions no
+    // threshold: nothing may read "0% off", "until" with no date, or "from" with no amount.
+    let mut fragments = all_fragments();
+    fragments["promotions"] = json!({
+        "cartCode": "00001001", "cartSubtotal": money(39_940),
+        "cartVouchers": [{ "code": "SUMMER10", "name": "Summer sale", "description": "", "applied": false }],
+        "promotions": [{ "code": "FREEGIFT", "description": "A gift with every camera", "applied": false }],
+        "customerCoupons": [{ "code": "FREESHIP", "name": "Free shipping", "description": "Free standard delivery", "status": "ASSIGNED" }]
+    });
+    start(emulating_linda(fragments));
+    open_360().await;
+    select_tab("Promotions");
+    until("promotions", || {
+        find(".asm-c360-coupons li[data-code=FREESHIP]").is_some()
+    })
+    .await;
+    let voucher = text(".asm-c360-vouchers li[data-code=SUMMER10]");
+    assert!(
+        voucher.starts_with("SUMMER10 · Summer sale Apply"),
+        "{voucher}"
+    );
+    let promotion = text(".asm-c360-promotions li[data-code=FREEGIFT]");
+    assert_eq!(
+        promotion,
+        "FREEGIFT · A gift with every camera · not applied"
+    );
+    let coupon = text(".asm-c360-coupons li[data-code=FREESHIP]");
+    assert!(
+        coupon.starts_with("FREESHIP · Free shipping · Free standard delivery · assigned"),
+        "{coupon}"
+    );
+    for shown in [voucher, promotion, coupon] {
+        assert!(
+            !shown.contains("% off") && !shown.contains("until") && !shown.contains("from"),
+            "{shown}"
+        );
+    }
+}

@@ -2,6 +2,9 @@
 // an event recorder for the overlay's host events, and condition waits (never fixed sleeps).
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
+import { COMMERCE } from './server.mjs';
+
+export { COMMERCE };
 
 export const CHROMIUM = process.env.ASM_CHROMIUM || '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -18,10 +21,27 @@ export const CHROMIUM_ARGS = [
 /** How long a single condition may take before a test fails. */
 export const TIMEOUT_MS = 15_000;
 
-export const AGENT = { username: 'asagent', password: 'Agent#2026', name: 'Avery Agent' };
-export const MANAGER = { username: 'asmanager', password: 'Manager#2026', name: 'Morgan Manager' };
-export const CUSTOMER = { username: 'linda.wolf@example.com', password: 'Customer#2026' };
-export const LINDA = { customerId: 'C-LINDA', name: 'Linda Wolf', email: 'linda.wolf@example.com' };
+/**
+ * The personas of each backend (`COMMERCE`, see server.mjs): the demo shop's seed
+ * (`commerce/embedded/seed.rs`) and the SAP simulator's (`crates/sapcc-sim/src/model.rs`, SAP's
+ * sample data: one password for all, agents named by their uid since SAP has no call that reads
+ * an employee's name with the agent's token).
+ */
+const PERSONAS = {
+  embedded: {
+    AGENT: { username: 'asagent', password: 'Agent#2026', name: 'Avery Agent' },
+    MANAGER: { username: 'asmanager', password: 'Manager#2026', name: 'Morgan Manager' },
+    CUSTOMER: { username: 'linda.wolf@example.com', password: 'Customer#2026' },
+    LINDA: { customerId: 'C-LINDA', name: 'Linda Wolf', email: 'linda.wolf@example.com' },
+  },
+  sapcc: {
+    AGENT: { username: 'asagent', password: 'pw4all', name: 'asagent' },
+    MANAGER: { username: 'asmanager', password: 'pw4all', name: 'asmanager' },
+    CUSTOMER: { username: 'linda.wolf@rustic-hw.com', password: 'pw4all' },
+    LINDA: { customerId: '8f3b2c1a-5d6e-4f70-9a81-b2c3d4e5f601', name: 'Linda Wolf', email: 'linda.wolf@rustic-hw.com' },
+  },
+};
+export const { AGENT, MANAGER, CUSTOMER, LINDA } = PERSONAS[COMMERCE];
 
 export const HOST_EVENTS = [
   'asm:ready',

@@ -3,6 +3,8 @@
 //
 //   ASM_MIDDLEWARE_BIN  the server binary   (default target/server/asm-middleware)
 //   ASM_DIST            the overlay bundle  (default dist, built by `cargo xtask bundle`)
+//   ASM_E2E_COMMERCE    `embedded` (default: the demo shop) or `sapcc`: every `startServer()`
+//                       then runs the middleware on its own SAP simulator (`crates/sapcc-sim`)
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -14,15 +16,35 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '.
 export const BIN = path.resolve(ROOT, process.env.ASM_MIDDLEWARE_BIN || 'target/server/asm-middleware');
 export const DIST = path.resolve(ROOT, process.env.ASM_DIST || 'dist');
 
+/** Which backend `startServer()` puts behind the middleware: `embedded` or `sapcc`. */
+export const COMMERCE = process.env.ASM_E2E_COMMERCE || 'embedded';
+if (!['embedded', 'sapcc'].includes(COMMERCE)) throw new Error(`ASM_E2E_COMMERCE: \`embedded\` or \`sapcc\`, not ${COMMERCE}`);
+
 const READY = /listening on (http:\/\/\S+?)\/?(\s|$)/;
 const START_TIMEOUT_MS = 60_000;
 
 /**
  * Starts the middleware. Options: `customers` (default 300), `idleTimeout` (seconds), `listen`
- * (default `127.0.0.1:0`: a free port), `args` (extra command-line flags). Resolves to `{ url, origin, stop(), alive() }` once it listens;
- * `url` ends without a slash (`http://127.0.0.1:PORT`).
+ * (default `127.0.0.1:0`: a free port), `args` (extra command-line flags), `commerce` (default
+ * `COMMERCE`; on `sapcc` a simulator is started first, with `simArgs`, and stopped with the
+ * middleware; the simulator has its own seed, so `customers` does not apply). Resolves to
+ * `{ url, origin, stop(), alive(), sim? }` once it listens; `url` ends without a slash
+ * (`http://127.0.0.1:PORT`).
  */
-export async function startServer({ customers = 300, idleTimeout, listen = '127.0.0.1:0', args = [] } = {}) {
+export async function startServer({ commerce = COMMERCE, simArgs = [], ...options } = {}) {
+  if (commerce === 'embedded') return startMiddleware(options);
+  const sim = await startSim({ args: simArgs });
+  try {
+    const server = await startSapServer(sim, options);
+    const stop = server.stop;
+    return { ...server, sim, stop: async () => { await stop(); await sim.stop(); } };
+  } catch (err) {
+    await sim.stop();
+    throw err;
+  }
+}
+
+async function startMiddleware({ customers = 300, idleTimeout, listen = '127.0.0.1:0', args = [] } = {}) {
   if (!existsSync(BIN)) {
     throw new Error(`no middleware binary at ${BIN}: run \`cargo build -p asm-middleware --profile server\` (or set ASM_MIDDLEWARE_BIN)`);
   }
@@ -158,10 +180,10 @@ export async function startSim({ args = [] } = {}) {
   };
 }
 
-/** The middleware on a running simulator (`--commerce sapcc`), plus `extra` flags. */
-export function startSapServer(sim, { args = [], listen } = {}) {
-  return startServer({
-    listen,
+/** The middleware on a running simulator (`--commerce sapcc`), plus `args` and the other options of `startServer`. */
+export function startSapServer(sim, { args = [], ...options } = {}) {
+  return startMiddleware({
+    ...options,
     args: [
       '--commerce', 'sapcc', '--sapcc-url', sim.url,
       '--sapcc-client-id', 'mobile_android', '--sapcc-client-secret', 'secret',

@@ -607,7 +607,14 @@ async function couponsView(show) {
   show('My coupons', mine.length === 0
     ? el('p', { id: 'no-coupons' }, 'No coupons yet.')
     : el('ul', { id: 'coupon-list', className: 'coupon-list' }, ...mine.map((c) => el('li', { dataset: { code: c.code } },
-      el('strong', {}, c.code), ` — ${c.name}: ${c.description} (valid ${date(c.startDate)} to ${date(c.endDate)})`))));
+      el('strong', {}, c.code), ` — ${c.name}: ${c.description}${validity(c)}`))));
+}
+
+/** "(valid … to …)" from what the backend says of a coupon's dates (SAP's may have none). */
+function validity({ startDate, endDate }) {
+  if (startDate && endDate) return ` (valid ${date(startDate)} to ${date(endDate)})`;
+  if (endDate) return ` (valid until ${date(endDate)})`;
+  return startDate ? ` (valid from ${date(startDate)})` : '';
 }
 
 const VIEWS = {

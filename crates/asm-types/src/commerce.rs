@@ -68,8 +68,9 @@ pub struct AppliedVoucher {
     pub name: String,
     /// What it gives.
     pub description: String,
-    /// Percent off the subtotal.
-    pub percent: u32,
+    /// Percent off the subtotal; absent for a fixed amount (SAP's vouchers with a currency).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u32>,
     /// What it takes off this cart.
     pub discount: Price,
 }
@@ -234,14 +235,17 @@ pub struct CustomerCoupon {
     pub name: String,
     /// What it gives.
     pub description: String,
-    /// Percent off a cart's subtotal.
-    pub percent: u32,
-    /// Valid from, RFC 3339.
+    /// Percent off a cart's subtotal, when the backend says (SAP's coupons say it in words only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u32>,
+    /// Valid from, RFC 3339, when the backend says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
-    pub start_date: String,
-    /// Valid until, RFC 3339.
+    pub start_date: Option<String>,
+    /// Valid until, RFC 3339, when the backend says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
-    pub end_date: String,
+    pub end_date: Option<String>,
     /// Whether the customer has it.
     pub assigned: bool,
 }

@@ -476,9 +476,10 @@ pub struct C360Voucher {
     pub name: String,
     /// Description.
     pub description: String,
-    /// Percent off, 1..=100.
+    /// Percent off, 1..=100, when the backend says (SAP's Customer 360° does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
-    pub percent: u32,
+    pub percent: Option<u32>,
     /// Whether it is applied to the customer's active cart.
     pub applied: bool,
 }
@@ -492,11 +493,13 @@ pub struct C360Promotion {
     pub code: String,
     /// Description.
     pub description: String,
-    /// The subtotal from which it applies.
-    pub threshold: C360Money,
-    /// Percent off.
+    /// The subtotal from which it applies, when the backend says (SAP's Customer 360° does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub threshold: Option<C360Money>,
+    /// Percent off, when the backend says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100))]
-    pub percent: u32,
+    pub percent: Option<u32>,
     /// Whether the active cart's subtotal reaches the threshold (false without an active cart).
     pub applied: bool,
 }
@@ -523,15 +526,18 @@ pub struct C360CustomerCoupon {
     pub name: String,
     /// Description.
     pub description: String,
-    /// Percent off, 1..=100.
+    /// Percent off, 1..=100, when the backend says (SAP's Customer 360° does not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 100))]
-    pub percent: u32,
-    /// First day of validity, RFC 3339.
+    pub percent: Option<u32>,
+    /// First day of validity, RFC 3339, when the backend says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
-    pub starts: String,
-    /// End of validity, RFC 3339.
+    pub starts: Option<String>,
+    /// End of validity, RFC 3339, when the backend says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
-    pub ends: String,
+    pub ends: Option<String>,
     /// Assigned or available.
     pub status: C360CouponStatus,
     /// When it was assigned, RFC 3339 (assigned coupons only).

@@ -133,7 +133,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                 view! {
                                     <li data-code=v.code.clone() class:asm-applied=applied>
                                         <span class="asm-name">{v.code.clone()}</span>
-                                        " · " {v.name} " · " {format!("{}% off", v.percent)}
+                                        " · " {v.name} {off(v.percent, &v.description)}
                                         {applied.then_some(" · applied")}
                                         " "
                                         <button
@@ -171,7 +171,8 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                 view! {
                                     <li data-code=code class:asm-applied=x.applied>
                                         <span class="asm-name">{x.code}</span>
-                                        " · " {x.description} " · from " {money(&x.threshold)}
+                                        " · " {x.description}
+                                        {x.threshold.as_ref().map(|t| format!(" · from {}", money(t)))}
                                         {if x.applied { " · applied" } else { " · not applied" }}
                                     </li>
                                 }
@@ -225,8 +226,8 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                         view! {
                                             <li data-code=c.code.clone() class:asm-applied=assigned>
                                                 <span class="asm-name">{c.code.clone()}</span>
-                                                " · " {c.name} " · " {format!("{}% off", c.percent)}
-                                                " · until " {date(&c.ends)}
+                                                " · " {c.name} {off(c.percent, &c.description)}
+                                                {c.ends.as_deref().map(|e| format!(" · until {}", date(e)))}
                                                 {if assigned { " · assigned" } else { " · available" }}
                                                 " "
                                                 <button
@@ -256,5 +257,15 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                     .into_any()
             }
         />
+    }
+}
+
+/// " · what a coupon gives": its percentage when the backend says, else its description (SAP's
+/// Customer 360° has no percentages); nothing when neither is known.
+fn off(percent: Option<u32>, description: &str) -> Option<String> {
+    match percent {
+        Some(p) => Some(format!(" · {p}% off")),
+        None if !description.trim().is_empty() => Some(format!(" · {}", description.trim())),
+        None => None,
     }
 }

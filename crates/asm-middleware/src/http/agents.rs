@@ -133,11 +133,14 @@ pub async fn open_session(
         .sessions
         .create_agent_session(&hash, &agent, now)
         .await?;
-    if let Some(tokens) = tokens {
-        let sealed = state.commerce.seal_tokens(&tokens)?;
+    let sealed = match tokens {
+        Some(tokens) => Some(state.commerce.seal_tokens(&tokens)?),
+        None => None,
+    };
+    if let Some(sealed) = &sealed {
         state
             .sessions
-            .set_backend_tokens(&hash, Some(&sealed))
+            .set_backend_tokens(&hash, Some(sealed))
             .await?;
     }
     if state.config.end_older_sessions {
@@ -145,8 +148,14 @@ pub async fn open_session(
             .sessions
             .end_other_agent_sessions(&agent.uid, &hash, now)
             .await?;
-        for sealed in ended.into_iter().flatten() {
-            state.commerce.sign_out(&sealed).await;
+        // The older sessions' tokens are revoked unless SAP handed this sign-in the same ones.
+        for old in ended.into_iter().flatten() {
+            if !sealed
+                .as_deref()
+                .is_some_and(|new| state.commerce.shares_grant(&old, new))
+            {
+                state.commerce.sign_out(&old).await;
+            }
         }
     }
     let emulation = active_emulation(state, &agent.uid).await?;
@@ -206,13 +215,17 @@ pub async fn logout(
 ) -> ApiResult<(StatusCode, CookieJar)> {
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let hash = auth::token_hash(&token);
-        let tokens = state
-            .sessions
-            .agent_session(&hash)
-            .await?
-            .and_then(|r| r.backend_tokens);
-        if let Some(sealed) = tokens {
-            state.commerce.sign_out(&sealed).await;
+        if let Some(record) = state.sessions.agent_session(&hash).await? {
+            // Another live session of this agent (`--end-older-sessions false`) may hold the very
+            // tokens SAP handed this one: they are left to expire rather than revoked under it.
+            let shared = state
+                .sessions
+                .count_agent_sessions(Some(&record.agent.uid))
+                .await?
+                > 1;
+            if let (Some(sealed), false) = (record.backend_tokens, shared) {
+                state.commerce.sign_out(&sealed).await;
+            }
         }
         state
             .sessions

@@ -147,6 +147,14 @@ pub trait Commerce: Send + Sync + 'static {
         let _ = backend_tokens;
     }
 
+    /// Whether two sessions' sealed backend tokens are one grant: SAP's authorization server
+    /// hands every sign-in of one agent with one client the same token pair (SAP-CONTRACT.md
+    /// §2.1), so revoking one session's tokens would end the other's. The default: never.
+    fn shares_grant(&self, sealed: &str, other: &str) -> bool {
+        let _ = (sealed, other);
+        false
+    }
+
     /// Seals (encrypts) backend tokens for the session store. The default refuses: only a
     /// backend that hands out tokens keeps them.
     fn seal_tokens(&self, tokens: &TokenGrant) -> DomainResult<String> {

@@ -660,6 +660,55 @@ async fn signing_out_revokes_the_tokens_at_sap() {
     assert!(refresh_revoked, "the refresh token too");
 }
 
+/// SAP hands every sign-in of one agent with one client the same token pair (SAP-CONTRACT.md
+/// §2.1): the agent signing in again in another browser ends the older session without revoking
+/// the tokens the new one holds, and with `--end-older-sessions false` one browser's sign-out
+/// leaves the other signed in.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn signing_in_again_keeps_the_token_pair_sap_handed_both_sessions() {
+    let (sim, app) = setup().await;
+    let search = "/asm/customers/search?query=linda&baseSite=electronics";
+    let first = app.login_as("asagent", "pw4all").await;
+    let second = app.login_as("asagent", "pw4all").await;
+    assert_eq!(
+        tokens_of(&sim, "asagent").len(),
+        1,
+        "SAP handed the same pair"
+    );
+    assert_eq!(
+        app.get("/asm/agents/me", Some(&first)).await.status,
+        StatusCode::UNAUTHORIZED,
+        "the older session ended"
+    );
+    let res = app.get(search, Some(&second)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert!(tokens_of(&sim, "asagent")
+        .iter()
+        .all(|(_, revoked)| !revoked));
+
+    let (sim, app) = {
+        let sim = SimServer::start(SimConfig::default()).await;
+        let app = TestApp::sap(&sim.url, |c| c.end_older_sessions = false);
+        (sim, app)
+    };
+    let one = app.login_as("asagent", "pw4all").await;
+    let other = app.login_as("asagent", "pw4all").await;
+    let out = app
+        .post_json("/asm/agents/logout", Some(&one), &json!({}))
+        .await;
+    assert_eq!(out.status, StatusCode::NO_CONTENT);
+    let res = app.get(search, Some(&other)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    // The last session's sign-out revokes them.
+    app.post_json("/asm/agents/logout", Some(&other), &json!({}))
+        .await;
+    let tokens = tokens_of(&sim, "asagent");
+    assert!(
+        !tokens.is_empty() && tokens.iter().all(|(_, revoked)| *revoked),
+        "{tokens:?}"
+    );
+}
+
 /// A session that times out (the agent closed the tab) is ended by the sweeper, which revokes
 /// its SAP tokens too; a live session's tokens stay valid.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

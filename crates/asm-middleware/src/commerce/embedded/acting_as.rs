@@ -112,7 +112,7 @@ pub fn load_cart(c: &Connection, code: &str) -> DomainResult<Option<Cart>> {
                     code,
                     name,
                     description,
-                    percent: u32::try_from(percent).unwrap_or(0),
+                    percent: u32::try_from(percent).ok(),
                     discount: price(*discount),
                 },
             )
@@ -255,8 +255,8 @@ fn coupon_from_row(
         name: r.get(1)?,
         description: r.get(2)?,
         percent: r.get(3)?,
-        start_date: rfc3339(r.get(4)?),
-        end_date: rfc3339(r.get(5)?),
+        start_date: Some(rfc3339(r.get(4)?)),
+        end_date: Some(rfc3339(r.get(5)?)),
         assigned: r.get(6)?,
     })
 }

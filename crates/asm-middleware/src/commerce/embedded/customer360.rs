@@ -425,7 +425,7 @@ fn promotions(c: &Connection, customer_id: &str, now: i64) -> DomainResult<C360P
             Ok(C360Promotion {
                 code: r.get(0)?,
                 description: r.get(1)?,
-                threshold: c360_money(threshold),
+                threshold: Some(c360_money(threshold)),
                 percent: r.get(3)?,
                 applied: subtotal.is_some_and(|s| s >= threshold),
             })
@@ -446,8 +446,8 @@ fn promotions(c: &Connection, customer_id: &str, now: i64) -> DomainResult<C360P
                 name: r.get(1)?,
                 description: r.get(2)?,
                 percent: r.get(3)?,
-                starts: rfc3339(r.get(4)?),
-                ends: rfc3339(r.get(5)?),
+                starts: Some(rfc3339(r.get(4)?)),
+                ends: Some(rfc3339(r.get(5)?)),
                 status: if assigned.is_some() {
                     C360CouponStatus::Assigned
                 } else {

@@ -499,9 +499,9 @@ fn customer_coupons(a: &Answers) -> Vec<C360CustomerCoupon> {
         out.extend(list.into_iter().map(|c| C360CustomerCoupon {
             name: c.name.unwrap_or_else(|| c.code.clone()),
             description: c.description.unwrap_or_default(),
-            percent: 0,
-            starts: String::new(),
-            ends: String::new(),
+            percent: None,
+            starts: None,
+            ends: None,
             status,
             assigned_date: None,
             code: c.code,
@@ -524,7 +524,7 @@ fn promotions(a: &Answers) -> C360Promotions {
             .map(|v| C360Voucher {
                 name: v.name.clone().unwrap_or_else(|| v.code.clone()),
                 description: v.message.unwrap_or_default(),
-                percent: 0,
+                percent: None,
                 applied: v.applied,
                 code: v.code,
             })
@@ -533,8 +533,8 @@ fn promotions(a: &Answers) -> C360Promotions {
             .into_iter()
             .map(|p| C360Promotion {
                 description: p.message.or(p.name).unwrap_or_else(|| p.code.clone()),
-                threshold: money(&a.currency, None),
-                percent: 0,
+                threshold: None,
+                percent: None,
                 applied: p.applied,
                 code: p.code,
             })
@@ -667,9 +667,9 @@ pub async fn assignable_coupons(
         .map(|c| CustomerCoupon {
             name: c.name.unwrap_or_else(|| c.code.clone()),
             description: c.description.unwrap_or_default(),
-            percent: 0,
-            start_date: String::new(),
-            end_date: String::new(),
+            percent: None,
+            start_date: None,
+            end_date: None,
             assigned: false,
             code: c.code,
         })

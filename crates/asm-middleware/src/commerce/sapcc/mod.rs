@@ -520,9 +520,9 @@ fn coupon(c: wire::SapCoupon, assigned: bool) -> CustomerCoupon {
     CustomerCoupon {
         name: c.name.unwrap_or_else(|| c.coupon_id.clone()),
         description: c.description.unwrap_or_default(),
-        percent: 0,
-        start_date: c.start_date.as_deref().map(wire::date).unwrap_or_default(),
-        end_date: c.end_date.as_deref().map(wire::date).unwrap_or_default(),
+        percent: None,
+        start_date: c.start_date.as_deref().map(wire::date),
+        end_date: c.end_date.as_deref().map(wire::date),
         assigned,
         code: c.coupon_id,
     }
@@ -552,6 +552,17 @@ impl Commerce for SapCommerce {
     async fn sign_out(&self, backend_tokens: &str) {
         if let Some(grant) = self.shared.sealer.open(backend_tokens) {
             self.shared.oauth.revoke(&self.shared.http, &grant).await;
+        }
+    }
+
+    fn shares_grant(&self, sealed: &str, other: &str) -> bool {
+        let open = |s| self.shared.sealer.open(s);
+        match (open(sealed), open(other)) {
+            (Some(a), Some(b)) => {
+                a.access_token == b.access_token
+                    || (a.refresh_token.is_some() && a.refresh_token == b.refresh_token)
+            }
+            _ => false,
         }
     }
 

@@ -223,6 +223,8 @@ pub struct SapVoucher {
     pub name: Option<String>,
     pub description: Option<String>,
     pub value: Option<f64>,
+    /// Present when `value` is an amount (absent: a percentage).
+    pub currency: Option<serde_json::Value>,
     pub applied_value: Option<SapPrice>,
 }
 
@@ -286,7 +288,13 @@ impl SapCart {
                     code: v.voucher_code.clone().unwrap_or_else(|| v.code.clone()),
                     name: v.name.clone().unwrap_or_default(),
                     description: v.description.clone().unwrap_or_default(),
-                    percent: v.value.map(|p| p.round().max(0.0) as u32).unwrap_or(0),
+                    // SAP's value is an amount when the voucher has a currency, else a percentage.
+                    percent: v
+                        .currency
+                        .is_none()
+                        .then_some(v.value)
+                        .flatten()
+                        .map(|p| p.round().clamp(0.0, 100.0) as u32),
                     discount: price(&v.applied_value),
                 })
                 .collect(),
