@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
   LINDA,
+  SHOP,
   closeContext,
   launchBrowser,
   newContext,
@@ -92,7 +93,7 @@ describe('customer 360', () => {
 
       // Every tab answers (data or "none"), never an error.
       for (const [tab, text] of [['Profile', /Billing address/], ['Activity', /Type/], ['Feedback', /Support tickets/],
-        ['Store locations', /Stores near the customer/], ['Promotions', /SAVE10/]]) {
+        ['Store locations', /Stores near the customer/], ['Promotions', new RegExp(SHOP.cartVoucher)]]) {
         await c360.tab(page, tab).click();
         await waitForText(c360.panel(page), text);
         assert.equal(await c360.panel(page).locator('.asm-error').count(), 0, `${tab} has no error`);
@@ -104,27 +105,29 @@ describe('customer 360', () => {
       await page.keyboard.press('End');
       await waitForText(page.locator('[role=tab][aria-selected=true]'), 'Promotions');
 
-      // Apply SAVE10 to her cart from the view: the store's cart (behind the dialog) follows.
-      const save10 = page.locator('.asm-c360-vouchers li[data-code="SAVE10"]');
-      await save10.getByRole('button', { name: 'Apply coupon SAVE10' }).click();
-      await waitForText(page.locator('.asm-success'), 'Coupon SAVE10 applied');
-      await save10.getByRole('button', { name: 'Remove coupon SAVE10' }).waitFor();
-      await page.locator('#cart-vouchers li[data-code="SAVE10"]').waitFor({ state: 'attached' });
+      // Apply the cart voucher to her cart from the view: the store's cart (behind the dialog) follows.
+      const voucher = SHOP.cartVoucher;
+      const row = page.locator(`.asm-c360-vouchers li[data-code="${voucher}"]`);
+      await row.getByRole('button', { name: `Apply coupon ${voucher}` }).click();
+      await waitForText(page.locator('.asm-success'), `Coupon ${voucher} applied`);
+      await row.getByRole('button', { name: `Remove coupon ${voucher}` }).waitFor();
+      await page.locator(`#cart-vouchers li[data-code="${voucher}"]`).waitFor({ state: 'attached' });
       const withVoucher = cents(await page.locator('#cart-grand-total').textContent());
-      assert.ok(withVoucher < before, `SAVE10 lowers the total: ${withVoucher} < ${before}`);
+      assert.ok(withVoucher < before, `${voucher} lowers the total: ${withVoucher} < ${before}`);
 
       // Remove it again: the total is back.
-      await save10.getByRole('button', { name: 'Remove coupon SAVE10' }).click();
-      await waitForText(page.locator('.asm-success'), 'Coupon SAVE10 removed');
-      await page.locator('#cart-vouchers li[data-code="SAVE10"]').waitFor({ state: 'detached' });
+      await row.getByRole('button', { name: `Remove coupon ${voucher}` }).click();
+      await waitForText(page.locator('.asm-success'), `Coupon ${voucher} removed`);
+      await page.locator(`#cart-vouchers li[data-code="${voucher}"]`).waitFor({ state: 'detached' });
       assert.equal(cents(await page.locator('#cart-grand-total').textContent()), before);
 
-      // Assign VIP25 (found by searching the customer coupons).
-      await page.locator('#asm-c360-coupon-filter').fill('vip');
-      const vip = page.locator('.asm-c360-coupons li[data-code="VIP25"]');
-      await vip.getByRole('button', { name: 'Assign coupon VIP25' }).click();
-      await waitForText(page.locator('.asm-success'), 'Coupon VIP25 assigned');
-      await vip.getByRole('button', { name: 'Unassign coupon VIP25' }).waitFor();
+      // Assign a customer coupon (found by searching the customer coupons).
+      const coupon = SHOP.customerCoupon.code;
+      await page.locator('#asm-c360-coupon-filter').fill(SHOP.customerCoupon.filter);
+      const assignable = page.locator(`.asm-c360-coupons li[data-code="${coupon}"]`);
+      await assignable.getByRole('button', { name: `Assign coupon ${coupon}` }).click();
+      await waitForText(page.locator('.asm-success'), `Coupon ${coupon} assigned`);
+      await assignable.getByRole('button', { name: `Unassign coupon ${coupon}` }).waitFor();
       const changed = await page.evaluate(() => window.__asmEvents.filter((e) => e.type === 'asm:customer-changed'));
       assert.deepEqual(changed.map((e) => e.detail.what), ['cart', 'cart', 'coupons']);
 
@@ -132,7 +135,7 @@ describe('customer 360', () => {
       await page.keyboard.press('Escape');
       await c360.dialog(page).waitFor({ state: 'detached' });
       await page.goto(`${server.url}/?page=coupons`);
-      await waitForText(page.locator('#coupon-list li[data-code="VIP25"]'), 'VIP25');
+      await waitForText(page.locator(`#coupon-list li[data-code="${coupon}"]`), coupon);
 
       // The audit log has the coupon actions by the agent (read as the manager elsewhere; here the
       // activity tab lists her order, which opens in the store).

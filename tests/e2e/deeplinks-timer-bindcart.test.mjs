@@ -9,6 +9,7 @@ import { startServer } from './server.mjs';
 import {
   AGENT,
   LINDA,
+  SHOP,
   closeContext,
   eventually,
   events,
@@ -259,7 +260,7 @@ describe('deep links and bind cart', () => {
       // An unknown number.
       await bind.field(page).fill('99999999');
       await bind.field(page).press('Enter');
-      await waitForText(bind.error(page), 'There is no cart 99999999.');
+      await waitForText(bind.error(page), SHOP.unknownCartMessage('99999999'));
       assert.equal(await bind.field(page).inputValue(), '99999999');
       assert.equal((await events(page, 'asm:cart-bound')).length, 0, 'nothing bound since the reload');
     } finally {

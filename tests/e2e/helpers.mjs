@@ -33,15 +33,40 @@ const PERSONAS = {
     MANAGER: { username: 'asmanager', password: 'Manager#2026', name: 'Morgan Manager' },
     CUSTOMER: { username: 'linda.wolf@example.com', password: 'Customer#2026' },
     LINDA: { customerId: 'C-LINDA', name: 'Linda Wolf', email: 'linda.wolf@example.com' },
+    SHOP: {
+      disabled: { query: 'Dan Disabled', name: 'Dan Disabled' },
+      noConsent: { query: 'Nora Noconsent', name: 'Nora Noconsent' },
+      cartVoucher: 'SAVE10',
+      unknownVoucherMessage: 'This voucher code is not valid for this customer.',
+      customerCoupon: { code: 'VIP25', filter: 'vip' },
+      assignedCoupon: 'LOYALTY20',
+      // The store keeps an anonymous cart by its number; new ones follow the 20 seeded ones.
+      guestCart: { keptByCode: true, after: 90000020 },
+      unknownCartMessage: (code) => `There is no cart ${code}.`,
+    },
   },
   sapcc: {
     AGENT: { username: 'asagent', password: 'pw4all', name: 'asagent' },
     MANAGER: { username: 'asmanager', password: 'pw4all', name: 'asmanager' },
     CUSTOMER: { username: 'linda.wolf@rustic-hw.com', password: 'pw4all' },
     LINDA: { customerId: '8f3b2c1a-5d6e-4f70-9a81-b2c3d4e5f601', name: 'Linda Wolf', email: 'linda.wolf@rustic-hw.com' },
+    SHOP: {
+      disabled: { query: 'hans', name: 'Hans Dampf' },
+      // SAP Commerce has no consent to assisted service: everyone may be served.
+      noConsent: null,
+      cartVoucher: 'SUMMER10',
+      unknownVoucherMessage: 'Voucher not found: NOPE',
+      customerCoupon: { code: 'CAMERA15', filter: 'camera' },
+      assignedCoupon: 'FREESHIP',
+      // SAP's anonymous carts are addressed by guid (the store keeps it), read out by code.
+      guestCart: { keptByCode: false, after: 0 },
+      // SAP's bind-cart cannot tell an unknown cart from a customer's (SAP-CONTRACT.md §3.5).
+      unknownCartMessage: () => 'SAP Commerce refused to bind this cart: Cart not found or cart is not anonymous.',
+    },
   },
 };
-export const { AGENT, MANAGER, CUSTOMER, LINDA } = PERSONAS[COMMERCE];
+/** `SHOP`: the seeded data a test relies on beyond the personas (per backend, as above). */
+export const { AGENT, MANAGER, CUSTOMER, LINDA, SHOP } = PERSONAS[COMMERCE];
 
 export const HOST_EVENTS = [
   'asm:ready',

@@ -483,6 +483,17 @@ pub fn seed(now: i64) -> Data {
             now - (30 - i) * DAY,
         ));
     }
+    // A name that is an HTML/script payload: SAP stores what a registration form sent, and the
+    // overlay must show it as text (the end-to-end injection test).
+    d.users.push(user(
+        "mallory@example.com",
+        "4e5f6a7b-8c9d-4e0f-9a1b-2c3d4e5f6a7b",
+        "<img src=x onerror=\"window.__asmPwned=1\">Mallory",
+        "<script>window.__asmPwned=2</script>",
+        "pw4all",
+        &c,
+        now - 20 * DAY,
+    ));
 
     d.products = vec![
         Product {

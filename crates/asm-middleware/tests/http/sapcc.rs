@@ -350,6 +350,23 @@ async fn acting_as_the_customer_writes_to_sap_and_is_audited() {
         .expect("orders")
         .iter()
         .any(|o| o["code"] == code.as_str()));
+    // SAP's order does not say who placed it; our audit does, and the order answers it.
+    let detail = app
+        .get(&format!("/asm/users/{LINDA}/orders/{code}"), Some(&cookie))
+        .await;
+    assert_eq!(detail.status, StatusCode::OK, "{}", detail.text());
+    assert_eq!(detail.json()["placedBy"], "asmanager");
+    let seeded = app
+        .get(
+            &format!("/asm/users/{LINDA}/orders/00005001"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(
+        seeded.json().get("placedBy"),
+        None,
+        "placed by the customer"
+    );
     // Profile.
     let renamed = app
         .patch_json(
@@ -360,6 +377,26 @@ async fn acting_as_the_customer_writes_to_sap_and_is_audited() {
         .await;
     assert_eq!(renamed.status, StatusCode::OK, "{}", renamed.text());
     assert_eq!(renamed.json()["name"], "Lynda Wolf");
+    // A form sends the phone it showed: the same one is fine, a changed one SAP keeps elsewhere.
+    let phone = renamed.json()["phone"].as_str().unwrap_or("").to_owned();
+    let same = app
+        .patch_json(
+            &format!("/asm/users/{LINDA}"),
+            Some(&cookie),
+            &json!({"lastName": "Wolf-Smith", "phone": phone}),
+        )
+        .await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.text());
+    assert_eq!(same.json()["name"], "Lynda Wolf-Smith");
+    let changed = app
+        .patch_json(
+            &format!("/asm/users/{LINDA}"),
+            Some(&cookie),
+            &json!({"phone": "+1 000 000 0000"}),
+        )
+        .await;
+    let e = changed.assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+    assert_eq!(e.subject.as_deref(), Some("phone"));
     // Every write is audited with its outcome.
     let audit = app.audit();
     for action in [
@@ -550,6 +587,19 @@ async fn binding_an_anonymous_cart_asks_before_replacing_an_active_cart() {
         )
         .await;
     again.assert_error(StatusCode::BAD_REQUEST, error_type::CART_NOT_ANONYMOUS);
+    // Linda's own carts (the saved old one, the bound active one) are refused without asking
+    // to replace anything, and nothing is sent to bind-cart.
+    for own in ["00001001", "00002001"] {
+        let mine = app
+            .post_json("/asm/bind-cart", Some(&cookie), &bind(LINDA, own, false))
+            .await;
+        mine.assert_error(StatusCode::BAD_REQUEST, error_type::CART_NOT_ANONYMOUS);
+        assert_eq!(
+            mine.json()["errors"][0]["message"],
+            "This cart already belongs to this customer.",
+            "{own}"
+        );
+    }
     assert!(app
         .audit()
         .iter()

@@ -836,6 +836,15 @@ impl Commerce for SapCommerce {
         // bind-cart takes the uid (§3.5).
         let user = self.user_or_404(customer_id).await?;
         let carts = self.cart_list(customer_id).await?;
+        // One of the customer's own carts (her active or a saved one) is not anonymous: refused
+        // before the replace question, which would otherwise be asked about a cart SAP refuses.
+        if carts.carts.iter().any(|c| c.code == cart_id) {
+            return Err(DomainError::refused(
+                error_type::CART_NOT_ANONYMOUS,
+                "This cart already belongs to this customer.",
+            )
+            .with_subject("cartId"));
+        }
         let previous = carts
             .current()
             .filter(|c| !c.entries.is_empty() && c.code != cart_id)
@@ -1189,11 +1198,15 @@ impl Commerce for SapCommerce {
         user: &str,
         change_: ProfileChange,
     ) -> DomainResult<Change<CustomerProfile>> {
-        if change_.phone.is_some() {
-            return Err(DomainError::invalid(
-                "phone",
-                "SAP Commerce keeps phone numbers in the customer's addresses; change it there.",
-            ));
+        // A form sends the phone it showed: only a changed one is refused.
+        if let Some(phone) = &change_.phone {
+            let shown = profile(self.user_or_404(user).await?).phone;
+            if phone.trim() != shown.as_deref().unwrap_or("").trim() {
+                return Err(DomainError::invalid(
+                    "phone",
+                    "SAP Commerce keeps phone numbers in the customer's addresses; change it there.",
+                ));
+            }
         }
         let mut body = serde_json::Map::new();
         if let Some(first) = &change_.first_name {

@@ -83,7 +83,38 @@ pub async fn order(
     Path((user_id, code)): Path<(String, String)>,
 ) -> ApiResult<Json<Order>> {
     require_emulation(&state, &s.agent.uid, &user_id).await?;
-    Ok(Json(s.commerce.order(&user_id, &code).await?))
+    let mut order = s.commerce.order(&user_id, &code).await?;
+    if order.placed_by.is_none() {
+        order.placed_by = placed_through_us(&state, &user_id, &order.code).await?;
+    }
+    Ok(Json(order))
+}
+
+/// The agent who placed order `code` for the customer through this middleware, from the audit
+/// log: SAP Commerce's order does not say (the agent's token is the acting user, the order is
+/// the customer's), the embedded shop records it itself. The latest 100 placements are looked at.
+async fn placed_through_us(
+    state: &AppState,
+    customer_id: &str,
+    code: &str,
+) -> ApiResult<Option<String>> {
+    let (_, placed) = state
+        .sessions
+        .audit_page(&crate::ports::AuditQuery {
+            customer_id: Some(customer_id.to_owned()),
+            action: Some(AuditAction::OrderPlace),
+            page_size: 100,
+            ..Default::default()
+        })
+        .await?;
+    let prefix = format!("order {code} ");
+    Ok(placed
+        .into_iter()
+        .find(|e| {
+            e.outcome.as_deref() == Some("ok")
+                && e.detail.as_deref().is_some_and(|d| d.starts_with(&prefix))
+        })
+        .and_then(|e| e.agent_id))
 }
 
 /// `POST /users/{userId}/orders`: place an order from the customer's active cart (sales managers only).
