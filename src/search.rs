@@ -50,27 +50,71 @@ pub fn blocked_reason(kind: &str) -> &'static str {
     }
 }
 
-/// Which result is highlighted, moved by the arrow keys with wrap-around.
+/// Which cell of the result grid is highlighted: a row, moved by ArrowUp/ArrowDown with
+/// wrap-around, and in it the customer (Enter emulates) or their Customer 360° button
+/// (ArrowRight/ArrowLeft; Enter opens it). The column is kept while moving between rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Highlight(pub Option<usize>);
+pub struct Highlight {
+    /// The highlighted result, if any.
+    pub row: Option<usize>,
+    /// Whether the Customer 360° cell of that row is highlighted (else the customer).
+    pub c360: bool,
+}
 
 impl Highlight {
+    /// The customer cell of `row`.
+    pub fn at(row: usize) -> Self {
+        Self {
+            row: Some(row),
+            c360: false,
+        }
+    }
+
     /// ArrowDown: the next result, wrapping to the first.
     pub fn next(self, len: usize) -> Self {
-        match (self.0, len) {
-            (_, 0) => Self(None),
-            (Some(i), _) if i + 1 < len => Self(Some(i + 1)),
-            _ => Self(Some(0)),
-        }
+        let row = match (self.row, len) {
+            (_, 0) => None,
+            (Some(i), _) if i + 1 < len => Some(i + 1),
+            _ => Some(0),
+        };
+        self.on(row)
     }
 
     /// ArrowUp: the previous result, wrapping to the last.
     pub fn prev(self, len: usize) -> Self {
-        match (self.0, len) {
-            (_, 0) => Self(None),
-            (Some(i), _) if i > 0 && i < len => Self(Some(i - 1)),
-            _ => Self(Some(len - 1)),
+        let row = match (self.row, len) {
+            (_, 0) => None,
+            (Some(i), _) if i > 0 && i < len => Some(i - 1),
+            _ => Some(len - 1),
+        };
+        self.on(row)
+    }
+
+    /// ArrowRight (`true`) / ArrowLeft (`false`): the 360° cell or the customer of the
+    /// highlighted row; `None` when no row is highlighted (the key then moves the text cursor).
+    pub fn column(self, c360: bool) -> Option<Self> {
+        self.row.map(|row| Self {
+            row: Some(row),
+            c360,
+        })
+    }
+
+    fn on(self, row: Option<usize>) -> Self {
+        Self {
+            row,
+            c360: self.c360 && row.is_some(),
         }
+    }
+
+    /// The id of the highlighted cell (`aria-activedescendant`), if any.
+    pub fn cell_id(self) -> Option<String> {
+        self.row.map(|i| {
+            if self.c360 {
+                format!("asm-opt-{i}-360")
+            } else {
+                format!("asm-opt-{i}")
+            }
+        })
     }
 }
 
@@ -120,19 +164,37 @@ mod tests {
     #[test]
     fn arrows_wrap() {
         let h = Highlight::default();
-        assert_eq!(h.next(3), Highlight(Some(0)));
-        assert_eq!(Highlight(Some(2)).next(3), Highlight(Some(0)));
-        assert_eq!(h.prev(3), Highlight(Some(2)));
-        assert_eq!(Highlight(Some(0)).prev(3), Highlight(Some(2)));
-        assert_eq!(Highlight(Some(1)).prev(3), Highlight(Some(0)));
+        assert_eq!(h.next(3), Highlight::at(0));
+        assert_eq!(Highlight::at(2).next(3), Highlight::at(0));
+        assert_eq!(h.prev(3), Highlight::at(2));
+        assert_eq!(Highlight::at(0).prev(3), Highlight::at(2));
+        assert_eq!(Highlight::at(1).prev(3), Highlight::at(0));
     }
 
     #[test]
     fn empty_results_have_no_highlight() {
-        assert_eq!(Highlight(Some(4)).next(0), Highlight(None));
-        assert_eq!(Highlight(Some(4)).prev(0), Highlight(None));
+        assert_eq!(Highlight::at(4).next(0), Highlight::default());
+        assert_eq!(Highlight::at(4).prev(0), Highlight::default());
         // A stale index past the end restarts at the first result.
-        assert_eq!(Highlight(Some(9)).next(3), Highlight(Some(0)));
-        assert_eq!(Highlight(Some(9)).prev(3), Highlight(Some(2)));
+        assert_eq!(Highlight::at(9).next(3), Highlight::at(0));
+        assert_eq!(Highlight::at(9).prev(3), Highlight::at(2));
+    }
+
+    #[test]
+    fn right_and_left_move_between_the_customer_and_the_360_cell() {
+        assert_eq!(
+            Highlight::default().column(true),
+            None,
+            "no row: the text cursor moves"
+        );
+        let on_360 = Highlight::at(1).column(true).expect("a row");
+        assert_eq!(on_360.cell_id().as_deref(), Some("asm-opt-1-360"));
+        // Up and down keep the column; left goes back to the customer.
+        assert_eq!(on_360.next(3).cell_id().as_deref(), Some("asm-opt-2-360"));
+        assert_eq!(on_360.prev(3).cell_id().as_deref(), Some("asm-opt-0-360"));
+        let back = on_360.column(false).expect("a row");
+        assert_eq!(back, Highlight::at(1));
+        assert_eq!(back.cell_id().as_deref(), Some("asm-opt-1"));
+        assert_eq!(on_360.next(0), Highlight::default());
     }
 }

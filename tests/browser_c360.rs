@@ -544,6 +544,58 @@ async fn opens_from_a_search_result_and_acting_waits_for_emulation() {
 }
 
 #[wasm_bindgen_test]
+async fn a_results_360_cell_is_reached_with_arrow_right_and_opened_with_enter() {
+    start(|| {
+        route("GET /asm/agents/me", 200, session(600_000, None));
+        search_routes(json!({ "lind": { "status": 200, "body": page(&[
+            ("Linda Wolf", "linda.wolf@example.com", "C-LINDA"), ("Lindsay Lo", "l.lo@example.com", "C-LO")]) } }));
+        set_c360_route(&all_fragments().to_string());
+    });
+    until("search box", || find("#asm-customer-search").is_some()).await;
+    type_into("#asm-customer-search", "lind");
+    until("results", || find_all(".asm-result").len() == 2).await;
+    // A grid: each row's two actions are cells, no button inside an option.
+    assert_eq!(
+        find("#asm-search-results")
+            .and_then(|e| e.get_attribute("role"))
+            .as_deref(),
+        Some("grid")
+    );
+    assert!(find("[role=option]").is_none());
+    let active =
+        || find("#asm-customer-search").and_then(|e| e.get_attribute("aria-activedescendant"));
+    press("#asm-customer-search", "ArrowRight");
+    assert_eq!(
+        active(),
+        None,
+        "no row yet: ArrowRight is the text cursor's"
+    );
+    press("#asm-customer-search", "ArrowDown");
+    until("first row", || active().as_deref() == Some("asm-opt-0")).await;
+    press("#asm-customer-search", "ArrowRight");
+    until("its 360° cell", || {
+        active().as_deref() == Some("asm-opt-0-360")
+    })
+    .await;
+    assert!(find("#asm-opt-0-360.asm-active-cell").is_some());
+    // Down keeps the column; Left goes back to the customer.
+    press("#asm-customer-search", "ArrowDown");
+    until("next row's 360° cell", || {
+        active().as_deref() == Some("asm-opt-1-360")
+    })
+    .await;
+    press("#asm-customer-search", "ArrowUp");
+    until("back up", || active().as_deref() == Some("asm-opt-0-360")).await;
+    press("#asm-customer-search", "Enter");
+    until("dialog", || find("dialog#asm-c360[open]").is_some()).await;
+    until("header", || text(".asm-c360-name") == "Linda Wolf").await;
+    assert!(
+        calls_to("/asm/sessions").is_empty(),
+        "Enter on the 360° cell emulates nobody"
+    );
+}
+
+#[wasm_bindgen_test]
 async fn every_tab_shows_its_own_fragment_error_with_retry() {
     for (tab, kind) in [
         ("Overview", "productInterests"),

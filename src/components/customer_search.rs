@@ -272,6 +272,13 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 open.set(true);
                 highlight.update(|h| *h = h.prev(len));
             }
+            // In a highlighted row: between the customer and their Customer 360° button.
+            key @ ("ArrowRight" | "ArrowLeft") if open.get_untracked() => {
+                if let Some(moved) = highlight.get_untracked().column(key == "ArrowRight") {
+                    ev.prevent_default();
+                    highlight.set(moved);
+                }
+            }
             "Enter" => {
                 ev.prevent_default();
                 // Never act on results that answer an older query.
@@ -279,12 +286,16 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 if current.as_deref() != Some(answered.get_untracked().as_str()) {
                     return;
                 }
-                let chosen = highlight
-                    .get_untracked()
-                    .0
+                let at = highlight.get_untracked();
+                let chosen = at
+                    .row
                     .and_then(|i| results.with_untracked(|r| r.as_ref()?.get(i).cloned()));
-                if let Some(customer) = chosen {
-                    choose(customer);
+                match chosen {
+                    Some(customer) if at.c360 => {
+                        customer360.show(&customer.customer_id, &customer.name);
+                    }
+                    Some(customer) => choose(customer),
+                    None => {}
                 }
             }
             "Escape" if open.get_untracked() => {
@@ -337,8 +348,10 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     placeholder="Name, e-mail or customer ID"
                     aria-autocomplete="list"
                     aria-controls="asm-search-results"
+                    aria-haspopup="grid"
+                    aria-describedby="asm-search-keys"
                     aria-expanded=move || open.get().to_string()
-                    aria-activedescendant=move || highlight.get().0.map(|i| format!("asm-opt-{i}"))
+                    aria-activedescendant=move || highlight.get().cell_id()
                     aria-busy=move || loading.get().to_string()
                     prop:value=move || typed.get()
                     node_ref=search_input
@@ -349,6 +362,9 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     <span class="asm-spinner" role="status" aria-label="Loading"></span>
                 </Show>
             </div>
+            <p id="asm-search-keys" class="asm-visually-hidden">
+                "Arrow Down and Up choose a customer, Enter emulates them; Arrow Right, then Enter, opens their Customer 360°."
+            </p>
             <Show when=move || error.get().is_some()>
                 <p class="asm-error" role="alert">
                     {move || error.get().unwrap_or_default()}
@@ -383,11 +399,13 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 </p>
             </Show>
             <Show when=move || open.get() && !no_match() && results.with(Option::is_some)>
+                // A grid, not a listbox: each row has two actions (emulate, Customer 360°), and a
+                // button may not sit inside an option (axe: nested-interactive).
                 <ul
                     id="asm-search-results"
                     class="asm-results"
                     class:asm-stale=move || loading.get()
-                    role="listbox"
+                    role="grid"
                     aria-label="Customers"
                 >
                     {move || {
@@ -403,44 +421,60 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                     .emulation_blocked
                                     .as_deref()
                                     .map(blocked_reason);
-                                let is_active = move || highlight.get().0 == Some(i);
+                                let is_active = move || highlight.get().row == Some(i);
+                                let on_customer = move || is_active() && !highlight.get().c360;
+                                let on_360 = move || is_active() && highlight.get().c360;
                                 let view_id = customer.customer_id.clone();
                                 let view_name = customer.name.clone();
+                                let picked = customer.clone();
                                 view! {
                                     <li
-                                        id=format!("asm-opt-{i}")
-                                        role="option"
+                                        role="row"
                                         class="asm-result"
                                         class:asm-active=is_active
                                         aria-selected=move || is_active().to_string()
                                         aria-disabled=blocked.map(|_| "true")
                                         on:mousedown=move |ev| ev.prevent_default()
-                                        on:click=move |_| choose(customer.clone())
+                                        on:click=move |_| choose(picked.clone())
                                     >
-                                        {customer
-                                            .order_id
-                                            .clone()
-                                            .map(|code| view! { <span class="asm-order">"Order " {code}</span> })}
-                                        {customer
-                                            .cart_id
-                                            .as_deref()
-                                            .map(|code| found_cart_label(code, customer.cart_status))
-                                            .map(|label| view! { <span class="asm-order asm-found-cart">{label}</span> })}
-                                        <span class="asm-name">{name}</span>
-                                        <span class="asm-email">{email}</span>
-                                        {blocked.map(|reason| view! { <span class="asm-blocked">{reason}</span> })}
-                                        <button
-                                            type="button"
-                                            class="asm-button asm-link asm-result-360"
-                                            tabindex="-1"
-                                            aria-label=format!("Customer 360° of {}", view_name)
-                                            on:click=move |ev| {
-                                                ev.stop_propagation();
-                                                customer360.show(&view_id, &view_name);
-                                            }
+                                        <div
+                                            id=format!("asm-opt-{i}")
+                                            role="gridcell"
+                                            class="asm-result-customer"
+                                            class:asm-active-cell=on_customer
                                         >
-                                            "360°"
-                                        </button>
+                                            {customer
+                                                .order_id
+                                                .clone()
+                                                .map(|code| view! { <span class="asm-order">"Order " {code}</span> })}
+                                            {customer
+                                                .cart_id
+                                                .as_deref()
+                                                .map(|code| found_cart_label(code, customer.cart_status))
+                                                .map(|label| view! { <span class="asm-order asm-found-cart">{label}</span> })}
+                                            <span class="asm-name">{name}</span>
+                                            <span class="asm-email">{email}</span>
+                                            {blocked.map(|reason| view! { <span class="asm-blocked">{reason}</span> })}
+                                        </div>
+                                        <div
+                                            id=format!("asm-opt-{i}-360")
+                                            role="gridcell"
+                                            class="asm-result-360-cell"
+                                            class:asm-active-cell=on_360
+                                        >
+                                            <button
+                                                type="button"
+                                                class="asm-button asm-link asm-result-360"
+                                                tabindex="-1"
+                                                aria-label=format!("Customer 360° of {}", view_name)
+                                                on:click=move |ev| {
+                                                    ev.stop_propagation();
+                                                    customer360.show(&view_id, &view_name);
+                                                }
+                                            >
+                                                "360°"
+                                            </button>
+                                        </div>
                                     </li>
                                 }
                             })

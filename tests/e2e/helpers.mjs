@@ -42,7 +42,10 @@ const PERSONAS = {
       assignedCoupon: 'LOYALTY20',
       // The store keeps an anonymous cart by its number; new ones follow the 20 seeded ones.
       guestCart: { keptByCode: true, after: 90000020 },
+      anonymousCart: '90000001',
       unknownCartMessage: (code) => `There is no cart ${code}.`,
+      // Whether an unknown cart number is refused before the "replace the active cart?" question.
+      bindChecksCartFirst: true,
     },
   },
   sapcc: {
@@ -60,8 +63,11 @@ const PERSONAS = {
       assignedCoupon: 'FREESHIP',
       // SAP's anonymous carts are addressed by guid (the store keeps it), read out by code.
       guestCart: { keptByCode: false, after: 0 },
+      anonymousCart: '00002001',
       // SAP's bind-cart cannot tell an unknown cart from a customer's (SAP-CONTRACT.md §3.5).
       unknownCartMessage: () => 'SAP Commerce refused to bind this cart: Cart not found or cart is not anonymous.',
+      // SAP cannot look an anonymous cart up by its number: only bind-cart itself, after the question.
+      bindChecksCartFirst: false,
     },
   },
 };

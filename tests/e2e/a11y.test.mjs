@@ -1,0 +1,150 @@
+// Accessibility as a test: axe-core (WCAG 2.0, 2.1 and 2.2 A and AA rules) on the overlay in each
+// of its states — signed out, search results, customer lists, create customer, emulating, switch
+// customer, bind cart's replace question, every Customer 360° tab — with zero violations inside
+// the overlay (its shadow root); the storefront around it is not judged here.
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { after, before, describe, it } from 'node:test';
+import { startServer } from './server.mjs';
+import {
+  AGENT,
+  LINDA,
+  SHOP,
+  closeContext,
+  launchBrowser,
+  newContext,
+  openSignIn,
+  searchCustomers,
+  signIn,
+  ui,
+  waitForText,
+} from './helpers.mjs';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22a', 'wcag22aa'];
+
+/** Runs axe on the overlay (the host element and its shadow root); fails on any violation. */
+async function assertAccessible(page, state) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ path: AXE });
+  const violations = await page.evaluate(async (tags) => {
+    const result = await window.axe.run(
+      { include: [['#asm-overlay-host']] },
+      { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] },
+    );
+    return result.violations.map((v) => ({
+      rule: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => n.target.flat().join(' > ')),
+    }));
+  }, WCAG);
+  assert.deepEqual(violations, [], `${state}: axe found ${JSON.stringify(violations, null, 2)}`);
+  return state;
+}
+
+const dialog = (page, id) => page.locator(`dialog#${id}`);
+
+describe('accessibility (axe-core, WCAG 2.x A/AA) in every state of the overlay', () => {
+  let server;
+  let browser;
+
+  before(async () => {
+    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('has no violation signed out, searching, in the dialogs, emulating and in Customer 360°', async () => {
+    // The demo store's CSP forbids the injected axe script; the overlay's own CSP needs are
+    // covered by the cross-origin and reverse-proxy tests.
+    const context = await newContext(browser, { bypassCSP: true });
+    const checked = [];
+    try {
+      const page = await context.newPage();
+      await openSignIn(page, server);
+      checked.push(await assertAccessible(page, 'sign-in form'));
+
+      // A wrong password: the form with its error.
+      await ui.username(page).fill(AGENT.username);
+      await ui.password(page).fill('wrong password');
+      await ui.signInButton(page).click();
+      await page.locator('.asm-sign-in .asm-error').waitFor();
+      checked.push(await assertAccessible(page, 'sign-in error'));
+
+      await signIn(page, AGENT);
+      checked.push(await assertAccessible(page, 'signed in'));
+      const results = await searchCustomers(page, 'linda', LINDA.name);
+      await ui.search(page).press('ArrowDown');
+      await page.locator('.asm-result.asm-active').waitFor();
+      checked.push(await assertAccessible(page, 'search results, a row highlighted'));
+      await ui.search(page).press('ArrowRight');
+      checked.push(await assertAccessible(page, "search results, a row's 360° cell highlighted"));
+      await ui.search(page).press('ArrowLeft');
+      await ui.search(page).fill('qxzzyv');
+      await page.locator('.asm-empty').waitFor();
+      checked.push(await assertAccessible(page, 'no customer found'));
+
+      // Customer lists.
+      await page.locator('#asm-lists-open').click();
+      await dialog(page, 'asm-customer-lists').waitFor();
+      await page.locator('.asm-list-table:not(.asm-stale)').waitFor();
+      checked.push(await assertAccessible(page, 'customer lists'));
+      await page.keyboard.press('Escape');
+      await dialog(page, 'asm-customer-lists').waitFor({ state: 'detached' });
+
+      // Create customer, with the errors of an empty form.
+      await page.getByRole('button', { name: 'Create customer', exact: true }).first().click();
+      const create = dialog(page, 'asm-create-dialog');
+      await create.waitFor();
+      checked.push(await assertAccessible(page, 'create customer'));
+      await create.locator('form').evaluate((f) => f.requestSubmit());
+      await create.locator('[aria-invalid=true]').first().waitFor();
+      checked.push(await assertAccessible(page, 'create customer with errors'));
+      await page.keyboard.press('Escape');
+      await create.waitFor({ state: 'detached' });
+
+      // Emulating Linda.
+      await searchCustomers(page, 'linda', LINDA.name);
+      await results.filter({ hasText: LINDA.email }).first().click();
+      await ui.emulation(page).waitFor();
+      await waitForText(ui.emulation(page).locator('.asm-name'), LINDA.name);
+      checked.push(await assertAccessible(page, 'emulating'));
+
+      // Bind cart: the replace question (her active cart has items).
+      await page.getByLabel('Cart number', { exact: true }).fill(SHOP.anonymousCart);
+      await page.locator('#asm-bind-cart-button').click();
+      const bind = dialog(page, 'asm-bind-conflict');
+      await bind.waitFor();
+      checked.push(await assertAccessible(page, 'bind cart: replace the active cart?'));
+      await page.keyboard.press('Escape');
+      await bind.waitFor({ state: 'detached' });
+
+      // Switching to another customer: the confirmation.
+      const switchButton = page.getByRole('button', { name: 'Switch customer', exact: true });
+      if (await switchButton.count()) await switchButton.click();
+      await ui.search(page).waitFor();
+      await searchCustomers(page, 'aaron', 'Aaron');
+      await ui.results(page).filter({ hasText: 'Aaron' }).first().click();
+      await dialog(page, 'asm-switch-dialog').waitFor();
+      checked.push(await assertAccessible(page, 'switch customer?'));
+      await dialog(page, 'asm-switch-dialog').getByRole('button', { name: 'Cancel', exact: true }).click();
+      await dialog(page, 'asm-switch-dialog').waitFor({ state: 'detached' });
+
+      // Customer 360°: every tab.
+      await page.getByRole('button', { name: 'Customer 360°', exact: true }).click();
+      const c360 = dialog(page, 'asm-c360');
+      await c360.waitFor();
+      await waitForText(page.locator('.asm-c360-name'), LINDA.name);
+      for (const tab of await c360.getByRole('tab').allTextContents()) {
+        await c360.getByRole('tab', { name: tab, exact: true }).click();
+        await page.locator('#asm-c360-panel .asm-c360-section[aria-busy=false]').first().waitFor();
+        checked.push(await assertAccessible(page, `Customer 360°: ${tab}`));
+      }
+      assert.ok(checked.length >= 17, `every state was checked: ${checked.join(', ')}`);
+    } finally {
+      await closeContext(context, server);
+    }
+  });
+});
