@@ -236,6 +236,54 @@ async fn every_tab_loads_its_own_fragment_and_says_when_it_is_empty() {
 }
 
 #[wasm_bindgen_test]
+async fn coming_back_to_a_tab_shows_what_it_loaded_without_asking_again() {
+    start(|| {
+        emulating_linda(all_fragments())();
+        route(
+            "POST /asm/users/C-LINDA/carts/00001234/vouchers",
+            200,
+            json!({}),
+        );
+    });
+    open_360().await;
+    let asked = |kind: &str| {
+        calls_to(C360)
+            .iter()
+            .map(queried_types)
+            .filter(|a| a == &vec![kind.to_owned()])
+            .count()
+    };
+    select_tab("Profile");
+    until("profile", || text(".asm-c360-panel").contains("1 Main St")).await;
+    select_tab("Promotions");
+    until("promotions", || {
+        find(".asm-c360-vouchers li[data-code=SAVE10] button").is_some()
+    })
+    .await;
+    select_tab("Profile");
+    until("profile again", || {
+        text(".asm-c360-panel").contains("1 Main St")
+    })
+    .await;
+    select_tab("Promotions");
+    until("promotions again", || {
+        find(".asm-c360-vouchers li[data-code=SAVE10] button").is_some()
+    })
+    .await;
+    assert_eq!(asked("profile"), 1, "Profile was asked once");
+    assert_eq!(asked("promotions"), 1, "Promotions was asked once");
+    // An action changes the customer: the other tabs ask again when next shown.
+    click(".asm-c360-vouchers li[data-code=SAVE10] button");
+    until("applied", || {
+        text(".asm-success").contains("SAVE10 applied")
+    })
+    .await;
+    until("promotions reloaded", || asked("promotions") == 2).await;
+    select_tab("Profile");
+    until("profile asked again", || asked("profile") == 2).await;
+}
+
+#[wasm_bindgen_test]
 async fn a_failing_fragment_shows_its_own_error_and_retry_while_the_others_show() {
     let mut fragments = all_fragments();
     fragments["cart"] = json!({ "__error": "The cart could not be read." });

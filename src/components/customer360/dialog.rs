@@ -54,6 +54,7 @@ crate::split_fn!(
 /// Header and tabs of one customer.
 #[component]
 fn Customer360(customer_id: String) -> impl IntoView {
+    super::fragments::provide_c360_cache();
     let selected = RwSignal::new(Tab::Overview);
     let tablist = NodeRef::<leptos::html::Div>::new();
     let on_keydown = move |ev: KeyboardEvent| {

@@ -1,5 +1,7 @@
 //! Loading a tab's customer-360 fragments: one request for the tab's queries, late answers of
-//! an older load dropped, and per fragment either its data or its own error.
+//! an older load dropped, and per fragment either its data or its own error. What a tab loaded is
+//! kept for the open view ([`provide_c360_cache`]): coming back to a tab shows it without asking
+//! again; a reload (Retry, or after an action changed the customer) forgets the other tabs' data.
 
 use crate::state::use_asm;
 use asm_types::{C360FragmentData, Customer360Fragment, Customer360FragmentType as Fragment};
@@ -17,6 +19,38 @@ pub enum Load {
     Loaded(Vec<Customer360Fragment>),
 }
 
+/// The answers the tabs of one open Customer 360° view loaded, by their queries.
+#[derive(Clone, Copy)]
+pub struct C360Cache(StoredValue<Vec<(Queries, Vec<Customer360Fragment>)>>);
+
+type Queries = &'static [(Fragment, Option<u32>)];
+
+impl C360Cache {
+    fn get(self, queries: Queries) -> Option<Vec<Customer360Fragment>> {
+        self.0.with_value(|all| {
+            all.iter()
+                .find(|(q, _)| *q == queries)
+                .map(|(_, f)| f.clone())
+        })
+    }
+
+    fn keep(self, queries: Queries, fragments: Vec<Customer360Fragment>) {
+        self.0.update_value(|all| {
+            all.retain(|(q, _)| *q != queries);
+            all.push((queries, fragments));
+        });
+    }
+
+    fn forget_all(self) {
+        self.0.update_value(Vec::clear);
+    }
+}
+
+/// Starts the cache of one Customer 360° view (for the tabs inside it).
+pub fn provide_c360_cache() {
+    provide_context(C360Cache(StoredValue::new(Vec::new())));
+}
+
 /// A tab's fragments and how to (re)load them.
 #[derive(Clone, Copy)]
 pub struct Fragments {
@@ -28,26 +62,41 @@ pub struct Fragments {
     queries: &'static [(Fragment, Option<u32>)],
     seq: StoredValue<u64>,
     asm: crate::state::Asm,
+    cache: Option<C360Cache>,
 }
 
 impl Fragments {
     /// Starts loading `queries` of `customer_id` at once (call it in a component: it reads the
     /// overlay's state from context).
+    /// What this view loaded for `queries` before is shown at once, without asking again.
     pub fn new(customer_id: String, queries: &'static [(Fragment, Option<u32>)]) -> Self {
+        let cache = use_context::<C360Cache>();
+        let cached = cache.and_then(|c| c.get(queries));
         let f = Fragments {
-            state: RwSignal::new(Load::Loading),
+            state: RwSignal::new(cached.clone().map_or(Load::Loading, Load::Loaded)),
             busy: RwSignal::new(false),
             customer_id: StoredValue::new(customer_id),
             queries,
             seq: StoredValue::new(0),
             asm: use_asm(),
+            cache,
         };
-        f.load();
+        if cached.is_none() {
+            f.fetch();
+        }
         f
     }
 
-    /// (Re)loads; an answer to an older load is dropped.
+    /// Reloads (Retry, or after an action): the other tabs' kept answers may be out of date
+    /// now and are forgotten; an answer to an older load is dropped.
     pub fn load(self) {
+        if let Some(cache) = self.cache {
+            cache.forget_all();
+        }
+        self.fetch();
+    }
+
+    fn fetch(self) {
         let asm = self.asm;
         self.seq.update_value(|s| *s += 1);
         let id = self.seq.get_value();
@@ -64,6 +113,9 @@ impl Fragments {
             match answer {
                 Ok(reply) => {
                     asm.touch(reply.expires_at);
+                    if let Some(cache) = self.cache {
+                        cache.keep(self.queries, reply.body.fragments.clone());
+                    }
                     self.state.set(Load::Loaded(reply.body.fragments));
                 }
                 Err(e) => {
