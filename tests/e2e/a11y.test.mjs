@@ -1,7 +1,8 @@
 // Accessibility as a test: axe-core (WCAG 2.0, 2.1 and 2.2 A and AA rules) on the overlay in each
 // of its states — signed out, search results, customer lists, create customer, emulating, switch
-// customer, bind cart's replace question, every Customer 360° tab — with zero violations inside
-// the overlay (its shadow root); the storefront around it is not judged here.
+// customer, bind cart's replace question, every Customer 360° tab, the session timer's warning —
+// with zero violations inside the overlay (its shadow root); the storefront around it is not
+// judged here.
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
@@ -145,6 +146,24 @@ describe('accessibility (axe-core, WCAG 2.x A/AA) in every state of the overlay'
       assert.ok(checked.length >= 17, `every state was checked: ${checked.join(', ')}`);
     } finally {
       await closeContext(context, server);
+    }
+  });
+
+  it('has no violation while the session timer warns', async () => {
+    const idle = await startServer({ idleTimeout: 70 });
+    const context = await newContext(browser, { bypassCSP: true });
+    try {
+      const page = await context.newPage();
+      await page.clock.install();
+      await openSignIn(page, idle);
+      await signIn(page, AGENT);
+      // Fifteen seconds later (page clock) less than a minute is left.
+      await page.clock.fastForward(15_000);
+      await page.locator('.asm-timer-warning').waitFor();
+      await assertAccessible(page, 'session timer warning');
+    } finally {
+      await closeContext(context, idle);
+      await idle.stop();
     }
   });
 });
