@@ -584,6 +584,27 @@ async fn creating_a_customer_goes_to_sap_with_its_errors_under_the_fields() {
     assert_eq!(e.subject.as_deref(), Some("emailAddress"));
 }
 
+/// SAP says only "Duplicate User id" (§3.6); the agent is told which e-mail is taken, in the
+/// words Spartacus (and the demo shop) use, whatever the letters' case the agent typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_email_at_sap_names_the_email_not_saps_duplicate_user_id() {
+    let (_sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let duplicate = app
+        .post_json(
+            &format!("/asm/customers?baseSite={SITE}"),
+            Some(&cookie),
+            &json!({"firstName": "Linda", "lastName": "Wolf", "emailAddress": "Linda.Wolf@rustic-hw.com"}),
+        )
+        .await;
+    let e = duplicate.assert_error(StatusCode::CONFLICT, error_type::DUPLICATE_EMAIL);
+    assert_eq!(e.subject.as_deref(), Some("emailAddress"));
+    assert_eq!(
+        e.message, "Enter a different email address as linda.wolf@rustic-hw.com already exists.",
+        "the e-mail as SAP keeps it (lower-case)"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_token_is_refreshed_once_for_concurrent_requests() {
     let (sim, app) = setup().await;
