@@ -724,11 +724,11 @@ const GENERATED_SEED: u64 = 0x5A9C_C0DE;
 
 /// Whether generated customer `n` (1-based) is login-disabled: every 250th.
 pub fn generated_deactivated(n: u32) -> bool {
-    n % 250 == 0
+    n.is_multiple_of(250)
 }
 /// Whether generated customer `n` is in both agents' `instoreCustomers`: every 100th.
 pub fn generated_in_store(n: u32) -> bool {
-    n % 100 == 0
+    n.is_multiple_of(100)
 }
 /// Whether generated customer `n` is in both agents' `bopisCustomers` (with a pick-up order):
 /// the 120th and then every 240th.
