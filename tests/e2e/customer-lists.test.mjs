@@ -2,11 +2,13 @@
 // server offers with its count, sort, search inside a list, the next page, a customer the server
 // refuses (the seed puts a disabled customer in the in-store list), emulation from a row, and the
 // keyboard (Tab stays in the dialog, Escape closes it, focus returns to the "Customers" button).
+// It runs on both backends (ASM_E2E_COMMERCE): the facts that differ are in FIXTURES.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
   AGENT,
+  COMMERCE,
   LINDA,
   REASON,
   closeContext,
@@ -21,10 +23,34 @@ import {
   waitForText,
 } from './helpers.mjs';
 
-// 1,200 customers: the in-store list holds Linda and every 100th customer (13, two pages of 10),
-// among them C0000402, who is disabled.
-const CUSTOMERS = 1200;
-const DISABLED_IN_STORE = 'C0000402';
+/**
+ * Each backend with 1,200 generated customers, and what its seed puts in the agent's lists.
+ * `server`: the options of `startServer`; `listIds`: the lists the middleware offers (on SAP the
+ * in-store and pick-up lists are SAP's `instoreCustomers` and `bopisCustomers`, see `sap_list` in
+ * commerce/sapcc/mod.rs; "my sessions" is the middleware's own); `inStore`: the in-store list's
+ * size; `disabled`: a disabled customer in it, by id and by what finds them in the list.
+ */
+const FIXTURES = {
+  // The demo shop (commerce/embedded/seed.rs): Linda and every 100th customer (13, two pages
+  // of 10), among them C0000402, who is disabled; the list search matches ids.
+  embedded: {
+    server: { customers: 1200 },
+    listIds: ['instore', 'pickup', 'mysessions'],
+    inStore: 13,
+    disabled: { id: 'C0000402', query: 'c0000402' },
+  },
+  // The simulator (`--customers`, crates/sapcc-sim/src/model.rs): Linda, Gi Sun and every 100th
+  // generated customer (14); customer 500 is deactivated (pinned in the simulator's tests,
+  // tests/sim/generated.rs). SAP's search matches uids and names, not the opaque customerId.
+  sapcc: {
+    server: { simArgs: ['--customers', '1200'] },
+    listIds: ['instore', 'pickup', 'mysessions'],
+    inStore: 14,
+    disabled: { id: 'dfdcb4ab-a4b8-452d-a11c-5f40fd1259c6', query: 'mia.baker500@' },
+  },
+};
+const FIXTURE = FIXTURES[COMMERCE];
+const PAGE_SIZE = 10;
 
 const lists = {
   open: (page) => page.locator('#asm-lists-open'),
@@ -69,7 +95,7 @@ describe('customer lists', () => {
   let browser;
 
   before(async () => {
-    [server, browser] = await Promise.all([startServer({ customers: CUSTOMERS }), launchBrowser()]);
+    [server, browser] = await Promise.all([startServer(FIXTURE.server), launchBrowser()]);
   });
   after(async () => {
     await browser?.close();
@@ -88,9 +114,9 @@ describe('customer lists', () => {
       await lists.open(page).click();
       await lists.dialog(page).waitFor();
       const offered = (await (await listsAnswer).json()).customerLists;
-      assert.deepEqual(offered.map((l) => l.id), ['instore', 'pickup', 'mysessions']);
+      assert.deepEqual(offered.map((l) => l.id), FIXTURE.listIds);
       const first = await (await firstPage).json();
-      assert.equal(first.pagination.pageSize, 10);
+      assert.equal(first.pagination.pageSize, PAGE_SIZE);
       // The reason given in the bar is the dialog's too.
       assert.equal(await lists.reason(page).inputValue(), REASON);
 
@@ -111,10 +137,13 @@ describe('customer lists', () => {
         }
       }
       const inStore = offered.find((l) => l.id === 'instore');
-      assert.equal(inStore.membersCount, 13);
+      assert.equal(inStore.membersCount, FIXTURE.inStore);
+      // Two pages: a full one and the rest.
+      const rest = FIXTURE.inStore - PAGE_SIZE;
+      assert.ok(rest > 0 && rest < PAGE_SIZE, 'the in-store list fills two pages');
       assert.equal(await lists.picker(page).inputValue(), 'instore');
       await waitForText(lists.pager(page), 'Page 1 of 2');
-      assert.equal(await lists.names(page).count(), 10);
+      assert.equal(await lists.names(page).count(), PAGE_SIZE);
 
       // Sort: by name, Z to A.
       const sorted = page.waitForResponse((r) => isListPage(r, { customerListId: 'instore', sort: 'byNameDesc' }));
@@ -125,27 +154,37 @@ describe('customer lists', () => {
       await waitForText(lists.names(page).first(), desc[0]);
       assert.deepEqual(await lists.names(page).allTextContents(), desc);
 
-      // Next page: the last three, still sorted.
+      // Next page: the rest, still sorted.
       const second = page.waitForResponse((r) => isListPage(r, { customerListId: 'instore', sort: 'byNameDesc', currentPage: '1' }));
       await lists.next(page).click();
-      const rest = (await (await second).json()).entries.map((e) => e.name);
-      assert.equal(rest.length, 3);
+      const last = (await (await second).json()).entries.map((e) => e.name);
+      assert.equal(last.length, rest);
+      assert.deepEqual(last, [...last].sort((a, b) => b.localeCompare(a, 'en', { sensitivity: 'base' })));
+      assert.ok(desc[desc.length - 1].localeCompare(last[0], 'en', { sensitivity: 'base' }) >= 0, 'page 2 follows page 1');
       await waitForText(lists.pager(page), 'Page 2 of 2');
       await lists.fresh(page).waitFor();
-      assert.deepEqual(await lists.names(page).allTextContents(), rest);
+      assert.deepEqual(await lists.names(page).allTextContents(), last);
       assert.ok(await lists.next(page).isDisabled());
 
       // The disabled customer in the list: the reason shows, nothing in the row works.
-      const searchedDisabled = page.waitForResponse((r) => isListPage(r, { query: DISABLED_IN_STORE.toLowerCase() }));
-      await lists.search(page).fill(DISABLED_IN_STORE.toLowerCase());
-      await searchedDisabled;
-      const dan = lists.row(page, DISABLED_IN_STORE);
+      const searchedDisabled = page.waitForResponse((r) => isListPage(r, { customerListId: 'instore', query: FIXTURE.disabled.query }));
+      await lists.search(page).fill(FIXTURE.disabled.query);
+      const disabledPage = await (await searchedDisabled).json();
+      assert.ok(disabledPage.entries.some((e) => e.customerId === FIXTURE.disabled.id), 'the disabled customer is in the list');
+      const dan = lists.row(page, FIXTURE.disabled.id);
       await dan.waitFor();
       await waitForText(dan.locator('.asm-blocked'), 'Account disabled: cannot be emulated');
       assert.ok(await dan.locator('.asm-row-name').isDisabled());
       await dan.locator('.asm-row-name').click({ force: true });
       assert.equal(await lists.dialog(page).count(), 1, 'the dialog stays');
       assert.equal((await events(page, 'asm:emulation-started')).length, 0);
+      // The server refuses them too (on SAP: the customer's deactivationDate), not only the row.
+      const refused = await context.request.post(`${server.url}/asm/sessions`, {
+        headers: { 'X-ASM-Request': '1', Origin: server.origin },
+        data: { customerId: FIXTURE.disabled.id, baseSite: 'electronics', reason: REASON },
+      });
+      assert.equal(refused.status(), 403);
+      assert.equal((await refused.json()).errors[0].type, 'CustomerDisabledError');
 
       // Search inside the list, then emulate Linda from her row.
       const searched = page.waitForResponse((r) => isListPage(r, { customerListId: 'instore', query: 'wolf', currentPage: '0' }));

@@ -79,6 +79,8 @@ pub struct Config {
     /// Added to every answer (fault tests).
     pub latency_ms: u64,
     pub fault: Fault,
+    /// Generated customers added after the fixed seed ([`model::generate_customers`]); 0: none.
+    pub customers: u32,
 }
 
 impl Default for Config {
@@ -100,6 +102,7 @@ impl Default for Config {
             reject_deactivated_customers: false,
             latency_ms: 0,
             fault: Fault::None,
+            customers: 0,
         }
     }
 }
@@ -124,7 +127,9 @@ impl Sim {
             clock_offset: AtomicI64::new(0),
             faults: Mutex::new(faults),
         }));
-        let seeded = model::seed(sim.now());
+        let now = sim.now();
+        let mut seeded = model::seed(now);
+        model::generate_customers(&mut seeded, sim.config().customers, now);
         *sim.data() = seeded;
         sim
     }

@@ -74,6 +74,10 @@ struct Args {
     /// OCC answers 403 for login-disabled customers in `{userId}`.
     #[arg(long)]
     reject_deactivated_customers: bool,
+    /// Generated customers added after the fixed seed (deterministic; every 100th in the agents'
+    /// in-store list).
+    #[arg(long, default_value_t = 0)]
+    customers: u32,
 }
 
 #[tokio::main]
@@ -96,6 +100,7 @@ async fn main() -> ExitCode {
         bind_cart_accepts_customer_id: a.bind_cart_accepts_customer_id,
         reject_deactivated_customers: a.reject_deactivated_customers,
         latency_ms: a.latency_ms,
+        customers: a.customers,
         fault: match a.garbage {
             None => Fault::None,
             Some(Garbage::Html) => Fault::Html,

@@ -719,3 +719,135 @@ pub fn seed(now: i64) -> Data {
     }
     d
 }
+
+/// First names of the generated customers ([`generate_customers`]).
+const FIRST_NAMES: [&str; 16] = [
+    "Anna", "Ben", "Clara", "David", "Emma", "Felix", "Grace", "Henry", "Ida", "Jonas", "Karen",
+    "Leo", "Mia", "Noah", "Olivia", "Paul",
+];
+/// Last names of the generated customers.
+const LAST_NAMES: [&str; 16] = [
+    "Baker", "Clarke", "Diaz", "Evans", "Fischer", "Garcia", "Hughes", "Ito", "Jensen", "Kowalski",
+    "Lopez", "Meyer", "Novak", "Okafor", "Patel", "Quinn",
+];
+/// The fixed seed of the generated customers (the same data on every start).
+const GENERATED_SEED: u64 = 0x5A9C_C0DE;
+
+/// Whether generated customer `n` (1-based) is login-disabled: every 250th.
+pub fn generated_deactivated(n: u32) -> bool {
+    n.is_multiple_of(250)
+}
+/// Whether generated customer `n` is in both agents' `instoreCustomers`: every 100th.
+pub fn generated_in_store(n: u32) -> bool {
+    n.is_multiple_of(100)
+}
+/// Whether generated customer `n` is in both agents' `bopisCustomers` (with a pick-up order):
+/// the 120th and then every 240th.
+pub fn generated_bopis(n: u32) -> bool {
+    n % 240 == 120
+}
+
+/// Adds `count` generated SAP-shaped customers after the fixed seed (`--customers`):
+/// deterministic (a fixed [`fastrand`] seed), uids like `anna.baker17@example.com`, UUID-shaped
+/// `customerId`s, some with an order and/or an active cart, a few login-disabled
+/// ([`generated_deactivated`]), every 100th in the agents' in-store list, a few in the pick-up
+/// list. `count == 0` changes nothing.
+pub fn generate_customers(d: &mut Data, count: u32, now: i64) {
+    const DAY: i64 = 86_400;
+    let site = "electronics-spa";
+    let mut rng = fastrand::Rng::with_seed(GENERATED_SEED);
+    let products: Vec<&'static str> = d.products.iter().map(|p| p.code).collect();
+    d.users.reserve(count as usize);
+    for n in 1..=count {
+        let first = FIRST_NAMES[rng.usize(..FIRST_NAMES.len())];
+        let last = LAST_NAMES[rng.usize(..LAST_NAMES.len())];
+        let uid = format!(
+            "{}.{}{n}@example.com",
+            first.to_lowercase(),
+            last.to_lowercase()
+        );
+        let customer_id = format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            rng.u32(..),
+            rng.u16(..),
+            rng.u16(..0x1000),
+            rng.u16(0x8000..0xC000),
+            rng.u64(..1 << 48),
+        );
+        let mut u = user(
+            &uid,
+            &customer_id,
+            first,
+            last,
+            "pw4all",
+            &["customergroup"],
+            now - rng.i64(1..1000) * DAY,
+        );
+        if rng.bool() {
+            u.address = Some(Address {
+                id: format!("88{n:011}"),
+                first_name: first.into(),
+                last_name: last.into(),
+                line1: format!("{} Main Street", rng.u32(1..500)),
+                line2: None,
+                town: "Springfield".into(),
+                postal_code: format!("{:05}", rng.u32(10_000..99_999)),
+                country: "US",
+                country_name: "United States of America",
+                region: None,
+                phone: Some(format!("+1 555 01{:02} {n:04}", rng.u32(..100))),
+            });
+        }
+        if generated_deactivated(n) {
+            u.deactivated = Some(now - rng.i64(1..100) * DAY);
+        }
+        let pickup = generated_bopis(n);
+        if pickup || rng.u8(..100) < 20 {
+            let code = format!("{:08}", 20_000_000 + n);
+            d.orders.push(Order {
+                guid: format!("{code}-order-guid"),
+                code,
+                user: uid.clone(),
+                site: site.into(),
+                placed: now - rng.i64(1..200) * DAY,
+                status: if pickup { "CREATED" } else { "COMPLETED" },
+                entries: vec![Entry {
+                    product: products[rng.usize(..products.len())].to_string(),
+                    quantity: rng.i64(1..4),
+                }],
+                discount_cents: 0,
+                pickup,
+            });
+        }
+        if rng.u8(..100) < 25 {
+            let code = format!("{:08}", 30_000_000 + n);
+            d.carts.push(Cart {
+                guid: format!("{code}-guid-7c1e-4a2b-9d3f"),
+                code,
+                user: Some(uid.clone()),
+                site: site.into(),
+                entries: vec![Entry {
+                    product: products[rng.usize(..products.len())].to_string(),
+                    quantity: rng.i64(1..3),
+                }],
+                vouchers: vec![],
+                saved: None,
+                modified: now - rng.i64(1..30) * DAY,
+            });
+        }
+        for agent in ["asagent", "asmanager"] {
+            for (list, member) in [
+                ("instoreCustomers", generated_in_store(n)),
+                ("bopisCustomers", pickup),
+            ] {
+                if member {
+                    d.list_members
+                        .entry((agent.to_string(), list.to_string()))
+                        .or_default()
+                        .push(uid.clone());
+                }
+            }
+        }
+        d.users.push(u);
+    }
+}

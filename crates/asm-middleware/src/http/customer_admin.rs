@@ -53,12 +53,24 @@ pub async fn create_customer(
         detail: None,
     };
     let commerce = s.commerce.clone();
+    let proposed = customer_id.clone();
     let entry = state
         .audited(record, async move {
             let entry = commerce.create_customer(new, &customer_id, now).await?;
             Ok((entry, None))
         })
         .await?;
+    if entry.customer_id != proposed {
+        // The backend gave the customer its own id (SAP does): the record names that one, so
+        // the customer's audit trail starts with their creation.
+        if let Err(e) = state
+            .sessions
+            .audit_rename_customer(&proposed, &entry.customer_id)
+            .await
+        {
+            tracing::error!(error = %e, "cannot name the created customer in the audit log");
+        }
+    }
     Ok((StatusCode::CREATED, Json(entry)))
 }
 

@@ -376,6 +376,11 @@ pub trait SessionStore: Send + Sync + 'static {
     /// reads as "attempted, outcome unknown".
     async fn audit_outcome(&self, id: i64, outcome: &str, detail: Option<&str>) -> StoreResult<()>;
 
+    /// Re-files the records of the customer id `from` under `to`: a customer created under an
+    /// id proposed before the write whom the backend gave its own (SAP assigns `customerId`).
+    /// The proposed id is random and used by no other record.
+    async fn audit_rename_customer(&self, from: &str, to: &str) -> StoreResult<()>;
+
     /// A page of records, newest first, and how many match in all.
     async fn audit_page(&self, query: &AuditQuery) -> StoreResult<(u64, Vec<AuditEntry>)>;
 

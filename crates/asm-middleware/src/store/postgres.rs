@@ -1216,6 +1216,18 @@ impl SessionStore for PostgresStore {
         self.set_audit_outcome(id, outcome, detail).await
     }
 
+    async fn audit_rename_customer(&self, from: &str, to: &str) -> StoreResult<()> {
+        timed(async {
+            let c = self.client().await?;
+            let stmt = c
+                .prepare_cached("UPDATE audit_log SET customer_id = $2 WHERE customer_id = $1")
+                .await?;
+            c.execute(&stmt, &[&from, &to]).await?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn audit_page(&self, query: &AuditQuery) -> StoreResult<(u64, Vec<AuditEntry>)> {
         timed(async {
             let c = self.client().await?;

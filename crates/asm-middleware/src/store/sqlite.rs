@@ -821,6 +821,16 @@ impl SessionStore for SqliteStore {
             .await
     }
 
+    async fn audit_rename_customer(&self, from: &str, to: &str) -> StoreResult<()> {
+        let (from, to) = (from.to_owned(), to.to_owned());
+        self.run(move |c| {
+            c.prepare_cached("UPDATE audit_log SET customer_id = ?1 WHERE customer_id = ?2")?
+                .execute(params![to, from])?;
+            Ok(())
+        })
+        .await
+    }
+
     async fn audit_outcome(&self, id: i64, outcome: &str, detail: Option<&str>) -> StoreResult<()> {
         let (outcome, detail) = (outcome.to_owned(), detail.map(str::to_owned));
         self.run(move |c| {

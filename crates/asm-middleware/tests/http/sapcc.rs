@@ -634,6 +634,76 @@ async fn creating_a_customer_goes_to_sap_with_its_errors_under_the_fields() {
     assert_eq!(e.subject.as_deref(), Some("emailAddress"));
 }
 
+/// SAP assigns the created customer's `customerId` (§3.6): the audit record of the creation
+/// names that id (the one the overlay emulates and the audit is searched by), not the one the
+/// middleware proposed before asking SAP.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_customer_created_at_sap_is_audited_under_saps_customer_id() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let created = app
+        .post_json(
+            &format!("/asm/customers?baseSite={SITE}"),
+            Some(&cookie),
+            &json!({"firstName": "Nina", "lastName": "Neu", "emailAddress": "nina.neu@example.com"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let id = created.json()["customerId"]
+        .as_str()
+        .expect("a customerId")
+        .to_owned();
+    let at_sap = sim
+        .sim
+        .data()
+        .user("nina.neu@example.com")
+        .map(|u| u.customer_id.clone());
+    assert_eq!(at_sap.as_deref(), Some(id.as_str()), "SAP's id is answered");
+    let rows: Vec<_> = app
+        .audit()
+        .into_iter()
+        .filter(|r| r.action == "customer-created")
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0].customer.as_deref(), Some(id.as_str()));
+    assert_eq!(rows[0].agent.as_deref(), Some("asagent"));
+    assert_eq!(rows[0].outcome.as_deref(), Some("ok"));
+    // A sales manager finds it by that id.
+    let manager = app.login_as("asmanager", "pw4all").await;
+    let page = app
+        .get(&format!("/asm/audit?customerId={id}"), Some(&manager))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let actions: Vec<String> = page.json()["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["action"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(actions, ["customer-created"]);
+}
+
+/// SAP says only "Duplicate User id" (§3.6); the agent is told which e-mail is taken, in the
+/// words Spartacus (and the demo shop) use, whatever the letters' case the agent typed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_taken_email_at_sap_names_the_email_not_saps_duplicate_user_id() {
+    let (_sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    let duplicate = app
+        .post_json(
+            &format!("/asm/customers?baseSite={SITE}"),
+            Some(&cookie),
+            &json!({"firstName": "Linda", "lastName": "Wolf", "emailAddress": "Linda.Wolf@rustic-hw.com"}),
+        )
+        .await;
+    let e = duplicate.assert_error(StatusCode::CONFLICT, error_type::DUPLICATE_EMAIL);
+    assert_eq!(e.subject.as_deref(), Some("emailAddress"));
+    assert_eq!(
+        e.message, "Enter a different email address as linda.wolf@rustic-hw.com already exists.",
+        "the e-mail as SAP keeps it (lower-case)"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_token_is_refreshed_once_for_concurrent_requests() {
     let (sim, app) = setup().await;

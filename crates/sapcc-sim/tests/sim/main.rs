@@ -5,6 +5,7 @@ mod common;
 
 mod asm_actions;
 mod customer360;
+mod generated;
 mod loopback;
 mod oauth;
 mod occ;

@@ -821,7 +821,22 @@ impl Commerce for SapCommerce {
                     .json(&body)
             })
             .await?;
-        let user: User = answer.json()?;
+        let user: User = answer.json().map_err(|e| {
+            if e.kind() == error_type::DUPLICATE_EMAIL {
+                // SAP says only "Duplicate User id" (§3.6): tell the agent which e-mail is taken,
+                // as Spartacus does.
+                DomainError::refused(
+                    error_type::DUPLICATE_EMAIL,
+                    format!(
+                        "Enter a different email address as {} already exists.",
+                        new.email.trim()
+                    ),
+                )
+                .with_subject("emailAddress")
+            } else {
+                e
+            }
+        })?;
         Ok(user.search_entry())
     }
 
