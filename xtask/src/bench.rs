@@ -56,26 +56,19 @@ const SLOW_PROBES: usize = 20;
 const ATTACKERS: usize = 8;
 /// wrk's connections and the agents whose cookies its requests carry.
 const LOAD_CONNECTIONS: usize = 64;
-/// The probe's expensive searches (issue 14 item 2; `search_bench`'s HOSTILE and REFUSED).
-const HOSTILE: &[&str] = &[
-    "currentPage=49&pageSize=20",
-    "currentPage=9&pageSize=100",
-    "query=anna&currentPage=9&pageSize=100",
-    "sort=byNameDesc",
-    "sort=byNameDesc&query=anna",
-    "sort=byNameDesc&query=anna&currentPage=9&pageSize=100",
-    "sort=byUidAsc",
-    "sort=byUidAsc&currentPage=9&pageSize=100",
-    "sort=byUidDesc&query=sofia.rossi",
-    "sort=byUidAsc&query=sofia.rossi&currentPage=7&pageSize=100",
-    "sort=byOrderDateDesc",
-    "sort=byOrderDateAsc&query=sofia.rossi&currentPage=7&pageSize=100",
-    "sort=byUidAsc&query=lin",
-    // refused at once (400): beyond the result window, or a non-name sort of a broad query
-    "currentPage=9999&pageSize=100",
-    "sort=byUidDesc&query=anna",
-    "sort=byOrderDateAsc&query=anna&currentPage=9&pageSize=100",
-];
+/// The probe's expensive searches (issue 14 item 2), then those refused at once: the files
+/// `search_bench` reads too (one query string per line, `#` comments).
+fn hostile_searches() -> Vec<&'static str> {
+    [
+        include_str!("../../crates/asm-middleware/bench/hostile-searches.txt"),
+        include_str!("../../crates/asm-middleware/bench/refused-searches.txt"),
+    ]
+    .iter()
+    .flat_map(|f| f.lines())
+    .map(str::trim)
+    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    .collect()
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum Case {
@@ -1201,11 +1194,12 @@ fn deep(server: &Server, secs: u64, rows: &mut Vec<Row>) -> Step {
             counts.clone(),
             ok_times.clone(),
         );
+        let hostile = hostile_searches();
         attackers.push(thread::spawn(move || {
             let mut c = Http::new(addr);
             let mut n = i;
             while Instant::now() < until && !interrupted() {
-                let q = HOSTILE[n % HOSTILE.len()];
+                let q = hostile[n % hostile.len()];
                 n += 1;
                 let t = Instant::now();
                 let status = c

@@ -25,30 +25,17 @@ const SEARCHES: &[&str] = &[
     "example.com",
     "zzz",
 ];
-/// The probe's expensive searches (issue 14): the deepest pages the result window allows, and
-/// every sort with and without a query, over everybody.
-const HOSTILE: &[&str] = &[
-    "currentPage=49&pageSize=20",
-    "currentPage=9&pageSize=100",
-    "query=anna&currentPage=9&pageSize=100",
-    "sort=byNameDesc",
-    "sort=byNameDesc&query=anna",
-    "sort=byNameDesc&query=anna&currentPage=9&pageSize=100",
-    "sort=byUidAsc",
-    "sort=byUidAsc&currentPage=9&pageSize=100",
-    "sort=byUidDesc&query=sofia.rossi",
-    "sort=byUidAsc&query=sofia.rossi&currentPage=7&pageSize=100",
-    "sort=byOrderDateDesc",
-    "sort=byOrderDateAsc&query=sofia.rossi&currentPage=7&pageSize=100",
-    "sort=byUidAsc&query=lin",
-];
-/// Refused at once (400), whatever the store's size: beyond the result window, and another
-/// order than by name of a query that more than 1,000 customers match.
-const REFUSED: &[&str] = &[
-    "currentPage=9999&pageSize=100",
-    "sort=byUidDesc&query=anna",
-    "sort=byOrderDateAsc&query=anna&currentPage=9&pageSize=100",
-];
+/// The probe's expensive searches and those refused at once (issue 14), shared with
+/// `cargo xtask bench http`: one query string per line, `#` comments.
+const HOSTILE_SEARCHES: &str = include_str!("../bench/hostile-searches.txt");
+const REFUSED_SEARCHES: &str = include_str!("../bench/refused-searches.txt");
+
+/// The query strings of one of those files.
+fn queries(file: &'static str) -> impl Iterator<Item = &'static str> {
+    file.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+}
 const AUTOCOMPLETES: &[&str] = &["lin", "wolf", "anna", "sofia.rossi", "example.com"];
 /// Every fragment type of the customer 360 in one request.
 const C360_BODY: &str = r#"{"queries":[{"type":"overview"},{"type":"profile"},{"type":"activity"},{"type":"feedback"},{"type":"storeLocations"},{"type":"promotions"}]}"#;
@@ -192,7 +179,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     overall("search, all", searches);
 
     let mut hostile = Vec::new();
-    for q in HOSTILE {
+    for q in queries(HOSTILE_SEARCHES) {
         hostile.extend(
             measure(
                 &router,
@@ -205,7 +192,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     overall("expensive searches, all", hostile);
-    for q in REFUSED {
+    for q in queries(REFUSED_SEARCHES) {
         let started = Instant::now();
         let res = router
             .clone()
