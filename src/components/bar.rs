@@ -3,7 +3,7 @@
 
 use crate::components::deep_link::{deep_link_view, provide_pending_link};
 use crate::components::{
-    Customer360Dialog, CustomerListsButton, CustomerSearch, EmulationPanel, SessionTimer,
+    emulation_view, find_customer_view, preload_agent_desk, Customer360Dialog, SessionTimer,
     SignInForm,
 };
 use crate::host::{self, COLLAPSED_KEY};
@@ -54,6 +54,11 @@ pub fn Bar() -> impl IntoView {
         sso_error.set(Some(e.message().to_owned()));
         host::replace_search(&rest);
     }
+    // What a signed-in agent needs first (search, emulation) is fetched as soon as the browser
+    // is idle: while a restore waits for the server, or while the agent types the password.
+    crate::lazy::prefetch_when_idle(|| async {
+        let _ = preload_agent_desk().await;
+    });
     let prefetched = StoredValue::new(false);
     Effect::new(move |_| {
         if signed_in() {
@@ -177,17 +182,15 @@ pub fn Bar() -> impl IntoView {
                         Step::FindCustomer => {
                             view! {
                                 <Show when=move || !link.is_pending()>
-                                    <div class="asm-find">
-                                        <CustomerSearch />
-                                        <div class="asm-find-actions">
-                                            <CustomerListsButton />
-                                        </div>
-                                    </div>
+                                    <Lazy load=find_customer_view what="The customer search" />
                                 </Show>
                             }
                                 .into_any()
                         }
-                        Step::Emulating => view! { <EmulationPanel /> }.into_any(),
+                        Step::Emulating => {
+                            view! { <Lazy load=emulation_view what="The emulation panel" /> }
+                                .into_any()
+                        }
                     }}
                 </div>
             </Show>

@@ -1,5 +1,6 @@
 //! The overlay's components, one per file.
 
+mod agent_desk;
 mod app;
 mod bar;
 mod bind_cart;
@@ -14,6 +15,7 @@ mod session_timer;
 mod sign_in;
 mod switch_customer;
 
+pub use agent_desk::{emulation_view, find_customer_view, preload_agent_desk};
 pub use app::App;
 pub use bar::Bar;
 pub use bind_cart::{bind_cart_view, preload_bind_cart, BindCart};

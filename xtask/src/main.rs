@@ -212,7 +212,8 @@ fn setup(browser: bool) -> Step {
         && Path::new("node_modules/playwright-core/package.json").exists()
         && Path::new("node_modules/typescript/package.json").exists()
         && Path::new("node_modules/oidc-provider/package.json").exists()
-        && Path::new("node_modules/axe-core/axe.min.js").exists();
+        && Path::new("node_modules/axe-core/axe.min.js").exists()
+        && Path::new("node_modules/.bin/esbuild").exists();
     if !npm_ok {
         run("npm", &["ci", "--no-audit", "--no-fund"])?;
     }

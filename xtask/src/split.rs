@@ -2,12 +2,15 @@
 //! no step between cargo and wasm-bindgen, Trunk issue #1022):
 //!
 //! 1. cargo builds the overlay for wasm32 with `--cfg asm_split` (the `split_fn!` points of
-//!    src/lazy.rs become `wasm_split` imports) and `--emit-relocs` (the splitter needs them);
+//!    src/lazy.rs become `wasm_split` imports), `--emit-relocs` (the splitter needs them) and
+//!    Leptos' `--cfg erase_components` for every crate of the wasm target (type-erased views:
+//!    −10 % over all chunks, measured in docs/benchmarks.md);
 //! 2. `wasm_split_cli_support` cuts the chunks out of cargo's wasm and writes the link module
 //!    that fetches them ([`LINK`], a fixed-length placeholder name that [`crate::bundle`] turns
 //!    into a hashed one);
 //! 3. `wasm-bindgen --target web --keep-lld-exports` makes the glue for the main module;
-//! 4. `wasm-opt -Oz` (npm's binaryen) on the main module and on every chunk;
+//! 4. `wasm-opt -Oz --converge` (npm's binaryen) on the main module and on every chunk, esbuild (npm) on
+//!    the glue and the link module;
 //! 5. the result, the loader and its types go into `dist/`, with Trunk's fixed names, for
 //!    [`crate::bundle::finish`].
 
@@ -30,13 +33,37 @@ const WASM_OPT_FEATURES: &[&str] = &[
     "--enable-multivalue",
 ];
 
+/// esbuild from npm (`npm ci`): minifies wasm-bindgen's glue and the link module. Not Trunk's
+/// minifier, which is known to break wasm-bindgen glue; esbuild keeps the export names and the
+/// double-quoted module names that [`crate::bundle::finish`] rewrites.
+const ESBUILD: &str = "node_modules/.bin/esbuild";
+
+/// `from` minified into `to` (an ES module for the browsers the overlay supports).
+fn minify(from: &Path, to: &Path) -> Step {
+    let (Some(from), Some(to)) = (from.to_str(), to.to_str()) else {
+        return Err("non-UTF-8 path".into());
+    };
+    let out = format!("--outfile={to}");
+    run(
+        ESBUILD,
+        &[
+            from,
+            "--minify",
+            "--format=esm",
+            "--target=es2020",
+            "--log-level=warning",
+            &out,
+        ],
+    )
+}
+
 fn io<T>(what: &Path, r: std::io::Result<T>) -> Result<T, String> {
     r.map_err(|e| format!("{}: {e}", what.display()))
 }
 
 /// Builds the split overlay into `dist` (emptied first).
 pub fn build(dist: &Path) -> Step {
-    run(
+    run_env(
         "cargo",
         &[
             "rustc",
@@ -52,6 +79,10 @@ pub fn build(dist: &Path) -> Step {
             "-C",
             "link-arg=--emit-relocs",
         ],
+        &[(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS",
+            "--cfg erase_components",
+        )],
     )?;
     let input = Path::new("target/wasm32-unknown-unknown/release/asm_overlay.wasm");
     let work = Path::new("target/asm-split");
@@ -98,7 +129,9 @@ pub fn build(dist: &Path) -> Step {
         let Some(file) = file.to_str() else {
             return Err(format!("non-UTF-8 path {}", file.display()));
         };
-        let mut args = vec!["-Oz"];
+        // `--converge` runs -Oz again until the module stops shrinking: −0.8 % gzip on the main
+        // module (docs/benchmarks.md, where the other flags compared are listed).
+        let mut args = vec!["-Oz", "--converge"];
         args.extend_from_slice(WASM_OPT_FEATURES);
         args.extend_from_slice(&[file, "-o", file]);
         run_env("wasm-opt", &args, &[])?;
@@ -110,9 +143,12 @@ pub fn build(dist: &Path) -> Step {
     io(dist, fs::create_dir_all(dist))?;
     let copy =
         |from: &Path, name: &str| -> Step { io(from, fs::copy(from, dist.join(name))).map(|_| ()) };
-    copy(&bindgen.join("asm-overlay.js"), "asm-overlay.js")?;
+    minify(
+        &bindgen.join("asm-overlay.js"),
+        &dist.join("asm-overlay.js"),
+    )?;
     copy(&bindgen.join("asm-overlay_bg.wasm"), "asm-overlay_bg.wasm")?;
-    copy(&chunks.join(LINK), LINK)?;
+    minify(&chunks.join(LINK), &dist.join(LINK))?;
     for chunk in &split.split_modules {
         let Some(name) = chunk.file_name().and_then(|n| n.to_str()) else {
             return Err(format!("odd chunk name {}", chunk.display()));
