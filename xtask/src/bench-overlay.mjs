@@ -21,7 +21,7 @@
 // how V8 got the compiled wasm (compiled, from its in-process cache, or from the code cache).
 //
 // Environment: ASM_BENCH_RUNS (default 20, at least 15 for figures), ASM_BENCH_DEADLINE_S
-// (default 300: the whole run stops, cleaned up, after this), plus server.mjs's ASM_MIDDLEWARE_BIN,
+// (default 600: the whole run stops, cleaned up, after this), plus server.mjs's ASM_MIDDLEWARE_BIN,
 // ASM_DIST and helpers.mjs's ASM_CHROMIUM. Prints one table; JSON of all samples with --json.
 import { chromium } from 'playwright-core';
 import os from 'node:os';
@@ -29,7 +29,7 @@ import { startServer } from '../../tests/e2e/server.mjs';
 import { AGENT, CHROMIUM, CHROMIUM_ARGS, LINDA, signIn, searchCustomers, ui } from '../../tests/e2e/helpers.mjs';
 
 const RUNS = Math.max(1, Number.parseInt(process.env.ASM_BENCH_RUNS || '20', 10) || 20);
-const DEADLINE_S = Math.max(30, Number.parseInt(process.env.ASM_BENCH_DEADLINE_S || '300', 10) || 300);
+const DEADLINE_S = Math.max(30, Number.parseInt(process.env.ASM_BENCH_DEADLINE_S || '600', 10) || 600);
 const STEP_MS = 15_000;
 const QUIET_MS = 300;
 const QUIET_CAP_MS = 10_000;
@@ -310,6 +310,8 @@ function print({ samples, started, loadStart, loadEnd, cacheTrace, chromium: ver
 try {
   await main();
 } catch (err) {
+  // After a signal or the deadline the browser was closed under the run: that said it already.
+  if (cleaning) await new Promise(() => {});
   console.error(`bench overlay failed: ${err?.stack || err}`);
   if (server) console.error(`middleware output:\n${server.output().slice(-2000)}`);
   process.exitCode = 1;

@@ -1511,7 +1511,7 @@ const OVERLAY_SCRIPT: &str = "xtask/src/bench-overlay.mjs";
 /// missing) and the release bundle in `dist/` (`cargo xtask bundle`), bounded in time.
 fn overlay(args: &[String]) -> Step {
     let mut runs = env_u64("ASM_BENCH_RUNS")?.unwrap_or(20);
-    let mut deadline = env_u64("ASM_BENCH_DEADLINE_S")?.unwrap_or(300);
+    let mut deadline = env_u64("ASM_BENCH_DEADLINE_S")?.unwrap_or(600);
     let mut json = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
