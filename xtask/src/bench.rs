@@ -29,6 +29,14 @@
 //! (`ASM_BENCH_LOAD_SECONDS`, default 15: each wrk run), `--cases a,b` (`ASM_BENCH_CASES`:
 //! slowloris, lockout, deep, load, carts), `ASM_BENCH_DB`, `ASM_BENCH_CUSTOMERS` (the size of the
 //! shop seeded when `ASM_BENCH_DB` is missing, default 100,000), `ASM_BENCH_BIN`.
+//!
+//! `cargo xtask bench overlay` (issue 13 item 6): what the overlay costs a storefront page in
+//! headless Chromium — a bare page load, `?asm=true` until the sign-in form is interactive, a
+//! navigation while emulating until "End Session" is back; medians and p90 of `--runs` (default
+//! 20) each, warm and cold cache, their ratios and the bytes on the wire. The browser part is
+//! `bench-overlay.mjs` (Node, `playwright-core`, the e2e tests' `server.mjs` and `helpers.mjs`:
+//! one middleware with the demo store and `dist/` on loopback, one Chromium), run here in a
+//! process group of its own that is stopped on every exit path ([`overlay`]).
 
 use crate::postgres::{catch_interrupts, interrupted};
 use crate::{KillOnDrop, Step};
@@ -173,9 +181,11 @@ impl Settings {
 pub fn bench(args: &[String]) -> Step {
     match args.first().map(String::as_str) {
         Some("http") => http(&args[1..]),
+        Some("overlay") => overlay(&args[1..]),
         _ => Err(
             "usage: cargo xtask bench http [--quick] [--seconds N] [--load-seconds N] \
-                  [--cases slowloris,lockout,deep,load,carts]"
+                  [--cases slowloris,lockout,deep,load,carts]\n       \
+                  cargo xtask bench overlay [--runs N] [--deadline-seconds N] [--json]"
                 .into(),
         ),
     }
@@ -1490,5 +1500,161 @@ mod tests {
     fn cases_are_named() {
         assert_eq!(parse_cases("deep, load"), Ok(vec![Case::Deep, Case::Load]));
         assert!(parse_cases("nope").is_err());
+    }
+}
+
+/// The browser half of `cargo xtask bench overlay`.
+const OVERLAY_SCRIPT: &str = "xtask/src/bench-overlay.mjs";
+
+/// `cargo xtask bench overlay [--runs N] [--deadline-seconds N] [--json]`: runs
+/// [`OVERLAY_SCRIPT`] with the server build of the middleware (`ASM_BENCH_BIN`, built when
+/// missing) and the release bundle in `dist/` (`cargo xtask bundle`), bounded in time.
+fn overlay(args: &[String]) -> Step {
+    let mut runs = env_u64("ASM_BENCH_RUNS")?.unwrap_or(20);
+    let mut deadline = env_u64("ASM_BENCH_DEADLINE_S")?.unwrap_or(600);
+    let mut json = false;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut number = |flag: &str| -> Result<u64, String> {
+            let v = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            v.parse().map_err(|_| format!("{flag} {v}: not a number"))
+        };
+        match a.as_str() {
+            "--runs" => runs = number(a)?,
+            "--deadline-seconds" => deadline = number(a)?,
+            "--json" => json = true,
+            other => return Err(format!("bench overlay: unknown argument {other:?}")),
+        }
+    }
+    let runs = runs.max(1);
+    let deadline = deadline.max(30);
+    if runs < 15 {
+        println!("xtask: {runs} runs: fewer than the 15 the figures in docs/benchmarks.md need");
+    }
+    catch_interrupts();
+    let bin = env::var_os("ASM_BENCH_BIN").map_or_else(
+        || PathBuf::from("target/server/asm-middleware"),
+        PathBuf::from,
+    );
+    if !bin.exists() {
+        crate::run(
+            "cargo",
+            &["build", "-p", "asm-middleware", "--profile", "server"],
+        )?;
+    }
+    if !Path::new("dist/asm-loader.js").exists() {
+        crate::setup(false)?;
+        crate::release_bundle()?;
+    }
+    if !Path::new("node_modules/playwright-core").exists() {
+        crate::run("npm", &["ci", "--no-audit", "--no-fund"])?;
+    }
+    if !Path::new(crate::CHROMIUM).exists() {
+        crate::apt_install(&["chromium"])?;
+    }
+    println!("xtask: bench overlay; {}", uptime());
+    let mut cmd = Command::new("node");
+    cmd.arg(OVERLAY_SCRIPT)
+        .env("ASM_MIDDLEWARE_BIN", &bin)
+        .env("ASM_BENCH_RUNS", runs.to_string())
+        .env("ASM_BENCH_DEADLINE_S", deadline.to_string())
+        .env("ASM_E2E_COMMERCE", "embedded");
+    if json {
+        cmd.arg("--json");
+    }
+    // A group of its own, so that everything it starts (middleware, Chromium) can be stopped
+    // with it, and Ctrl-C reaches it only through this process (which then stops the group).
+    std::os::unix::process::CommandExt::process_group(&mut cmd, 0);
+    let child = cmd
+        .spawn()
+        .map_err(|e| format!("cannot run node {OVERLAY_SCRIPT}: {e}"))?;
+    let mut group = ProcessGroup(Some(child));
+    let limit = Duration::from_secs(deadline + 30);
+    let started = Instant::now();
+    let status = loop {
+        if interrupted() {
+            return Err("interrupted".into());
+        }
+        if started.elapsed() > limit {
+            return Err(format!(
+                "bench overlay took more than {} s",
+                limit.as_secs()
+            ));
+        }
+        match group.try_wait()? {
+            Some(status) => break status,
+            None => thread::sleep(Duration::from_millis(100)),
+        }
+    };
+    println!("xtask: bench overlay done; {}", uptime());
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("node {OVERLAY_SCRIPT} failed ({status})"))
+    }
+}
+
+extern "C" {
+    fn kill(pid: i32, sig: i32) -> i32;
+}
+
+/// Sends `sig` to every process of the group `pgid` (one this program started).
+fn signal_group(pgid: u32, sig: i32) {
+    if let Ok(pgid) = i32::try_from(pgid) {
+        if pgid > 0 {
+            // SAFETY: kill(2) has no memory effects; a negative pid names the process group.
+            unsafe {
+                kill(-pgid, sig);
+            }
+        }
+    }
+}
+
+/// A child that leads its own process group; when it goes — done, failed or interrupted — the
+/// whole group is stopped: SIGTERM, up to 5 s to clean up, then SIGKILL for what is left.
+struct ProcessGroup(Option<std::process::Child>);
+
+impl ProcessGroup {
+    const SIGTERM: i32 = 15;
+    const SIGKILL: i32 = 9;
+
+    /// The leader's exit status once it ended. After a failed exit what it left behind of the
+    /// group is killed at once (the group id cannot be reused while any of it lives).
+    fn try_wait(&mut self) -> Result<Option<std::process::ExitStatus>, String> {
+        let Some(child) = self.0.as_mut() else {
+            return Err("no child".into());
+        };
+        let pgid = child.id();
+        match child.try_wait() {
+            Ok(Some(status)) => {
+                self.0 = None;
+                if !status.success() {
+                    signal_group(pgid, Self::SIGKILL);
+                }
+                Ok(Some(status))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(format!("waiting for node: {e}")),
+        }
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        let Some(mut child) = self.0.take() else {
+            return;
+        };
+        let pgid = child.id();
+        signal_group(pgid, Self::SIGTERM);
+        let until = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < until {
+            if let Ok(Some(_)) = child.try_wait() {
+                break;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+        signal_group(pgid, Self::SIGKILL);
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }

@@ -12,6 +12,9 @@
 //!   (slowloris, deep pages, sign-in lockout, anonymous-cart flood, search and `/agents/me` at
 //!   1M customers), loopback only, about 2 minutes; one table against issue 14's targets
 //!   ([`bench`]).
+//! - `cargo xtask bench overlay [--runs N]`: headless Chromium on the demo store — bare page load,
+//!   `?asm=true` until the sign-in form is interactive, a navigation while emulating until
+//!   "End Session" is back: medians, p90, ratios and bytes, warm and cold cache ([`bench`]).
 //! - `cargo xtask pg`: starts a private PostgreSQL cluster (as the tests use), prints its URL and
 //!   keeps it until Ctrl-C.
 //!
@@ -53,7 +56,8 @@ fn main() -> ExitCode {
         _ => {
             eprintln!(
                 "usage: cargo xtask <demo [middleware flags…] | test | setup | bundle | sizes | pg | \
-                 bench http [--quick] [--seconds N] [--load-seconds N] [--cases a,b]>"
+                 bench http [--quick] [--seconds N] [--load-seconds N] [--cases a,b] | \
+                 bench overlay [--runs N] [--deadline-seconds N] [--json]>"
             );
             return ExitCode::FAILURE;
         }
