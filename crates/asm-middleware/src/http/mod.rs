@@ -44,6 +44,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(agents::login))
         .routes(routes!(agents::logout))
         .routes(routes!(agents::me))
+        .routes(routes!(agents::renew_session))
         .routes(routes!(agents::get_agent))
         .routes(routes!(sso::sign_in_options))
         .routes(routes!(sso::start))
