@@ -51,8 +51,9 @@ pub mod error_type {
         CANNOT_EMULATE_AGENT = "CannotEmulateAgentError";
         /// Too many failed sign-ins; retry after the `Retry-After` header's seconds.
         TOO_MANY_ATTEMPTS = "TooManyAttemptsError";
-        /// Too many of this agent's expensive requests (customer searches) in flight;
-        /// retry after the `Retry-After` header's seconds.
+        /// Too many of this agent's expensive requests (customer searches) in flight, or too
+        /// many anonymous carts created from one client address; retry after the
+        /// `Retry-After` header's seconds.
         BUSY = "TooManyRequestsError";
         /// Creating a customer: the e-mail address is already used by a customer or an agent.
         DUPLICATE_EMAIL = "DuplicateEmailError";

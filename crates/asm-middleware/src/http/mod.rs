@@ -9,6 +9,7 @@ pub mod auth;
 pub mod bounds;
 pub mod bundle;
 pub mod busy;
+pub mod cart_limit;
 pub mod carts;
 pub mod customer360;
 pub mod customer_admin;
