@@ -7,6 +7,7 @@ use asm_types::{
     BindCartRequest, CartList, CartSummary, Customer360Query, Customer360Request,
     Customer360Response, CustomerCreateRequest, CustomerLists, CustomerSearchEntry,
     CustomerSearchPage, ErrorList, SignInOptions, VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
+    SESSION_RENEW_PATH,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -250,6 +251,13 @@ impl Api {
     /// The signed-in agent's session, or `InvalidTokenError` when there is none.
     pub async fn me(&self) -> Result<Reply<AgentSession>, ApiError> {
         send_json::<(), _>(self.timeout_ms, self.get("/agents/me"), None, &Abort::new()).await
+    }
+
+    /// Renews the agent session (the timer's "Extend"): the server's idle window starts again
+    /// now, even right after another request.
+    pub async fn renew(&self) -> Result<Reply<AgentSession>, ApiError> {
+        let req = self.write(Request::post(&self.url(SESSION_RENEW_PATH)));
+        send_json::<(), _>(self.timeout_ms, req, None, &Abort::new()).await
     }
 
     /// Searches customers; `abort` cancels it when a newer search supersedes it.

@@ -306,7 +306,9 @@ describe('session timer warning', () => {
       await waitForText(warning, 'less than a minute');
       assert.match(await ui.timer(page).textContent(), /^00:5\d$/);
 
-      const renewed = page.waitForResponse((r) => r.url().endsWith('/asm/agents/me'));
+      // Extend is the explicit renewal (an ordinary request within a second of the last write
+      // does not move the server's expiry; this one, right after the sign-in, must).
+      const renewed = page.waitForResponse((r) => r.url().endsWith('/asm/agents/me/session') && r.request().method() === 'POST');
       await page.getByRole('button', { name: 'Extend the ASM session' }).click();
       const me = await renewed;
       assert.equal(me.status(), 200);

@@ -116,6 +116,15 @@ pub struct Config {
     #[arg(long, env = "ASM_REQUEST_TIMEOUT_MS", default_value_t = 30_000,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub request_timeout_ms: u64,
+    /// Anonymous carts (`POST /store/carts`, no sign-in) one client address may create at once
+    /// (IPv6: one /64); then one more every `--guest-cart-refill-ms`, and more are refused
+    /// with 429 `TooManyRequestsError` and `Retry-After`. `0` turns the limit off.
+    #[arg(long, env = "ASM_GUEST_CART_BURST", default_value_t = 20)]
+    pub guest_cart_burst: u32,
+    /// How often one client address gets one more anonymous cart back, milliseconds.
+    #[arg(long, env = "ASM_GUEST_CART_REFILL_MS", default_value_t = 1_000,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub guest_cart_refill_ms: u64,
     /// Reverse proxies (CIDR blocks, comma separated, e.g. `10.0.0.0/8,::1/128`) whose
     /// `Forwarded` / `X-Forwarded-For` headers name the client: the sign-in throttle counts
     /// per client address, taken from those headers only when the TCP peer is one of these
@@ -315,6 +324,8 @@ impl Config {
             max_connections: 1024,
             max_in_flight: 256,
             request_timeout_ms: 30_000,
+            guest_cart_burst: 20,
+            guest_cart_refill_ms: 1_000,
             trusted_proxies: vec![],
             base_sites: vec!["electronics".into()],
             end_older_sessions: true,

@@ -73,6 +73,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Each agent's expensive requests in flight.
     pub busy: http::busy::PerAgent,
+    /// Anonymous carts created per client address (`--guest-cart-burst`).
+    pub cart_limit: http::cart_limit::CartLimit,
     /// The metrics (served with `--metrics-listen`).
     pub metrics: Arc<metrics::Metrics>,
 }
@@ -118,6 +120,11 @@ impl AppState {
             shop: None,
             sign_in,
             sessions,
+            cart_limit: http::cart_limit::CartLimit::new(
+                config.guest_cart_burst,
+                config.guest_cart_refill_ms,
+                clock.clone(),
+            ),
             config: Arc::new(config),
             clock,
             busy: Default::default(),
@@ -206,6 +213,11 @@ impl AppState {
             shop: Some(shop),
             sign_in: None,
             sessions,
+            cart_limit: http::cart_limit::CartLimit::new(
+                config.guest_cart_burst,
+                config.guest_cart_refill_ms,
+                clock.clone(),
+            ),
             config: Arc::new(config),
             clock,
             busy: Default::default(),

@@ -26,6 +26,7 @@ pub async fn sweep(state: &AppState) {
         }
         Err(e) => tracing::error!(error = %e, "session sweep failed"),
     }
+    state.cart_limit.forget_idle();
     if let Err(e) = state.sessions.prune_sign_in_flows(now).await {
         tracing::error!(error = %e, "pruning sign-in flows failed");
     }

@@ -9,6 +9,9 @@ pub const REQUEST_HEADER: &str = "X-ASM-Request";
 /// Response header with the agent session's new expiry (ms since the epoch, server clock),
 /// sent on every authenticated answer.
 pub const EXPIRES_HEADER: &str = "X-ASM-Session-Expires";
+/// Path (under the API's base) of the explicit session renewal, `POST` (the timer's "Extend"):
+/// the idle window starts again now and the answer is an [`AgentSession`].
+pub const SESSION_RENEW_PATH: &str = "/agents/me/session";
 /// Name of the httpOnly cookie that holds the opaque agent session id.
 pub const SESSION_COOKIE: &str = "asm_session";
 
@@ -48,8 +51,9 @@ pub mod error_type {
         CANNOT_EMULATE_AGENT = "CannotEmulateAgentError";
         /// Too many failed sign-ins; retry after the `Retry-After` header's seconds.
         TOO_MANY_ATTEMPTS = "TooManyAttemptsError";
-        /// Too many of this agent's expensive requests (customer searches) in flight;
-        /// retry after the `Retry-After` header's seconds.
+        /// Too many of this agent's expensive requests (customer searches) in flight, or too
+        /// many anonymous carts created from one client address; retry after the
+        /// `Retry-After` header's seconds.
         BUSY = "TooManyRequestsError";
         /// Creating a customer: the e-mail address is already used by a customer or an agent.
         DUPLICATE_EMAIL = "DuplicateEmailError";
@@ -161,8 +165,10 @@ impl Agent {
     }
 }
 
-/// The signed-in agent's session as the server sees it. Returned by sign-in and by
-/// `GET /agents/me`; every authenticated request extends the idle window.
+/// The signed-in agent's session as the server sees it. Returned by sign-in, by
+/// `GET /agents/me` and by [`SESSION_RENEW_PATH`] (`POST`, the timer's "Extend"). Every
+/// authenticated request extends the idle window, but writes it back at most once a second:
+/// only the renewal always moves the stored expiry, and `expiresAt` is always the stored one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]

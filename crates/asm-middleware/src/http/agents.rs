@@ -267,6 +267,27 @@ pub async fn me(State(state): State<AppState>, s: SignedIn) -> ApiResult<Json<Ag
     }))
 }
 
+/// `POST /agents/me/session`: renews the agent session (the timer's "Extend"): the idle window
+/// starts again now — written to the store even right after another request, which an ordinary
+/// request within a second is not — and the answer is that of `GET /agents/me`.
+#[utoipa::path(
+    post,
+    path = "/agents/me/session",
+    tag = "agents",
+    operation_id = "renewAgentSession",
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The renewed agent session: `expiresAt` counts from now (at most the absolute lifetime).", body = AgentSession),
+    )
+)]
+pub async fn renew_session(
+    State(state): State<AppState>,
+    mut s: SignedIn,
+) -> ApiResult<Json<AgentSession>> {
+    s.renew(&state, state.now()).await?;
+    me(State(state), s).await
+}
+
 /// `GET /agents/{agentId}`: an agent's details.
 #[utoipa::path(
     get,

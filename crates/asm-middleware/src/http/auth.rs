@@ -35,18 +35,50 @@ pub fn clear_cookie(secure: bool) -> Cookie<'static> {
     c
 }
 
+/// How often a session in use is written back (its `last_seen`), at most: a busy agent costs
+/// no store write per request. [`SignedIn::renew`] (the timer's "Extend") always writes.
+pub const TOUCH_EVERY_MS: i64 = 1_000;
+
 /// The signed-in agent of this request. Extracting it checks the cookie, the idle timeout and
-/// the absolute lifetime, and extends the idle window.
+/// the absolute lifetime, and extends the idle window — writing the session back at most once
+/// every [`TOUCH_EVERY_MS`], so the expiry it answers counts from the stored time and is never
+/// later than the server's own.
 #[derive(Clone)]
 pub struct SignedIn {
     /// The agent.
     pub agent: Agent,
     /// Hash of the session token.
     pub token_hash: String,
-    /// When the session now ends unless extended (ms since the epoch).
+    /// When the session now ends unless extended (ms since the epoch), as stored.
     pub expires_at: i64,
     /// The commerce backend as this agent sees it (SAP: with the agent's tokens).
     pub commerce: Arc<dyn Commerce>,
+    /// Sign-in time (ms since the epoch).
+    created: i64,
+    /// The session's last use as stored now (ms since the epoch).
+    last_seen: i64,
+    /// Where the expiry answered in [`asm_types::EXPIRES_HEADER`] is left.
+    slot: Option<ExpirySlot>,
+}
+
+impl SignedIn {
+    /// Renews the session at `now` (the timer's "Extend"): writes the new last use back even
+    /// within [`TOUCH_EVERY_MS`] of the last write, and moves [`SignedIn::expires_at`] and the
+    /// answered expiry header with it.
+    pub async fn renew(&mut self, state: &AppState, now: i64) -> Result<(), Failure> {
+        if now > self.last_seen {
+            state
+                .sessions
+                .touch_agent_session(&self.token_hash, now)
+                .await?;
+            self.last_seen = now;
+        }
+        self.expires_at = state.timeouts().expires_at(self.created, self.last_seen);
+        if let Some(slot) = &self.slot {
+            slot.0.store(self.expires_at, Ordering::SeqCst);
+        }
+        Ok(())
+    }
 }
 
 impl std::fmt::Debug for SignedIn {
@@ -83,7 +115,14 @@ impl FromRequestParts<AppState> for SignedIn {
             return Err(Failure::unauthenticated());
         }
         crate::telemetry::record_agent(&session.agent.uid);
-        state.sessions.touch_agent_session(&hash, now).await?;
+        // Used again within a second of the last write: not written again (the stored time
+        // counts, and the expiry answered below is the stored one).
+        let last_seen = if now.saturating_sub(session.last_seen) >= TOUCH_EVERY_MS {
+            state.sessions.touch_agent_session(&hash, now).await?;
+            now
+        } else {
+            session.last_seen
+        };
         let context = AgentContext {
             session: hash.clone(),
             agent: session.agent.clone(),
@@ -96,10 +135,13 @@ impl FromRequestParts<AppState> for SignedIn {
         let signed_in = SignedIn {
             agent: session.agent,
             token_hash: hash,
-            expires_at: timeouts.expires_at(session.created, now.max(session.last_seen)),
+            expires_at: timeouts.expires_at(session.created, last_seen),
             commerce,
+            created: session.created,
+            last_seen,
+            slot,
         };
-        if let Some(slot) = slot {
+        if let Some(slot) = &signed_in.slot {
             slot.0.store(signed_in.expires_at, Ordering::SeqCst);
         }
         Ok(signed_in)

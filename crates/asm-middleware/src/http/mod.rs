@@ -9,6 +9,7 @@ pub mod auth;
 pub mod bounds;
 pub mod bundle;
 pub mod busy;
+pub mod cart_limit;
 pub mod carts;
 pub mod customer360;
 pub mod customer_admin;
@@ -44,6 +45,7 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(agents::login))
         .routes(routes!(agents::logout))
         .routes(routes!(agents::me))
+        .routes(routes!(agents::renew_session))
         .routes(routes!(agents::get_agent))
         .routes(routes!(sso::sign_in_options))
         .routes(routes!(sso::start))

@@ -11,7 +11,7 @@
 
 use crate::http::acting_as::carts::check_quantity;
 use crate::http::error::{ApiResult, Failure};
-use crate::http::extract::{Json, Path};
+use crate::http::extract::{ClientAddr, Json, Path};
 use crate::AppState;
 use asm_types::{error_type, AddEntryRequest, Cart, QuantityRequest};
 use axum::extract::State;
@@ -40,12 +40,15 @@ fn require_json(headers: &HeaderMap) -> ApiResult<()> {
     }
 }
 
-/// `POST /store/carts`: a new empty anonymous cart (201).
+/// `POST /store/carts`: a new empty anonymous cart (201); at most `--guest-cart-burst` at once
+/// per client address, then one every `--guest-cart-refill-ms` (else 429 with `Retry-After`).
 async fn create(
     State(state): State<AppState>,
+    ClientAddr(client): ClientAddr,
     headers: HeaderMap,
 ) -> ApiResult<(StatusCode, Json<Cart>)> {
     require_json(&headers)?;
+    state.cart_limit.check(client)?;
     let cart = state.guest_carts.create(state.now()).await?;
     Ok((StatusCode::CREATED, Json(cart)))
 }

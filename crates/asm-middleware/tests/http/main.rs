@@ -24,6 +24,7 @@ mod openapi;
 mod operations;
 mod privacy;
 mod sapcc;
+mod session_renewal;
 mod session_store;
 mod store_api;
 mod throttle;

@@ -326,3 +326,96 @@ async fn writes_need_well_formed_json() {
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
     assert!(cart(&res).entries.is_empty());
 }
+
+// ---------------------------------------------------------------------------------------------
+// The per-address limit on anonymous cart creation (`--guest-cart-burst`, `--guest-cart-refill-ms`)
+// ---------------------------------------------------------------------------------------------
+
+/// `POST /store/carts` from the TCP peer `peer`, optionally through a proxy's `X-Forwarded-For`.
+async fn create_from(app: &TestApp, peer: &str, forwarded_for: Option<&str>) -> Resp {
+    let addr: std::net::SocketAddr = format!("{peer}:40000").parse().expect("address");
+    let mut b = req(Method::POST, "/store/carts")
+        .header(header::CONTENT_TYPE, "application/json")
+        .extension(axum::extract::ConnectInfo(addr));
+    if let Some(xff) = forwarded_for {
+        b = b.header("x-forwarded-for", xff);
+    }
+    app.send(b.body(Body::from("{}")).expect("request")).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_address_gets_its_burst_of_carts_then_429_with_retry_after_others_are_not_affected() {
+    let app = TestApp::new();
+    let carts_before: i64 = app.scalar("SELECT COUNT(*) FROM carts", []);
+    for i in 0..20 {
+        let res = create_from(&app, "192.0.2.10", None).await;
+        assert_eq!(res.status, StatusCode::CREATED, "cart {i}: {}", res.text());
+    }
+    let refused = create_from(&app, "192.0.2.10", None).await;
+    refused.assert_error(StatusCode::TOO_MANY_REQUESTS, error_type::BUSY);
+    assert_eq!(refused.header("retry-after"), Some("1"));
+    let carts: i64 = app.scalar("SELECT COUNT(*) FROM carts", []);
+    assert_eq!(carts, carts_before + 20, "the refused request made no cart");
+
+    // Another address is not affected.
+    let other = create_from(&app, "192.0.2.11", None).await;
+    assert_eq!(other.status, StatusCode::CREATED, "{}", other.text());
+
+    // A second later (test clock) the first address has one more cart, and only one.
+    app.advance_ms(999);
+    create_from(&app, "192.0.2.10", None)
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, error_type::BUSY);
+    app.advance_ms(1);
+    assert_eq!(
+        create_from(&app, "192.0.2.10", None).await.status,
+        StatusCode::CREATED
+    );
+    create_from(&app, "192.0.2.10", None)
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, error_type::BUSY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cart_limit_follows_the_flags_and_counts_clients_behind_a_trusted_proxy() {
+    let app = TestApp::with_config(|c| {
+        c.guest_cart_burst = 2;
+        c.guest_cart_refill_ms = 10_000;
+        c.trusted_proxies = vec!["10.0.0.0/8".parse().expect("net")];
+    });
+    for _ in 0..2 {
+        let res = create_from(&app, "10.0.0.1", Some("203.0.113.5")).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    }
+    let refused = create_from(&app, "10.0.0.1", Some("203.0.113.5")).await;
+    refused.assert_error(StatusCode::TOO_MANY_REQUESTS, error_type::BUSY);
+    assert_eq!(refused.header("retry-after"), Some("10"));
+    // Another client behind the same proxy has its own bucket.
+    assert_eq!(
+        create_from(&app, "10.0.0.1", Some("203.0.113.6"))
+            .await
+            .status,
+        StatusCode::CREATED
+    );
+    // An untrusted peer's header is not believed: its own address counts.
+    for _ in 0..2 {
+        assert_eq!(
+            create_from(&app, "192.0.2.20", Some("198.51.100.1"))
+                .await
+                .status,
+            StatusCode::CREATED
+        );
+    }
+    create_from(&app, "192.0.2.20", Some("198.51.100.2"))
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, error_type::BUSY);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_zero_turns_the_cart_limit_off() {
+    let app = TestApp::with_config(|c| c.guest_cart_burst = 0);
+    for i in 0..30 {
+        let res = create_from(&app, "192.0.2.30", None).await;
+        assert_eq!(res.status, StatusCode::CREATED, "cart {i}: {}", res.text());
+    }
+}
