@@ -248,15 +248,16 @@ impl Api {
         send_empty(self.timeout_ms, req, &Abort::new()).await
     }
 
-    /// The signed-in agent's session, or `InvalidTokenError` when there is none.
-    pub async fn me(&self) -> Result<Reply<AgentSession>, ApiError> {
-        send_json::<(), _>(self.timeout_ms, self.get("/agents/me"), None, &Abort::new()).await
-    }
-
-    /// Renews the agent session (the timer's "Extend"): the server's idle window starts again
-    /// now, even right after another request.
-    pub async fn renew(&self) -> Result<Reply<AgentSession>, ApiError> {
-        let req = self.write(Request::post(&self.url(SESSION_RENEW_PATH)));
+    /// The signed-in agent's session, or `InvalidTokenError` when there is none. With `renew`
+    /// (the timer's "Extend") the server's idle window starts again now, even right after
+    /// another request (`POST` [`SESSION_RENEW_PATH`]); one function for both keeps the
+    /// first load small.
+    pub async fn me(&self, renew: bool) -> Result<Reply<AgentSession>, ApiError> {
+        let req = if renew {
+            self.write(Request::post(&self.url(SESSION_RENEW_PATH)))
+        } else {
+            self.get("/agents/me")
+        };
         send_json::<(), _>(self.timeout_ms, req, None, &Abort::new()).await
     }
 

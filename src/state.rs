@@ -67,7 +67,7 @@ impl Asm {
     /// Asks the server whether this tab's agent is still signed in (page load / reload).
     pub fn restore(self) {
         spawn_local(async move {
-            match self.api().me().await {
+            match self.api().me(false).await {
                 Ok(reply) => self.signed_in(reply.body),
                 Err(e) if e.session_ended() => {}
                 Err(e) => self.notice.set(Some(e.message())),
@@ -90,7 +90,7 @@ impl Asm {
     /// server what is true now and follow it.
     pub fn resync(self) {
         spawn_local(async move {
-            match self.api().me().await {
+            match self.api().me(false).await {
                 Ok(reply) => {
                     let session = reply.body;
                     let here = self.emulation.get_untracked().map(|e| e.session_id);

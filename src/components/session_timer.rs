@@ -39,7 +39,7 @@ pub fn SessionTimer() -> impl IntoView {
         renewing.set(true);
         error.set(None);
         spawn_local(async move {
-            match asm.api().renew().await {
+            match asm.api().me(true).await {
                 // The answer has the server's time too: the countdown is re-based on it
                 // (the local clock may have drifted or jumped since the sign-in).
                 Ok(reply) => {
