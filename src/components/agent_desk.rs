@@ -1,10 +1,13 @@
-//! What a signed-in agent works with in the bar — the customer search with the customer lists
-//! button, and the emulation panel — in a chunk of its own: the first load is only what it takes
-//! until the sign-in form works. The chunk is fetched as soon as the browser is idle after the
-//! overlay starts (while a restore still waits for the server, or while the agent types the
-//! password), so it is usually there before it is needed.
+//! The customer search — where a signed-in agent finds a customer (with the customer lists
+//! button), and where an emulating agent finds the customer to switch to — in a chunk of its
+//! own, so that the first load is little more than what it takes until the sign-in form works.
+//! The chunk is fetched as soon as the browser is idle after the overlay starts (while a restore
+//! still waits for the server, or while the agent types the password), so it is usually there
+//! before it is needed. The emulation panel itself stays in the first load: a storefront
+//! navigation while emulating — what an agent does all day — restores it without waiting for a
+//! chunk (a chunk cost ~300 ms there, `cargo xtask bench overlay`).
 
-use crate::components::{CustomerListsButton, CustomerSearch, EmulationPanel};
+use crate::components::{CustomerListsButton, CustomerSearch};
 use leptos::prelude::*;
 
 crate::split_fn!(
@@ -26,9 +29,9 @@ crate::split_fn!(
 
 crate::split_fn!(
     agent_desk,
-    preload_emulation,
-    /// The emulation panel, from the desk's chunk.
-    pub fn emulation_view() -> Result<AnyView, crate::lazy::SplitLoaderError> {
-        Ok(view! { <EmulationPanel /> }.into_any())
+    preload_switch_search,
+    /// The search for the customer to switch to while emulating, from the desk's chunk.
+    pub fn switch_search_view() -> Result<AnyView, crate::lazy::SplitLoaderError> {
+        Ok(view! { <CustomerSearch autofocus=true /> }.into_any())
     }
 );

@@ -3,7 +3,7 @@
 
 use crate::components::deep_link::{deep_link_view, provide_pending_link};
 use crate::components::{
-    emulation_view, find_customer_view, preload_agent_desk, Customer360Dialog, SessionTimer,
+    find_customer_view, preload_agent_desk, Customer360Dialog, EmulationPanel, SessionTimer,
     SignInForm,
 };
 use crate::host::{self, COLLAPSED_KEY};
@@ -54,8 +54,8 @@ pub fn Bar() -> impl IntoView {
         sso_error.set(Some(e.message().to_owned()));
         host::replace_search(&rest);
     }
-    // What a signed-in agent needs first (search, emulation) is fetched as soon as the browser
-    // is idle: while a restore waits for the server, or while the agent types the password.
+    // The customer search is fetched as soon as the browser is idle: while a restore waits for
+    // the server, or while the agent types the password.
     crate::lazy::prefetch_when_idle(|| async {
         let _ = preload_agent_desk().await;
     });
@@ -187,10 +187,7 @@ pub fn Bar() -> impl IntoView {
                             }
                                 .into_any()
                         }
-                        Step::Emulating => {
-                            view! { <Lazy load=emulation_view what="The emulation panel" /> }
-                                .into_any()
-                        }
+                        Step::Emulating => view! { <EmulationPanel /> }.into_any(),
                     }}
                 </div>
             </Show>

@@ -1,7 +1,7 @@
 //! The emulated customer in the bar, the notice that actions now affect their account,
 //! "Switch customer" (the customer search, then a confirmation) and "End Session".
 
-use crate::components::{bind_cart_view, use_customer360, CustomerSearch};
+use crate::components::{bind_cart_view, switch_search_view, use_customer360};
 use crate::host::tab_message;
 use crate::lazy::Lazy;
 use crate::state::use_asm;
@@ -103,7 +103,7 @@ pub fn EmulationPanel() -> impl IntoView {
             </Show>
             <Show when=move || switching.get()>
                 <div id="asm-switch-search" class="asm-switch-search">
-                    <CustomerSearch autofocus=true />
+                    <Lazy load=switch_search_view what="The customer search" />
                 </div>
             </Show>
             <Lazy load=bind_cart_view what="Bind cart" quiet=true />

@@ -15,7 +15,7 @@ mod session_timer;
 mod sign_in;
 mod switch_customer;
 
-pub use agent_desk::{emulation_view, find_customer_view, preload_agent_desk};
+pub use agent_desk::{find_customer_view, preload_agent_desk, switch_search_view};
 pub use app::App;
 pub use bar::Bar;
 pub use bind_cart::{bind_cart_view, preload_bind_cart, BindCart};

@@ -285,3 +285,20 @@ export async function assertVisible(locator, what) {
   const box = await locator.boundingBox();
   assert.ok(box && box.width > 0 && box.height > 0, `${what} should have a non-empty box, got ${JSON.stringify(box)}`);
 }
+
+/**
+ * Stops the page's clock (installed with `page.clock.install()`) a moment from now: from then on
+ * only the test moves time in the page. The page's clock keeps running between reading it and
+ * pausing it, so on a busy machine "now + a little" can already be past; then it reads it again.
+ */
+export async function pauseClockSoon(page) {
+  for (let attempt = 0; ; attempt++) {
+    const ahead = Math.min(10 * 2 ** attempt, 200);
+    try {
+      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + ahead);
+      return;
+    } catch (e) {
+      if (attempt >= 20 || !/fast-forward to the past/.test(String(e))) throw e;
+    }
+  }
+}

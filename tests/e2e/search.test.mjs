@@ -12,6 +12,7 @@ import {
   searchCustomers,
   signIn,
   signOutOnServer,
+  pauseClockSoon,
   ui,
   waitForText,
 } from './helpers.mjs';
@@ -125,7 +126,7 @@ describe('customer search', () => {
       await page.locator('.asm-result.asm-active').waitFor();
 
       // Freeze time so the new query stays pending (debounce not yet run), then press Enter.
-      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 10);
+      await pauseClockSoon(page);
       await ui.search(page).fill('mallory');
       await ui.search(page).press('Enter');
       await flushRequests(page, seen);

@@ -15,6 +15,7 @@ import {
   openSignIn,
   signIn,
   store,
+  pauseClockSoon,
   ui,
   waitForEvent,
   waitForText,
@@ -70,7 +71,7 @@ describe('session timeout', () => {
       await emulateLinda(page);
 
       // Stop the page's clock: from here on only the test moves time in the page.
-      await page.clock.pauseAt((await page.evaluate(() => Date.now())) + 10);
+      await pauseClockSoon(page);
       const left = await ui.timer(page).textContent();
       assert.match(left, /^00:0[1-3]$/, `the timer mirrors the ${IDLE_SECONDS} s idle timeout: ${left}`);
       assert.equal(await ui.emulation(page).isVisible(), true, 'still emulating before the timer runs out');

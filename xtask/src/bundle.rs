@@ -27,13 +27,13 @@ const COMPRESSED: &[&str] = &["js", "wasm", "ts", "html"];
 /// Gzipped loader budget, bytes (checked by `cargo xtask sizes`).
 pub const LOADER_BUDGET_GZ: usize = 1_200;
 /// Gzipped first load (loader, glue, main wasm, link module) budget, bytes: what was measured
-/// when the budget was set (188,711 B on 2026-12-02: the desk split off, type-erased views,
-/// minified glue; 239,825 B before, 428,170 B unsplit) plus 3 %.
-pub const FIRST_LOAD_BUDGET_GZ: usize = 195_000;
-/// Gzipped budget of everything (first load and all 53 chunks), bytes: what was measured when
-/// the budget was set (483,225 B on 2026-12-02: chunks compress apart and repeat some code)
+/// when the budget was set (193,762 B on 2026-12-02: type-erased views, minified glue, the
+/// customer search in a chunk; 239,825 B before, 428,170 B unsplit) plus 3 %.
+pub const FIRST_LOAD_BUDGET_GZ: usize = 200_000;
+/// Gzipped budget of everything (first load and all 52 chunks), bytes: what was measured when
+/// the budget was set (482,081 B on 2026-12-02: chunks compress apart and repeat some code)
 /// plus 3 %.
-pub const TOTAL_BUDGET_GZ: usize = 498_000;
+pub const TOTAL_BUDGET_GZ: usize = 497_000;
 /// Issue 13's targets, not yet met: the first load (until the sign-in form works), bytes.
 const FIRST_LOAD_TARGET_GZ: usize = 120_000;
 const FIRST_LOAD_TARGET_BR: usize = 100_000;

@@ -52,6 +52,8 @@ fn minify(from: &Path, to: &Path) -> Step {
             "--format=esm",
             "--target=es2020",
             "--log-level=warning",
+            // wasm-bindgen's glue names the link module once per import in one object literal.
+            "--log-override:duplicate-object-key=silent",
             &out,
         ],
     )
