@@ -1479,30 +1479,6 @@ fn carts(server: &Server, secs: u64, rows: &mut Vec<Row>) -> Step {
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunked_bodies_end_where_the_last_chunk_does() {
-        assert_eq!(chunked_end(b"3\r\nabc\r\n0\r\n\r\nNEXT"), Some(13));
-        assert_eq!(chunked_end(b"3\r\nabc\r\n"), None);
-        assert_eq!(chunked_end(b"3\r\nab"), None);
-    }
-
-    #[test]
-    fn the_listening_line_gives_the_address() {
-        let line = "asm-middleware: listening on http://127.0.0.1:4242/  (storefront …)";
-        assert_eq!(listening_addr(line).map(|a| a.port()), Some(4242));
-    }
-
-    #[test]
-    fn cases_are_named() {
-        assert_eq!(parse_cases("deep, load"), Ok(vec![Case::Deep, Case::Load]));
-        assert!(parse_cases("nope").is_err());
-    }
-}
-
 /// The browser half of `cargo xtask bench overlay`.
 const OVERLAY_SCRIPT: &str = "xtask/src/bench-overlay.mjs";
 
@@ -1656,5 +1632,29 @@ impl Drop for ProcessGroup {
         signal_group(pgid, Self::SIGKILL);
         let _ = child.kill();
         let _ = child.wait();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_bodies_end_where_the_last_chunk_does() {
+        assert_eq!(chunked_end(b"3\r\nabc\r\n0\r\n\r\nNEXT"), Some(13));
+        assert_eq!(chunked_end(b"3\r\nabc\r\n"), None);
+        assert_eq!(chunked_end(b"3\r\nab"), None);
+    }
+
+    #[test]
+    fn the_listening_line_gives_the_address() {
+        let line = "asm-middleware: listening on http://127.0.0.1:4242/  (storefront …)";
+        assert_eq!(listening_addr(line).map(|a| a.port()), Some(4242));
+    }
+
+    #[test]
+    fn cases_are_named() {
+        assert_eq!(parse_cases("deep, load"), Ok(vec![Case::Deep, Case::Load]));
+        assert!(parse_cases("nope").is_err());
     }
 }
