@@ -314,14 +314,23 @@ async fn the_last_minute_warns_once_and_extend_renews_the_session() {
         "the same alert element"
     );
 
+    // Extend is the explicit renewal: one POST, written by the server even right after another
+    // request (an ordinary request is written back at most once a second).
     let me_calls = calls_to("/asm/agents/me").len();
-    route("GET /asm/agents/me", 200, session(600_000, None));
+    route("POST /asm/agents/me/session", 200, session(600_000, None));
     extend
         .dyn_into::<web_sys::HtmlElement>()
         .expect("button")
         .click();
     until("warning gone", || find(".asm-timer-warning").is_none()).await;
-    assert_eq!(calls_to("/asm/agents/me").len(), me_calls + 1);
+    let renewals = calls_to("/asm/agents/me/session");
+    assert_eq!(renewals.len(), 1);
+    assert_eq!(renewals[0].method, "POST");
+    assert_eq!(
+        calls_to("/asm/agents/me").len(),
+        me_calls,
+        "no GET for Extend"
+    );
     assert!(
         text(".asm-timer-value").starts_with("10:00")
             || text(".asm-timer-value").starts_with("09:5")
@@ -334,7 +343,7 @@ async fn the_last_minute_warns_once_and_extend_renews_the_session() {
 async fn a_failed_extend_says_so_and_a_gone_session_returns_to_sign_in() {
     start(|| route("GET /asm/agents/me", 200, session(50_000, None)));
     until("Extend", || button_labelled("Extend").is_some()).await;
-    route("GET /asm/agents/me", 503, json!("down"));
+    route("POST /asm/agents/me/session", 503, json!("down"));
     click_button("Extend");
     until("error", || find(".asm-timer-error").is_some()).await;
     assert_eq!(
@@ -342,7 +351,7 @@ async fn a_failed_extend_says_so_and_a_gone_session_returns_to_sign_in() {
         "Could not extend the session: The ASM service failed (503). Try again."
     );
     assert!(find(".asm-timer-warning").is_some(), "still warned");
-    route("GET /asm/agents/me", 401, invalid_token());
+    route("POST /asm/agents/me/session", 401, invalid_token());
     click_button("Extend");
     until("sign-in form", || find(".asm-sign-in").is_some()).await;
     assert!(text(".asm-sign-in .asm-notice").contains("session has ended"));
