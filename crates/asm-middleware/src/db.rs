@@ -16,7 +16,8 @@ pub fn pool(path: &Path) -> Result<Pool, String> {
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
-             PRAGMA journal_size_limit = 67108864;",
+             PRAGMA journal_size_limit = 67108864; PRAGMA mmap_size = 1073741824; \
+             PRAGMA cache_size = -16384;",
         )
     });
     r2d2::Pool::builder()

@@ -25,13 +25,17 @@ pub const COUNT_CAP: usize = 1_000;
 pub const KEY_GAP: i64 = 1 << 20;
 
 /// Numbers every customer in name order (`sort_key` = rank × [`KEY_GAP`]), which also indexes
-/// them for search: after a bulk load, or when no gap is left between two neighbours.
+/// them for search: after a bulk load, or when no gap is left between two neighbours. The
+/// trigram index is then merged into one segment (`optimize`): renumbering rewrites every entry,
+/// and a search over the many segments that leaves behind walked three times as much (at 1M
+/// customers `sofia.rossi` 4.4 → 1.4 ms in the `sqlite3` shell).
 pub fn rekey_all(c: &Connection) -> r2d2_sqlite::rusqlite::Result<()> {
     c.execute_batch(&format!(
         "UPDATE customers SET sort_key = NULL WHERE sort_key IS NOT NULL; \
          WITH ranked AS (SELECT rowid AS id, ROW_NUMBER() OVER \
              (ORDER BY name COLLATE NOCASE, customer_id) AS n FROM customers) \
-         UPDATE customers SET sort_key = ranked.n * {KEY_GAP} FROM ranked WHERE customers.rowid = ranked.id;"
+         UPDATE customers SET sort_key = ranked.n * {KEY_GAP} FROM ranked WHERE customers.rowid = ranked.id; \
+         INSERT INTO customers_fts(customers_fts) VALUES ('optimize');"
     ))
 }
 
