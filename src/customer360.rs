@@ -261,6 +261,49 @@ impl Paging {
     }
 }
 
+/// Coupons that end within this many days get a notice ("Expires in 5 days").
+pub const EXPIRY_NOTICE_DAYS: u32 = 30;
+
+/// How soon a customer coupon ends, in calendar days where the agent is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Expiry {
+    /// It has ended.
+    Expired,
+    /// It ends today (0), tomorrow (1) or in this many days, at most [`EXPIRY_NOTICE_DAYS`].
+    In(u32),
+}
+
+impl Expiry {
+    /// The notice for a coupon ending at `ends` when it is `now` (ms since the epoch), with the
+    /// time zone's offset at each (minutes, UTC − local, as `Date.getTimezoneOffset` gives it);
+    /// `None` when it ends later than [`EXPIRY_NOTICE_DAYS`] or a time is not a number.
+    pub fn of(ends: f64, ends_offset: f64, now: f64, now_offset: f64) -> Option<Self> {
+        if !(ends.is_finite()
+            && now.is_finite()
+            && ends_offset.is_finite()
+            && now_offset.is_finite())
+        {
+            return None;
+        }
+        if ends <= now {
+            return Some(Self::Expired);
+        }
+        let day = |ms: f64, offset: f64| ((ms - offset * 60_000.0) / 86_400_000.0).floor();
+        let days = (day(ends, ends_offset) - day(now, now_offset)).max(0.0);
+        (days <= f64::from(EXPIRY_NOTICE_DAYS)).then_some(Self::In(days as u32))
+    }
+
+    /// "Expired", "Expires today", "Expires tomorrow", "Expires in 5 days".
+    pub fn text(self) -> String {
+        match self {
+            Self::Expired => "Expired".into(),
+            Self::In(0) => "Expires today".into(),
+            Self::In(1) => "Expires tomorrow".into(),
+            Self::In(n) => format!("Expires in {n} days"),
+        }
+    }
+}
+
 /// Formatting for the browser's locale (wasm only: it calls the browser's `Intl`).
 pub mod format {
     use asm_types::C360Money;
@@ -283,6 +326,19 @@ pub mod format {
             .ok()
             .and_then(|s| s.as_string())
             .unwrap_or_else(|| m.formatted.clone())
+    }
+
+    /// How soon a coupon ending at `rfc3339` ends, in the browser's time zone (see
+    /// [`super::Expiry::of`]).
+    pub fn expiry(rfc3339: &str) -> Option<super::Expiry> {
+        let ends = js_sys::Date::new(&JsValue::from_str(rfc3339));
+        let now = js_sys::Date::new_0();
+        super::Expiry::of(
+            ends.get_time(),
+            ends.get_timezone_offset(),
+            now.get_time(),
+            now.get_timezone_offset(),
+        )
     }
 
     /// A date (RFC 3339) in the browser's locale, e.g. `26 Nov 2026`; the text itself when it
@@ -317,6 +373,46 @@ mod tests {
             created: "2026-01-01T00:00:00Z".into(),
             updated: updated.into(),
         }
+    }
+
+    const DAY: f64 = 86_400_000.0;
+    /// 2026-12-02T10:00:00Z.
+    const NOW: f64 = 1_796_205_600_000.0;
+
+    #[test]
+    fn coupons_ending_soon_count_calendar_days_where_the_agent_is() {
+        // UTC: ends later today, tomorrow, in 5 days, in 30 and 31 days.
+        assert_eq!(
+            Expiry::of(NOW + 3_600_000.0, 0.0, NOW, 0.0),
+            Some(Expiry::In(0))
+        );
+        assert_eq!(Expiry::of(NOW + DAY, 0.0, NOW, 0.0), Some(Expiry::In(1)));
+        assert_eq!(
+            Expiry::of(NOW + 5.0 * DAY, 0.0, NOW, 0.0),
+            Some(Expiry::In(5))
+        );
+        assert_eq!(
+            Expiry::of(NOW + 30.0 * DAY, 0.0, NOW, 0.0),
+            Some(Expiry::In(30))
+        );
+        assert_eq!(Expiry::of(NOW + 31.0 * DAY, 0.0, NOW, 0.0), None);
+        // 15:00 UTC the same day is already tomorrow at UTC+10 (offset -600), not at UTC.
+        let at_15 = NOW + 5.0 * 3_600_000.0;
+        assert_eq!(Expiry::of(at_15, 0.0, NOW, 0.0), Some(Expiry::In(0)));
+        assert_eq!(Expiry::of(at_15, -600.0, NOW, -600.0), Some(Expiry::In(1)));
+        // Ended, or ending this very moment.
+        assert_eq!(Expiry::of(NOW - DAY, 0.0, NOW, 0.0), Some(Expiry::Expired));
+        assert_eq!(Expiry::of(NOW, 0.0, NOW, 0.0), Some(Expiry::Expired));
+        // Not a date.
+        assert_eq!(Expiry::of(f64::NAN, 0.0, NOW, 0.0), None);
+    }
+
+    #[test]
+    fn expiry_notices_read_as_sentences() {
+        assert_eq!(Expiry::Expired.text(), "Expired");
+        assert_eq!(Expiry::In(0).text(), "Expires today");
+        assert_eq!(Expiry::In(1).text(), "Expires tomorrow");
+        assert_eq!(Expiry::In(5).text(), "Expires in 5 days");
     }
 
     #[test]

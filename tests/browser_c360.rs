@@ -741,6 +741,61 @@ async fn money_without_a_currency_code_shows_the_servers_text() {
     );
 }
 
+/// RFC 3339 of now + `days` (the browser's clock).
+fn days_from_now(days: f64) -> String {
+    js_sys::Date::new(&JsValue::from_f64(
+        js_sys::Date::now() + days * 86_400_000.0,
+    ))
+    .to_iso_string()
+    .into()
+}
+
+#[wasm_bindgen_test]
+async fn customer_coupons_ending_soon_or_ended_say_so() {
+    let mut fragments = all_fragments();
+    let coupon = |code: &str, ends: String, status: &str| {
+        json!({ "code": code, "name": code, "description": "", "percent": 10,
+                "starts": "2026-01-01T00:00:00Z", "ends": ends, "status": status })
+    };
+    fragments["promotions"] = json!({
+        "cartVouchers": [], "promotions": [],
+        "customerCoupons": [
+            coupon("AUTUMN20", days_from_now(-2.0), "ASSIGNED"),
+            coupon("LOYALTY20", days_from_now(400.0), "ASSIGNED"),
+            coupon("VIP25", days_from_now(5.0), "AVAILABLE"),
+            coupon("TOMORROW", days_from_now(1.0), "AVAILABLE"),
+        ]
+    });
+    start(emulating_linda(fragments));
+    open_360().await;
+    select_tab("Promotions");
+    until("promotions", || {
+        find(".asm-c360-coupons li[data-code=VIP25]").is_some()
+    })
+    .await;
+    let notice = |code: &str| {
+        text(&format!(
+            ".asm-c360-coupons li[data-code={code}] .asm-c360-expiry"
+        ))
+    };
+    assert_eq!(notice("AUTUMN20"), "Expired");
+    assert!(
+        find(".asm-c360-coupons li[data-code=AUTUMN20] .asm-c360-expiry.asm-expired").is_some()
+    );
+    assert_eq!(notice("VIP25"), "Expires in 5 days");
+    assert_eq!(notice("TOMORROW"), "Expires tomorrow");
+    assert!(find(".asm-c360-coupons li[data-code=VIP25] .asm-expired").is_none());
+    assert!(
+        find(".asm-c360-coupons li[data-code=LOYALTY20] .asm-c360-expiry").is_none(),
+        "no notice for a coupon that ends in more than 30 days"
+    );
+    let row = text(".asm-c360-coupons li[data-code=VIP25]");
+    assert!(
+        row.contains("· available · Expires in 5 days Assign"),
+        "{row}"
+    );
+}
+
 #[wasm_bindgen_test]
 async fn coupons_without_percentages_or_dates_show_what_the_backend_says() {
     // SAP's Customer 360° gives coupons a code, name and description only, and promotions no

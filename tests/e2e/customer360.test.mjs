@@ -128,6 +128,11 @@ describe('customer 360', () => {
       await assignable.getByRole('button', { name: `Assign coupon ${coupon}` }).click();
       await waitForText(page.locator('.asm-success'), `Coupon ${coupon} assigned`);
       await assignable.getByRole('button', { name: `Unassign coupon ${coupon}` }).waitFor();
+      if (SHOP.expiredCoupon) {
+        assert.match(await assignable.locator('.asm-c360-expiry').textContent(), /^Expires in \d+ days$/);
+        await page.locator('#asm-c360-coupon-filter').fill('');
+        await waitForText(c360.panel(page).locator(`.asm-c360-coupons li[data-code="${SHOP.expiredCoupon}"] .asm-c360-expiry`), 'Expired');
+      }
       const changed = await page.evaluate(() => window.__asmEvents.filter((e) => e.type === 'asm:customer-changed'));
       assert.deepEqual(changed.map((e) => e.detail.what), ['cart', 'cart', 'coupons']);
 
@@ -136,6 +141,16 @@ describe('customer 360', () => {
       await c360.dialog(page).waitFor({ state: 'detached' });
       await page.goto(`${server.url}/?page=coupons`);
       await waitForText(page.locator(`#coupon-list li[data-code="${coupon}"]`), coupon);
+      // Its end is near: the account says in how many calendar days (one fewer after midnight).
+      const days = SHOP.customerCoupon.expiresInDays;
+      const notice = (await page.locator(`#coupon-list li[data-code="${coupon}"] .expiry`).textContent()).trim();
+      assert.ok([`Expires in ${days} days`, `Expires in ${days - 1} days`].includes(notice), notice);
+      if (SHOP.expiredCoupon) {
+        const ended = page.locator(`#coupon-list li[data-code="${SHOP.expiredCoupon}"] .expiry.expired`);
+        await waitForText(ended, 'Expired');
+      }
+      assert.equal(await page.locator(`#coupon-list li[data-code="${SHOP.assignedCoupon}"] .expiry`).count(), 0,
+        'no notice for a coupon that ends in more than 30 days');
 
       // The audit log has the coupon actions by the agent (read as the manager elsewhere; here the
       // activity tab lists her order, which opens in the store).

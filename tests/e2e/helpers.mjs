@@ -38,7 +38,9 @@ const PERSONAS = {
       noConsent: { query: 'Nora Noconsent', name: 'Nora Noconsent' },
       cartVoucher: 'SAVE10',
       unknownVoucherMessage: 'This voucher code is not valid for this customer.',
-      customerCoupon: { code: 'VIP25', filter: 'vip' },
+      customerCoupon: { code: 'VIP25', filter: 'vip', expiresInDays: 5 },
+      // Linda's coupon that has ended (the store and Customer 360° say "Expired").
+      expiredCoupon: 'AUTUMN20',
       assignedCoupon: 'LOYALTY20',
       // The store keeps an anonymous cart by its number; new ones follow the 20 seeded ones.
       guestCart: { keptByCode: true, after: 90000020 },
@@ -59,7 +61,8 @@ const PERSONAS = {
       noConsent: null,
       cartVoucher: 'SUMMER10',
       unknownVoucherMessage: 'Voucher not found: NOPE',
-      customerCoupon: { code: 'CAMERA15', filter: 'camera' },
+      customerCoupon: { code: 'CAMERA15', filter: 'camera', expiresInDays: 20 },
+      expiredCoupon: null,
       assignedCoupon: 'FREESHIP',
       // SAP's anonymous carts are addressed by guid (the store keeps it), read out by code.
       guestCart: { keptByCode: false, after: 0 },

@@ -68,9 +68,22 @@ pub fn rfc3339(ms: i64) -> String {
         .unwrap_or_default()
 }
 
+/// The UTC day of milliseconds since the epoch, e.g. `2026-12-02` (for messages).
+pub fn day(ms: i64) -> String {
+    let t = rfc3339(ms);
+    t.get(..10).unwrap_or(&t).to_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn day_is_the_utc_date() {
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(1_764_633_600_000 - 1), "2025-12-01");
+        assert_eq!(day(1_764_633_600_000), "2025-12-02");
+    }
 
     #[test]
     #[allow(clippy::inconsistent_digit_grouping)] // cents written as `dollars_cents`

@@ -606,8 +606,31 @@ async function couponsView(show) {
   const mine = coupons.filter((c) => c.assigned);
   show('My coupons', mine.length === 0
     ? el('p', { id: 'no-coupons' }, 'No coupons yet.')
-    : el('ul', { id: 'coupon-list', className: 'coupon-list' }, ...mine.map((c) => el('li', { dataset: { code: c.code } },
-      el('strong', {}, c.code), ` — ${c.name}: ${c.description}${validity(c)}`))));
+    : el('ul', { id: 'coupon-list', className: 'coupon-list' }, ...mine.map((c) => {
+      const notice = expiry(c.endDate);
+      return el('li', { dataset: { code: c.code } },
+        el('strong', {}, c.code), ` — ${c.name}: ${c.description}${validity(c)}`,
+        notice ? el('span', { className: notice.expired ? 'expiry expired' : 'expiry' }, ` ${notice.text}`) : null);
+    })));
+}
+
+/** Coupons ending within this many days get a notice (as in the overlay's Customer 360°). */
+const EXPIRY_NOTICE_DAYS = 30;
+
+/**
+ * "Expired", "Expires today", "Expires tomorrow", "Expires in 5 days" for a coupon ending at
+ * `endDate` (calendar days here), or null when it ends later or the date is unknown.
+ */
+function expiry(endDate) {
+  const ends = new Date(endDate ?? '');
+  const now = new Date();
+  if (Number.isNaN(ends.getTime())) return null;
+  if (ends <= now) return { expired: true, text: 'Expired' };
+  const day = (d) => Math.floor((d.getTime() - d.getTimezoneOffset() * 60_000) / 86_400_000);
+  const days = day(ends) - day(now);
+  if (days > EXPIRY_NOTICE_DAYS) return null;
+  const text = days <= 0 ? 'Expires today' : days === 1 ? 'Expires tomorrow' : `Expires in ${days} days`;
+  return { expired: false, text };
 }
 
 /** "(valid … to …)" from what the backend says of a coupon's dates (SAP's may have none). */

@@ -4,8 +4,8 @@
 //! action the tab reloads and the storefront is told that the customer's data changed.
 
 use super::fragments::{Fragments, Section};
-use crate::customer360::format::{date, money};
-use crate::customer360::Tab;
+use crate::customer360::format::{date, expiry, money};
+use crate::customer360::{Expiry, Tab};
 use crate::host::{self, event};
 use crate::state::use_asm;
 use asm_types::{C360CouponStatus, C360FragmentData, Customer360FragmentType as Fragment};
@@ -229,6 +229,15 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                                 " · " {c.name} {off(c.percent, &c.description)}
                                                 {c.ends.as_deref().map(|e| format!(" · until {}", date(e)))}
                                                 {if assigned { " · assigned" } else { " · available" }}
+                                                {c.ends.as_deref().and_then(expiry).map(|x| {
+                                                    let expired = x == Expiry::Expired;
+                                                    view! {
+                                                        " · "
+                                                        <span class="asm-c360-expiry" class:asm-expired=expired>
+                                                            {x.text()}
+                                                        </span>
+                                                    }
+                                                })}
                                                 " "
                                                 <button
                                                     type="button"

@@ -480,9 +480,11 @@ async fn customer_coupons_assign_and_unassign() {
     let list = format!("/asm/users/{LINDA_ID}/customercoupons");
     let coupons: CustomerCouponList =
         serde_json::from_value(app.get(&list, Some(&cookie)).await.json()).expect("list");
-    assert_eq!(coupons.coupons[0].code, "LOYALTY20");
-    assert!(coupons.coupons[0].assigned);
-    assert!(coupons.coupons[1..].iter().all(|c| !c.assigned));
+    // Assigned first (the ended AUTUMN20 and LOYALTY20), then by code.
+    let codes: Vec<&str> = coupons.coupons.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(codes[..2], ["AUTUMN20", "LOYALTY20"]);
+    assert!(coupons.coupons[..2].iter().all(|c| c.assigned));
+    assert!(coupons.coupons[2..].iter().all(|c| !c.assigned));
     let res = app
         .post_json(&format!("{list}/sorry10/claim"), Some(&cookie), &json!({}))
         .await;
@@ -521,6 +523,57 @@ async fn customer_coupons_assign_and_unassign() {
         .assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
     assert_eq!(app.audit_of("coupon-assign").len(), 1);
     assert_eq!(app.audit_of("coupon-unassign").len(), 1);
+}
+
+/// A coupon that has ended is listed with its end (the store and Customer 360° say "expired"),
+/// cannot be used on a cart, and once taken back cannot be given again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_expired_coupon_is_listed_but_cannot_be_used_or_given_again() {
+    let app = TestApp::new();
+    let cookie = app.login(&AGENT).await;
+    app.emulate(&cookie, LINDA_ID).await;
+    let list = format!("/asm/users/{LINDA_ID}/customercoupons");
+    let coupons: CustomerCouponList =
+        serde_json::from_value(app.get(&list, Some(&cookie)).await.json()).expect("list");
+    let autumn = coupons
+        .coupons
+        .iter()
+        .find(|c| c.code == "AUTUMN20")
+        .expect("AUTUMN20 listed");
+    assert!(autumn.assigned);
+    assert_eq!(autumn.end_date.as_deref(), Some("2025-12-30T00:00:00Z"));
+    let vip = coupons
+        .coupons
+        .iter()
+        .find(|c| c.code == "VIP25")
+        .expect("VIP25");
+    assert_eq!(vip.end_date.as_deref(), Some("2026-01-06T00:00:00Z"));
+    // Not on a cart.
+    let code = linda_cart(&app, &cookie).await.code;
+    let vouchers = format!("/asm/users/{LINDA_ID}/carts/{code}/vouchers");
+    app.post_json(&vouchers, Some(&cookie), &json!({"voucherId": "AUTUMN20"}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, error_type::VOUCHER_INVALID);
+    // Claiming it again while she has it changes nothing; taken back, it cannot be given again.
+    let res = app
+        .post_json(&format!("{list}/AUTUMN20/claim"), Some(&cookie), &json!({}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let res = app
+        .delete(&format!("{list}/AUTUMN20/claim"), Some(&cookie))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let err = app
+        .post_json(&format!("{list}/autumn20/claim"), Some(&cookie), &json!({}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, error_type::VALIDATION);
+    assert_eq!(err.subject.as_deref(), Some("couponCode"));
+    assert_eq!(err.message, "Coupon AUTUMN20 expired on 2025-12-30.");
+    let has: i64 = app.scalar(
+        "SELECT COUNT(*) FROM customer_coupons WHERE customer_id = ?1 AND coupon_code = 'AUTUMN20'",
+        [LINDA_ID],
+    );
+    assert_eq!(has, 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

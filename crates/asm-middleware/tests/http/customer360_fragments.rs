@@ -430,11 +430,16 @@ async fn promotions_flag_what_applies_to_her_cart_and_her_coupons() {
         .expect("LOYALTY20");
     assert_eq!(loyalty.status, C360CouponStatus::Assigned);
     assert!(loyalty.assigned_date.is_some());
-    assert_eq!(p.customer_coupons[0].code, "LOYALTY20", "assigned first");
-    assert!(p
-        .customer_coupons
+    // Assigned first (also the ended AUTUMN20, with its end), then those valid now.
+    let codes: Vec<&str> = p.customer_coupons.iter().map(|c| c.code.as_str()).collect();
+    assert_eq!(codes[..2], ["AUTUMN20", "LOYALTY20"], "assigned first");
+    assert_eq!(p.customer_coupons[0].status, C360CouponStatus::Assigned);
+    assert_eq!(
+        p.customer_coupons[0].ends.as_deref(),
+        Some("2025-12-30T00:00:00Z")
+    );
+    assert!(p.customer_coupons[2..]
         .iter()
-        .filter(|c| c.code != "LOYALTY20")
         .all(|c| c.status == C360CouponStatus::Available && c.assigned_date.is_none()));
 
     // Apply a voucher and push the cart over every threshold: the flags follow.

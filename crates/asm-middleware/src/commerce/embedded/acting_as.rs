@@ -5,7 +5,7 @@
 //! domain's business, not this module's.
 
 use super::pricing::{price, price_cart, Promotion};
-use crate::format::rfc3339;
+use crate::format::{day, rfc3339};
 use crate::ports::{Change, ProfileChange};
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
@@ -648,6 +648,24 @@ pub fn assign_coupon(
     let Some(coupon) = load_coupon(c, user, code)? else {
         return Err(DomainError::not_found("Coupon").with_subject("couponCode"));
     };
+    // Only a coupon valid now can be given (one the customer has already stays theirs).
+    let (starts, ends): (i64, i64) = c.query_row(
+        "SELECT starts, ends FROM coupons WHERE code = ?1",
+        params![coupon.code],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    if !coupon.assigned && ends <= now {
+        return Err(DomainError::invalid(
+            "couponCode",
+            format!("Coupon {} expired on {}.", coupon.code, day(ends)),
+        ));
+    }
+    if !coupon.assigned && starts > now {
+        return Err(DomainError::invalid(
+            "couponCode",
+            format!("Coupon {} is valid from {}.", coupon.code, day(starts)),
+        ));
+    }
     c.execute(
         "INSERT OR IGNORE INTO customer_coupons (customer_id, coupon_code, assigned, assigned_by) VALUES (?1, ?2, ?3, ?4)",
         params![user, coupon.code, now, agent],

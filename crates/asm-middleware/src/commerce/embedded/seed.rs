@@ -268,28 +268,47 @@ pub const PROMOTIONS: &[(&str, &str, i64, i64)] = &[
     ("ORDER200", "3% off orders over $200", 200_00, 3),
     ("ORDER1000", "8% off orders over $1,000", 1_000_00, 8),
 ];
-/// Customer coupons an agent can assign: code, name, description, percent off.
-pub const COUPONS: &[(&str, &str, &str, i64)] = &[
+/// Customer coupons an agent can assign: code, name, description, percent off, and the days
+/// from the seed's time to the start and to the end of validity. `VIP25` ends within days (the
+/// store and Customer 360° say so), `AUTUMN20` has ended (Linda still has it: "expired").
+#[allow(clippy::type_complexity)]
+pub const COUPONS: &[(&str, &str, &str, i64, i64, i64)] = &[
     (
         "LOYALTY20",
         "Loyalty 20%",
         "20% off for loyal customers",
         20,
+        -30,
+        365,
     ),
     (
         "BIRTHDAY15",
         "Birthday 15%",
         "15% off in your birthday month",
         15,
+        -30,
+        365,
     ),
     (
         "SORRY10",
         "We are sorry",
         "10% off after a service problem",
         10,
+        -30,
+        365,
     ),
-    ("VIP25", "VIP day", "25% off on VIP day", 25),
+    ("VIP25", "VIP day", "25% off on VIP day", 25, -30, 5),
+    (
+        "AUTUMN20",
+        "Autumn sale",
+        "20% off in the autumn sale",
+        20,
+        -60,
+        -2,
+    ),
 ];
+/// The coupon that has ended (assigned to Linda).
+pub const EXPIRED_COUPON: &str = "AUTUMN20";
 const TICKET_SUBJECTS: &[(&str, &str)] = &[
     ("Where is my order?", "Delivery"),
     ("Camera arrived damaged", "Complaint"),
@@ -369,10 +388,10 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
             params![code, description, threshold, percent],
         )?;
     }
-    for (code, name, description, percent) in COUPONS {
+    for (code, name, description, percent, starts, ends) in COUPONS {
         tx.execute(
             "INSERT INTO coupons (code, name, description, percent, starts, ends) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![code, name, description, percent, now - 30 * 86_400_000_i64, now + 365 * 86_400_000_i64],
+            params![code, name, description, percent, now + starts * 86_400_000_i64, now + ends * 86_400_000_i64],
         )?;
     }
     let agent_group = AGENT_GROUP.to_string();
@@ -635,6 +654,10 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
     tx.execute(
         "INSERT INTO customer_coupons (customer_id, coupon_code, assigned, assigned_by) VALUES (?1, 'LOYALTY20', ?2, NULL)",
         params![LINDA_ID, now - 10 * day],
+    )?;
+    tx.execute(
+        "INSERT INTO customer_coupons (customer_id, coupon_code, assigned, assigned_by) VALUES (?1, ?2, ?3, NULL)",
+        params![LINDA_ID, EXPIRED_COUPON, now - 40 * day],
     )?;
     // Sort keys in name order, which also fills the search index (one pass after the bulk load).
     crate::commerce::embedded::search::rekey_all(&tx)?;
