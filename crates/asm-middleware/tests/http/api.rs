@@ -1164,6 +1164,76 @@ async fn search_pages_through_everyone_in_name_order() {
     assert_eq!(page.pagination.total_pages, 0);
 }
 
+/// A typed search (no sort asked for) lists the best matches first: the customer whose e-mail
+/// or id it is, then word starts, then other substrings; an explicit sort keeps name order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_typed_search_lists_the_best_matches_first() {
+    let app = TestApp::new();
+    let cookie = app.login(&AGENT).await;
+    let create = format!("/asm/customers?baseSite={SITE}");
+    for (first, last, email) in [
+        ("Ann", "Zzyzx", "ann.zzyzx@example.com"),
+        ("Aaa", "Hannover", "aaa.hannover@example.com"),
+        ("Zora", "Quill", "ann@example.org"),
+    ] {
+        let body = json!({"firstName": first, "lastName": last, "emailAddress": email});
+        let res = app.post_json(&create, Some(&cookie), &body).await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    }
+    let names = |p: &CustomerSearchPage| -> Vec<String> {
+        p.entries.iter().map(|e| e.name.clone()).collect()
+    };
+    let typed = search_page(
+        &app,
+        &cookie,
+        &format!("baseSite={SITE}&query=ann&pageSize=100"),
+    )
+    .await;
+    let got = names(&typed);
+    assert_eq!(
+        got[..2],
+        ["Ann Zzyzx", "Zora Quill"],
+        "word starts first, by name"
+    );
+    assert!(got[2..].contains(&"Aaa Hannover".to_string()));
+    assert_eq!(typed.pagination.sort, None);
+    assert!(typed.sorts.iter().all(|s| !s.selected));
+    let by_name = search_page(
+        &app,
+        &cookie,
+        &format!("baseSite={SITE}&query=ann&pageSize=100&sort=byNameAsc"),
+    )
+    .await;
+    assert_eq!(
+        by_name.entries[0].name, "Aaa Hannover",
+        "an explicit sort is name order"
+    );
+    assert_eq!(
+        by_name.pagination.total_results,
+        typed.pagination.total_results
+    );
+    // Pages are slices of that one order.
+    let mut paged = Vec::new();
+    for page_no in 0..20 {
+        let page = search_page(
+            &app,
+            &cookie,
+            &format!("baseSite={SITE}&query=ann&pageSize=5&currentPage={page_no}"),
+        )
+        .await;
+        paged.extend(names(&page));
+    }
+    assert_eq!(paged, got);
+    // The e-mail typed in full comes first, though another e-mail contains it.
+    let exact = search_page(
+        &app,
+        &cookie,
+        &format!("baseSite={SITE}&query=ann%40example.org"),
+    )
+    .await;
+    assert_eq!(exact.entries[0].name, "Zora Quill");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn search_is_case_insensitive_over_name_email_and_id() {
     let app = TestApp::new();

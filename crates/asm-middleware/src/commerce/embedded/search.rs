@@ -35,7 +35,8 @@ pub fn rekey_all(c: &Connection) -> r2d2_sqlite::rusqlite::Result<()> {
          WITH ranked AS (SELECT rowid AS id, ROW_NUMBER() OVER \
              (ORDER BY name COLLATE NOCASE, customer_id) AS n FROM customers) \
          UPDATE customers SET sort_key = ranked.n * {KEY_GAP} FROM ranked WHERE customers.rowid = ranked.id; \
-         INSERT INTO customers_fts(customers_fts) VALUES ('optimize');"
+         INSERT INTO customers_fts(customers_fts) VALUES ('optimize'); \
+         INSERT INTO customers_words(customers_words) VALUES ('optimize');"
     ))
 }
 
@@ -217,6 +218,111 @@ fn search_customers_counting(
     ))
 }
 
+/// The search as an agent types it (no sort asked for): the best matches first. First the
+/// customer whose id or e-mail is the query, then those with a word of their name, e-mail or id
+/// starting with it (`ann` finds Ann and Anna Smith before Aaron Zimmermann), then the other
+/// substring matches; name order within each. The matches and their count are the same as
+/// [`search_customers`]'; only their order differs. Every walk is in name order through an index
+/// and stops after the page, which is at most [`COUNT_CAP`] deep (the domain refuses deeper
+/// pages). Queries under three characters keep name order.
+fn relevant(
+    c: &Connection,
+    query: &str,
+    current_page: u32,
+    page_size: u32,
+) -> DomainResult<CustomerSearchPage> {
+    if query.contains('\0') || query.chars().count() < 3 {
+        return search_customers(c, query, current_page, page_size);
+    }
+    let limit = usize::try_from(page_size).unwrap_or(usize::MAX);
+    let offset = usize::try_from(current_page)
+        .unwrap_or(usize::MAX)
+        .saturating_mul(limit);
+    let want = offset.saturating_add(limit).min(COUNT_CAP + 1);
+    let substring = phrase(query);
+    let found: i64 = c.query_row(
+        "SELECT COUNT(*) FROM (SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 LIMIT ?2)",
+        params![substring, COUNT_CAP as i64 + 1],
+        |r| r.get(0),
+    )?;
+    let count = Count::capped(usize::try_from(found).unwrap_or(0), COUNT_CAP);
+    // The sort keys of the matches in relevance order, up to the end of the page.
+    let mut keys: Vec<i64> = Vec::with_capacity(want);
+    let mut seen = std::collections::HashSet::new();
+    let mut take = |keys: &mut Vec<i64>, key: i64| {
+        if keys.len() < want && seen.insert(key) {
+            keys.push(key);
+        }
+    };
+    let mut exact = c.prepare_cached(
+        "SELECT sort_key FROM customers WHERE (uid = ?1 OR customer_id IN (?1, upper(?1))) \
+         AND sort_key IS NOT NULL ORDER BY sort_key",
+    )?;
+    for key in exact.query_map(params![query], |r| r.get::<_, i64>(0))? {
+        take(&mut keys, key?);
+    }
+    let first = keys.len();
+    if let Some(words) = word_prefix(query) {
+        // Word matches that are substring matches too (so the count above covers them).
+        let mut stmt = c.prepare_cached(
+            "SELECT w.rowid FROM customers_words w JOIN customers c ON c.sort_key = w.rowid \
+             WHERE customers_words MATCH ?1 AND instr(c.search, ?2) > 0 ORDER BY w.rowid LIMIT ?3",
+        )?;
+        let rows = stmt.query_map(params![words, query, (want + first) as i64], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        for key in rows {
+            take(&mut keys, key?);
+        }
+    }
+    if keys.len() < want {
+        // Every better match is in `seen` now: the rest in name order, skipping those.
+        let mut stmt = c.prepare_cached(
+            "SELECT rowid FROM customers_fts WHERE customers_fts MATCH ?1 ORDER BY rowid LIMIT ?2",
+        )?;
+        let skip = keys.len();
+        let rows = stmt.query_map(params![substring, (want + skip) as i64], |r| {
+            r.get::<_, i64>(0)
+        })?;
+        for key in rows {
+            take(&mut keys, key?);
+        }
+    }
+    let mut one = c.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM customers c WHERE c.sort_key = ?1"
+    ))?;
+    let entries = keys
+        .get(offset.min(keys.len())..)
+        .unwrap_or_default()
+        .iter()
+        .take(limit)
+        .map(|key| one.query_row(params![key], entry))
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut answer = page(
+        entries,
+        count,
+        current_page,
+        page_size,
+        CustomerSort::ByNameAsc,
+        false,
+    );
+    // Best matches first is no sort the agent can choose: none is marked as applied.
+    answer.pagination.sort = None;
+    for s in &mut answer.sorts {
+        s.selected = false;
+    }
+    Ok(answer)
+}
+
+/// An FTS5 query (word tokenizer) for rows with consecutive words starting as `query`'s words
+/// do, the last one as a prefix (`"anna schm" *`); `None` when the query has no word.
+fn word_prefix(query: &str) -> Option<String> {
+    query
+        .chars()
+        .any(char::is_alphanumeric)
+        .then(|| format!("{} *", phrase(query)))
+}
+
 /// How many customers match: exactly, or at least (counting stopped at [`COUNT_CAP`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Count {
@@ -321,6 +427,9 @@ pub fn search(c: &Connection, req: &SearchRequest) -> DomainResult<CustomerSearc
         if !known {
             return Err(DomainError::invalid("orderId", "No order has this code."));
         }
+    }
+    if req.list.is_none() && req.order_id.is_none() && req.sort.is_none() {
+        return relevant(c, &req.query, req.current_page, req.page_size);
     }
     if req.list.is_none() && req.order_id.is_none() && sort == CustomerSort::ByNameAsc {
         return search_customers(c, &req.query, req.current_page, req.page_size);
@@ -821,5 +930,102 @@ mod tests {
             indexed(&c, "qqqxyz", 20, 0, COUNT_CAP).expect("search").0,
             Count::exact(0)
         );
+    }
+
+    /// A seeded shop with these customers added (id, first name, last name, e-mail).
+    fn shop_with(extra: &[(&str, &str, &str, &str)]) -> Connection {
+        let mut c = Connection::open_in_memory().expect("db");
+        crate::commerce::embedded::schema::migrate(&mut c).expect("migrate");
+        crate::commerce::embedded::seed::seed_if_empty(&mut c, 2_000, 1_800_000_000_000)
+            .expect("seed");
+        for (id, first, last, email) in extra {
+            let name = format!("{first} {last}");
+            c.execute(
+                "INSERT INTO customers (customer_id, uid, first_name, last_name, name, town, country, \
+                 signed_up, search) VALUES (?1, ?2, ?3, ?4, ?5, 'Berlin', 'DE', 0, ?6)",
+                params![id, email, first, last, name, format!("{name} {email} {id}").to_lowercase()],
+            )
+            .expect("insert");
+            assign_key(&c, id).expect("key");
+        }
+        c
+    }
+
+    fn typed(c: &Connection, query: &str, current_page: u32, page_size: u32) -> CustomerSearchPage {
+        search(
+            c,
+            &SearchRequest {
+                query: query.into(),
+                current_page,
+                page_size,
+                ..SearchRequest::default()
+            },
+        )
+        .expect("search")
+    }
+
+    fn names(page: &CustomerSearchPage) -> Vec<String> {
+        page.entries.iter().map(|e| e.name.clone()).collect()
+    }
+
+    #[test]
+    fn typed_searches_list_the_exact_customer_then_word_starts_then_the_rest() {
+        let c = shop_with(&[
+            ("X1", "Zed", "Quill", "ann@example.com"),
+            ("X2", "Joann", "Annex", "joann.annex@example.com"),
+            ("X3", "Anna", "Smith", "anna.smith@example.com"),
+            ("X4", "Ann", "Baker", "a.baker@example.com"),
+            ("X5", "Aaron", "Zimmermann", "aaron.zimmermann@example.com"),
+        ]);
+        // `ann`: words starting with it (Ann, Anna, Annex, "ann@…") by name, then the rest.
+        let page = typed(&c, "ann", 0, 100);
+        let got = names(&page);
+        assert_eq!(
+            got[..4],
+            ["Ann Baker", "Anna Smith", "Joann Annex", "Zed Quill"]
+        );
+        assert!(got.contains(&"Aaron Zimmermann".to_string()));
+        let rest = &got[4..];
+        let mut sorted = rest.to_vec();
+        sorted.sort_by_key(|n| n.to_lowercase());
+        assert_eq!(rest, sorted.as_slice(), "the other matches by name");
+        assert!(rest
+            .iter()
+            .all(|n| !n.to_lowercase().split(' ').any(|w| w.starts_with("ann"))));
+        // The same customers and count as the name-ordered search: only the order differs.
+        let by_name = search_customers(&c, "ann", 0, 1_000).expect("by name");
+        assert!(!by_name.pagination.total_is_lower_bound);
+        let mut a = names(&typed(&c, "ann", 0, 1_000));
+        let mut b = names(&by_name);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b);
+        assert_eq!(
+            page.pagination.total_results,
+            by_name.pagination.total_results
+        );
+        assert_eq!(
+            page.pagination.sort, None,
+            "best matches first is not a sort option"
+        );
+        // The e-mail typed in full comes first, though Joann's also contains it.
+        assert_eq!(names(&typed(&c, "ann@example.com", 0, 5))[0], "Zed Quill");
+        // So does the customer id (ids are upper-case, the query lower-case).
+        assert_eq!(names(&typed(&c, "x5", 0, 5)), ["Aaron Zimmermann"]);
+        let id = typed(&c, "c0000012", 0, 5);
+        assert_eq!(id.entries[0].customer_id, "C0000012");
+    }
+
+    #[test]
+    fn typed_search_pages_are_slices_of_one_order() {
+        let c = shop_with(&[("X4", "Ann", "Baker", "a.baker@example.com")]);
+        for q in ["ann", "son", "example.com", "c00001", "#@!", "zzz"] {
+            let all = typed(&c, q, 0, 100);
+            let mut paged = Vec::new();
+            for p in 0..10 {
+                paged.extend(typed(&c, q, p, 10).entries);
+            }
+            assert_eq!(paged, all.entries, "{q}");
+        }
     }
 }
