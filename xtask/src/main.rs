@@ -53,9 +53,13 @@ fn main() -> ExitCode {
         Some("sizes") => setup(false)
             .and_then(|()| release_bundle())
             .and_then(|()| sizes()),
+        Some("screenshots") => setup(true)
+            .and_then(|()| release_bundle())
+            .and_then(|()| screenshots()),
         _ => {
             eprintln!(
-                "usage: cargo xtask <demo [middleware flags…] | test | setup | bundle | sizes | pg | \
+                "usage: cargo xtask <demo [middleware flags…] | test | setup | bundle | sizes | \
+                 screenshots | pg | \
                  bench http [--quick] [--seconds N] [--load-seconds N] [--cases a,b] | \
                  bench overlay [--runs N] [--deadline-seconds N] [--json]>"
             );
@@ -119,6 +123,18 @@ fn e2e_on_sap_simulator() -> Step {
     let mut args = vec!["--test", "--test-concurrency=1"];
     args.extend(files.iter().map(String::as_str));
     run_env("node", &args, &[("ASM_E2E_COMMERCE", "sapcc")])
+}
+
+/// `cargo xtask screenshots`: the README's pictures in `docs/screenshots/`, taken from the
+/// release bundle on the demo store (`tests/e2e/screenshots.mjs`, the e2e suite's browser and
+/// server helpers; `screenshots.test.mjs` checks on every run that they can still be taken).
+fn screenshots() -> Step {
+    run("cargo", &["build", "-p", "asm-middleware"])?;
+    run_env(
+        "node",
+        &["tests/e2e/screenshots.mjs", "docs/screenshots"],
+        &[("ASM_MIDDLEWARE_BIN", "target/debug/asm-middleware")],
+    )
 }
 
 fn run(program: &str, args: &[&str]) -> Step {
