@@ -35,6 +35,22 @@ pub struct Asm {
     pub reason: RwSignal<String>,
     /// This tab's end of the channel to the overlays in the browser's other tabs.
     pub tabs: StoredValue<Option<web_sys::BroadcastChannel>, LocalStorage>,
+    /// What the bar's live region says to screen readers (the result of the agent's last step).
+    pub announcement: RwSignal<String>,
+    /// Where focus goes once the view the agent's last step opened is there.
+    pub focus: RwSignal<Option<Focus>>,
+}
+
+/// The first field of each view of the bar, for focus after a step that replaced the view the
+/// agent was in (the element that had focus is gone).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    /// The sign-in form's first field.
+    SignIn,
+    /// The customer search's reason field.
+    Desk,
+    /// The emulated customer.
+    Emulation,
 }
 
 /// Creates the state and provides it to the components below.
@@ -48,6 +64,8 @@ pub fn provide_asm(api: Api) -> Asm {
         notice: RwSignal::new(None),
         reason: RwSignal::new(String::new()),
         tabs: StoredValue::new_local(host::tab_channel()),
+        announcement: RwSignal::new(String::new()),
+        focus: RwSignal::new(None),
     };
     provide_context(asm);
     asm
@@ -59,6 +77,40 @@ pub fn use_asm() -> Asm {
 }
 
 impl Asm {
+    /// After a step of the agent here (not a restore, nor another tab's): `text` is announced
+    /// and focus goes to `focus` once it is shown.
+    pub fn stepped(&self, focus: Focus, text: String) {
+        self.announcement.set(text);
+        self.focus.set(Some(focus));
+    }
+
+    /// Focuses the element `node` gives (a tracked `NodeRef` read) once it is shown and focus
+    /// is meant for `target` (see [`Asm::stepped`]).
+    pub fn focus_when_shown(
+        &self,
+        target: Focus,
+        node: impl Fn() -> Option<web_sys::HtmlElement> + 'static,
+    ) {
+        self.focus_when_shown_dyn(target, Box::new(node));
+    }
+
+    /// [`Asm::focus_when_shown`], once in the wasm for every caller.
+    fn focus_when_shown_dyn(
+        &self,
+        target: Focus,
+        node: Box<dyn Fn() -> Option<web_sys::HtmlElement>>,
+    ) {
+        let focus = self.focus;
+        Effect::new(move |_| {
+            if focus.get() == Some(target) {
+                if let Some(el) = node() {
+                    let _ = el.focus();
+                    focus.set(None);
+                }
+            }
+        });
+    }
+
     /// The middleware client.
     pub fn api(&self) -> Api {
         self.api.get_value()
@@ -193,6 +245,10 @@ impl Asm {
             Ok(reply) => {
                 self.touch(reply.expires_at);
                 self.reason.set(String::new());
+                self.stepped(
+                    Focus::Emulation,
+                    format!("Emulating {}.", reply.body.customer_name),
+                );
                 self.emulation_ended();
                 self.emulation_started(reply.body);
                 self.tell_other_tabs(host::tab_message::EMULATION_STARTED);

@@ -5,7 +5,7 @@
 mod support;
 
 use asm_overlay::api::Api;
-use serde_json::json;
+use serde_json::{json, Value};
 use support::*;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
@@ -629,6 +629,101 @@ async fn sign_out_ends_everything() {
     assert_eq!(calls_to("/asm/agents/logout").len(), 1);
     assert_eq!(events_named("asm:emulation-ended").len(), 1);
     assert_eq!(events_named("asm:agent-signed-out").len(), 1);
+}
+
+/// The focused element's id or class inside the overlay ("" when focus is outside it).
+fn focused() -> String {
+    shadow_active().map_or_else(String::new, |e| {
+        let id = e.id();
+        if id.is_empty() {
+            e.class_name()
+        } else {
+            format!("#{id}")
+        }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn each_step_moves_focus_to_the_next_view_and_is_announced() {
+    start(|| {
+        route(LOGIN, 200, session(600_000, None));
+        search_routes(
+            json!({ "linda": { "status": 200, "body": page(&[("Linda Wolf", "linda@x.com", "C-LINDA")]) } }),
+        );
+        route(
+            "POST /asm/sessions",
+            201,
+            emulation("C-LINDA", "Linda Wolf"),
+        );
+        route(
+            "DELETE /asm/sessions/s-C-LINDA",
+            200,
+            emulation("C-LINDA", "Linda Wolf"),
+        );
+        route("POST /asm/agents/logout", 204, Value::Null);
+    });
+    let announced = || text(".asm-announcer");
+    // Opening the bar announces nothing and takes no focus from the page.
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    assert_eq!(announced(), "");
+    assert_eq!(focused(), "");
+    // Signed in: the reason field (the sign-in form and its focus are gone).
+    sign_in_through_form().await;
+    until("focus on the reason", || {
+        focused() == "#asm-emulation-reason"
+    })
+    .await;
+    assert_eq!(announced(), "Signed in as Avery Agent.");
+    // Emulating: the emulated customer, named.
+    type_into("#asm-emulation-reason", "Ticket 4711");
+    type_into("#asm-customer-search", "linda");
+    until("result", || find(".asm-result").is_some()).await;
+    press("#asm-customer-search", "ArrowDown");
+    press("#asm-customer-search", "Enter");
+    until("focus on the customer", || focused() == "asm-customer").await;
+    assert_eq!(announced(), "Emulating Linda Wolf.");
+    let customer = find(".asm-customer").unwrap();
+    assert_eq!(
+        customer.get_attribute("aria-label").as_deref(),
+        Some("Emulated customer")
+    );
+    // Session ended: back to the reason field.
+    click_button("End Session");
+    until("focus on the reason again", || {
+        focused() == "#asm-emulation-reason"
+    })
+    .await;
+    assert_eq!(announced(), "Emulation of Linda Wolf ended.");
+    // Signed out: the sign-in form's first field.
+    click_button("Sign Out");
+    until("sign-in form", || find(".asm-sign-in").is_some()).await;
+    until("focus on the username", || {
+        shadow_active()
+            .and_then(|e| e.get_attribute("name"))
+            .as_deref()
+            == Some("username")
+    })
+    .await;
+    assert_eq!(announced(), "Signed out.");
+}
+
+#[wasm_bindgen_test]
+async fn a_restored_emulation_takes_no_focus_and_announces_nothing() {
+    start(|| {
+        route(
+            "GET /asm/agents/me",
+            200,
+            session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))),
+        )
+    });
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    settle().await;
+    assert_eq!(
+        focused(),
+        "",
+        "a storefront navigation keeps the page's focus"
+    );
+    assert_eq!(text(".asm-announcer"), "");
 }
 
 #[wasm_bindgen_test]

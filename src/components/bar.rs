@@ -8,7 +8,7 @@ use crate::components::{
 };
 use crate::host::{self, COLLAPSED_KEY};
 use crate::lazy::Lazy;
-use crate::state::use_asm;
+use crate::state::{use_asm, Focus};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -116,6 +116,7 @@ pub fn Bar() -> impl IntoView {
         spawn_local(async move {
             match asm.api().sign_out().await {
                 Ok(()) => {
+                    asm.stepped(Focus::SignIn, "Signed out.".into());
                     asm.signed_out(None);
                     asm.tell_other_tabs(host::tab_message::SIGNED_OUT);
                 }
@@ -192,6 +193,9 @@ pub fn Bar() -> impl IntoView {
                 </div>
             </Show>
             <Customer360Dialog />
+            <p class="asm-visually-hidden asm-announcer" role="status" aria-atomic="true">
+                {move || asm.announcement.get()}
+            </p>
         </section>
     }
 }

@@ -15,7 +15,7 @@ use crate::search::{
     blocked_reason, found_cart_label, no_match_message, normalized_query, order_code, Highlight,
     DEBOUNCE_MS, MAX_RESULTS,
 };
-use crate::state::use_asm;
+use crate::state::{use_asm, Focus};
 use asm_types::{CartStatus, CustomerSearchEntry};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -53,6 +53,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
     let waiting = RwSignal::new(None::<CustomerSearchEntry>);
     let reason_input = NodeRef::<leptos::html::Input>::new();
     let search_input = NodeRef::<leptos::html::Input>::new();
+    asm.focus_when_shown(Focus::Desk, move || reason_input.get().map(Into::into));
     // Something to tell the agent that is not a failure (e.g. the customer is emulated already).
     let note = RwSignal::new(None::<String>);
     // Why an eight-digit number found nobody as a cart either (under "No order … found.").

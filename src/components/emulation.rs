@@ -4,7 +4,7 @@
 use crate::components::{bind_cart_view, switch_search_view, use_customer360};
 use crate::host::tab_message;
 use crate::lazy::Lazy;
-use crate::state::use_asm;
+use crate::state::{use_asm, Focus};
 use asm_types::error_type;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -34,6 +34,14 @@ pub fn EmulationPanel() -> impl IntoView {
         }
     };
 
+    let ended = move |name: &str| {
+        asm.stepped(Focus::Desk, format!("Emulation of {name} ended."));
+        asm.emulation_ended();
+        asm.tell_other_tabs(tab_message::EMULATION_ENDED);
+    };
+    let customer = NodeRef::<leptos::html::Div>::new();
+    asm.focus_when_shown(Focus::Emulation, move || customer.get().map(Into::into));
+
     let end = move |_| {
         let Some(session) = asm.emulation.get_untracked() else {
             return;
@@ -44,14 +52,10 @@ pub fn EmulationPanel() -> impl IntoView {
             match asm.api().end_emulation(&session.session_id).await {
                 Ok(reply) => {
                     asm.touch(reply.expires_at);
-                    asm.emulation_ended();
-                    asm.tell_other_tabs(tab_message::EMULATION_ENDED);
+                    ended(&session.customer_name);
                 }
                 // Already gone on the server: reflect it.
-                Err(e) if e.kind() == Some(error_type::NOT_FOUND) => {
-                    asm.emulation_ended();
-                    asm.tell_other_tabs(tab_message::EMULATION_ENDED);
-                }
+                Err(e) if e.kind() == Some(error_type::NOT_FOUND) => ended(&session.customer_name),
                 Err(e) if asm.session_lost(&e) => {}
                 Err(e) => error.set(Some(e.message())),
             }
@@ -61,7 +65,7 @@ pub fn EmulationPanel() -> impl IntoView {
 
     view! {
         <div class="asm-emulation">
-            <div class="asm-customer">
+            <div class="asm-customer" role="group" aria-label="Emulated customer" tabindex="-1" node_ref=customer>
                 <span class="asm-name">{field(|s| s.customer_name.clone())}</span>
                 <span class="asm-email">{field(|s| s.customer_email.clone())}</span>
             </div>

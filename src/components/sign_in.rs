@@ -3,7 +3,7 @@
 //! identity provider (single sign-on), or both.
 
 use crate::host::tab_message;
-use crate::state::use_asm;
+use crate::state::{use_asm, Focus};
 use asm_types::SignInOptions;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -39,6 +39,8 @@ pub fn SignInForm() -> impl IntoView {
         }
     };
     let username = RwSignal::new(String::new());
+    let username_input = NodeRef::<leptos::html::Input>::new();
+    asm.focus_when_shown(Focus::SignIn, move || username_input.get().map(Into::into));
     let password = RwSignal::new(String::new());
     let show_password = RwSignal::new(false);
     let pending = RwSignal::new(false);
@@ -61,7 +63,14 @@ pub fn SignInForm() -> impl IntoView {
         spawn_local(async move {
             match asm.api().sign_in(user.trim(), &pass).await {
                 Ok(reply) => {
-                    asm.signed_in(reply.body);
+                    let session = reply.body;
+                    let focus = if session.emulation.is_some() {
+                        Focus::Emulation
+                    } else {
+                        Focus::Desk
+                    };
+                    asm.stepped(focus, format!("Signed in as {}.", session.agent.name));
+                    asm.signed_in(session);
                     asm.tell_other_tabs(tab_message::SIGNED_IN);
                 }
                 Err(e) => error.set(Some(e.message())),
@@ -97,6 +106,7 @@ pub fn SignInForm() -> impl IntoView {
                     <span>"Agent ID or e-mail"</span>
                     <input
                         name="username"
+                        node_ref=username_input
                         autocomplete="username"
                         required
                         prop:value=move || username.get()
