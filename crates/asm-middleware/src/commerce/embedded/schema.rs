@@ -279,10 +279,12 @@ CREATE INDEX orders_code_number ON orders(CAST(code AS INTEGER));
     // A word index beside the trigram one, for the search's relevance (`search::relevant`):
     // customers with a word of their name, e-mail or id starting with the query come before
     // other substring matches. Same rowids (sort keys, name order), so its walks stop early too.
+    // Digits separate words and are left out: `schmidt4711@…` is the word `schmidt`, so a prefix
+    // query merges a few words' lists, not one per numbered e-mail (27 ms for `schmidt` at 1M).
     r#"
 CREATE VIRTUAL TABLE customers_words USING fts5(
     search, content = 'customers', content_rowid = 'sort_key',
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '3'
+    tokenize = "unicode61 remove_diacritics 2 separators '0123456789'", prefix = '3'
 );
 INSERT INTO customers_words(customers_words) VALUES ('rebuild');
 CREATE TRIGGER customers_words_insert AFTER INSERT ON customers WHEN new.sort_key IS NOT NULL BEGIN

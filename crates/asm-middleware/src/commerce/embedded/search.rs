@@ -315,12 +315,13 @@ fn relevant(
 }
 
 /// An FTS5 query (word tokenizer) for rows with consecutive words starting as `query`'s words
-/// do, the last one as a prefix (`"anna schm" *`); `None` when the query has no word.
+/// do, the last one as a prefix (`"anna schm" *`); `None` when the query has no letter, or a
+/// digit (the word index leaves digits out: an id or a numbered e-mail is found exactly or as a
+/// substring).
 fn word_prefix(query: &str) -> Option<String> {
-    query
-        .chars()
-        .any(char::is_alphanumeric)
-        .then(|| format!("{} *", phrase(query)))
+    let letters = query.chars().any(char::is_alphabetic);
+    let digits = query.chars().any(|c| c.is_ascii_digit());
+    (letters && !digits).then(|| format!("{} *", phrase(query)))
 }
 
 /// How many customers match: exactly, or at least (counting stopped at [`COUNT_CAP`]).
