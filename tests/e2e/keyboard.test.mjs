@@ -105,7 +105,8 @@ describe('keyboard only', () => {
         await page.keyboard.press('ArrowRight');
         await until(async () => (await tab(name).getAttribute('aria-selected')) === 'true' || `${name} not selected`);
         assert.equal(await focused(page), `#${await tab(name).getAttribute('id')}`, `focus on the ${name} tab`);
-        await page.locator('#asm-c360-panel .asm-muted[role=status]').waitFor({ state: 'detached' });
+        const loading = page.locator('#asm-c360-panel .asm-muted[role=status]');
+        await until(async () => (await loading.count()) === 0 || `${name} still loading`);
         assert.equal(await page.locator('#asm-c360-panel .asm-error').count(), 0, `${name}: no error`);
       }
       // Escape closes it; focus is back on its button.
