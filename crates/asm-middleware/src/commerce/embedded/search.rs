@@ -219,9 +219,9 @@ fn search_customers_counting(
 }
 
 /// The search as an agent types it (no sort asked for): the best matches first. First the
-/// customer whose id or e-mail is the query, then those with a word of their name, e-mail or id
-/// starting with it (`ann` finds Ann and Anna Smith before Aaron Zimmermann), then the other
-/// substring matches; name order within each. The matches and their count are the same as
+/// customer whose id or e-mail is the query, then those with it as a whole word of their name or
+/// e-mail, then those with a word starting with it (`ann` finds Ann, then Anna Smith, before
+/// Aaron Zimmermann), then the other substring matches; name order within each. The matches and their count are the same as
 /// [`search_customers`]'; only their order differs. Every walk is in name order through an index
 /// and stops after the page, which is at most [`COUNT_CAP`] deep (the domain refuses deeper
 /// pages). Queries under three characters keep name order.
@@ -261,18 +261,26 @@ fn relevant(
     for key in exact.query_map(params![query], |r| r.get::<_, i64>(0))? {
         take(&mut keys, key?);
     }
-    let first = keys.len();
     if let Some(words) = word_prefix(query) {
-        // Word matches that are substring matches too (so the count above covers them).
+        // Whole words first (`schmidt`), then words that start so (`schmidtke`): the first walks
+        // one word's list and stops after the page; the second merges every word starting so,
+        // which is only needed when the whole words do not fill the page. Both only substring
+        // matches too (so the count above covers them).
         let mut stmt = c.prepare_cached(
             "SELECT w.rowid FROM customers_words w JOIN customers c ON c.sort_key = w.rowid \
              WHERE customers_words MATCH ?1 AND instr(c.search, ?2) > 0 ORDER BY w.rowid LIMIT ?3",
         )?;
-        let rows = stmt.query_map(params![words, query, (want + first) as i64], |r| {
-            r.get::<_, i64>(0)
-        })?;
-        for key in rows {
-            take(&mut keys, key?);
+        for words in [phrase(query), words] {
+            if keys.len() >= want {
+                break;
+            }
+            let skip = keys.len();
+            let rows = stmt.query_map(params![words, query, (want + skip) as i64], |r| {
+                r.get::<_, i64>(0)
+            })?;
+            for key in rows {
+                take(&mut keys, key?);
+            }
         }
     }
     if keys.len() < want {
@@ -970,7 +978,7 @@ mod tests {
     }
 
     #[test]
-    fn typed_searches_list_the_exact_customer_then_word_starts_then_the_rest() {
+    fn typed_searches_list_the_exact_customer_then_whole_words_then_word_starts_then_the_rest() {
         let c = shop_with(&[
             ("X1", "Zed", "Quill", "ann@example.com"),
             ("X2", "Joann", "Annex", "joann.annex@example.com"),
@@ -978,12 +986,13 @@ mod tests {
             ("X4", "Ann", "Baker", "a.baker@example.com"),
             ("X5", "Aaron", "Zimmermann", "aaron.zimmermann@example.com"),
         ]);
-        // `ann`: words starting with it (Ann, Anna, Annex, "ann@…") by name, then the rest.
+        // `ann`: the whole word (Ann, "ann@…") by name, then words starting with it (Anna,
+        // Annex), then the rest.
         let page = typed(&c, "ann", 0, 100);
         let got = names(&page);
         assert_eq!(
             got[..4],
-            ["Ann Baker", "Anna Smith", "Joann Annex", "Zed Quill"]
+            ["Ann Baker", "Zed Quill", "Anna Smith", "Joann Annex"]
         );
         assert!(got.contains(&"Aaron Zimmermann".to_string()));
         let rest = &got[4..];
