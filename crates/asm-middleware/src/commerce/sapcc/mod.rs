@@ -1175,7 +1175,8 @@ impl Commerce for SapCommerce {
             c.post(self.user(user, &format!("/orders/{}/cancellation", seg(code))))
                 .json(&body)
         })
-        .await?;
+        .await?
+        .ok()?;
         let order = self.order(user, code).await?;
         let lines = entries
             .iter()
@@ -1268,7 +1269,8 @@ impl Commerce for SapCommerce {
             c.patch(self.user(user, &format!("/orderReturns/{}", seg(code))))
                 .json(&json!({ "status": "CANCELLING" }))
         })
-        .await?;
+        .await?
+        .ok()?;
         let value = self.return_request(user, code).await?;
         let detail = format!("return {code} of order {} cancelled", value.order_code);
         Ok(change(value, detail))
