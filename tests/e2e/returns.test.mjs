@@ -81,15 +81,22 @@ describe('order cancellation and returns in the store', () => {
       const inputs = page.locator('#cancel-form input[type=number]');
       const lines = await inputs.count();
       assert.ok(lines >= 1, 'a line to cancel');
-      const first = inputs.first();
-      const max = Number(await first.getAttribute('max'));
-      assert.ok(max >= 2, `at least 2 of the first line: ${max}`);
+      // A line of which at least 2 are left (part of it is cancelled).
+      let pick = -1;
+      let max = 0;
+      for (let i = 0; i < lines; i += 1) {
+        const m = Number(await inputs.nth(i).getAttribute('max'));
+        if (m > max) [pick, max] = [i, m];
+      }
+      assert.ok(max >= 2, `a line with at least 2 left: ${max}`);
+      const first = inputs.nth(pick);
+      const entry = await first.getAttribute('data-entry');
       await first.fill('1');
       await page.locator('#cancel-form-some').click();
       await waitForText(page.locator('#store-notice'), `Cancelled 1 item(s) of order ${code}.`);
       await waitForText(page.locator('#order-lines'), /1 cancelled/);
       assert.equal(
-        Number(await page.locator('#cancel-form input[type=number]').first().getAttribute('max')),
+        Number(await page.locator(`#cancel-form input[data-entry="${entry}"]`).getAttribute('max')),
         max - 1,
         'one less left to cancel',
       );

@@ -1234,6 +1234,25 @@ async fn cancellations_and_returns_go_to_sap_in_occs_shapes_with_our_rules_first
     assert_eq!(created["status"], "APPROVAL_PENDING");
     assert_eq!(created["orderCode"], "00005001");
     assert_eq!(created["cancellable"], true);
+    // Customer 360° Activity: the cancelled line's order and the return, with their status.
+    let res = app
+        .post_json(
+            &format!("/asm/customers/{LINDA}/customer360?baseSite={SITE}"),
+            Some(&cookie),
+            &json!({"queries": [{"type": "activity", "listSize": 10}]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let entries = res.json()["fragments"][0]["data"]["entries"].clone();
+    let row = entries
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["description"].as_str().unwrap_or("").contains(&code))
+        .cloned()
+        .unwrap_or_else(|| panic!("the return in {entries}"));
+    assert_eq!(row["id"], "00005001");
+    assert_eq!(row["status"], "APPROVAL_PENDING");
     // Listed with its status; cancelled; then no longer cancellable.
     let res = app.get(&returns, Some(&cookie)).await;
     assert_eq!(res.status, StatusCode::OK, "{}", res.text());
