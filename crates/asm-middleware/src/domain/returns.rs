@@ -202,26 +202,26 @@ fn status_words(status: &str) -> String {
     status.replace('_', " ").to_lowercase()
 }
 
-/// A line's quantities left to cancel and to return, from what the order allows and what was
-/// cancelled and returned of it.
-pub fn quantities_left(
-    quantity: u32,
-    cancelled: u32,
-    returned: u32,
-    cancellable: bool,
-    returnable: bool,
-) -> (u32, u32) {
-    let left = quantity.saturating_sub(cancelled).saturating_sub(returned);
-    (
-        if cancellable { left } else { 0 },
-        if returnable { left } else { 0 },
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use asm_types::Price;
+
+    /// A line's quantities left to cancel and to return, from what the order allows and what was
+    /// cancelled and returned of it.
+    fn quantities_left(
+        quantity: u32,
+        cancelled: u32,
+        returned: u32,
+        cancellable: bool,
+        returnable: bool,
+    ) -> (u32, u32) {
+        let left = quantity.saturating_sub(cancelled).saturating_sub(returned);
+        (
+            if cancellable { left } else { 0 },
+            if returnable { left } else { 0 },
+        )
+    }
 
     fn price() -> Price {
         Price {
