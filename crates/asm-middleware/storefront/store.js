@@ -537,25 +537,163 @@ async function ordersView(show) {
       ` — ${date(o.placed)} — ${o.status} — ${o.total}`))));
 }
 
+/** The customer's return requests (newest first), at most 100. */
+async function returnRequests() {
+  const list = await asm('GET', `${userPath()}/orderReturns?pageSize=100`);
+  return list.returnRequests;
+}
+
+/** "Return 50000001 — APPROVAL_PENDING — 2 item(s), $20.00", with Cancel while not yet received. */
+function returnItem(r, redraw) {
+  const items = r.returnEntries.reduce((n, e) => n + e.expectedQuantity, 0);
+  const li = el('li', { className: 'return-request', dataset: { code: r.code } },
+    el('strong', {}, `Return ${r.code}`),
+    ` — order ${r.orderCode} — `,
+    el('span', { className: 'return-status' }, r.status),
+    ` — ${items} item(s), ${r.totalPrice.formattedValue}`,
+    r.reason ? ` — reason: ${r.reason}` : null);
+  if (r.cancellable) {
+    const cancel = el('button', { type: 'button', className: 'cancel-return', 'aria-label': `Cancel return ${r.code}` }, 'Cancel return');
+    cancel.addEventListener('click', () => act(cancel, async () => {
+      const done = await asm('PATCH', `${userPath()}/orderReturns/${enc(r.code)}`, { status: 'CANCELLING' });
+      await redraw();
+      showNotice(`Return ${done.code} was cancelled (${done.status}).`);
+    }));
+    li.append(' ', cancel);
+  }
+  return li;
+}
+
+/**
+ * A form choosing a quantity of each line (0..what is left), for a cancellation or a return.
+ * `submit(entries)` gets the chosen `{orderEntryNumber, quantity}` (none chosen: a message).
+ */
+function linesForm(o, { id, legend, left, all, some, extra = [], submit }) {
+  const inputs = o.entries.filter((e) => left(e) > 0).map((e) => {
+    const input = el('input', {
+      type: 'number', min: '0', max: String(left(e)), value: '0', className: 'qty',
+      id: `${id}-qty-${e.entryNumber}`, dataset: { entry: String(e.entryNumber) },
+    });
+    return { e, input };
+  });
+  const chosen = () => inputs
+    .map(({ e, input }) => ({ orderEntryNumber: e.entryNumber, quantity: Number(input.value) || 0 }))
+    .filter((x) => x.quantity > 0);
+  const allButton = el('button', { type: 'button', id: `${id}-all` }, all);
+  const someButton = el('button', { type: 'submit', id: `${id}-some` }, some);
+  const form = el('form', { className: 'lines-form', id },
+    el('fieldset', {}, el('legend', {}, legend),
+      el('ul', { className: 'lines-choice' }, ...inputs.map(({ e, input }) => el('li', {},
+        el('label', { for: input.id }, `${e.productName} (${left(e)} of ${e.quantity} left) `), input))),
+      ...extra,
+      el('p', {}, allButton, ' ', someButton)));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act(someButton, async () => {
+      const entries = chosen();
+      if (entries.length === 0) throw new Error('Choose a quantity of at least one line.');
+      await submit(entries);
+    });
+  });
+  allButton.addEventListener('click', () => act(allButton, async () => {
+    await submit(inputs.map(({ e }) => ({ orderEntryNumber: e.entryNumber, quantity: left(e) })));
+  }));
+  return form;
+}
+
+const RETURN_REASONS = ['Damaged in transit', 'Wrong item delivered', 'Not as described', 'No longer needed', 'Other'];
+
 async function orderView(show) {
   if (!emulating()) {
     show('Order', signInNeeded('see your orders'));
     return;
   }
   const code = params.get('code') || '';
-  const o = await asm('GET', `${userPath()}/orders/${enc(code)}`);
+  const redraw = () => renderView();
+  const [o, returns] = await Promise.all([
+    asm('GET', `${userPath()}/orders/${enc(code)}`),
+    returnRequests(),
+  ]);
+  const mine = returns.filter((r) => r.orderCode === o.code);
+  const lineText = (e) => {
+    const done = [
+      e.cancelledQuantity ? `${e.cancelledQuantity} cancelled` : null,
+      e.returnedQuantity ? `${e.returnedQuantity} returned` : null,
+    ].filter(Boolean);
+    return `${e.quantity} × ${e.productName} — ${e.totalPrice.formattedValue}${done.length ? ` (${done.join(', ')})` : ''}`;
+  };
+  let cancelForm = null;
+  if (o.cancellable) {
+    cancelForm = linesForm(o, {
+      id: 'cancel-form',
+      legend: 'Cancel the order or some of it',
+      left: (e) => e.cancellableQuantity,
+      all: 'Cancel whole order',
+      some: 'Cancel selected',
+      submit: async (entries) => {
+        await asm('POST', `${userPath()}/orders/${enc(o.code)}/cancellation`, { cancellationRequestEntryInputs: entries });
+        await redraw();
+        const n = entries.reduce((sum, x) => sum + x.quantity, 0);
+        showNotice(`Cancelled ${n} item(s) of order ${o.code}.`);
+      },
+    });
+  }
+  let returnForm = null;
+  if (o.returnable) {
+    const reason = el('select', { id: 'return-reason' },
+      el('option', { value: '' }, 'Choose a reason'),
+      ...RETURN_REASONS.map((r) => el('option', { value: r }, r)));
+    returnForm = linesForm(o, {
+      id: 'return-form',
+      legend: 'Return items',
+      left: (e) => e.returnableQuantity,
+      all: 'Return everything',
+      some: 'Return selected',
+      extra: [el('p', {}, el('label', { for: 'return-reason' }, 'Reason '), reason)],
+      submit: async (entries) => {
+        if (!reason.value) throw new Error('Choose the reason for the return.');
+        const r = await asm('POST', `${userPath()}/orderReturns`, {
+          orderCode: o.code, returnRequestEntryInputs: entries, reason: reason.value,
+        });
+        await redraw();
+        showNotice(`Return request ${r.code} was created (${r.status}).`);
+      },
+    });
+  }
   show(`Order ${o.code}`,
     el('p', { id: 'order-code' }, `Order ${o.code}`),
     el('p', { id: 'order-status' }, `Placed ${date(o.placed)} — ${o.status}`),
     el('p', { id: 'order-placed-by' }, o.placedBy ? `Placed by ${o.placedBy} (assisted service)` : 'Placed by the customer'),
-    el('ul', { id: 'order-lines' }, ...o.entries.map((e) => el('li', { dataset: { product: e.productCode } },
-      `${e.quantity} × ${e.productName} — ${e.totalPrice.formattedValue}`))),
+    el('ul', { id: 'order-lines' }, ...o.entries.map((e) => el('li', { dataset: { product: e.productCode, entry: String(e.entryNumber) } },
+      lineText(e)))),
     el('table', { className: 'totals' }, el('tbody', {},
       money('Subtotal', o.subTotal, 'order-subtotal'),
       money('Discounts', o.totalDiscounts, 'order-discounts'),
       money('Total', o.totalPrice, 'order-total'))),
     o.vouchers.length ? el('p', { id: 'order-vouchers' }, `Vouchers: ${o.vouchers.join(', ')}`) : null,
-    el('p', {}, link('/?page=orders', 'All orders')));
+    cancelForm,
+    returnForm,
+    !o.cancellable && !o.returnable
+      ? el('p', { id: 'order-actions-none', className: 'hint' }, 'This order can no longer be cancelled or returned.')
+      : null,
+    mine.length ? el('section', { id: 'order-returns' }, el('h2', {}, 'Returns of this order'),
+      el('ul', { className: 'return-list' }, ...mine.map((r) => returnItem(r, redraw)))) : null,
+    el('p', {}, link('/?page=orders', 'All orders'), ' · ', link('/?page=returns', 'All returns')));
+}
+
+async function returnsView(show) {
+  if (!emulating()) {
+    show('Your returns', signInNeeded('see your returns'));
+    return;
+  }
+  const returns = await returnRequests();
+  show('Your returns', returns.length === 0
+    ? el('p', { id: 'no-returns' }, 'No return requests yet.')
+    : el('ul', { id: 'return-list', className: 'return-list' }, ...returns.map((r) => {
+      const li = returnItem(r, () => renderView());
+      li.append(' ', link(`/?page=order&code=${enc(r.orderCode)}`, `See order ${r.orderCode}`));
+      return li;
+    })));
 }
 
 async function accountView(show) {
@@ -648,6 +786,7 @@ const VIEWS = {
   checkout: async () => checkoutView(),
   orders: ordersView,
   order: orderView,
+  returns: returnsView,
   account: accountView,
   coupons: couponsView,
 };

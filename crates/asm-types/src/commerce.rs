@@ -201,8 +201,8 @@ pub struct Order {
     /// The agent who placed it while emulating, if one did.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub placed_by: Option<String>,
-    /// The lines.
-    pub entries: Vec<OrderLine>,
+    /// The lines, by entry number.
+    pub entries: Vec<OrderEntry>,
     /// Sum of the lines.
     pub sub_total: Price,
     /// Discounts taken off.
@@ -211,6 +211,150 @@ pub struct Order {
     pub total_price: Price,
     /// Codes of the vouchers used.
     pub vouchers: Vec<String>,
+    /// Whether some of it may still be cancelled (not yet shipped, something left).
+    #[serde(default)]
+    pub cancellable: bool,
+    /// Whether some of it may still be returned (delivered, something left).
+    #[serde(default)]
+    pub returnable: bool,
+}
+
+/// One line of an order, with what was cancelled or returned of it and what may still be.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct OrderEntry {
+    /// The line's number in the order (SAP's `entryNumber`, from 0): what cancellations and
+    /// returns name.
+    pub entry_number: u32,
+    /// Product code.
+    pub product_code: String,
+    /// Product name.
+    pub product_name: String,
+    /// Quantity ordered.
+    pub quantity: u32,
+    /// Unit price.
+    pub base_price: Price,
+    /// Unit price times quantity ordered.
+    pub total_price: Price,
+    /// How many were cancelled.
+    #[serde(default)]
+    pub cancelled_quantity: u32,
+    /// How many are in return requests that were not cancelled.
+    #[serde(default)]
+    pub returned_quantity: u32,
+    /// How many may still be cancelled (0 unless the order is cancellable).
+    #[serde(default)]
+    pub cancellable_quantity: u32,
+    /// How many may still be returned (0 unless the order is returnable).
+    #[serde(default)]
+    pub returnable_quantity: u32,
+}
+
+/// One line and quantity of a cancellation or return (SAP's `orderEntryNumber`, `quantity`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EntryQuantity {
+    /// The order line's `entryNumber`.
+    pub order_entry_number: u32,
+    /// How many, at least 1 and at most what is left of the line.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
+    pub quantity: u32,
+}
+
+/// Cancels lines of an order, in SAP OCC's shape (`CancellationRequestEntryInputList`): every
+/// line with its whole quantity for the whole order, some for a part.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CancellationRequest {
+    /// The lines and quantities to cancel (at least one; each line at most once).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub cancellation_request_entry_inputs: Vec<EntryQuantity>,
+}
+
+/// Asks to return lines of a delivered order, in SAP OCC's shape (`ReturnRequestEntryInputList`)
+/// plus the customer's reason.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnRequestInput {
+    /// The order.
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, example = "30000001"))]
+    pub order_code: String,
+    /// The lines and quantities to return (at least one; each line at most once).
+    #[cfg_attr(feature = "openapi", schema(min_items = 1))]
+    pub return_request_entry_inputs: Vec<EntryQuantity>,
+    /// Why the customer returns them (1..=200 characters), e.g. "Damaged in transit".
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
+    pub reason: String,
+}
+
+/// One line of a return request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnEntry {
+    /// The order line's `entryNumber`.
+    pub entry_number: u32,
+    /// Product code.
+    pub product_code: String,
+    /// Product name.
+    pub product_name: String,
+    /// How many are to come back.
+    pub expected_quantity: u32,
+    /// What is refunded for them.
+    pub refund_amount: Price,
+}
+
+/// A return request (SAP's `ReturnRequest`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnRequest {
+    /// Return request code, e.g. `RMA-50000001`.
+    pub code: String,
+    /// The return merchandise authorisation number the customer writes on the parcel.
+    pub rma: String,
+    /// The order returned from.
+    pub order_code: String,
+    /// SAP's return status, e.g. `APPROVAL_PENDING`, `WAIT`, `RECEIVED`, `CANCELED`.
+    pub status: String,
+    /// Whether it may still be cancelled (not yet received).
+    pub cancellable: bool,
+    /// When it was asked for, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub creation_time: String,
+    /// The customer's reason, when the backend keeps it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The lines.
+    pub return_entries: Vec<ReturnEntry>,
+    /// What is refunded in all.
+    pub total_price: Price,
+}
+
+/// A page of a customer's return requests, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnRequestList {
+    /// Return requests on this page.
+    pub return_requests: Vec<ReturnRequest>,
+    /// Paging.
+    pub pagination: crate::Pagination,
+}
+
+/// Changes a return request: SAP OCC's only change, `{"status": "CANCELLING"}` (cancels it,
+/// for good).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnRequestModification {
+    /// Must be `CANCELLING`.
+    #[cfg_attr(feature = "openapi", schema(example = "CANCELLING"))]
+    pub status: String,
 }
 
 /// A page of a customer's orders, newest first.

@@ -66,6 +66,16 @@ pub mod error_type {
         /// Binding a cart: the customer's active cart has entries; `subject` is its code. Send
         /// `replace: true` to keep it as a saved cart and make the bound cart the active one.
         CART_CONFLICT = "CartConflictError";
+        /// Cancelling order lines: the order can no longer be cancelled (shipped, delivered or
+        /// cancelled already), or a quantity is above what is left of its line (`subject` names
+        /// the line's entry number).
+        CANCELLATION_REFUSED = "CancellationError";
+        /// Returning order lines: the order is not delivered, or a quantity is above what is left
+        /// to return of its line (`subject` names the line's entry number).
+        RETURN_REFUSED = "ReturnRequestError";
+        /// Cancelling a return request: it can no longer be cancelled (received, or cancelled
+        /// already).
+        CANCEL_RETURN_REFUSED = "CancelReturnRequestError";
         /// The identity provider refused the sign-in or answered something unusable (a bad,
         /// expired or used code, an invalid ID token).
         SIGN_IN_PROVIDER = "SignInProviderError";
@@ -631,6 +641,9 @@ audit_actions! {
     VoucherRemove = "voucher-remove": "A voucher was removed from the cart.",
     OrderPlace = "order-place": "An order was placed.",
     OrderRefused = "order-refused": "An agent who is not a sales manager tried to place an order.",
+    OrderCancel = "order-cancel": "Lines of an order were cancelled (detail: lines and quantities).",
+    ReturnCreate = "return-create": "A return request was made (detail: order, lines, reason).",
+    ReturnCancel = "return-cancel": "A return request was cancelled.",
     CouponAssign = "coupon-assign": "A customer coupon was assigned.",
     CouponUnassign = "coupon-unassign": "A customer coupon was unassigned.",
     ProfileUpdate = "profile-update": "The customer's profile changed.",

@@ -123,6 +123,27 @@ pub struct Order {
     pub entries: Vec<Entry>,
     pub discount_cents: i64,
     pub pickup: bool,
+    /// Cancelled quantity of each entry (by entry number; missing = 0).
+    pub cancelled: Vec<i64>,
+}
+
+impl Order {
+    /// How many of entry `n` were cancelled.
+    pub fn cancelled_of(&self, n: usize) -> i64 {
+        self.cancelled.get(n).copied().unwrap_or(0)
+    }
+}
+
+impl ReturnRequest {
+    /// Whether it still counts against the order (not cancelled).
+    pub fn counts(&self) -> bool {
+        !matches!(self.status, "CANCELED" | "CANCELLING")
+    }
+
+    /// Whether it may still be cancelled: asked for, not yet received (§4.7).
+    pub fn cancellable(&self) -> bool {
+        matches!(self.status, "APPROVAL_PENDING" | "APPROVING" | "WAIT")
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -271,6 +292,34 @@ impl Data {
         self.next_number += 1;
         self.next_number
     }
+    /// How many of entry `n` of `order` are in return requests that still count.
+    pub fn returned_of(&self, order: &str, n: usize) -> i64 {
+        self.returns
+            .iter()
+            .filter(|r| r.order == order && r.counts())
+            .flat_map(|r| r.entries.iter())
+            .filter(|(i, _)| *i == n)
+            .map(|(_, q)| q)
+            .sum()
+    }
+
+    /// What is left of entry `n` of `o` (ordered minus cancelled minus returned).
+    pub fn left_of(&self, o: &Order, n: usize) -> i64 {
+        o.entries.get(n).map_or(0, |e| {
+            e.quantity - o.cancelled_of(n) - self.returned_of(&o.code, n)
+        })
+    }
+
+    /// Whether `o` may still be cancelled: not yet shipped (`CREATED`), something left.
+    pub fn order_cancellable(&self, o: &Order) -> bool {
+        o.status == "CREATED" && (0..o.entries.len()).any(|n| self.left_of(o, n) > 0)
+    }
+
+    /// Whether `o` may still be returned: delivered (`COMPLETED`), something left.
+    pub fn order_returnable(&self, o: &Order) -> bool {
+        o.status == "COMPLETED" && (0..o.entries.len()).any(|n| self.left_of(o, n) > 0)
+    }
+
     pub fn entry_cents(&self, e: &Entry) -> (i64, i64) {
         let base = self.product(&e.product).map(|p| p.cents).unwrap_or(0);
         (base, base.saturating_mul(e.quantity))
@@ -579,6 +628,7 @@ pub fn seed(now: i64) -> Data {
                 entries: e,
                 discount_cents: 0,
                 pickup,
+                cancelled: vec![],
             }
         };
     d.orders.push(order(
@@ -817,6 +867,7 @@ pub fn generate_customers(d: &mut Data, count: u32, now: i64) {
                 }],
                 discount_cents: 0,
                 pickup,
+                cancelled: vec![],
             });
         }
         if rng.u8(..100) < 25 {

@@ -344,13 +344,35 @@ fn order_json(data: &Data, site: &Site, o: &Order, full: bool) -> Value {
             let user = data.user(&o.user);
             m.insert("created".into(), json!(date(o.placed)));
             m.insert("user".into(), principal_json(Some(&o.user), data));
+            let cancellable = data.order_cancellable(o);
+            let returnable = data.order_returnable(o);
             m.insert(
                 "entries".into(),
                 json!(o
                     .entries
                     .iter()
                     .enumerate()
-                    .map(|(i, e)| entry_json(data, site, i, e))
+                    .map(|(i, e)| {
+                        let mut v = entry_json(data, site, i, e);
+                        let left = data.left_of(o, i);
+                        if let Some(m) = v.as_object_mut() {
+                            m.insert("cancelledItemsQuantity".into(), json!(o.cancelled_of(i)));
+                            m.insert(
+                                "returnedItemsQuantity".into(),
+                                json!(data.returned_of(&o.code, i)),
+                            );
+                            m.insert(
+                                "cancellableQuantity".into(),
+                                json!(if cancellable { left } else { 0 }),
+                            );
+                            m.insert(
+                                "returnableQuantity".into(),
+                                json!(if returnable { left } else { 0 }),
+                            );
+                            m.insert("updateable".into(), json!(false));
+                        }
+                        v
+                    })
                     .collect::<Vec<_>>()),
             );
             m.insert("totalItems".into(), json!(o.entries.len()));
@@ -374,8 +396,8 @@ fn order_json(data: &Data, site: &Site, o: &Order, full: bool) -> Value {
             );
             m.insert("appliedVouchers".into(), json!([]));
             m.insert("consignments".into(), json!([]));
-            m.insert("cancellable".into(), json!(o.status == "CREATED"));
-            m.insert("returnable".into(), json!(o.status == "COMPLETED"));
+            m.insert("cancellable".into(), json!(cancellable));
+            m.insert("returnable".into(), json!(returnable));
             m.insert("net".into(), json!(false));
         }
     }
@@ -915,6 +937,7 @@ handler!(place_order, |sim, data, req, t| {
         entries: cart.entries.clone(),
         discount_cents: disc,
         pickup: false,
+        cancelled: vec![],
     };
     data.carts.remove(i);
     data.orders.push(order.clone());
@@ -931,6 +954,7 @@ handler!(cancel_order, |_sim, data, req, t| {
         .get("cancellationRequestEntryInputs")
         .and_then(Value::as_array)
         .cloned()
+        .filter(|a| !a.is_empty())
     else {
         return Err(OccError::entries(
             StatusCode::BAD_REQUEST,
@@ -941,43 +965,68 @@ handler!(cancel_order, |_sim, data, req, t| {
             )],
         ));
     };
-    let Some(o) = data.orders.get_mut(i) else {
+    let Some(o) = data.orders.get(i).cloned() else {
         return Err(OccError::unknown_user(req.p("code")));
     };
-    if o.status != "CREATED" {
+    if !data.order_cancellable(&o) {
         return Err(OccError::bad_request(
             "CancellationError",
             format!("Order {} is not cancellable", o.code),
         ));
     }
-    let mut entries = o.entries.clone();
-    for input in &inputs {
+    let lines = entry_inputs(&inputs, "cancellationRequestEntryInputs", |n, q| {
+        q <= data.left_of(&o, n)
+    })?;
+    let Some(o) = data.orders.get_mut(i) else {
+        return Err(OccError::unknown_user(req.p("code")));
+    };
+    o.cancelled.resize(o.entries.len(), 0);
+    for (n, q) in lines {
+        if let Some(c) = o.cancelled.get_mut(n) {
+            *c += q;
+        }
+    }
+    if o.entries
+        .iter()
+        .enumerate()
+        .all(|(n, e)| o.cancelled_of(n) >= e.quantity)
+    {
+        o.status = "CANCELLED";
+    }
+    Ok(empty(StatusCode::OK))
+});
+
+/// The `(entry number, quantity)` of `inputs` (`orderEntryNumber`, `quantity`): each an
+/// existing entry and a quantity of at least 1 that `fits`; else 400 `ValidationError` on
+/// `field` (SAP's validator).
+fn entry_inputs(
+    inputs: &[Value],
+    field: &str,
+    fits: impl Fn(usize, i64) -> bool,
+) -> Result<Vec<(usize, i64)>, OccError> {
+    let mut lines: Vec<(usize, i64)> = Vec::new();
+    for input in inputs {
         let n = input
             .get("orderEntryNumber")
             .and_then(Value::as_u64)
-            .map(|n| n as usize);
+            .and_then(|n| usize::try_from(n).ok());
         let q = input.get("quantity").and_then(Value::as_i64).unwrap_or(0);
-        match n.and_then(|n| entries.get_mut(n)) {
-            Some(e) if q > 0 && q <= e.quantity => e.quantity -= q,
+        match n {
+            Some(n) if q > 0 && !lines.iter().any(|l| l.0 == n) && fits(n, q) => lines.push((n, q)),
             _ => {
                 return Err(OccError::entries(
                     StatusCode::BAD_REQUEST,
                     vec![ErrorEntry::validation(
                         "invalid",
-                        "cancellationRequestEntryInputs",
-                        "Invalid cancellation entry",
+                        field,
+                        "Invalid entry or quantity",
                     )],
                 ))
             }
         }
     }
-    if entries.iter().all(|e| e.quantity == 0) {
-        o.status = "CANCELLED";
-    } else {
-        o.entries = entries.into_iter().filter(|e| e.quantity > 0).collect();
-    }
-    Ok(empty(StatusCode::OK))
-});
+    Ok(lines)
+}
 
 fn coupon_json(c: &crate::model::CustomerCoupon) -> Value {
     json!({
@@ -1216,7 +1265,7 @@ fn return_json(data: &Data, site: &Site, r: &crate::model::ReturnRequest) -> Val
         "rma": r.code.trim_start_matches("RMA-"),
         "status": r.status,
         "creationTime": date(r.created),
-        "cancellable": r.status == "APPROVAL_PENDING",
+        "cancellable": r.cancellable(),
         "order": order.map(|o| json!({ "code": o.code })),
         "refundDeliveryCost": false,
         "returnLabelDownloadUrl": "/download-url",
@@ -1251,28 +1300,7 @@ handler!(create_return, |sim, data, req, t| {
         .and_then(Value::as_array)
         .cloned()
         .unwrap_or_default();
-    let mut entries = vec![];
-    for i in &inputs {
-        let n = i
-            .get("orderEntryNumber")
-            .and_then(Value::as_u64)
-            .map(|n| n as usize);
-        let q = i.get("quantity").and_then(Value::as_i64).unwrap_or(0);
-        match n.and_then(|n| order.entries.get(n).map(|e| (n, e))) {
-            Some((n, e)) if q > 0 && q <= e.quantity => entries.push((n, q)),
-            _ => {
-                return Err(OccError::entries(
-                    StatusCode::BAD_REQUEST,
-                    vec![ErrorEntry::validation(
-                        "invalid",
-                        "returnRequestEntryInputs",
-                        "Invalid return entry",
-                    )],
-                ))
-            }
-        }
-    }
-    if entries.is_empty() {
+    if inputs.is_empty() {
         return Err(OccError::entries(
             StatusCode::BAD_REQUEST,
             vec![ErrorEntry::validation(
@@ -1282,6 +1310,15 @@ handler!(create_return, |sim, data, req, t| {
             )],
         ));
     }
+    if !data.order_returnable(&order) {
+        return Err(OccError::bad_request(
+            "ReturnRequestError",
+            format!("Order {} is not returnable", order.code),
+        ));
+    }
+    let entries = entry_inputs(&inputs, "returnRequestEntryInputs", |n, q| {
+        q <= data.left_of(&order, n)
+    })?;
     let n = data.next_number();
     let r = crate::model::ReturnRequest {
         code: format!("RMA-{n:06}"),
@@ -1365,7 +1402,7 @@ handler!(cancel_return, |_sim, data, req, t| {
     let Some(r) = data.returns.get_mut(i) else {
         return Err(OccError::cart_not_found());
     };
-    if r.status != "APPROVAL_PENDING" {
+    if !r.cancellable() {
         return Err(OccError::bad_request(
             "CancelReturnRequestError",
             format!("Return request {} cannot be cancelled", r.code),

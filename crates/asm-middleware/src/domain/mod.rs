@@ -7,6 +7,7 @@ pub mod agent;
 pub mod audit;
 pub mod customer;
 pub mod emulation;
+pub mod returns;
 pub mod search;
 pub mod session;
 pub mod throttle;

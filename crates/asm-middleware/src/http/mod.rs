@@ -80,6 +80,15 @@ pub fn api() -> OpenApiRouter<AppState> {
             acting_as::orders::place_order
         ))
         .routes(routes!(acting_as::orders::order))
+        .routes(routes!(acting_as::returns::cancel_order))
+        .routes(routes!(
+            acting_as::returns::list_returns,
+            acting_as::returns::create_return
+        ))
+        .routes(routes!(
+            acting_as::returns::get_return,
+            acting_as::returns::cancel_return
+        ))
         .routes(routes!(acting_as::coupons::coupons))
         .routes(routes!(
             acting_as::coupons::assign_coupon,

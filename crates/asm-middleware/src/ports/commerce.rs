@@ -11,8 +11,8 @@ use super::{DomainResult, TokenGrant};
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
-    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort, Order,
-    OrderHistory, ProductList,
+    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort,
+    EntryQuantity, Order, OrderHistory, ProductList, ReturnRequest, ReturnRequestList,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -322,6 +322,49 @@ pub trait Commerce: Send + Sync + 'static {
         placed_by: &str,
         now: i64,
     ) -> DomainResult<Change<Order>>;
+
+    /// Cancels lines of one of the customer's orders (the domain checked them against the
+    /// order first; the backend refuses what changed meanwhile): the order after, with the
+    /// cancelled quantities.
+    async fn cancel_order(
+        &self,
+        user: &str,
+        code: &str,
+        entries: Vec<EntryQuantity>,
+        now: i64,
+    ) -> DomainResult<Change<Order>>;
+
+    /// A page of the customer's return requests, newest first.
+    async fn returns(
+        &self,
+        user: &str,
+        current_page: u32,
+        page_size: u32,
+    ) -> DomainResult<ReturnRequestList>;
+
+    /// One of the customer's return requests (`NotFoundError` if none).
+    async fn return_request(&self, user: &str, code: &str) -> DomainResult<ReturnRequest>;
+
+    /// Asks to return lines of a delivered order (checked by the domain first), with the
+    /// customer's `reason`, made by `agent`.
+    async fn create_return(
+        &self,
+        user: &str,
+        order_code: &str,
+        entries: Vec<EntryQuantity>,
+        reason: &str,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<ReturnRequest>>;
+
+    /// Cancels a return request not yet received (else `CancelReturnRequestError`): the request
+    /// after.
+    async fn cancel_return(
+        &self,
+        user: &str,
+        code: &str,
+        now: i64,
+    ) -> DomainResult<Change<ReturnRequest>>;
 
     /// Every coupon, the customer's assigned ones first.
     async fn coupons(&self, user: &str) -> DomainResult<CustomerCouponList>;

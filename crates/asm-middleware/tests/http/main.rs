@@ -23,6 +23,7 @@ mod oidc;
 mod openapi;
 mod operations;
 mod privacy;
+mod returns;
 mod sapcc;
 mod session_renewal;
 mod session_store;

@@ -1155,3 +1155,138 @@ async fn a_cart_number_search_says_sap_cannot_do_it() {
         err.message
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cancellations_and_returns_go_to_sap_in_occs_shapes_with_our_rules_first() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    app.emulate(&cookie, LINDA).await;
+    let order = |code: &'static str| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let res = app
+                .get(&format!("/asm/users/{LINDA}/orders/{code}"), Some(&cookie))
+                .await;
+            assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+            res.json()
+        }
+    };
+    // 00005002 is not yet shipped: SAP says what may be cancelled.
+    let o = order("00005002").await;
+    assert_eq!(o["cancellable"], true);
+    assert_eq!(o["entries"][1]["entryNumber"], 1);
+    assert_eq!(o["entries"][1]["cancellableQuantity"], 2);
+    let cancel = format!("/asm/users/{LINDA}/orders/00005002/cancellation");
+    let res = app
+        .post_json(
+            &cancel,
+            Some(&cookie),
+            &json!({"cancellationRequestEntryInputs": [{"orderEntryNumber": 1, "quantity": 1}]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json()["entries"][1]["cancelledQuantity"], 1);
+    assert_eq!(
+        sim.sim
+            .data()
+            .orders
+            .iter()
+            .find(|o| o.code == "00005002")
+            .map(|o| o.cancelled_of(1)),
+        Some(1)
+    );
+    // Over what is left: refused by our rule, SAP never asked (its data unchanged).
+    let err = app
+        .post_json(
+            &cancel,
+            Some(&cookie),
+            &json!({"cancellationRequestEntryInputs": [{"orderEntryNumber": 1, "quantity": 2}]}),
+        )
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, error_type::CANCELLATION_REFUSED);
+    assert_eq!(err.subject.as_deref(), Some("1"));
+    // A delivered order is not cancellable; it is returnable.
+    app.post_json(
+        &format!("/asm/users/{LINDA}/orders/00005001/cancellation"),
+        Some(&cookie),
+        &json!({"cancellationRequestEntryInputs": [{"orderEntryNumber": 0, "quantity": 1}]}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, error_type::CANCELLATION_REFUSED);
+    let returns = format!("/asm/users/{LINDA}/orderReturns");
+    app.post_json(
+        &returns,
+        Some(&cookie),
+        &json!({"orderCode": "00005002", "returnRequestEntryInputs": [{"orderEntryNumber": 0, "quantity": 1}], "reason": "Too late"}),
+    )
+    .await
+    .assert_error(StatusCode::BAD_REQUEST, error_type::RETURN_REFUSED);
+    let res = app
+        .post_json(
+            &returns,
+            Some(&cookie),
+            &json!({"orderCode": "00005001", "returnRequestEntryInputs": [{"orderEntryNumber": 0, "quantity": 1}], "reason": "Damaged in transit"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    let created = res.json();
+    let code = created["code"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(created["status"], "APPROVAL_PENDING");
+    assert_eq!(created["orderCode"], "00005001");
+    assert_eq!(created["cancellable"], true);
+    // Customer 360° Activity: the cancelled line's order and the return, with their status.
+    let res = app
+        .post_json(
+            &format!("/asm/customers/{LINDA}/customer360?baseSite={SITE}"),
+            Some(&cookie),
+            &json!({"queries": [{"type": "activity", "listSize": 10}]}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let entries = res.json()["fragments"][0]["data"]["entries"].clone();
+    let row = entries
+        .as_array()
+        .expect("entries")
+        .iter()
+        .find(|e| e["description"].as_str().unwrap_or("").contains(&code))
+        .cloned()
+        .unwrap_or_else(|| panic!("the return in {entries}"));
+    assert_eq!(row["id"], "00005001");
+    assert_eq!(row["status"], "APPROVAL_PENDING");
+    // Listed with its status; cancelled; then no longer cancellable.
+    let res = app.get(&returns, Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json()["returnRequests"][0]["code"], code.as_str());
+    assert_eq!(res.json()["pagination"]["totalResults"], 1);
+    let one = format!("{returns}/{code}");
+    let res = app
+        .patch_json(&one, Some(&cookie), &json!({"status": "CANCELLING"}))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json()["status"], "CANCELED");
+    assert_eq!(res.json()["cancellable"], false);
+    app.patch_json(&one, Some(&cookie), &json!({"status": "CANCELLING"}))
+        .await
+        .assert_error(StatusCode::BAD_REQUEST, error_type::CANCEL_RETURN_REFUSED);
+    app.get(&format!("{returns}/nope"), Some(&cookie))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, error_type::NOT_FOUND);
+    // Audited: attempt and outcome.
+    let audit = app.audit();
+    for action in ["order-cancel", "return-create", "return-cancel"] {
+        assert!(
+            audit
+                .iter()
+                .any(|r| r.action == action && r.outcome.as_deref() == Some("ok")),
+            "{action} in {audit:?}"
+        );
+    }
+    assert!(audit.iter().any(|r| r.action == "return-cancel"
+        && r.outcome.as_deref() == Some(error_type::CANCEL_RETURN_REFUSED)));
+    let created_row = audit
+        .iter()
+        .find(|r| r.action == "return-create" && r.outcome.as_deref() == Some("ok"))
+        .and_then(|r| r.detail.clone())
+        .unwrap_or_default();
+    assert!(created_row.contains("Damaged in transit"), "{created_row}");
+}

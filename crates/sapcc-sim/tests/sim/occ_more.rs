@@ -229,3 +229,133 @@ async fn huge_quantities_do_not_panic() {
     .await;
     assert_eq!(a.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn cancellation_counts_what_is_left_and_refuses_shipped_or_too_many() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    // 00005002: CREATED, entries 0 (1 x 278688) and 1 (2 x 1934793).
+    let cancel = |body: &'static str| {
+        let (sim, t) = (&sim, &t);
+        async move {
+            send(
+                sim,
+                Method::POST,
+                &u(LINDA_ID, "/orders/00005002/cancellation"),
+                t,
+                body,
+            )
+            .await
+        }
+    };
+    let a =
+        cancel(r#"{"cancellationRequestEntryInputs":[{"orderEntryNumber":1,"quantity":1}]}"#).await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert!(a.body.is_empty(), "200 with an empty body");
+    let o = get(&sim, &u(LINDA_ID, "/orders/00005002?fields=FULL"), &t)
+        .await
+        .json();
+    assert_eq!(o["status"], "CREATED");
+    assert_eq!(o["cancellable"], true);
+    assert_eq!(o["entries"][1]["cancelledItemsQuantity"], 1);
+    assert_eq!(o["entries"][1]["cancellableQuantity"], 1);
+    assert_eq!(
+        o["entries"][1]["quantity"], 2,
+        "the entry keeps its quantity"
+    );
+    // More than is left, an unknown entry, no entries: 400 ValidationError.
+    for body in [
+        r#"{"cancellationRequestEntryInputs":[{"orderEntryNumber":1,"quantity":2}]}"#,
+        r#"{"cancellationRequestEntryInputs":[{"orderEntryNumber":7,"quantity":1}]}"#,
+        r#"{"cancellationRequestEntryInputs":[]}"#,
+    ] {
+        let a = cancel(body).await;
+        assert_eq!(a.status, StatusCode::BAD_REQUEST, "{body}");
+        assert_eq!(a.error()["type"], "ValidationError", "{body}");
+    }
+    // The rest: the order is cancelled, and cannot be cancelled again.
+    let a = cancel(r#"{"cancellationRequestEntryInputs":[{"orderEntryNumber":0,"quantity":1},{"orderEntryNumber":1,"quantity":1}]}"#).await;
+    assert_eq!(a.status, StatusCode::OK);
+    let o = get(&sim, &u(LINDA_ID, "/orders/00005002?fields=FULL"), &t)
+        .await
+        .json();
+    assert_eq!(o["status"], "CANCELLED");
+    assert_eq!(o["cancellable"], false);
+    let a =
+        cancel(r#"{"cancellationRequestEntryInputs":[{"orderEntryNumber":0,"quantity":1}]}"#).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.error()["type"], "CancellationError");
+    // A delivered order is not cancellable.
+    let a = send(
+        &sim,
+        Method::POST,
+        &u(LINDA_ID, "/orders/00005001/cancellation"),
+        &t,
+        r#"{"cancellationRequestEntryInputs":[{"orderEntryNumber":0,"quantity":1}]}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.error()["type"], "CancellationError");
+}
+
+#[tokio::test]
+async fn returns_only_of_delivered_orders_within_what_is_left_and_cancellable_until_received() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    let create = |body: &'static str| {
+        let (sim, t) = (&sim, &t);
+        async move { send(sim, Method::POST, &u(LINDA_ID, "/orderReturns"), t, body).await }
+    };
+    // Not delivered.
+    let a = create(r#"{"orderCode":"00005002","returnRequestEntryInputs":[{"orderEntryNumber":0,"quantity":1}]}"#).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.error()["type"], "ReturnRequestError");
+    // 00005001: COMPLETED, 1 x 300938. One return takes it all; a second is refused.
+    let a = create(r#"{"orderCode":"00005001","returnRequestEntryInputs":[{"orderEntryNumber":0,"quantity":1}]}"#).await;
+    assert_eq!(a.status, StatusCode::CREATED);
+    let code = a.json()["code"].as_str().unwrap_or_default().to_string();
+    assert_eq!(a.json()["status"], "APPROVAL_PENDING");
+    let o = get(&sim, &u(LINDA_ID, "/orders/00005001?fields=FULL"), &t)
+        .await
+        .json();
+    assert_eq!(o["entries"][0]["returnedItemsQuantity"], 1);
+    assert_eq!(o["entries"][0]["returnableQuantity"], 0);
+    assert_eq!(o["returnable"], false);
+    let a = create(r#"{"orderCode":"00005001","returnRequestEntryInputs":[{"orderEntryNumber":0,"quantity":1}]}"#).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    let a = create(r#"{"orderCode":"00005001","returnRequestEntryInputs":[]}"#).await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.error()["type"], "ValidationError");
+    // Paged list.
+    let a = get(
+        &sim,
+        &u(
+            LINDA_ID,
+            "/orderReturns?fields=BASIC&pageSize=5&currentPage=0&sort=byDate",
+        ),
+        &t,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK);
+    assert_eq!(a.json()["pagination"]["totalResults"], 1);
+    assert_eq!(a.json()["pagination"]["pageSize"], 5);
+    // Received: no longer cancellable.
+    if let Some(r) = sim.data().returns.iter_mut().find(|r| r.code == code) {
+        r.status = "RECEIVED";
+    }
+    let a = send(
+        &sim,
+        Method::PATCH,
+        &u(LINDA_ID, &format!("/orderReturns/{code}")),
+        &t,
+        r#"{"status":"CANCELLING"}"#,
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.error()["type"], "CancelReturnRequestError");
+    let r = get(&sim, &u(LINDA_ID, &format!("/orderReturns/{code}")), &t)
+        .await
+        .json();
+    assert_eq!(r["cancellable"], false);
+    assert_eq!(r["status"], "RECEIVED");
+}

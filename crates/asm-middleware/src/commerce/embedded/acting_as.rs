@@ -10,8 +10,8 @@ use crate::ports::{Change, ProfileChange};
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     error_type, AppliedPromotion, AppliedVoucher, Cart, CartStatus, Carts, CustomerCoupon,
-    CustomerCouponList, CustomerProfile, Order, OrderHistory, OrderLine, OrderSummary, Pagination,
-    Product, ProductList,
+    CustomerCouponList, CustomerProfile, Order, OrderEntry, OrderHistory, OrderLine, OrderSummary,
+    Pagination, Product, ProductList,
 };
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
@@ -216,15 +216,41 @@ pub fn load_order(c: &Connection, user_id: &str, code: &str) -> DomainResult<Opt
     let Some((code, status, placed, total, sub_total, discount, vouchers, placed_by)) = head else {
         return Ok(None);
     };
+    let cancellable = super::returns::CANCELLABLE_ORDER_STATUSES.contains(&status.as_str());
+    let returnable = status == super::returns::RETURNABLE_ORDER_STATUS;
     let mut stmt = c.prepare_cached(
-        "SELECT product_code, product_name, quantity, price_cents FROM order_entries \
-         WHERE order_code = ?1 ORDER BY product_name",
+        "SELECT e.entry_number, e.product_code, e.product_name, e.quantity, e.price_cents, e.cancelled, \
+                (SELECT COALESCE(SUM(re.quantity), 0) FROM return_entries re \
+                   JOIN return_requests r ON r.code = re.return_code \
+                  WHERE r.order_code = e.order_code AND re.entry_number = e.entry_number \
+                    AND r.status NOT IN ('CANCELED', 'CANCELLING')) \
+         FROM order_entries e WHERE e.order_code = ?1 ORDER BY e.entry_number",
     )?;
     let entries = stmt
         .query_map(params![code], |r| {
-            Ok(line(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            let l = line(r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
+            let cancelled: u32 = r.get(5)?;
+            let returned: u32 = r.get(6)?;
+            let left = l
+                .quantity
+                .saturating_sub(cancelled)
+                .saturating_sub(returned);
+            Ok(OrderEntry {
+                entry_number: r.get(0)?,
+                product_code: l.product_code,
+                product_name: l.product_name,
+                quantity: l.quantity,
+                base_price: l.base_price,
+                total_price: l.total_price,
+                cancelled_quantity: cancelled,
+                returned_quantity: returned,
+                cancellable_quantity: if cancellable { left } else { 0 },
+                returnable_quantity: if returnable { left } else { 0 },
+            })
         })?
         .collect::<Result<Vec<_>, _>>()?;
+    let cancellable = cancellable && entries.iter().any(|e| e.cancellable_quantity > 0);
+    let returnable = returnable && entries.iter().any(|e| e.returnable_quantity > 0);
     Ok(Some(Order {
         code,
         status,
@@ -240,6 +266,8 @@ pub fn load_order(c: &Connection, user_id: &str, code: &str) -> DomainResult<Opt
             .filter(|v| !v.is_empty())
             .map(str::to_owned)
             .collect(),
+        cancellable,
+        returnable,
     }))
 }
 

@@ -265,7 +265,12 @@ fn activity(c: &Connection, customer_id: &str, limit: i64) -> DomainResult<C360A
                   UPPER(c.status) AS status, c.created AS created, c.modified AS updated \
              FROM carts c WHERE c.customer_id = ?1 \
            UNION ALL \
-           SELECT 'ORDER', code, NULL, total_cents, status, placed, placed FROM orders WHERE customer_id = ?1 \
+           SELECT 'ORDER', code, NULL, total_cents, status, placed, COALESCE(updated, placed) FROM orders WHERE customer_id = ?1 \
+           UNION ALL \
+           SELECT 'RETURN', r.order_code, r.code, \
+                  (SELECT COALESCE(SUM(e.quantity), 0) FROM return_entries e WHERE e.return_code = r.code), \
+                  r.status, r.created, r.updated \
+             FROM return_requests r WHERE r.customer_id = ?1 \
            UNION ALL \
            SELECT 'TICKET', id, subject, NULL, status, created, updated FROM tickets WHERE customer_id = ?1 \
          ) ORDER BY updated DESC, id DESC LIMIT ?2",
@@ -281,6 +286,19 @@ fn activity(c: &Connection, customer_id: &str, limit: i64) -> DomainResult<C360A
                     C360ActivityType::Order,
                     format!("Order {id}, {}", money(number.unwrap_or(0))),
                 ),
+                // A return request is shown as a row of its order (its "Open" opens the
+                // order, where the returns are), with the return's status.
+                "RETURN" => {
+                    let items = number.unwrap_or(0);
+                    let noun = if items == 1 { "item" } else { "items" };
+                    (
+                        C360ActivityType::Order,
+                        format!(
+                            "Return {} of order {id}, {items} {noun}",
+                            subject.unwrap_or_default()
+                        ),
+                    )
+                }
                 "TICKET" => (C360ActivityType::Ticket, subject.unwrap_or_default()),
                 other => {
                     let items = number.unwrap_or(0);
@@ -309,6 +327,7 @@ fn activity(c: &Connection, customer_id: &str, limit: i64) -> DomainResult<C360A
         c,
         "SELECT (SELECT COUNT(*) FROM carts WHERE customer_id = ?1) \
               + (SELECT COUNT(*) FROM orders WHERE customer_id = ?1) \
+              + (SELECT COUNT(*) FROM return_requests WHERE customer_id = ?1) \
               + (SELECT COUNT(*) FROM tickets WHERE customer_id = ?1)",
         customer_id,
     )?;

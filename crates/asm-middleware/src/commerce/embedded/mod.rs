@@ -13,6 +13,7 @@ pub mod anonymous;
 pub mod customer360;
 pub mod customers;
 pub mod pricing;
+pub mod returns;
 pub mod schema;
 pub mod search;
 pub mod seed;
@@ -27,7 +28,8 @@ use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
-    CustomerSearchEntry, CustomerSearchPage, Order, OrderHistory, ProductList,
+    CustomerSearchEntry, CustomerSearchPage, EntryQuantity, Order, OrderHistory, ProductList,
+    ReturnRequest, ReturnRequestList,
 };
 use async_trait::async_trait;
 use r2d2_sqlite::rusqlite::{self, Connection, TransactionBehavior};
@@ -370,6 +372,60 @@ impl Commerce for EmbeddedShop {
     ) -> DomainResult<Change<Order>> {
         let (u, cart, by) = (own(user), own(cart_id), own(placed_by));
         self.write(move |c| acting_as::place_order(c, &u, &cart, &by, now))
+            .await
+    }
+
+    async fn cancel_order(
+        &self,
+        user: &str,
+        code: &str,
+        entries: Vec<EntryQuantity>,
+        now: i64,
+    ) -> DomainResult<Change<Order>> {
+        let (u, code) = (own(user), own(code));
+        self.write(move |c| returns::cancel_order(c, &u, &code, &entries, now))
+            .await
+    }
+
+    async fn returns(
+        &self,
+        user: &str,
+        current_page: u32,
+        page_size: u32,
+    ) -> DomainResult<ReturnRequestList> {
+        let u = own(user);
+        self.run(move |c| returns::returns(c, &u, current_page, page_size))
+            .await
+    }
+
+    async fn return_request(&self, user: &str, code: &str) -> DomainResult<ReturnRequest> {
+        let (u, code) = (own(user), own(code));
+        self.run(move |c| returns::return_request(c, &u, &code))
+            .await
+    }
+
+    async fn create_return(
+        &self,
+        user: &str,
+        order_code: &str,
+        entries: Vec<EntryQuantity>,
+        reason: &str,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<ReturnRequest>> {
+        let (u, order, reason, agent) = (own(user), own(order_code), own(reason), own(agent));
+        self.write(move |c| returns::create_return(c, &u, &order, &entries, &reason, &agent, now))
+            .await
+    }
+
+    async fn cancel_return(
+        &self,
+        user: &str,
+        code: &str,
+        now: i64,
+    ) -> DomainResult<Change<ReturnRequest>> {
+        let (u, code) = (own(user), own(code));
+        self.write(move |c| returns::cancel_return(c, &u, &code, now))
             .await
     }
 

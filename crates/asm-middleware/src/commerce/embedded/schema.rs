@@ -300,6 +300,45 @@ CREATE TRIGGER customers_words_update AFTER UPDATE OF search, sort_key ON custom
         SELECT new.sort_key, new.search WHERE new.sort_key IS NOT NULL;
 END;
 "#,
+    // Cancelling order lines and returning them (SAP OCC's `/orders/{code}/cancellation` and
+    // `/orderReturns`): each order line gets its number (`entryNumber`, from 0, in name order for
+    // the orders so far, in insertion order for new ones) and its cancelled quantity; return
+    // requests with their lines; an order's last change (a cancellation) for the activity list.
+    r#"
+ALTER TABLE order_entries ADD COLUMN entry_number INTEGER;
+ALTER TABLE order_entries ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0;
+WITH ranked AS (
+    SELECT rowid AS id,
+           ROW_NUMBER() OVER (PARTITION BY order_code ORDER BY product_name, product_code) - 1 AS n
+    FROM order_entries
+)
+UPDATE order_entries SET entry_number = ranked.n FROM ranked WHERE order_entries.rowid = ranked.id;
+CREATE TRIGGER order_entries_number AFTER INSERT ON order_entries WHEN new.entry_number IS NULL BEGIN
+    UPDATE order_entries
+       SET entry_number = (SELECT COUNT(*) - 1 FROM order_entries WHERE order_code = new.order_code)
+     WHERE rowid = new.rowid;
+END;
+ALTER TABLE orders ADD COLUMN updated INTEGER;
+CREATE TABLE return_requests (
+    code TEXT PRIMARY KEY,
+    order_code TEXT NOT NULL REFERENCES orders(code),
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    status TEXT NOT NULL,
+    reason TEXT,
+    created INTEGER NOT NULL,
+    updated INTEGER NOT NULL,
+    created_by TEXT
+);
+CREATE INDEX return_requests_customer ON return_requests(customer_id, created);
+CREATE INDEX return_requests_order ON return_requests(order_code);
+CREATE INDEX return_requests_code_number ON return_requests(CAST(code AS INTEGER));
+CREATE TABLE return_entries (
+    return_code TEXT NOT NULL REFERENCES return_requests(code),
+    entry_number INTEGER NOT NULL,
+    quantity INTEGER NOT NULL,
+    PRIMARY KEY (return_code, entry_number)
+);
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

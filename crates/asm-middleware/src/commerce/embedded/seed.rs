@@ -30,6 +30,9 @@ pub const CUSTOMER: Persona = Persona {
 };
 /// Customer id of Linda Wolf (has an active cart and orders).
 pub const LINDA_ID: &str = "C-LINDA";
+/// Linda's delivered order (status `COMPLETED`: its lines can be returned). Her other order,
+/// `30000001`, is not yet shipped (`PROCESSING`: it can be cancelled).
+pub const LINDA_DELIVERED_ORDER: &str = "30000000";
 /// Customer id of a disabled customer.
 pub const DISABLED_ID: &str = "C-DISABLED";
 /// Customer id of a customer who has not consented to assisted service.
@@ -570,6 +573,8 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
                         }
                     }
                     let total: i64 = lines.iter().map(|l| l.2 * l.3).sum();
+                    // Entry numbers follow the insertion: in name order, as the lines show.
+                    lines.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
                     insert_order.execute(params![code, id, placed, total, status])?;
                     for (product, pname, quantity, price) in lines {
                         insert_order_entry
@@ -633,6 +638,37 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
                 params![code, now],
             )?;
             insert_entry.execute(params![code, PRODUCTS[rng.usize(..PRODUCTS.len())].0, 1])?;
+        }
+    }
+    // Linda also has a delivered order (returnable), older than her other one so that her latest
+    // order stays what it was; its code comes before the generated ones.
+    let latest: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(placed), ?2) FROM orders WHERE customer_id = ?1",
+        params![LINDA_ID, now],
+        |r| r.get(0),
+    )?;
+    let delivered_lines = [("300938", 2_i64), ("4205431", 1)];
+    let delivered_total: i64 = delivered_lines
+        .iter()
+        .filter_map(|(code, q)| PRODUCTS.iter().find(|p| p.0 == *code).map(|p| p.2 * q))
+        .sum();
+    tx.execute(
+        "INSERT INTO orders (code, customer_id, placed, total_cents, status, subtotal_cents) \
+         VALUES (?1, ?2, ?3, ?4, 'COMPLETED', ?4)",
+        params![
+            LINDA_DELIVERED_ORDER,
+            LINDA_ID,
+            latest - 3 * day,
+            delivered_total
+        ],
+    )?;
+    for (code, quantity) in delivered_lines {
+        if let Some((_, name, price)) = PRODUCTS.iter().find(|p| p.0 == code) {
+            tx.execute(
+                "INSERT INTO order_entries (order_code, product_code, product_name, quantity, price_cents) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![LINDA_DELIVERED_ORDER, code, name, quantity, price],
+            )?;
         }
     }
     // Linda's profile is complete: saved cards, product interests and an assigned coupon.

@@ -645,7 +645,62 @@ pub async fn fragments(
         }
         Err(e) => return Err(e),
     };
+    let mut fragments = fragments;
+    if queries.iter().any(|x| x.kind == Kind::Activity) {
+        add_returns(sap, customer, &queries, &mut fragments).await;
+    }
     Ok(Customer360Response { fragments })
+}
+
+/// SAP's activity list has no return requests: the customer's (OCC `orderReturns`, the latest
+/// 100) are added to each activity fragment as rows of their order with the return's status,
+/// as the embedded shop shows them. Best effort: when SAP does not list them, the activity
+/// stays as SAP answered it.
+async fn add_returns(
+    sap: &SapCommerce,
+    customer: &str,
+    queries: &[Customer360Query],
+    fragments: &mut [Customer360Fragment],
+) {
+    use crate::ports::Commerce;
+    let returns = match sap.returns(customer, 0, 100).await {
+        Ok(list) => list.return_requests,
+        Err(e) => {
+            tracing::warn!(error = ?e, "SAP Commerce did not list the return requests for the activity");
+            return;
+        }
+    };
+    if returns.is_empty() {
+        return;
+    }
+    let rows: Vec<C360ActivityEntry> = returns
+        .iter()
+        .map(|r| {
+            let items: u32 = r.return_entries.iter().map(|e| e.expected_quantity).sum();
+            let noun = if items == 1 { "item" } else { "items" };
+            C360ActivityEntry {
+                kind: C360ActivityType::Order,
+                id: r.order_code.clone(),
+                description: format!(
+                    "Return {} of order {}, {items} {noun}",
+                    r.code, r.order_code
+                ),
+                status: r.status.clone(),
+                created: r.creation_time.clone(),
+                updated: r.creation_time.clone(),
+            }
+        })
+        .collect();
+    for (x, f) in queries.iter().zip(fragments.iter_mut()) {
+        if let Customer360Fragment::Data(C360FragmentData::Activity(a)) = f {
+            a.entries.extend(rows.iter().cloned());
+            a.entries
+                .sort_by(|p, q| q.updated.cmp(&p.updated).then_with(|| q.id.cmp(&p.id)));
+            a.entries
+                .truncate(usize::try_from(x.list_size).unwrap_or(usize::MAX));
+            a.total_count += rows.len() as u64;
+        }
+    }
 }
 
 fn failed(kind: Kind, e: DomainError) -> Customer360Fragment {

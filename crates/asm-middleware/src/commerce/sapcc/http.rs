@@ -142,6 +142,9 @@ pub fn refusal(status: StatusCode, e: SapError) -> DomainError {
                 .with_subject("emailAddress");
         }
         (_, "VoucherOperationError", _) => error_type::VOUCHER_INVALID,
+        (_, "CancellationError", _) => error_type::CANCELLATION_REFUSED,
+        (_, "ReturnRequestError", _) => error_type::RETURN_REFUSED,
+        (_, "CancelReturnRequestError", _) => error_type::CANCEL_RETURN_REFUSED,
         (_, "NotFoundError" | "UnknownIdentifierError" | "UnknownResourceError", _)
         | (_, "CartError", Some("notFound"))
         | (StatusCode::NOT_FOUND, ..) => error_type::NOT_FOUND,

@@ -26,8 +26,9 @@ use crate::ports::{
 use asm_types::{
     error_type, Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
-    CustomerSearchEntry, CustomerSearchPage, CustomerSort, Order, OrderHistory, Pagination,
-    Product, ProductList, SortOption, AGENT_GROUP, SALES_MANAGER_GROUP,
+    CustomerSearchEntry, CustomerSearchPage, CustomerSort, EntryQuantity, Order, OrderHistory,
+    Pagination, Product, ProductList, ReturnRequest, ReturnRequestList, SortOption, AGENT_GROUP,
+    SALES_MANAGER_GROUP,
 };
 use async_trait::async_trait;
 use http::{Answer, Http};
@@ -1153,6 +1154,126 @@ impl Commerce for SapCommerce {
         let order: wire::SapOrder = answer.json()?;
         let detail = format!("order {} placed from cart {cart_id}", order.code);
         Ok(change(order.ours(Some(placed_by.to_owned())), detail))
+    }
+
+    async fn cancel_order(
+        &self,
+        user: &str,
+        code: &str,
+        entries: Vec<EntryQuantity>,
+        now: i64,
+    ) -> DomainResult<Change<Order>> {
+        let _ = now;
+        // §4.6: JSON `CancellationRequestEntryInputList`, 200 with an empty body.
+        let body = json!({
+            "cancellationRequestEntryInputs": entries
+                .iter()
+                .map(|e| json!({ "orderEntryNumber": e.order_entry_number, "quantity": e.quantity }))
+                .collect::<Vec<_>>(),
+        });
+        self.call(|c| {
+            c.post(self.user(user, &format!("/orders/{}/cancellation", seg(code))))
+                .json(&body)
+        })
+        .await?
+        .ok()?;
+        let order = self.order(user, code).await?;
+        let lines = entries
+            .iter()
+            .map(|e| format!("line {} x {}", e.order_entry_number, e.quantity))
+            .collect::<Vec<_>>()
+            .join(", ");
+        Ok(change(order, format!("order {code}: cancelled {lines}")))
+    }
+
+    async fn returns(
+        &self,
+        user: &str,
+        current_page: u32,
+        page_size: u32,
+    ) -> DomainResult<ReturnRequestList> {
+        let list: wire::SapReturnList = self
+            .get(
+                &self.user(user, "/orderReturns"),
+                &[
+                    ("fields", "FULL".to_owned()),
+                    ("pageSize", page_size.max(1).to_string()),
+                    ("currentPage", current_page.to_string()),
+                    ("sort", "byDate".to_owned()),
+                ],
+            )
+            .await?;
+        Ok(list.ours())
+    }
+
+    async fn return_request(&self, user: &str, code: &str) -> DomainResult<ReturnRequest> {
+        let r: wire::SapReturn = self
+            .get(
+                &self.user(user, &format!("/orderReturns/{}", seg(code))),
+                &[("fields", "FULL".to_owned())],
+            )
+            .await?;
+        Ok(r.ours())
+    }
+
+    async fn create_return(
+        &self,
+        user: &str,
+        order_code: &str,
+        entries: Vec<EntryQuantity>,
+        reason: &str,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<ReturnRequest>> {
+        let _ = (agent, now);
+        // §4.7: JSON `ReturnRequestEntryInputList`, 201 `ReturnRequest`. SAP's input has no
+        // reason: the audit record keeps it.
+        let body = json!({
+            "orderCode": order_code,
+            "returnRequestEntryInputs": entries
+                .iter()
+                .map(|e| json!({ "orderEntryNumber": e.order_entry_number, "quantity": e.quantity }))
+                .collect::<Vec<_>>(),
+        });
+        let answer = self
+            .call(|c| {
+                c.post(self.user(user, "/orderReturns"))
+                    .query(&[("fields", "FULL")])
+                    .json(&body)
+            })
+            .await?;
+        let created: wire::SapReturn = answer.json()?;
+        let mut value = created.ours();
+        value.reason = Some(reason.to_owned());
+        let lines = entries
+            .iter()
+            .map(|e| format!("line {} x {}", e.order_entry_number, e.quantity))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let detail = format!(
+            "return {} of order {order_code}: {lines} (reason: {reason})",
+            value.code
+        );
+        Ok(change(value, detail))
+    }
+
+    async fn cancel_return(
+        &self,
+        user: &str,
+        code: &str,
+        now: i64,
+    ) -> DomainResult<Change<ReturnRequest>> {
+        let _ = now;
+        // §4.7: PATCH `{"status": "CANCELLING"}`, 200 with an empty body.
+        self.call(|c| {
+            c.patch(self.user(user, &format!("/orderReturns/{}", seg(code))))
+                .json(&json!({ "status": "CANCELLING" }))
+        })
+        .await?
+        .ok()?;
+        let value = self.return_request(user, code).await?;
+        let detail = format!("return {code} of order {} cancelled", value.order_code);
+        Ok(change(value, detail))
     }
 
     async fn coupons(&self, user: &str) -> DomainResult<CustomerCouponList> {

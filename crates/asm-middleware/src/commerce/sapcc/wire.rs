@@ -5,7 +5,8 @@
 
 use asm_types::{
     AppliedVoucher, Cart, CartEntry, CartStatus, CartSummary, CustomerSearchEntry, Order,
-    OrderLine, OrderSummary, Pagination, Price,
+    OrderEntry, OrderLine, OrderSummary, Pagination, Price, ReturnEntry, ReturnRequest,
+    ReturnRequestList,
 };
 use serde::Deserialize;
 
@@ -196,9 +197,31 @@ pub struct SapEntry {
     pub base_price: Option<SapPrice>,
     pub total_price: Option<SapPrice>,
     pub product: ProductRef,
+    /// Order entries: how many may still be cancelled / returned, and were.
+    pub cancellable_quantity: i64,
+    pub returnable_quantity: i64,
+    pub cancelled_items_quantity: i64,
+    pub returned_items_quantity: i64,
 }
 
 impl SapEntry {
+    /// An order's line, with what SAP says is left to cancel and to return.
+    fn order_entry(&self) -> OrderEntry {
+        let line = self.line();
+        OrderEntry {
+            entry_number: clamp_u32(self.entry_number),
+            product_code: line.product_code,
+            product_name: line.product_name,
+            quantity: line.quantity,
+            base_price: line.base_price,
+            total_price: line.total_price,
+            cancelled_quantity: clamp_u32(self.cancelled_items_quantity),
+            returned_quantity: clamp_u32(self.returned_items_quantity),
+            cancellable_quantity: clamp_u32(self.cancellable_quantity),
+            returnable_quantity: clamp_u32(self.returnable_quantity),
+        }
+    }
+
     fn line(&self) -> OrderLine {
         OrderLine {
             product_code: self.product.code.clone(),
@@ -369,6 +392,8 @@ pub struct SapOrder {
     pub total_price_with_tax: Option<SapPrice>,
     pub total: Option<SapPrice>,
     pub applied_vouchers: Vec<SapVoucher>,
+    pub cancellable: bool,
+    pub returnable: bool,
 }
 
 impl SapOrder {
@@ -403,7 +428,7 @@ impl SapOrder {
             status: self.status(),
             placed: self.placed(),
             placed_by,
-            entries: self.entries.iter().map(SapEntry::line).collect(),
+            entries: self.entries.iter().map(SapEntry::order_entry).collect(),
             sub_total: price(&self.sub_total),
             total_discounts: price(&self.total_discounts),
             total_price: self.total(),
@@ -412,6 +437,8 @@ impl SapOrder {
                 .iter()
                 .map(|v| v.voucher_code.clone().unwrap_or_else(|| v.code.clone()))
                 .collect(),
+            cancellable: self.cancellable,
+            returnable: self.returnable,
         }
     }
 
@@ -577,5 +604,91 @@ mod tests {
             serde_json::from_str(r#"{"uid":"a@b","firstName":"A","lastName":"B"}"#).expect("user");
         assert_eq!(user.full_name(), "A B");
         assert_eq!(user.id(), "a@b");
+    }
+}
+
+/// A code reference, e.g. a return request's `order`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct CodeRef {
+    pub code: String,
+}
+
+/// One line of an OCC `ReturnRequest`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SapReturnEntry {
+    pub order_entry: Option<SapEntry>,
+    pub expected_quantity: i64,
+    pub refund_amount: Option<SapPrice>,
+}
+
+/// An OCC `ReturnRequest` (§4.7).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SapReturn {
+    pub code: String,
+    pub rma: Option<String>,
+    pub status: Option<String>,
+    pub creation_time: Option<String>,
+    pub cancellable: bool,
+    pub order: Option<CodeRef>,
+    pub return_entries: Vec<SapReturnEntry>,
+    pub total_price: Option<SapPrice>,
+}
+
+impl SapReturn {
+    /// Ours (SAP keeps no reason: `None`).
+    pub fn ours(&self) -> ReturnRequest {
+        ReturnRequest {
+            code: self.code.clone(),
+            rma: self.rma.clone().unwrap_or_else(|| self.code.clone()),
+            order_code: self
+                .order
+                .as_ref()
+                .map(|o| o.code.clone())
+                .unwrap_or_default(),
+            status: self.status.clone().unwrap_or_default(),
+            cancellable: self.cancellable,
+            creation_time: self.creation_time.as_deref().map(date).unwrap_or_default(),
+            reason: None,
+            return_entries: self
+                .return_entries
+                .iter()
+                .map(|e| {
+                    let line = e.order_entry.clone().unwrap_or_default();
+                    ReturnEntry {
+                        entry_number: clamp_u32(line.entry_number),
+                        product_name: line
+                            .product
+                            .name
+                            .clone()
+                            .unwrap_or_else(|| line.product.code.clone()),
+                        product_code: line.product.code,
+                        expected_quantity: clamp_u32(e.expected_quantity),
+                        refund_amount: price(&e.refund_amount),
+                    }
+                })
+                .collect(),
+            total_price: price(&self.total_price),
+        }
+    }
+}
+
+/// `ReturnRequestList`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct SapReturnList {
+    pub return_requests: Vec<SapReturn>,
+    pub pagination: SapPagination,
+}
+
+impl SapReturnList {
+    /// Ours.
+    pub fn ours(&self) -> ReturnRequestList {
+        ReturnRequestList {
+            return_requests: self.return_requests.iter().map(SapReturn::ours).collect(),
+            pagination: self.pagination.ours(),
+        }
     }
 }

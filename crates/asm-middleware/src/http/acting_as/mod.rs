@@ -7,6 +7,7 @@ pub mod carts;
 pub mod coupons;
 pub mod orders;
 pub mod profile;
+pub mod returns;
 
 use crate::domain;
 use crate::domain::DomainResult;
