@@ -44,8 +44,12 @@ impl Kind {
     }
 }
 
-/// The shape of the lines asked for, before the order is read: at least one, each line once,
-/// each quantity at least 1.
+/// Most lines one cancellation or return may name (an order has far fewer): a body of a
+/// hundred thousand lines is refused before anything is compared.
+pub const MAX_INPUTS: usize = 1_000;
+
+/// The shape of the lines asked for, before the order is read: at least one and at most
+/// [`MAX_INPUTS`], each line once, each quantity at least 1.
 pub fn check_inputs(kind: Kind, inputs: &[EntryQuantity]) -> DomainResult<()> {
     if inputs.is_empty() {
         return Err(DomainError::invalid(
@@ -53,11 +57,15 @@ pub fn check_inputs(kind: Kind, inputs: &[EntryQuantity]) -> DomainResult<()> {
             format!("Choose at least one line and quantity to {}.", kind.verb()),
         ));
     }
-    for (i, input) in inputs.iter().enumerate() {
-        if inputs[..i]
-            .iter()
-            .any(|x| x.order_entry_number == input.order_entry_number)
-        {
+    if inputs.len() > MAX_INPUTS {
+        return Err(DomainError::invalid(
+            kind.field(),
+            format!("At most {MAX_INPUTS} lines can be named at a time."),
+        ));
+    }
+    let mut named = std::collections::HashSet::with_capacity(inputs.len());
+    for input in inputs {
+        if !named.insert(input.order_entry_number) {
             return Err(DomainError::invalid(
                 "orderEntryNumber",
                 format!("Line {} is named more than once.", input.order_entry_number),
@@ -313,6 +321,14 @@ mod tests {
                 "{bad:?}"
             );
         }
+        let many: Vec<_> = (0..=MAX_INPUTS as u32).map(|n| eq(n, 1)).collect();
+        let e = check_inputs(Kind::Return, &many).unwrap_err();
+        assert_eq!(e.kind(), error_type::VALIDATION);
+        assert!(
+            matches!(&e, DomainError::Refused { subject: Some(s), .. } if s == "returnRequestEntryInputs"),
+            "{e:?}"
+        );
+        assert!(check_inputs(Kind::Return, &many[..MAX_INPUTS]).is_ok());
         assert!(checked_reason("  ").is_err());
         assert!(checked_reason(&"x".repeat(201)).is_err());
         assert_eq!(checked_reason(" Broken ").as_deref(), Ok("Broken"));
