@@ -33,6 +33,12 @@ pub fn router<S: Clone + Send + Sync + 'static>() -> Router<S> {
             get(|| async { asset("text/css; charset=utf-8", STYLE) }),
         )
         .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
+        // The files are compiled into the binary and change with every release: the browser
+        // asks again on each load, so a new page never runs an old cached store.js.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CSP),

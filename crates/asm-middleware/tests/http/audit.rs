@@ -272,6 +272,12 @@ async fn security_headers_on_api_page_bundle_and_404() {
         page.header("cross-origin-opener-policy"),
         Some("same-origin")
     );
+    // Compiled into the binary: revalidated on every load, never a stale store.js after a release.
+    for path in ["/", "/store.js", "/store.css"] {
+        let res = app.get(path, None).await;
+        assert_eq!(res.status, StatusCode::OK, "{path}");
+        assert_eq!(res.header("cache-control"), Some("no-cache"), "{path}");
+    }
 
     // A 404 outside the API, and the bundle folder, do not get the API's policy.
     for path in ["/no-such-page", "/asm-overlay/no-such-file.js"] {
