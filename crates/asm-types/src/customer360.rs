@@ -262,6 +262,9 @@ pub struct C360Ticket {
     /// Last update, RFC 3339.
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub updated: String,
+    /// Whether an agent opened it while emulating the customer.
+    #[serde(default)]
+    pub added_by_agent: bool,
 }
 
 /// Fragment `overview`: the header of the customer 360 view.
@@ -411,6 +414,9 @@ pub struct C360Review {
     /// When it was written, RFC 3339.
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub created: String,
+    /// Whether an agent wrote it while emulating the customer.
+    #[serde(default)]
+    pub added_by_agent: bool,
 }
 
 /// Fragment `feedback`: support tickets and product reviews.

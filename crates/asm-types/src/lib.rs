@@ -93,6 +93,8 @@ mod commerce;
 pub use commerce::*;
 mod customer360;
 pub use customer360::*;
+mod support;
+pub use support::*;
 
 /// One error in an error body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -649,6 +651,9 @@ audit_actions! {
     ProfileUpdate = "profile-update": "The customer's profile changed.",
     CartBound = "cart-bound": "An anonymous cart was bound to a customer.",
     CustomerCreated = "customer-created": "An agent created a customer.",
+    TicketCreate = "ticket-create": "A support ticket was opened as the customer (detail: id, category).",
+    TicketMessage = "ticket-message": "A message was added to a support ticket (detail: id, status change).",
+    ReviewCreate = "review-create": "A product review was written as the customer (detail: product, rating).",
     Customer360Read = "customer360-read": "An agent read a customer's Customer 360° data without emulating them (detail: the fragments).",
 }
 

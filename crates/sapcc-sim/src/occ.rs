@@ -1483,6 +1483,32 @@ pub fn product_routes() -> Router<Sim> {
             get(list_reviews).post(create_review),
         )
         .route("/occ/v2/{site}/products/search", get(search_products))
+        .route("/occ/v2/{site}/ticketCategories", get(ticket_categories))
+}
+
+/// `GET /ticketCategories` (§4.9): the categories a ticket may have. No token needed.
+async fn ticket_categories(
+    State(sim): State<Sim>,
+    Path(path): Path<Map>,
+    RawQuery(q): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    (|| {
+        let req = Req::new(path, q, headers, Bytes::new())?;
+        let data = sim.data();
+        let site = data
+            .site(req.p("site"))
+            .ok_or_else(|| OccError::unknown_site(req.p("site")))?;
+        check_site_context(&sim, site, &req.params)?;
+        Ok::<_, OccError>(crate::json(
+            StatusCode::OK,
+            json!({ "ticketCategories": [
+                { "id": "ENQUIRY", "name": "Enquiry" },
+                { "id": "COMPLAINT", "name": "Complaint" },
+            ] }),
+        ))
+    })()
+    .unwrap_or_else(IntoResponse::into_response)
 }
 
 /// `GET /products/search` (OCC `ProductSearchPage`): the catalogue, filtered by `query` (a

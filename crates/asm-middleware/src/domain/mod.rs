@@ -10,6 +10,7 @@ pub mod emulation;
 pub mod returns;
 pub mod search;
 pub mod session;
+pub mod support;
 pub mod throttle;
 
 pub use crate::ports::error::{DomainError, DomainResult};

@@ -89,6 +89,15 @@ pub fn api() -> OpenApiRouter<AppState> {
             acting_as::returns::get_return,
             acting_as::returns::cancel_return
         ))
+        .routes(routes!(
+            acting_as::support::list_tickets,
+            acting_as::support::create_ticket
+        ))
+        .routes(routes!(acting_as::support::get_ticket))
+        .routes(routes!(acting_as::support::create_ticket_event))
+        .routes(routes!(acting_as::support::ticket_categories))
+        .routes(routes!(acting_as::support::reviews))
+        .routes(routes!(acting_as::support::create_review))
         .routes(routes!(acting_as::coupons::coupons))
         .routes(routes!(
             acting_as::coupons::assign_coupon,

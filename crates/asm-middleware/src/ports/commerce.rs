@@ -12,7 +12,9 @@ use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
     CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort,
-    EntryQuantity, Order, OrderHistory, ProductList, ReturnRequest, ReturnRequestList,
+    EntryQuantity, Order, OrderHistory, ProductList, ReturnRequest, ReturnRequestList, Review,
+    ReviewInput, ReviewList, Ticket, TicketAssociatedObject, TicketCategoryList, TicketEvent,
+    TicketList,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -117,6 +119,28 @@ pub struct ProfileChange {
     pub last_name: Option<String>,
     /// New phone.
     pub phone: Option<String>,
+}
+
+/// A checked new ticket.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTicket {
+    /// Subject, trimmed.
+    pub subject: String,
+    /// First message, trimmed.
+    pub message: String,
+    /// Category id.
+    pub category: String,
+    /// The order or cart it is about (its owner is checked by the route).
+    pub associated_to: Option<TicketAssociatedObject>,
+}
+
+/// A checked ticket message.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewTicketEvent {
+    /// The message, trimmed.
+    pub message: String,
+    /// The status to move to, if any (checked against the ticket by the domain).
+    pub to_status: Option<String>,
 }
 
 /// The signed-in agent a backend is asked to act for.
@@ -365,6 +389,56 @@ pub trait Commerce: Send + Sync + 'static {
         code: &str,
         now: i64,
     ) -> DomainResult<Change<ReturnRequest>>;
+
+    /// A page of the customer's support tickets, most recently changed first (without their
+    /// messages).
+    async fn tickets(
+        &self,
+        user: &str,
+        current_page: u32,
+        page_size: u32,
+    ) -> DomainResult<TicketList>;
+
+    /// One of the customer's tickets with its messages, oldest first (`NotFoundError` if none).
+    async fn ticket(&self, user: &str, id: &str) -> DomainResult<Ticket>;
+
+    /// The categories a new ticket may have.
+    async fn ticket_categories(&self) -> DomainResult<TicketCategoryList>;
+
+    /// Opens a ticket as the customer, written by `agent` (`ValidationError` for an unknown
+    /// category; a backend that keeps ticket creation to the customer refuses with
+    /// `ForbiddenError`).
+    async fn create_ticket(
+        &self,
+        user: &str,
+        new: NewTicket,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<Ticket>>;
+
+    /// Adds a message to one of the customer's tickets (the domain checked the status change
+    /// against the ticket), written by `agent`.
+    async fn add_ticket_event(
+        &self,
+        user: &str,
+        id: &str,
+        event: NewTicketEvent,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<TicketEvent>>;
+
+    /// A product's reviews, newest first (`NotFoundError` for no such product).
+    async fn reviews(&self, product: &str) -> DomainResult<ReviewList>;
+
+    /// Writes a review of `product` as the customer (checked by the domain), by `agent`.
+    async fn create_review(
+        &self,
+        user: &str,
+        product: &str,
+        review: ReviewInput,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<Review>>;
 
     /// Every coupon, the customer's assigned ones first.
     async fn coupons(&self, user: &str) -> DomainResult<CustomerCouponList>;

@@ -10,7 +10,7 @@ pub mod sign_in;
 
 pub use commerce::{
     AgentContext, Change, Commerce, Credentials, Customer360Query, CustomerStatus, ListFilter,
-    NewCustomer, ProfileChange, SearchRequest,
+    NewCustomer, NewTicket, NewTicketEvent, ProfileChange, SearchRequest,
 };
 pub use error::{DomainError, DomainResult};
 pub use guest_carts::GuestCarts;

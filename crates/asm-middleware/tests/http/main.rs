@@ -28,4 +28,5 @@ mod sapcc;
 mod session_renewal;
 mod session_store;
 mod store_api;
+mod support;
 mod throttle;

@@ -1290,3 +1290,94 @@ async fn cancellations_and_returns_go_to_sap_in_occs_shapes_with_our_rules_first
         .unwrap_or_default();
     assert!(created_row.contains("Damaged in transit"), "{created_row}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn tickets_are_read_from_sap_and_its_customer_only_writes_become_a_clear_refusal() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    app.emulate(&cookie, LINDA).await;
+    let res = app
+        .get(&format!("/asm/users/{LINDA}/tickets"), Some(&cookie))
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let list: asm_types::TicketList = serde_json::from_value(res.json()).expect("list");
+    assert_eq!(list.tickets[0].id, "00000001");
+    assert_eq!(list.tickets[0].status.id, "OPEN");
+    let res = app
+        .get(
+            &format!("/asm/users/{LINDA}/tickets/00000002"),
+            Some(&cookie),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json()["status"]["id"], "CLOSED");
+    let res = app.get("/asm/ticketCategories", Some(&cookie)).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(res.json()["ticketCategories"][0]["id"], "ENQUIRY");
+
+    // §4.9: opening a ticket and writing in one are for the customer's own token.
+    let before = sim.sim.data().tickets.len();
+    let res = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/tickets"),
+            Some(&cookie),
+            &json!({"subject": "s", "message": "m", "ticketCategory": {"id": "ENQUIRY"}}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
+    assert_eq!(res.json()["errors"][0]["type"], "ForbiddenError");
+    assert!(res.json()["errors"][0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("only the customer")));
+    assert_eq!(sim.sim.data().tickets.len(), before);
+    assert_eq!(app.refused_audit_of("ticket-create").len(), 1);
+    let res = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/tickets/00000001/events"),
+            Some(&cookie),
+            &json!({"message": "Any news?"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.text());
+    // A closed ticket is refused by our rule before SAP is asked.
+    let res = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/tickets/00000002/events"),
+            Some(&cookie),
+            &json!({"message": "again"}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_goes_to_sap_naming_the_emulated_customer() {
+    let (sim, app) = setup().await;
+    let cookie = app.login_as("asagent", "pw4all").await;
+    app.emulate(&cookie, LINDA).await;
+    let res = app
+        .post_json(
+            &format!("/asm/users/{LINDA}/products/300938/reviews"),
+            Some(&cookie),
+            &json!({"rating": 5, "headline": "Great", "comment": "Sharp."}),
+        )
+        .await;
+    assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
+    assert_eq!(res.json()["addedByAgent"], true);
+    let written = sim.sim.data().reviews.last().cloned().expect("review");
+    assert_eq!(
+        (written.user.as_str(), written.headline.as_str()),
+        (LINDA_UID, "Great")
+    );
+    let res = app.get("/asm/products/300938/reviews", None).await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    let reviews = res.json()["reviews"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        reviews.iter().any(|r| r["headline"] == "Great"),
+        "{reviews:?}"
+    );
+    assert_eq!(app.audit_of("review-create").len(), 1);
+}

@@ -144,11 +144,12 @@ fn ticket_from_row(r: &Row<'_>) -> r2d2_sqlite::rusqlite::Result<C360Ticket> {
         status: r.get(3)?,
         created: rfc3339(r.get(4)?),
         updated: rfc3339(r.get(5)?),
+        added_by_agent: r.get(6)?,
     })
 }
 
 const SELECT_TICKET: &str =
-    "SELECT id, subject, category, status, created, updated FROM tickets WHERE customer_id = ?1";
+    "SELECT id, subject, category, status, created, updated, added_by IS NOT NULL FROM tickets WHERE customer_id = ?1";
 
 fn overview(c: &Connection, customer: &Customer) -> DomainResult<C360Overview> {
     let active_cart = match latest_cart_head(c, &customer.id, "active")? {
@@ -345,7 +346,7 @@ fn feedback(c: &Connection, customer_id: &str, limit: i64) -> DomainResult<C360F
         .query_map(params![customer_id, limit], ticket_from_row)?
         .collect::<Result<Vec<_>, _>>()?;
     let mut reviews_stmt = c.prepare_cached(
-        "SELECT r.product_code, p.name, r.rating, r.headline, r.comment, r.created \
+        "SELECT r.product_code, p.name, r.rating, r.headline, r.comment, r.created, r.added_by IS NOT NULL \
          FROM reviews r JOIN products p ON p.code = r.product_code \
          WHERE r.customer_id = ?1 ORDER BY r.created DESC, r.id DESC LIMIT ?2",
     )?;
@@ -358,6 +359,7 @@ fn feedback(c: &Connection, customer_id: &str, limit: i64) -> DomainResult<C360F
                 headline: r.get(3)?,
                 comment: r.get(4)?,
                 created: rfc3339(r.get(5)?),
+                added_by_agent: r.get(6)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

@@ -17,19 +17,21 @@ pub mod returns;
 pub mod schema;
 pub mod search;
 pub mod seed;
+pub mod support;
 
 use crate::db::Pool;
 use crate::ports::audit_handoff::{self, Taken};
 use crate::ports::{
-    Change, Commerce, Credentials, Customer360Query, CustomerStatus, NewCustomer, ProfileChange,
-    SearchRequest,
+    Change, Commerce, Credentials, Customer360Query, CustomerStatus, NewCustomer, NewTicket,
+    NewTicketEvent, ProfileChange, SearchRequest,
 };
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
     CustomerSearchEntry, CustomerSearchPage, EntryQuantity, Order, OrderHistory, ProductList,
-    ReturnRequest, ReturnRequestList,
+    ReturnRequest, ReturnRequestList, Review, ReviewInput, ReviewList, Ticket, TicketCategoryList,
+    TicketEvent, TicketList,
 };
 use async_trait::async_trait;
 use r2d2_sqlite::rusqlite::{self, Connection, TransactionBehavior};
@@ -426,6 +428,69 @@ impl Commerce for EmbeddedShop {
     ) -> DomainResult<Change<ReturnRequest>> {
         let (u, code) = (own(user), own(code));
         self.write(move |c| returns::cancel_return(c, &u, &code, now))
+            .await
+    }
+
+    async fn tickets(
+        &self,
+        user: &str,
+        current_page: u32,
+        page_size: u32,
+    ) -> DomainResult<TicketList> {
+        let u = own(user);
+        self.run(move |c| support::tickets(c, &u, current_page, page_size))
+            .await
+    }
+
+    async fn ticket(&self, user: &str, id: &str) -> DomainResult<Ticket> {
+        let (u, id) = (own(user), own(id));
+        self.run(move |c| support::ticket(c, &u, &id)).await
+    }
+
+    async fn ticket_categories(&self) -> DomainResult<TicketCategoryList> {
+        Ok(support::categories())
+    }
+
+    async fn create_ticket(
+        &self,
+        user: &str,
+        new: NewTicket,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<Ticket>> {
+        let (u, agent) = (own(user), own(agent));
+        self.write(move |c| support::create_ticket(c, &u, &new, &agent, now))
+            .await
+    }
+
+    async fn add_ticket_event(
+        &self,
+        user: &str,
+        id: &str,
+        event: NewTicketEvent,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<TicketEvent>> {
+        let (u, id, agent) = (own(user), own(id), own(agent));
+        self.write(move |c| support::add_event(c, &u, &id, &event, &agent, now))
+            .await
+    }
+
+    async fn reviews(&self, product: &str) -> DomainResult<ReviewList> {
+        let p = own(product);
+        self.run(move |c| support::reviews(c, &p)).await
+    }
+
+    async fn create_review(
+        &self,
+        user: &str,
+        product: &str,
+        review: ReviewInput,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<Review>> {
+        let (u, p, agent) = (own(user), own(product), own(agent));
+        self.write(move |c| support::create_review(c, &u, &p, &review, &agent, now))
             .await
     }
 

@@ -339,6 +339,31 @@ CREATE TABLE return_entries (
     PRIMARY KEY (return_code, entry_number)
 );
 "#,
+    // Support tickets and reviews written as the customer: who added a ticket or review (the
+    // agent's uid, `NULL` for the customer), what a ticket is about, its messages (the first one
+    // backfilled from the subject), SAP's status id `INPROCESS`, numeric ticket ids for new
+    // tickets (the largest read off an index), a product's reviews by date.
+    r#"
+ALTER TABLE tickets ADD COLUMN added_by TEXT;
+ALTER TABLE tickets ADD COLUMN associated_code TEXT;
+ALTER TABLE tickets ADD COLUMN associated_type TEXT;
+ALTER TABLE reviews ADD COLUMN added_by TEXT;
+UPDATE tickets SET status = 'INPROCESS' WHERE status = 'IN_PROCESS';
+CREATE INDEX tickets_id_number ON tickets(CAST(id AS INTEGER));
+CREATE INDEX reviews_product ON reviews(product_code, created);
+CREATE TABLE ticket_events (
+    id INTEGER PRIMARY KEY,
+    ticket_id TEXT NOT NULL REFERENCES tickets(id),
+    author TEXT NOT NULL,
+    message TEXT NOT NULL,
+    to_status TEXT,
+    created INTEGER NOT NULL,
+    added_by TEXT
+);
+CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, id);
+INSERT INTO ticket_events (ticket_id, author, message, created)
+    SELECT t.id, c.name, t.subject, t.created FROM tickets t JOIN customers c ON c.customer_id = t.customer_id;
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

@@ -319,7 +319,7 @@ const TICKET_SUBJECTS: &[(&str, &str)] = &[
     ("Refund not received", "Payment"),
     ("Wrong item delivered", "Complaint"),
 ];
-const TICKET_STATUSES: &[&str] = &["OPEN", "IN_PROCESS", "CLOSED"];
+const TICKET_STATUSES: &[&str] = &["OPEN", "INPROCESS", "CLOSED"];
 const REVIEWS: &[(i64, &str, &str)] = &[
     (5, "Love it", "Sharp pictures and easy to use."),
     (
@@ -447,6 +447,9 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
         let mut insert_ticket = tx.prepare(
             "INSERT INTO tickets (id, customer_id, subject, category, status, created, updated) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        let mut insert_ticket_event = tx.prepare(
+            "INSERT INTO ticket_events (ticket_id, author, message, created) VALUES (?1, ?2, ?3, ?4)",
         )?;
         let mut insert_review = tx.prepare(
             "INSERT INTO reviews (customer_id, product_code, rating, headline, comment, created) \
@@ -603,8 +606,9 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
                     } else {
                         TICKET_STATUSES[extra.usize(..TICKET_STATUSES.len())]
                     };
+                    let ticket_id = format!("{ticket_no:08}");
                     insert_ticket.execute(params![
-                        format!("T{ticket_no}"),
+                        ticket_id,
                         id,
                         subject,
                         category,
@@ -612,6 +616,7 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
                         created,
                         created + extra.i64(0..2) * day
                     ])?;
+                    insert_ticket_event.execute(params![ticket_id, name, subject, created])?;
                 }
             }
             if n == 0 || extra.u8(..100) < 8 {

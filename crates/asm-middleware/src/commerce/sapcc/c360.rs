@@ -236,6 +236,8 @@ impl Ticket {
             status: self.status.as_ref().map(CodeName::text).unwrap_or_default(),
             created: self.created_at.as_deref().map(date).unwrap_or_default(),
             updated: self.updated_at.as_deref().map(date).unwrap_or_default(),
+            // SAP's c360TicketList does not say who opened a ticket.
+            added_by_agent: false,
         }
     }
 }
@@ -335,6 +337,7 @@ fn overview(a: &Answers) -> C360Overview {
                         .map(date)
                         .unwrap_or_default(),
                     updated: String::new(),
+                    added_by_agent: false,
                 })
         }),
     }
@@ -450,6 +453,8 @@ fn feedback(a: &Answers, size: u32) -> C360Feedback {
                 headline: String::new(),
                 comment: r.review_text,
                 created: r.created_at.as_deref().map(date).unwrap_or_default(),
+                // SAP's c360ReviewList does not say who wrote a review.
+                added_by_agent: false,
             }
         })
         .collect();

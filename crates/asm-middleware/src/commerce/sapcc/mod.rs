@@ -14,20 +14,22 @@ pub mod c360;
 pub mod guest;
 pub mod http;
 pub mod pkce;
+pub mod support;
 pub mod tokens;
 pub mod wire;
 
 use crate::ports::commerce::MAX_QUANTITY;
 use crate::ports::{
     AgentContext, Change, Commerce, Credentials, Customer360Query, CustomerStatus, DomainError,
-    DomainResult, ListFilter, NewCustomer, ProfileChange, SearchRequest, SessionStore, Timeouts,
-    TokenGrant,
+    DomainResult, ListFilter, NewCustomer, NewTicket, NewTicketEvent, ProfileChange, SearchRequest,
+    SessionStore, Timeouts, TokenGrant,
 };
 use asm_types::{
     error_type, Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
     Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
     CustomerSearchEntry, CustomerSearchPage, CustomerSort, EntryQuantity, Order, OrderHistory,
-    Pagination, Product, ProductList, ReturnRequest, ReturnRequestList, SortOption, AGENT_GROUP,
+    Pagination, Product, ProductList, ReturnRequest, ReturnRequestList, Review, ReviewInput,
+    ReviewList, SortOption, Ticket, TicketCategoryList, TicketEvent, TicketList, AGENT_GROUP,
     SALES_MANAGER_GROUP,
 };
 use async_trait::async_trait;
@@ -1273,6 +1275,150 @@ impl Commerce for SapCommerce {
         .ok()?;
         let value = self.return_request(user, code).await?;
         let detail = format!("return {code} of order {} cancelled", value.order_code);
+        Ok(change(value, detail))
+    }
+
+    async fn tickets(
+        &self,
+        user: &str,
+        current_page: u32,
+        page_size: u32,
+    ) -> DomainResult<TicketList> {
+        // §4.9: `sort` byDate (SAP's default), BASIC fields.
+        let list: support::SapTicketList = self
+            .get(
+                &self.user(user, "/tickets"),
+                &[
+                    ("pageSize", page_size.max(1).to_string()),
+                    ("currentPage", current_page.to_string()),
+                    ("sort", "byDate".to_owned()),
+                ],
+            )
+            .await?;
+        Ok(list.ours())
+    }
+
+    async fn ticket(&self, user: &str, id: &str) -> DomainResult<Ticket> {
+        let t: support::SapTicket = self
+            .get(
+                &self.user(user, &format!("/tickets/{}", seg(id))),
+                &[("fields", "FULL".to_owned())],
+            )
+            .await?;
+        Ok(t.ours())
+    }
+
+    async fn ticket_categories(&self) -> DomainResult<TicketCategoryList> {
+        let answer = self
+            .shared
+            .http
+            .send(self.client().get(self.occ("/ticketCategories")))
+            .await?;
+        let list: support::SapCategories = answer.json()?;
+        Ok(list.ours())
+    }
+
+    async fn create_ticket(
+        &self,
+        user: &str,
+        new: NewTicket,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<Ticket>> {
+        let _ = (agent, now);
+        // §4.9: JSON `TicketStarter`, 201 `TicketDetails`; customer-only in some versions.
+        let mut body = json!({
+            "subject": new.subject,
+            "message": new.message,
+            "ticketCategory": { "id": new.category },
+        });
+        if let Some(a) = &new.associated_to {
+            body["associatedTo"] = json!({ "code": a.code, "type": a.kind });
+        }
+        let answer = self
+            .call(|c| c.post(self.user(user, "/tickets")).json(&body))
+            .await?;
+        let created: support::SapTicket = answer
+            .json()
+            .map_err(|e| support::customer_only(e, "open support tickets"))?;
+        let value = created.ours();
+        let detail = format!("ticket {}: opened ({})", value.id, new.category);
+        Ok(change(value, detail))
+    }
+
+    async fn add_ticket_event(
+        &self,
+        user: &str,
+        id: &str,
+        event: NewTicketEvent,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<TicketEvent>> {
+        let _ = (agent, now);
+        // §4.9: JSON `{message, toStatus?: {id}}`, 201 `TicketEvent`; customer-only.
+        let mut body = json!({ "message": event.message });
+        if let Some(to) = &event.to_status {
+            body["toStatus"] = json!({ "id": to });
+        }
+        let answer = self
+            .call(|c| {
+                c.post(self.user(user, &format!("/tickets/{}/events", seg(id))))
+                    .json(&body)
+            })
+            .await?;
+        let created: support::SapTicketEvent = answer
+            .json()
+            .map_err(|e| support::customer_only(e, "write in support tickets"))?;
+        let detail = match &event.to_status {
+            Some(to) => format!("ticket {id}: message added, status {to}"),
+            None => format!("ticket {id}: message added"),
+        };
+        Ok(change(created.ours(), detail))
+    }
+
+    async fn reviews(&self, product: &str) -> DomainResult<ReviewList> {
+        // A product's reviews need no agent (as the catalogue).
+        let answer = self
+            .shared
+            .http
+            .send(
+                self.client()
+                    .get(self.occ(&format!("/products/{}/reviews", seg(product))))
+                    .query(&[("fields", "FULL")]),
+            )
+            .await?;
+        let list: support::SapReviewList = answer.json()?;
+        Ok(list.ours(product))
+    }
+
+    async fn create_review(
+        &self,
+        user: &str,
+        product: &str,
+        review: ReviewInput,
+        agent: &str,
+        now: i64,
+    ) -> DomainResult<Change<Review>> {
+        let _ = (agent, now);
+        // §4.10: no `{userId}` in the path; the `sap-commerce-cloud-user-id` header names the
+        // emulated customer (§1.2.5). Where SAP ignores it, the review is the agent's or
+        // anonymous: the audit record keeps who it was written for.
+        let body = json!({
+            "rating": review.rating,
+            "headline": review.headline,
+            "comment": review.comment,
+        });
+        let answer = self
+            .call(|c| {
+                c.post(self.occ(&format!("/products/{}/reviews", seg(product))))
+                    .header("sap-commerce-cloud-user-id", user)
+                    .json(&body)
+            })
+            .await?;
+        let created: support::SapReview = answer.json()?;
+        let mut value = created.ours(product);
+        value.added_by_agent = true;
+        let detail = format!("review of {product}: {} stars", review.rating);
         Ok(change(value, detail))
     }
 

@@ -8,6 +8,7 @@ pub mod coupons;
 pub mod orders;
 pub mod profile;
 pub mod returns;
+pub mod support;
 
 use crate::domain;
 use crate::domain::DomainResult;
