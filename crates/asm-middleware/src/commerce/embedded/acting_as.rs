@@ -164,6 +164,17 @@ fn cart_answer(c: &Connection, cart_id: &str) -> DomainResult<Cart> {
     load_cart(c, cart_id)?.ok_or_else(|| DomainError::not_found("Cart").with_subject("cartId"))
 }
 
+/// The paging of page `current_page` of `page_size` rows out of `total`.
+pub(crate) fn page_of(current_page: u32, page_size: u32, total: u64) -> Pagination {
+    Pagination {
+        current_page,
+        page_size,
+        total_pages: u32::try_from(total.div_ceil(u64::from(page_size.max(1)))).unwrap_or(u32::MAX),
+        total_results: total,
+        ..Pagination::default()
+    }
+}
+
 /// The SQL of [`next_code`]: the largest numeric code through `{table}_code_number`.
 fn largest_code_sql(table: &str) -> String {
     format!("SELECT CAST(code AS INTEGER) FROM {table} ORDER BY CAST(code AS INTEGER) DESC LIMIT 1")
@@ -583,14 +594,7 @@ pub fn orders(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(OrderHistory {
         orders,
-        pagination: Pagination {
-            current_page,
-            page_size,
-            total_pages: u32::try_from(total.div_ceil(u64::from(page_size.max(1))))
-                .unwrap_or(u32::MAX),
-            total_results: total,
-            ..Pagination::default()
-        },
+        pagination: page_of(current_page, page_size, total),
     })
 }
 

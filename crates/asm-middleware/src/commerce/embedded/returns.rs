@@ -3,13 +3,11 @@
 //! own transaction what is left of every line, so two agents at once cannot cancel or return
 //! more than was ordered.
 
-use super::acting_as::{load_order, next_code};
+use super::acting_as::{load_order, next_code, page_of};
 use super::pricing::price;
 use crate::format::rfc3339;
 use crate::ports::{Change, DomainError, DomainResult};
-use asm_types::{
-    error_type, EntryQuantity, Order, Pagination, ReturnEntry, ReturnRequest, ReturnRequestList,
-};
+use asm_types::{error_type, EntryQuantity, Order, ReturnEntry, ReturnRequest, ReturnRequestList};
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
 /// Order statuses in which an order may be cancelled: placed, not yet shipped.
@@ -224,14 +222,7 @@ pub fn returns(
     }
     Ok(ReturnRequestList {
         return_requests,
-        pagination: Pagination {
-            current_page,
-            page_size,
-            total_pages: u32::try_from(total.div_ceil(u64::from(page_size.max(1))))
-                .unwrap_or(u32::MAX),
-            total_results: total,
-            ..Pagination::default()
-        },
+        pagination: page_of(current_page, page_size, total),
     })
 }
 

@@ -2,12 +2,12 @@
 //! shapes. The domain checks a request before it gets here (`domain::support`); each write
 //! checks the ticket's status again inside its own transaction.
 
-use super::acting_as::load_order;
+use super::acting_as::{load_order, page_of};
 use crate::format::rfc3339;
 use crate::ports::{Change, DomainError, DomainResult, NewTicket, NewTicketEvent};
 use asm_types::{
-    Pagination, Review, ReviewInput, ReviewList, Ticket, TicketAssociatedObject,
-    TicketCategoryList, TicketCode, TicketEvent, TicketList,
+    Review, ReviewInput, ReviewList, Ticket, TicketAssociatedObject, TicketCategoryList,
+    TicketCode, TicketEvent, TicketList,
 };
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension, Row};
 
@@ -118,14 +118,7 @@ pub fn tickets(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(TicketList {
         tickets,
-        pagination: Pagination {
-            current_page,
-            page_size,
-            total_pages: u32::try_from(total.div_ceil(u64::from(page_size.max(1))))
-                .unwrap_or(u32::MAX),
-            total_results: total,
-            ..Pagination::default()
-        },
+        pagination: page_of(current_page, page_size, total),
     })
 }
 

@@ -28,6 +28,21 @@ pub struct PageParams {
     pub page_size: Option<u32>,
 }
 
+impl PageParams {
+    /// `(currentPage, pageSize)`: page 0 and size 20 by default; a size outside
+    /// 1..=[`MAX_PAGE_SIZE`] is a `ValidationError`.
+    pub fn checked(&self) -> ApiResult<(u32, u32)> {
+        let page_size = self.page_size.unwrap_or(20);
+        if page_size == 0 || page_size > MAX_PAGE_SIZE {
+            return Err(Failure::validation(
+                "pageSize",
+                format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
+            ));
+        }
+        Ok((self.current_page.unwrap_or(0), page_size))
+    }
+}
+
 /// `GET /users/{userId}/orders`: the customer's orders, newest first.
 #[utoipa::path(
     get,
@@ -47,14 +62,7 @@ pub async fn orders(
     Path(user_id): Path<String>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<OrderHistory>> {
-    let page_size = p.page_size.unwrap_or(20);
-    if page_size == 0 || page_size > MAX_PAGE_SIZE {
-        return Err(Failure::validation(
-            "pageSize",
-            format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
-        ));
-    }
-    let current_page = p.current_page.unwrap_or(0);
+    let (current_page, page_size) = p.checked()?;
     require_emulation(&state, &s.agent.uid, &user_id).await?;
     Ok(Json(
         s.commerce.orders(&user_id, current_page, page_size).await?,

@@ -3,7 +3,7 @@
 //! domain checks the lines against the order first (`domain::returns`), and every write —
 //! refused ones too — is audited with the agent and the customer.
 
-use super::orders::{PageParams, MAX_PAGE_SIZE};
+use super::orders::PageParams;
 use super::{require_emulation, write_as};
 use crate::domain::returns::{self, Kind};
 use crate::http::auth::SignedIn;
@@ -75,17 +75,11 @@ pub async fn list_returns(
     Path(user_id): Path<String>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<ReturnRequestList>> {
-    let page_size = p.page_size.unwrap_or(20);
-    if page_size == 0 || page_size > MAX_PAGE_SIZE {
-        return Err(Failure::validation(
-            "pageSize",
-            format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
-        ));
-    }
+    let (current_page, page_size) = p.checked()?;
     require_emulation(&state, &s.agent.uid, &user_id).await?;
     Ok(Json(
         s.commerce
-            .returns(&user_id, p.current_page.unwrap_or(0), page_size)
+            .returns(&user_id, current_page, page_size)
             .await?,
     ))
 }

@@ -5,11 +5,11 @@
 //! customer. A backend that keeps ticket writes to the customer (SAP, some versions) refuses
 //! with `ForbiddenError` and says so.
 
-use super::orders::{PageParams, MAX_PAGE_SIZE};
+use super::orders::PageParams;
 use super::{require_emulation, write_as};
 use crate::domain::support;
 use crate::http::auth::SignedIn;
-use crate::http::error::{ApiResult, Failure};
+use crate::http::error::ApiResult;
 use crate::http::extract::{Json, Path, Query};
 use crate::AppState;
 use asm_types::{
@@ -39,17 +39,11 @@ pub async fn list_tickets(
     Path(user_id): Path<String>,
     Query(p): Query<PageParams>,
 ) -> ApiResult<Json<TicketList>> {
-    let page_size = p.page_size.unwrap_or(20);
-    if page_size == 0 || page_size > MAX_PAGE_SIZE {
-        return Err(Failure::validation(
-            "pageSize",
-            format!("pageSize must be between 1 and {MAX_PAGE_SIZE}."),
-        ));
-    }
+    let (current_page, page_size) = p.checked()?;
     require_emulation(&state, &s.agent.uid, &user_id).await?;
     Ok(Json(
         s.commerce
-            .tickets(&user_id, p.current_page.unwrap_or(0), page_size)
+            .tickets(&user_id, current_page, page_size)
             .await?,
     ))
 }
