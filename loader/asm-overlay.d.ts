@@ -26,8 +26,11 @@ export interface AsmEmulation {
 
 /** What the overlay asks the storefront to open for the emulated customer (`asm:navigate`). */
 export interface AsmNavigation {
-  /** `cart` (id: cart code), `orders` (id: null), `order` (id: order code), `ticket` (id: ticket id). */
-  target: 'cart' | 'orders' | 'order' | 'ticket';
+  /**
+   * `cart` (id: cart code), `orders` (id: null), `order` (id: order code), `ticket` (id: ticket id),
+   * `product` (id: product code; a review's "Open" in Customer 360°: the product and its reviews).
+   */
+  target: 'cart' | 'orders' | 'order' | 'ticket' | 'product';
   /** What to open, by the storefront's ids. */
   id: string | null;
   /** The emulated customer. */

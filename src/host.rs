@@ -57,6 +57,8 @@ pub mod target {
     pub const ORDER: &str = "order";
     /// A support ticket: `id` is the ticket id.
     pub const TICKET: &str = "ticket";
+    /// A product (its reviews): `id` is the product code.
+    pub const PRODUCT: &str = "product";
 }
 
 /// Host events dispatched on `window`.

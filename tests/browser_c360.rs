@@ -382,6 +382,63 @@ async fn activity_is_sorted_paged_and_its_rows_open_in_the_storefront() {
 }
 
 #[wasm_bindgen_test]
+async fn feedback_rows_open_the_ticket_or_the_reviewed_product_and_mark_what_an_agent_wrote() {
+    let mut fragments = all_fragments();
+    fragments["feedback"] = json!({
+        "tickets": [
+            { "id": "60000001", "subject": "Strap broke", "category": "Complaint", "status": "OPEN",
+              "created": "2026-11-01T09:00:00Z", "updated": "2026-11-02T09:00:00Z", "addedByAgent": true },
+            { "id": "00050001", "subject": "Where is my order?", "category": "Delivery", "status": "CLOSED",
+              "created": "2026-10-01T09:00:00Z", "updated": "2026-10-02T09:00:00Z" }
+        ],
+        "ticketCount": 2,
+        "reviews": [{ "productCode": "P1", "productName": "Camera X", "rating": 4, "headline": "Good",
+                      "comment": "Sharp.", "created": "2026-06-01T00:00:00Z", "addedByAgent": true }],
+        "reviewCount": 1
+    });
+    start(emulating_linda(fragments));
+    open_360().await;
+    select_tab("Feedback");
+    until("tickets", || find(".asm-c360-tickets").is_some()).await;
+    // Only what an agent wrote is marked.
+    let rows = find_all(".asm-c360-tickets tbody tr");
+    assert_eq!(rows.len(), 2);
+    assert!(rows[0]
+        .text_content()
+        .unwrap_or_default()
+        .contains("(by an agent)"));
+    assert!(!rows[1]
+        .text_content()
+        .unwrap_or_default()
+        .contains("(by an agent)"));
+    assert!(text(".asm-c360-reviews").contains("(by an agent)"));
+    assert!(find("button[aria-label='Open ticket 00050001']").is_some());
+    click("button[aria-label='Open ticket 60000001']");
+    until("ticket navigate", || {
+        !events_named("asm:navigate").is_empty()
+    })
+    .await;
+    let nav = &events_named("asm:navigate")[0];
+    assert_eq!(nav.detail["target"], "ticket");
+    assert_eq!(nav.detail["id"], "60000001");
+    assert_eq!(nav.detail["customerId"], "C-LINDA");
+    until("dialog closed", || find("#asm-c360").is_none()).await;
+    // A review opens its product.
+    open_360().await;
+    select_tab("Feedback");
+    until("reviews", || find(".asm-c360-reviews").is_some()).await;
+    click("button[aria-label='Open Camera X']");
+    until("product navigate", || {
+        events_named("asm:navigate").len() == 2
+    })
+    .await;
+    let nav = &events_named("asm:navigate")[1];
+    assert_eq!(nav.detail["target"], "product");
+    assert_eq!(nav.detail["id"], "P1");
+    until("dialog closed again", || find("#asm-c360").is_none()).await;
+}
+
+#[wasm_bindgen_test]
 async fn empty_activity_says_so() {
     let mut fragments = all_fragments();
     fragments["activity"] = json!({ "entries": [], "totalCount": 0 });

@@ -7,16 +7,12 @@ import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
   LINDA,
+  emulateLinda,
   SHOP,
   closeContext,
   launchBrowser,
   newContext,
-  openSignIn,
-  searchCustomers,
-  signIn,
   store,
-  ui,
-  waitForEvent,
   waitForText,
 } from './helpers.mjs';
 
@@ -34,16 +30,6 @@ const c360 = {
   panel: (page) => page.locator('#asm-c360-panel'),
 };
 
-async function emulateLinda(page, server) {
-  await openSignIn(page, server);
-  await signIn(page);
-  const results = await searchCustomers(page, 'linda', LINDA.name);
-  await results.first().click();
-  await ui.emulation(page).waitFor();
-  const started = await waitForEvent(page, 'asm:emulation-started');
-  await store.banner(page).waitFor();
-  return started.detail;
-}
 
 /** Puts a product into Linda's active cart through the API the storefront uses. */
 async function ensureCartHasItems(page, cartId) {

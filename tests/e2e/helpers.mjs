@@ -223,6 +223,22 @@ export async function openSignIn(page, server, pathAndQuery = '/?asm=true') {
   return page;
 }
 
+/**
+ * Opens the store with ASM on, signs `who` in, finds Linda and emulates her; resolves to the
+ * `asm:emulation-started` detail once the store shows the emulation banner.
+ */
+export async function emulateLinda(page, server, who = AGENT) {
+  await openSignIn(page, server);
+  await signIn(page, who);
+  const results = await searchCustomers(page, 'linda', LINDA.name);
+  await results.first().click();
+  await ui.emulation(page).waitFor();
+  const started = await waitForEvent(page, 'asm:emulation-started');
+  assert.equal(started.detail.customerId, LINDA.customerId);
+  await store.banner(page).waitFor();
+  return started.detail;
+}
+
 /** The emulation reason the tests give (the server requires one). */
 export const REASON = 'Ticket 4711';
 

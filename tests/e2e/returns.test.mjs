@@ -7,17 +7,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { COMMERCE, startServer } from './server.mjs';
 import {
-  AGENT,
+  emulateLinda,
   LINDA,
   closeContext,
   launchBrowser,
   newContext,
-  openSignIn,
-  searchCustomers,
-  signIn,
   store,
-  ui,
-  waitForEvent,
   waitForText,
 } from './helpers.mjs';
 
@@ -42,16 +37,6 @@ const c360 = {
   panel: (page) => page.locator('#asm-c360-panel'),
 };
 
-async function emulateLinda(page, server) {
-  await openSignIn(page, server);
-  await signIn(page, AGENT);
-  const results = await searchCustomers(page, 'linda', LINDA.name);
-  await results.first().click();
-  await ui.emulation(page).waitFor();
-  const started = await waitForEvent(page, 'asm:emulation-started');
-  assert.equal(started.detail.customerId, LINDA.customerId);
-  await store.banner(page).waitFor();
-}
 
 async function openOrder(page, server, code) {
   await page.goto(`${server.url}/?page=order&code=${code}`);

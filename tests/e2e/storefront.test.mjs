@@ -7,18 +7,15 @@ import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
 import {
   AGENT,
+  emulateLinda,
   LINDA,
   MANAGER,
   SHOP,
   closeContext,
   launchBrowser,
   newContext,
-  openSignIn,
-  searchCustomers,
-  signIn,
   store,
   ui,
-  waitForEvent,
   waitForText,
 } from './helpers.mjs';
 
@@ -47,17 +44,6 @@ async function follow(page, locator, url) {
 const nav = (page, name) => page.locator('.store-nav').getByRole('link', { name, exact: true });
 
 /** Signs `who` in through the overlay and emulates Linda; returns the emulation-started detail. */
-async function emulateLinda(page, server, who) {
-  await openSignIn(page, server);
-  await signIn(page, who);
-  const results = await searchCustomers(page, 'linda', LINDA.name);
-  await results.first().click();
-  await ui.emulation(page).waitFor();
-  const started = await waitForEvent(page, 'asm:emulation-started');
-  assert.equal(started.detail.customerId, LINDA.customerId);
-  await store.banner(page).waitFor();
-  return started.detail;
-}
 
 /** A product that is not in `cart` (from the public catalogue). */
 async function productNotIn(page, cart) {

@@ -34,7 +34,7 @@ addEventListener('asm:emulation-started', (e) => {
 addEventListener('asm:emulation-ended', (e) => cart.reload(e.detail.customerId, null));
 addEventListener('asm:navigate', (e) => {
   switch (e.detail.target) {
-    case 'cart': case 'order': case 'ticket': header.text = e.detail.id ?? ''; break;
+    case 'cart': case 'order': case 'ticket': case 'product': header.text = e.detail.id ?? ''; break;
     case 'orders': header.text = e.detail.customerId; break;
   }
 });

@@ -170,8 +170,8 @@ window.addEventListener('asm:navigate', (e) => {
   if (target === 'cart') location.assign('/?page=cart');
   else if (target === 'orders') location.assign('/?page=orders');
   else if (target === 'order' && id) location.assign(`/?page=order&code=${enc(id)}`);
-  // This store has no ticket pages: say which ticket the agent works on.
-  else if (target === 'ticket' && id) showNotice(`Ticket ${id}`);
+  else if (target === 'ticket' && id) location.assign(`/?page=ticket&id=${enc(id)}`);
+  else if (target === 'product' && id) location.assign(`/?page=product&code=${enc(id)}#reviews`);
 });
 
 // The agent bound an anonymous cart to the emulated customer: it is their cart now.
@@ -399,7 +399,91 @@ async function productPage(show) {
     el('p', { className: 'product-code' }, `Product code ${p.code}`),
     el('p', { className: 'price', id: 'product-price' }, p.price.formattedValue),
     form,
-    el('p', {}, link('/?page=cart', 'Go to the cart')));
+    el('p', {}, link('/?page=cart', 'Go to the cart')),
+    reviewsSection(p));
+}
+
+/** "(added by the support agent)" after what an agent wrote for the customer. */
+const byAgent = (x) => (x.addedByAgent ? el('span', { className: 'by-agent' }, ' (added by the support agent)') : null);
+
+const stars = (n) => {
+  const k = Math.max(0, Math.min(5, Math.round(n)));
+  return el('span', { className: 'stars', role: 'img', 'aria-label': `${k} of 5 stars` }, '★'.repeat(k) + '☆'.repeat(5 - k));
+};
+
+/**
+ * Draws the review form for the shopper of the moment (the product page is not drawn again when
+ * an agent starts or ends an emulation on it). Set by the product page.
+ */
+let drawReviewForm = () => {};
+
+/**
+ * The product's reviews (public) and, while an agent emulates a customer, a form to write one as
+ * that customer. The section shows at once and fills in; a list that fails to load says so and
+ * the rest of the page stays usable.
+ */
+function reviewsSection(p) {
+  const list = el('ul', { id: 'review-list', className: 'review-list' }, el('li', { className: 'hint' }, 'Loading reviews…'));
+  const slot = el('div', { id: 'review-form-slot' });
+  const section = el('section', { id: 'reviews', className: 'reviews', 'aria-labelledby': 'reviews-title' },
+    el('h2', { id: 'reviews-title' }, 'Reviews'), list, slot);
+  const drawList = async () => {
+    const { reviews } = await request('GET', `${API}/products/${enc(p.code)}/reviews`);
+    if (reviews.length === 0) {
+      list.replaceChildren(el('li', { id: 'no-reviews' }, 'No reviews yet.'));
+      return;
+    }
+    list.replaceChildren(...reviews.map((r) => el('li', { className: 'review', dataset: { id: r.id } },
+      stars(r.rating), ' ', el('strong', {}, r.headline), ` — ${r.alias || 'Anonymous'}, ${date(r.date)}`, byAgent(r),
+      el('p', { className: 'review-comment' }, r.comment))));
+  };
+  drawList().catch((err) => {
+    list.replaceChildren(el('li', { className: 'hint' }, `The reviews could not be loaded: ${err.message}`));
+  });
+  let drawnFor = null;
+  drawReviewForm = () => {
+    // Drawn again only for another shopper: a refresh for the same one keeps what is typed.
+    const shopper = `${mode.kind}:${mode.customerId || ''}`;
+    if (shopper === drawnFor) return;
+    drawnFor = shopper;
+    if (mode.kind === 'unknown') {
+      slot.replaceChildren();
+      return;
+    }
+    if (!emulating()) {
+      slot.replaceChildren(el('p', { className: 'hint', id: 'review-sign-in' }, 'Sign in to write a review.'));
+      return;
+    }
+    const gen = generation;
+    const rating = el('select', { id: 'review-rating', required: true },
+      el('option', { value: '' }, 'Choose'),
+      ...[5, 4, 3, 2, 1].map((n) => el('option', { value: String(n) }, `${n} of 5`)));
+    const headline = el('input', { id: 'review-headline', maxLength: 255, required: true, autocomplete: 'off' });
+    const comment = el('textarea', { id: 'review-comment', rows: 4, maxLength: 5000, required: true });
+    const submit = el('button', { type: 'submit', id: 'review-submit' }, 'Post review');
+    const form = el('form', { id: 'review-form', className: 'review-form' },
+      el('h3', {}, `Write a review as ${mode.name}`),
+      el('p', {}, el('label', { for: 'review-rating' }, 'Rating '), rating),
+      el('p', {}, el('label', { for: 'review-headline' }, 'Headline '), headline),
+      el('p', {}, el('label', { for: 'review-comment' }, 'Review '), el('br'), comment),
+      submit);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      act(submit, async () => {
+        if (gen !== generation) throw new Error('The shopper changed: reload the page to write this review.');
+        const r = await asm('POST', `${userPath()}/products/${enc(p.code)}/reviews`, {
+          rating: Number(rating.value), headline: headline.value, comment: comment.value,
+        });
+        // Only a review that was accepted clears the form.
+        form.reset();
+        await drawList().catch(() => {});
+        showNotice(`Your review "${r.headline}" was posted.`);
+      });
+    });
+    slot.replaceChildren(form);
+  };
+  drawReviewForm();
+  return section;
 }
 
 function money(label, price, id) {
@@ -696,6 +780,121 @@ async function returnsView(show) {
     })));
 }
 
+/** A ticket's status, category and last change, as one line. */
+const ticketFacts = (t) => `${t.status.name || t.status.id} — ${t.ticketCategory.name || t.ticketCategory.id} — updated ${date(t.modifiedAt)}`;
+
+async function ticketsView(show) {
+  if (!emulating()) {
+    show('Support tickets', signInNeeded('see your support tickets'));
+    return;
+  }
+  const [list, categories, history] = await Promise.all([
+    asm('GET', `${userPath()}/tickets?pageSize=50`),
+    request('GET', `${API}/ticketCategories`),
+    asm('GET', `${userPath()}/orders?pageSize=50`).catch(() => ({ orders: [] })),
+  ]);
+  const subject = el('input', { id: 'ticket-subject', maxLength: 255, required: true, autocomplete: 'off' });
+  const category = el('select', { id: 'ticket-category', required: true },
+    el('option', { value: '' }, 'Choose a category'),
+    ...categories.ticketCategories.map((c) => el('option', { value: c.id }, c.name || c.id)));
+  const about = el('select', { id: 'ticket-order' },
+    el('option', { value: '' }, 'No order'),
+    ...history.orders.map((o) => el('option', { value: o.code }, `Order ${o.code} (${date(o.placed)})`)));
+  const message = el('textarea', { id: 'ticket-message', rows: 4, maxLength: 5000, required: true });
+  const submit = el('button', { type: 'submit', id: 'ticket-submit' }, 'Open ticket');
+  const form = el('form', { id: 'ticket-form', className: 'ticket-form' },
+    el('h2', {}, 'New ticket'),
+    el('p', {}, el('label', { for: 'ticket-subject' }, 'Subject '), subject),
+    el('p', {}, el('label', { for: 'ticket-category' }, 'Category '), category),
+    el('p', {}, el('label', { for: 'ticket-order' }, 'About '), about),
+    el('p', {}, el('label', { for: 'ticket-message' }, 'Message '), el('br'), message),
+    submit);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act(submit, async () => {
+      const t = await asm('POST', `${userPath()}/tickets`, {
+        subject: subject.value,
+        message: message.value,
+        ticketCategory: { id: category.value },
+        associatedTo: about.value ? { code: about.value, type: 'Order' } : undefined,
+      });
+      location.assign(`/?page=ticket&id=${enc(t.id)}&created=1`);
+    });
+  });
+  show('Support tickets',
+    list.tickets.length === 0
+      ? el('p', { id: 'no-tickets' }, 'No support tickets yet.')
+      : el('ul', { id: 'ticket-list', className: 'ticket-list' }, ...list.tickets.map((t) => el('li', { dataset: { id: t.id } },
+        link(`/?page=ticket&id=${enc(t.id)}`, `Ticket ${t.id}: ${t.subject}`), ` — ${ticketFacts(t)}`, byAgent(t)))),
+    list.pagination.totalResults > list.tickets.length
+      ? el('p', { className: 'hint' }, `The ${list.tickets.length} most recent of ${list.pagination.totalResults} tickets.`)
+      : null,
+    form);
+}
+
+async function ticketView(show) {
+  if (!emulating()) {
+    show('Support ticket', signInNeeded('see your support tickets'));
+    return;
+  }
+  const id = params.get('id') || '';
+  const t = await asm('GET', `${userPath()}/tickets/${enc(id)}`);
+  const closed = t.status.id === 'CLOSED';
+  const canClose = t.availableStatusTransitions.some((s) => s.id === 'CLOSED');
+  // Newest message first: what the agent needs on the phone is on top.
+  // (A stable sort of the reversed list: of messages with the same time, the later one first.)
+  const events = [...t.ticketEvents].reverse()
+    .sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : 0));
+  let reply = null;
+  if (!closed) {
+    const message = el('textarea', { id: 'ticket-reply', rows: 4, maxLength: 5000, required: true, 'aria-label': 'Your message' });
+    const send = el('button', { type: 'submit', id: 'ticket-send' }, 'Send');
+    const close = canClose ? el('button', { type: 'button', id: 'ticket-close' }, 'Send and close the ticket') : null;
+    reply = el('form', { id: 'ticket-reply-form', className: 'ticket-form' },
+      el('h2', {}, 'Reply'), message, el('p', {}, send, close ? ' ' : null, close));
+    const post = (button, toStatus) => act(button, async () => {
+      await asm('POST', `${userPath()}/tickets/${enc(t.id)}/events`, {
+        message: message.value,
+        toStatus: toStatus ? { id: toStatus } : undefined,
+      });
+      await renderView();
+      showNotice(toStatus ? `Ticket ${t.id} was closed.` : 'Your message was sent.');
+    });
+    reply.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      post(send, null);
+    });
+    close?.addEventListener('click', () => {
+      if (!message.value.trim()) {
+        showError(new Error('Write a closing message first.'));
+        message.focus();
+        return;
+      }
+      post(close, 'CLOSED');
+    });
+  }
+  const about = t.associatedTo;
+  show(`Ticket ${t.id}`,
+    el('p', { id: 'ticket-subject-line' }, el('strong', {}, t.subject), byAgent(t)),
+    el('p', { id: 'ticket-status' }, ticketFacts(t)),
+    about ? el('p', { id: 'ticket-about' }, 'About ',
+      about.type === 'Order' ? link(`/?page=order&code=${enc(about.code)}`, `order ${about.code}`) : `${about.type} ${about.code}`) : null,
+    events.length
+      ? el('ol', { id: 'ticket-events', className: 'ticket-events', reversed: true }, ...events.map((e) => el('li', { dataset: { code: e.code } },
+        el('p', { className: 'ticket-event-meta' }, `${e.author}, ${date(e.createdAt)}`, byAgent(e),
+          e.toStatus ? ` — status: ${e.toStatus.name || e.toStatus.id}` : null),
+        el('p', { className: 'ticket-event-message' }, e.message))))
+      : el('p', { id: 'no-ticket-events', className: 'hint' }, 'No messages shown for this ticket.'),
+    closed ? el('p', { id: 'ticket-closed', className: 'hint' }, 'This ticket is closed: it takes no more messages.') : reply,
+    el('p', {}, link('/?page=tickets', 'All support tickets')));
+  if (params.get('created')) {
+    showNotice(`Ticket ${t.id} was opened.`);
+    // A reload says it no more.
+    params.delete('created');
+    history.replaceState(null, '', `/?${params}`);
+  }
+}
+
 async function accountView(show) {
   if (!emulating()) {
     show('My account', signInNeeded('see your account'));
@@ -787,6 +986,8 @@ const VIEWS = {
   orders: ordersView,
   order: orderView,
   returns: returnsView,
+  tickets: ticketsView,
+  ticket: ticketView,
   account: accountView,
   coupons: couponsView,
 };
@@ -809,6 +1010,7 @@ async function refresh() {
   // The catalogue pages do not depend on the shopper: they are not drawn again (a quantity
   // being typed stays).
   if (!SHOPPER_FREE.has(page)) await renderView(gen);
+  else drawReviewForm();
 }
 
 async function renderView(gen = generation) {

@@ -4,13 +4,12 @@
 //! paging redraw only the rows and the page label, so the focused header or pager button stays.
 
 use super::fragments::{Fragments, Section};
-use super::use_customer360;
+use super::open_in_storefront::{emulating, OpenInStorefront};
 use crate::customer360::format::date;
 use crate::customer360::{
     type_label, ActivityColumn, ActivitySort, Paging, Tab, ACTIVITY_PAGE_SIZE,
 };
-use crate::host::{self, event, target};
-use crate::state::use_asm;
+use crate::host::target;
 use asm_types::{
     C360ActivityEntry, C360ActivityType, C360FragmentData, Customer360FragmentType as Fragment,
 };
@@ -19,36 +18,11 @@ use leptos::prelude::*;
 /// The activity tab of one customer.
 #[component]
 pub fn ActivityTab(customer_id: String) -> impl IntoView {
-    let asm = use_asm();
-    let open = use_customer360();
-    let emulated = {
-        let id = customer_id.clone();
-        Signal::derive(move || {
-            asm.emulation
-                .with(|e| e.as_ref().is_some_and(|e| e.customer_id == id))
-        })
-    };
+    let emulated = emulating(customer_id.clone());
     let fragments = Fragments::new(customer_id.clone(), Tab::Activity.queries());
     let sort = RwSignal::new(ActivitySort::default());
     let page = RwSignal::new(0_usize);
     let customer = StoredValue::new(customer_id);
-    let navigate = move |kind: C360ActivityType, id: String| {
-        let to = match kind {
-            C360ActivityType::Cart | C360ActivityType::SavedCart => target::CART,
-            C360ActivityType::Order => target::ORDER,
-            C360ActivityType::Ticket => target::TICKET,
-        };
-        let customer_id = customer.get_value();
-        host::emit(
-            event::NAVIGATE,
-            &[
-                ("target", Some(to)),
-                ("id", Some(&id)),
-                ("customerId", Some(&customer_id)),
-            ],
-        );
-        open.close();
-    };
     view! {
         <Section
             title="Activity"
@@ -70,7 +44,10 @@ pub fn ActivityTab(customer_id: String) -> impl IntoView {
                     let mut rows: Vec<C360ActivityEntry> = entries.get_value();
                     sort.get().sort(&mut rows);
                     let shown = rows[paging().range()].to_vec();
-                    shown.into_iter().map(|e| row(e, emulated, navigate)).collect_view()
+                    shown
+                        .into_iter()
+                        .map(|e| row(e, customer.get_value(), emulated))
+                        .collect_view()
                 };
                 view! {
                     <table class="asm-table asm-c360-activity">
@@ -131,14 +108,14 @@ pub fn ActivityTab(customer_id: String) -> impl IntoView {
 }
 
 /// One row of the table.
-fn row(
-    e: C360ActivityEntry,
-    emulated: Signal<bool>,
-    navigate: impl Fn(C360ActivityType, String) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
-    let kind = e.kind;
-    let id = e.id.clone();
+fn row(e: C360ActivityEntry, customer_id: String, emulated: Signal<bool>) -> impl IntoView {
+    let to = match e.kind {
+        C360ActivityType::Cart | C360ActivityType::SavedCart => target::CART,
+        C360ActivityType::Order => target::ORDER,
+        C360ActivityType::Ticket => target::TICKET,
+    };
     let label = format!("Open {} {}", type_label(&e), e.id);
+    let id = e.id.clone();
     view! {
         <tr>
             <td>{type_label(&e)}</td>
@@ -148,18 +125,7 @@ fn row(
             <td>{date(&e.created)}</td>
             <td>{date(&e.updated)}</td>
             <td>
-                <button
-                    type="button"
-                    class="asm-button asm-link asm-c360-open"
-                    aria-label=label
-                    disabled=move || !emulated.get()
-                    title=move || {
-                        (!emulated.get()).then_some("Emulate this customer to open it in the storefront")
-                    }
-                    on:click=move |_| navigate(kind, id.clone())
-                >
-                    "Open"
-                </button>
+                <OpenInStorefront customer_id emulated target=to id label />
             </td>
         </tr>
     }

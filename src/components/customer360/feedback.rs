@@ -1,21 +1,27 @@
-//! Feedback tab: support tickets and product reviews with their ratings.
+//! Feedback tab: support tickets and product reviews with their ratings. A ticket's "Open" shows
+//! it in the storefront, a review's shows its product (while this customer is emulated); what an
+//! agent wrote for the customer is marked so.
 
 use super::fragments::{Fragments, Section};
+use super::open_in_storefront::{emulating, OpenInStorefront};
 use crate::customer360::format::date;
 use crate::customer360::Tab;
-use asm_types::{C360FragmentData, Customer360FragmentType as Fragment};
+use crate::host::target;
+use asm_types::{C360FragmentData, C360Review, C360Ticket, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
 
 /// The feedback tab of one customer.
 #[component]
 pub fn FeedbackTab(customer_id: String) -> impl IntoView {
-    let fragments = Fragments::new(customer_id, Tab::Feedback.queries());
+    let emulated = emulating(customer_id.clone());
+    let fragments = Fragments::new(customer_id.clone(), Tab::Feedback.queries());
+    let customer = StoredValue::new(customer_id);
     view! {
         <Section
             title="Support tickets and reviews"
             fragments
             kind=Fragment::Feedback
-            render=|data| {
+            render=move |data| {
                 let C360FragmentData::Feedback(f) = data else {
                     return ().into_any();
                 };
@@ -34,24 +40,14 @@ pub fn FeedbackTab(customer_id: String) -> impl IntoView {
                                         <th scope="col">"Status"</th>
                                         <th scope="col">"Created"</th>
                                         <th scope="col">"Updated"</th>
+                                        <th scope="col"><span class="asm-visually-hidden">"Open"</span></th>
                                     </tr>
                                 </thead>
                                 <tbody>
                                     {f
                                         .tickets
                                         .into_iter()
-                                        .map(|t| {
-                                            view! {
-                                                <tr>
-                                                    <td>{t.id}</td>
-                                                    <td>{t.subject}</td>
-                                                    <td>{t.category}</td>
-                                                    <td>{t.status}</td>
-                                                    <td>{date(&t.created)}</td>
-                                                    <td>{date(&t.updated)}</td>
-                                                </tr>
-                                            }
-                                        })
+                                        .map(|t| ticket_row(t, customer.get_value(), emulated))
                                         .collect_view()}
                                 </tbody>
                             </table>
@@ -67,24 +63,7 @@ pub fn FeedbackTab(customer_id: String) -> impl IntoView {
                                 {f
                                     .reviews
                                     .into_iter()
-                                    .map(|r| {
-                                        let stars = r.rating.min(5) as usize;
-                                        let label = format!("{stars} of 5 stars");
-                                        view! {
-                                            <li>
-                                                <span class="asm-name">{r.product_name}</span>
-                                                " "
-                                                <span class="asm-c360-stars" role="img" aria-label=label>
-                                                    {"★".repeat(stars)}{"☆".repeat(5 - stars)}
-                                                </span>
-                                                " · " {date(&r.created)}
-                                                <br />
-                                                <strong>{r.headline}</strong>
-                                                " – "
-                                                {r.comment}
-                                            </li>
-                                        }
-                                    })
+                                    .map(|r| review_item(r, customer.get_value(), emulated))
                                     .collect_view()}
                             </ul>
                         }
@@ -94,5 +73,52 @@ pub fn FeedbackTab(customer_id: String) -> impl IntoView {
                     .into_any()
             }
         />
+    }
+}
+
+/// "(by an agent)" after what an agent wrote for the customer.
+fn agent_mark(added_by_agent: bool) -> Option<impl IntoView> {
+    added_by_agent
+        .then(|| view! { " " <span class="asm-muted asm-c360-by-agent">"(by an agent)"</span> })
+}
+
+/// One ticket of the table.
+fn ticket_row(t: C360Ticket, customer_id: String, emulated: Signal<bool>) -> impl IntoView {
+    let label = format!("Open ticket {}", t.id);
+    let id = t.id.clone();
+    view! {
+        <tr>
+            <td>{t.id}</td>
+            <td>{t.subject} {agent_mark(t.added_by_agent)}</td>
+            <td>{t.category}</td>
+            <td>{t.status}</td>
+            <td>{date(&t.created)}</td>
+            <td>{date(&t.updated)}</td>
+            <td>
+                <OpenInStorefront customer_id emulated target=target::TICKET id label />
+            </td>
+        </tr>
+    }
+}
+
+/// One review of the list.
+fn review_item(r: C360Review, customer_id: String, emulated: Signal<bool>) -> impl IntoView {
+    let stars = r.rating.min(5) as usize;
+    let stars_label = format!("{stars} of 5 stars");
+    let label = format!("Open {}", r.product_name);
+    view! {
+        <li>
+            <span class="asm-name">{r.product_name}</span>
+            " "
+            <span class="asm-c360-stars" role="img" aria-label=stars_label>
+                {"★".repeat(stars)}{"☆".repeat(5 - stars)}
+            </span>
+            " · " {date(&r.created)} {agent_mark(r.added_by_agent)} " "
+            <OpenInStorefront customer_id emulated target=target::PRODUCT id=r.product_code label />
+            <br />
+            <strong>{r.headline}</strong>
+            " – "
+            {r.comment}
+        </li>
     }
 }

@@ -6,6 +6,7 @@ mod dialog;
 mod feedback;
 mod fragments;
 mod header;
+mod open_in_storefront;
 mod overview;
 mod profile;
 mod promotions;
