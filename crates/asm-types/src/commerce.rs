@@ -55,6 +55,24 @@ pub struct OrderLine {
     pub base_price: Price,
     /// Unit price times quantity.
     pub total_price: Price,
+    /// A gift: added at price 0 by a gift voucher, and removed with it (SAP's `giveAway`). It
+    /// cannot be changed on its own.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub give_away: bool,
+}
+
+/// What a voucher gives.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum VoucherKind {
+    /// A discount off the subtotal (`percent`, or a fixed amount).
+    #[default]
+    Discount,
+    /// A gift product, added to the cart at price 0 while the voucher is applied.
+    GiftProduct,
+    /// No delivery cost.
+    FreeShipping,
 }
 
 /// A voucher (cart coupon or assigned customer coupon) applied to a cart.
@@ -73,6 +91,16 @@ pub struct AppliedVoucher {
     pub percent: Option<u32>,
     /// What it takes off this cart.
     pub discount: Price,
+    /// What it gives.
+    #[serde(default)]
+    pub kind: VoucherKind,
+    /// The gift's product code (kind `GIFT_PRODUCT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_product: Option<String>,
+    /// Valid only during a support call: only an agent may apply it, and it leaves the cart
+    /// when the emulation ends (by hand, by a switch to another customer, by a timeout).
+    #[serde(default)]
+    pub session_only: bool,
 }
 
 /// A promotion the cart qualifies for (applied automatically).
@@ -126,7 +154,11 @@ pub struct Cart {
     pub promotions: Vec<AppliedPromotion>,
     /// Vouchers plus promotions.
     pub total_discounts: Price,
-    /// What the customer pays: subtotal minus discounts, never below zero.
+    /// Delivery, when the backend says (0 with a free-shipping voucher; SAP Commerce: once a
+    /// delivery mode is chosen).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_cost: Option<Price>,
+    /// What the customer pays: subtotal minus discounts (never below zero), plus delivery.
     pub total_price: Price,
     /// Last change, RFC 3339.
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
@@ -207,6 +239,9 @@ pub struct Order {
     pub sub_total: Price,
     /// Discounts taken off.
     pub total_discounts: Price,
+    /// Delivery, when the backend says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_cost: Option<Price>,
     /// What the customer paid.
     pub total_price: Price,
     /// Codes of the vouchers used.
@@ -249,6 +284,9 @@ pub struct OrderEntry {
     /// How many may still be returned (0 unless the order is returnable).
     #[serde(default)]
     pub returnable_quantity: u32,
+    /// A gift of a gift voucher (price 0).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub give_away: bool,
 }
 
 /// One line and quantity of a cancellation or return (SAP's `orderEntryNumber`, `quantity`).

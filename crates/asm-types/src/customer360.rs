@@ -488,6 +488,15 @@ pub struct C360Voucher {
     pub percent: Option<u32>,
     /// Whether it is applied to the customer's active cart.
     pub applied: bool,
+    /// What it gives.
+    #[serde(default)]
+    pub kind: crate::VoucherKind,
+    /// The gift's product name (kind `GIFT_PRODUCT`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gift_product_name: Option<String>,
+    /// Valid only during the support session: it leaves the cart when the emulation ends.
+    #[serde(default)]
+    pub session_only: bool,
 }
 
 /// An order promotion, applied automatically from a cart subtotal.

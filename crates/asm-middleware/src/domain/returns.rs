@@ -253,6 +253,7 @@ mod tests {
                 returned_quantity: returned,
                 cancellable_quantity: c,
                 returnable_quantity: r,
+                give_away: false,
             }
         };
         Order {
@@ -263,6 +264,7 @@ mod tests {
             entries: vec![entry(0, 3, 1, 0), entry(1, 2, 0, 1)],
             sub_total: price(),
             total_discounts: price(),
+            delivery_cost: None,
             total_price: price(),
             vouchers: vec![],
             cancellable,

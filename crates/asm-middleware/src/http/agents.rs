@@ -215,7 +215,9 @@ pub async fn logout(
 ) -> ApiResult<(StatusCode, CookieJar)> {
     if let Some(token) = jar.get(SESSION_COOKIE).map(|c| c.value().to_owned()) {
         let hash = auth::token_hash(&token);
+        let mut emulation = None;
         if let Some(record) = state.sessions.agent_session(&hash).await? {
+            emulation = state.sessions.active_emulation(&record.agent.uid).await?;
             // Another live session of this agent (`--end-older-sessions false`) may hold the very
             // tokens SAP handed this one: they are left to expire rather than revoked under it.
             let shared = state
@@ -236,6 +238,10 @@ pub async fn logout(
                 state.timeouts(),
             )
             .await?;
+        // Its session-only vouchers leave the cart (if signing out ended the emulation).
+        if let Some(e) = emulation {
+            crate::sweep::end_session_vouchers(&state, Some(&e.session_id)).await;
+        }
     }
     Ok((
         StatusCode::NO_CONTENT,

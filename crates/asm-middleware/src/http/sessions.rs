@@ -75,6 +75,8 @@ pub async fn create(
     let session_id = crate::http::auth::random_id(16)?;
     let now = state.now();
     let agent_uid = s.agent.uid;
+    // The emulation this one replaces: its session-only vouchers leave the cart.
+    let previous = state.sessions.active_emulation(&agent_uid).await?;
     let status = s.commerce.customer_status(&customer_id).await?;
     crate::domain::emulation::check_emulatable(&customer_id, status.as_ref())?;
     let (customer_name, customer_email) = status.map(|s| (s.name, s.email)).unwrap_or_default();
@@ -103,6 +105,9 @@ pub async fn create(
         ended: None,
     };
     state.sessions.start_emulation(&record).await?;
+    if let Some(previous) = previous {
+        crate::sweep::end_session_vouchers(&state, Some(&previous.session_id)).await;
+    }
     Ok((StatusCode::CREATED, Json(wire(record))))
 }
 
@@ -159,6 +164,7 @@ pub async fn delete(
             .sessions
             .end_emulations(&agent_uid, Some(&session_id), state.now(), "agent")
             .await?;
+        crate::sweep::end_session_vouchers(&state, Some(&session_id)).await;
     }
     Ok(Json(AssistedSession {
         status: SessionStatus::Ended,

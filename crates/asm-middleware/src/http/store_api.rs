@@ -13,10 +13,10 @@ use crate::http::acting_as::carts::check_quantity;
 use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{ClientAddr, Json, Path};
 use crate::AppState;
-use asm_types::{error_type, AddEntryRequest, Cart, QuantityRequest};
+use asm_types::{error_type, AddEntryRequest, Cart, QuantityRequest, VoucherRequest};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::routing::{get, patch, post};
+use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -105,6 +105,36 @@ async fn remove_entry(
     ))
 }
 
+/// `POST /store/carts/{handle}/vouchers`: apply a voucher as the shopper alone (a voucher
+/// valid only during a call with customer support is refused).
+async fn apply_voucher(
+    State(state): State<AppState>,
+    Path(handle): Path<String>,
+    Json(req): Json<VoucherRequest>,
+) -> ApiResult<Json<Cart>> {
+    Ok(Json(
+        state
+            .guest_carts
+            .apply_voucher(&handle, &req.voucher_id, state.now())
+            .await?,
+    ))
+}
+
+/// `DELETE /store/carts/{handle}/vouchers/{voucherId}`: remove an applied voucher.
+async fn remove_voucher(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path((handle, voucher)): Path<(String, String)>,
+) -> ApiResult<Json<Cart>> {
+    require_json(&headers)?;
+    Ok(Json(
+        state
+            .guest_carts
+            .remove_voucher(&handle, &voucher, state.now())
+            .await?,
+    ))
+}
+
 /// Routes of the anonymous cart API (merged at the root, next to the storefront).
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -114,6 +144,11 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/store/carts/{handle}/entries/{product}",
             patch(update_entry).delete(remove_entry),
+        )
+        .route("/store/carts/{handle}/vouchers", post(apply_voucher))
+        .route(
+            "/store/carts/{handle}/vouchers/{voucher}",
+            delete(remove_voucher),
         )
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,

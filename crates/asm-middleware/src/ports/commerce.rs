@@ -121,6 +121,32 @@ pub struct ProfileChange {
     pub phone: Option<String>,
 }
 
+/// Who applies a voucher: the agent and the emulation it happens in (`None`: the customer on
+/// their own, e.g. a guest cart of the store).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AppliedBy<'a> {
+    /// The agent.
+    pub agent_uid: &'a str,
+    /// The emulation (assisted session) id.
+    pub session_id: &'a str,
+}
+
+/// A voucher valid only during a support call, in a customer's cart, with the emulation that
+/// applied it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SessionVoucher {
+    /// The emulation (assisted session) id.
+    pub session_id: String,
+    /// The agent who applied it.
+    pub agent_uid: String,
+    /// The customer.
+    pub customer_id: String,
+    /// The cart.
+    pub cart_id: String,
+    /// The voucher code.
+    pub code: String,
+}
+
 /// A checked new ticket.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewTicket {
@@ -309,12 +335,15 @@ pub trait Commerce: Send + Sync + 'static {
         now: i64,
     ) -> DomainResult<Change<Cart>>;
 
-    /// Applies a cart voucher or an assigned customer coupon.
+    /// Applies a cart voucher or an assigned customer coupon, `by` an agent in an emulation (a
+    /// voucher valid only during a support call is refused without one, with
+    /// `VoucherInvalidError`).
     async fn apply_voucher(
         &self,
         user: &str,
         cart_id: &str,
         code: &str,
+        by: Option<AppliedBy<'_>>,
         now: i64,
     ) -> DomainResult<Change<Cart>>;
 
@@ -326,6 +355,29 @@ pub trait Commerce: Send + Sync + 'static {
         code: &str,
         now: i64,
     ) -> DomainResult<Change<Cart>>;
+
+    /// The session-only vouchers in carts not yet ordered — of emulation `session_id` only, or
+    /// all. A backend whose session-only offers end by themselves (SAP Commerce: its promotion
+    /// engine applies ASM promotions only while an agent is there) holds none.
+    async fn session_vouchers(
+        &self,
+        _session_id: Option<&str>,
+    ) -> DomainResult<Vec<SessionVoucher>> {
+        Ok(Vec::new())
+    }
+
+    /// Takes the session-only vouchers of emulation `session_id` out of the carts (it ended):
+    /// what was removed.
+    async fn end_session_vouchers(
+        &self,
+        _session_id: &str,
+        _now: i64,
+    ) -> DomainResult<Change<Vec<SessionVoucher>>> {
+        Ok(Change {
+            value: Vec::new(),
+            detail: String::new(),
+        })
+    }
 
     /// A page of the customer's orders, newest first.
     async fn orders(

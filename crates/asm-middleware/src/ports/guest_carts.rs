@@ -40,4 +40,11 @@ pub trait GuestCarts: Send + Sync {
 
     /// Removes a line.
     async fn remove_entry(&self, handle: &str, product: &str, now: i64) -> DomainResult<Cart>;
+
+    /// Applies a cart voucher as the shopper alone: one valid only during a support call is
+    /// refused (`VoucherInvalidError`).
+    async fn apply_voucher(&self, handle: &str, code: &str, now: i64) -> DomainResult<Cart>;
+
+    /// Removes an applied voucher.
+    async fn remove_voucher(&self, handle: &str, code: &str, now: i64) -> DomainResult<Cart>;
 }

@@ -9,8 +9,9 @@ pub mod session_store;
 pub mod sign_in;
 
 pub use commerce::{
-    AgentContext, Change, Commerce, Credentials, Customer360Query, CustomerStatus, ListFilter,
-    NewCustomer, NewTicket, NewTicketEvent, ProfileChange, SearchRequest,
+    AgentContext, AppliedBy, Change, Commerce, Credentials, Customer360Query, CustomerStatus,
+    ListFilter, NewCustomer, NewTicket, NewTicketEvent, ProfileChange, SearchRequest,
+    SessionVoucher,
 };
 pub use error::{DomainError, DomainResult};
 pub use guest_carts::GuestCarts;

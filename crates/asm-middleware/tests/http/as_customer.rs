@@ -308,6 +308,7 @@ async fn vouchers_apply_and_remove_and_change_the_total() {
     assert_eq!(
         with.total_price.value_cents,
         with.sub_total.value_cents - with.total_discounts.value_cents
+            + with.delivery_cost.map_or(0, |d| d.value_cents)
     );
     // Twice is refused; unknown codes are refused.
     let err = app

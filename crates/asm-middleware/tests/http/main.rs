@@ -17,6 +17,7 @@ mod customer360_fragments;
 mod customer_admin;
 mod customer_lists;
 mod customer_phone;
+mod incentives;
 mod multi_instance;
 mod observability;
 mod oidc;

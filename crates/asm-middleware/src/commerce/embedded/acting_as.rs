@@ -4,14 +4,14 @@
 //! returns the detail of its audit record; who may call these (the emulating agent) is the
 //! domain's business, not this module's.
 
-use super::pricing::{price, price_cart, Promotion};
+use super::pricing::{delivery_cents, price, price_cart, Promotion};
 use crate::format::{day, rfc3339};
-use crate::ports::{Change, ProfileChange};
+use crate::ports::{AppliedBy, Change, ProfileChange};
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
-    error_type, AppliedPromotion, AppliedVoucher, Cart, CartStatus, Carts, CustomerCoupon,
-    CustomerCouponList, CustomerProfile, Order, OrderEntry, OrderHistory, OrderLine, OrderSummary,
-    Pagination, Product, ProductList,
+    AppliedPromotion, AppliedVoucher, Cart, CartStatus, Carts, CustomerCoupon, CustomerCouponList,
+    CustomerProfile, Order, OrderEntry, OrderHistory, OrderLine, OrderSummary, Pagination, Product,
+    ProductList, VoucherKind,
 };
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
@@ -53,6 +53,7 @@ fn line(product_code: String, product_name: String, quantity: u32, unit: i64) ->
         quantity,
         base_price: price(unit),
         total_price: price(unit * i64::from(quantity)),
+        give_away: false,
     }
 }
 
@@ -72,31 +73,32 @@ pub fn load_cart(c: &Connection, code: &str) -> DomainResult<Option<Cart>> {
         "SELECT p.code, p.name, e.quantity, p.price_cents FROM cart_entries e \
          JOIN products p ON p.code = e.product_code WHERE e.cart_code = ?1 ORDER BY p.name",
     )?;
-    let entries = stmt
+    let mut entries = stmt
         .query_map(params![code], |r| {
             Ok(line(r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<Result<Vec<_>, _>>()?;
-    let mut stmt = c.prepare_cached(
-        "SELECT cv.voucher_code, COALESCE(v.name, k.name, cv.voucher_code), \
-         COALESCE(v.description, k.description, ''), COALESCE(v.percent, k.percent, 0) \
-         FROM cart_vouchers cv LEFT JOIN vouchers v ON v.code = cv.voucher_code \
-         LEFT JOIN coupons k ON k.code = cv.voucher_code \
-         WHERE cv.cart_code = ?1 ORDER BY cv.applied, cv.voucher_code",
-    )?;
-    let vouchers = stmt
-        .query_map(params![code], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+    let vouchers = super::vouchers::applied(c, code)?;
+    let paid_lines = !entries.is_empty();
+    // A gift voucher's product is a line of its own at price 0, while the voucher is applied.
+    entries.extend(
+        vouchers
+            .iter()
+            .filter_map(|v| v.gift.clone())
+            .map(|(code, name)| OrderLine {
+                give_away: true,
+                ..line(code, name, 1, 0)
+            }),
+    );
+    let free_shipping = vouchers.iter().any(|v| v.kind == VoucherKind::FreeShipping);
     let sub_total: i64 = entries.iter().map(|e| e.total_price.value_cents).sum();
-    let percents: Vec<i64> = vouchers.iter().map(|v| v.3).collect();
-    let priced = price_cart(sub_total, &percents, &promotions(c)?);
+    let percents: Vec<i64> = vouchers.iter().map(|v| v.percent.unwrap_or(0)).collect();
+    let priced = price_cart(
+        sub_total,
+        &percents,
+        &promotions(c)?,
+        delivery_cents(paid_lines, free_shipping),
+    );
     Ok(Some(Cart {
         code: code.to_owned(),
         guid: None,
@@ -107,15 +109,16 @@ pub fn load_cart(c: &Connection, code: &str) -> DomainResult<Option<Cart>> {
         vouchers: vouchers
             .into_iter()
             .zip(priced.voucher_discounts.iter())
-            .map(
-                |((code, name, description, percent), discount)| AppliedVoucher {
-                    code,
-                    name,
-                    description,
-                    percent: u32::try_from(percent).ok(),
-                    discount: price(*discount),
-                },
-            )
+            .map(|(v, discount)| AppliedVoucher {
+                code: v.code,
+                name: v.name,
+                description: v.description,
+                percent: v.percent.and_then(|p| u32::try_from(p).ok()),
+                discount: price(*discount),
+                kind: v.kind,
+                gift_product: v.gift.map(|(code, _)| code),
+                session_only: v.session_only,
+            })
             .collect(),
         promotions: priced
             .promotion
@@ -127,6 +130,7 @@ pub fn load_cart(c: &Connection, code: &str) -> DomainResult<Option<Cart>> {
             })
             .collect(),
         total_discounts: price(priced.total_discounts),
+        delivery_cost: Some(price(priced.delivery)),
         total_price: price(priced.total),
         modified: rfc3339(modified),
     }))
@@ -189,10 +193,6 @@ pub(crate) fn next_code(c: &Connection, table: &str, floor: i64) -> DomainResult
     Ok(format!("{:08}", max.unwrap_or(floor).max(floor) + 1))
 }
 
-fn voucher_invalid(message: &str) -> DomainError {
-    DomainError::refused(error_type::VOUCHER_INVALID, message).with_subject("voucherId")
-}
-
 /// Reads an order of `user_id`.
 pub fn load_order(c: &Connection, user_id: &str, code: &str) -> DomainResult<Option<Order>> {
     type Head = (
@@ -204,10 +204,12 @@ pub fn load_order(c: &Connection, user_id: &str, code: &str) -> DomainResult<Opt
         i64,
         Option<String>,
         Option<String>,
+        i64,
     );
     let head: Option<Head> = c
         .query_row(
-            "SELECT code, status, placed, total_cents, subtotal_cents, discount_cents, vouchers, placed_by \
+            "SELECT code, status, placed, total_cents, subtotal_cents, discount_cents, vouchers, placed_by, \
+                    delivery_cents \
              FROM orders WHERE code = ?1 AND customer_id = ?2",
             params![code, user_id],
             |r| {
@@ -220,17 +222,20 @@ pub fn load_order(c: &Connection, user_id: &str, code: &str) -> DomainResult<Opt
                     r.get(5)?,
                     r.get(6)?,
                     r.get(7)?,
+                    r.get(8)?,
                 ))
             },
         )
         .optional()?;
-    let Some((code, status, placed, total, sub_total, discount, vouchers, placed_by)) = head else {
+    let Some((code, status, placed, total, sub_total, discount, vouchers, placed_by, delivery)) =
+        head
+    else {
         return Ok(None);
     };
     let cancellable = super::returns::CANCELLABLE_ORDER_STATUSES.contains(&status.as_str());
     let returnable = status == super::returns::RETURNABLE_ORDER_STATUS;
     let mut stmt = c.prepare_cached(
-        "SELECT e.entry_number, e.product_code, e.product_name, e.quantity, e.price_cents, e.cancelled, \
+        "SELECT e.entry_number, e.product_code, e.product_name, e.quantity, e.price_cents, e.cancelled, e.give_away, \
                 (SELECT COALESCE(SUM(re.quantity), 0) FROM return_entries re \
                    JOIN return_requests r ON r.code = re.return_code \
                   WHERE r.order_code = e.order_code AND re.entry_number = e.entry_number \
@@ -241,7 +246,8 @@ pub fn load_order(c: &Connection, user_id: &str, code: &str) -> DomainResult<Opt
         .query_map(params![code], |r| {
             let l = line(r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?);
             let cancelled: u32 = r.get(5)?;
-            let returned: u32 = r.get(6)?;
+            let give_away: bool = r.get(6)?;
+            let returned: u32 = r.get(7)?;
             let left = l
                 .quantity
                 .saturating_sub(cancelled)
@@ -257,6 +263,7 @@ pub fn load_order(c: &Connection, user_id: &str, code: &str) -> DomainResult<Opt
                 returned_quantity: returned,
                 cancellable_quantity: if cancellable { left } else { 0 },
                 returnable_quantity: if returnable { left } else { 0 },
+                give_away,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
@@ -268,8 +275,9 @@ pub fn load_order(c: &Connection, user_id: &str, code: &str) -> DomainResult<Opt
         placed: rfc3339(placed),
         placed_by,
         entries,
-        sub_total: price(sub_total.unwrap_or(total + discount)),
+        sub_total: price(sub_total.unwrap_or(total + discount - delivery)),
         total_discounts: price(discount),
+        delivery_cost: Some(price(delivery)),
         total_price: price(total),
         vouchers: vouchers
             .unwrap_or_default()
@@ -490,45 +498,18 @@ pub fn remove_entry(
     )
 }
 
-/// Applies a cart voucher, or a customer coupon assigned to the customer and valid now.
+/// Applies a cart voucher or an assigned customer coupon (case-insensitive), `by` the agent in
+/// an emulation (see [`super::vouchers::apply`]).
 pub fn apply_voucher(
     c: &Connection,
     user: &str,
     cart_id: &str,
     wanted: &str,
+    by: Option<AppliedBy<'_>>,
     now: i64,
 ) -> DomainResult<Change<Cart>> {
     writable_cart(c, user, cart_id)?;
-    let wanted = wanted.trim();
-    let voucher: Option<String> = c
-        .query_row(
-            "SELECT code FROM vouchers WHERE code = ?1",
-            params![wanted],
-            |r| r.get(0),
-        )
-        .optional()?;
-    let code = match voucher {
-        Some(code) => code,
-        None => c
-            .query_row(
-                "SELECT k.code FROM coupons k JOIN customer_coupons cc ON cc.coupon_code = k.code \
-                 WHERE k.code = ?1 AND cc.customer_id = ?2 AND k.starts <= ?3 AND k.ends > ?3",
-                params![wanted, user, now],
-                |r| r.get(0),
-            )
-            .optional()?
-            .ok_or_else(|| voucher_invalid("This voucher code is not valid for this customer."))?,
-    };
-    let inserted = c.execute(
-        "INSERT OR IGNORE INTO cart_vouchers (cart_code, voucher_code, applied) VALUES (?1, ?2, ?3)",
-        params![cart_id, code, now],
-    )?;
-    if inserted == 0 {
-        return Err(voucher_invalid(
-            "This voucher is already applied to the cart.",
-        ));
-    }
-    touch_cart(c, cart_id, now)?;
+    let code = super::vouchers::apply(c, cart_id, Some(user), wanted, by, now)?;
     change(
         cart_answer(c, cart_id)?,
         format!("cart {cart_id}: applied voucher {code}"),
@@ -544,14 +525,7 @@ pub fn remove_voucher(
     now: i64,
 ) -> DomainResult<Change<Cart>> {
     writable_cart(c, user, cart_id)?;
-    let removed = c.execute(
-        "DELETE FROM cart_vouchers WHERE cart_code = ?1 AND voucher_code = ?2 COLLATE NOCASE",
-        params![cart_id, voucher],
-    )?;
-    if removed == 0 {
-        return Err(DomainError::not_found("Applied voucher").with_subject("voucherId"));
-    }
-    touch_cart(c, cart_id, now)?;
+    super::vouchers::remove(c, cart_id, voucher, now)?;
     change(
         cart_answer(c, cart_id)?,
         format!("cart {cart_id}: removed voucher {voucher}"),
@@ -625,8 +599,8 @@ pub fn place_order(
     let code = next_code(c, "orders", 30_000_000)?;
     let vouchers: Vec<String> = cart.vouchers.iter().map(|v| v.code.clone()).collect();
     c.execute(
-        "INSERT INTO orders (code, customer_id, placed, total_cents, status, placed_by, subtotal_cents, discount_cents, vouchers) \
-         VALUES (?1, ?2, ?3, ?4, 'CREATED', ?5, ?6, ?7, ?8)",
+        "INSERT INTO orders (code, customer_id, placed, total_cents, status, placed_by, subtotal_cents, discount_cents, vouchers, delivery_cents) \
+         VALUES (?1, ?2, ?3, ?4, 'CREATED', ?5, ?6, ?7, ?8, ?9)",
         params![
             code,
             user,
@@ -635,14 +609,15 @@ pub fn place_order(
             placed_by,
             cart.sub_total.value_cents,
             cart.total_discounts.value_cents,
-            vouchers.join(",")
+            vouchers.join(","),
+            cart.delivery_cost.as_ref().map_or(0, |d| d.value_cents)
         ],
     )?;
-    for e in &cart.entries {
+    for (number, e) in (0_i64..).zip(&cart.entries) {
         c.execute(
-            "INSERT INTO order_entries (order_code, product_code, product_name, quantity, price_cents) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![code, e.product_code, e.product_name, e.quantity, e.base_price.value_cents],
+            "INSERT INTO order_entries (order_code, entry_number, product_code, product_name, quantity, price_cents, give_away) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![code, number, e.product_code, e.product_name, e.quantity, e.base_price.value_cents, e.give_away],
         )?;
     }
     c.execute(

@@ -130,6 +130,30 @@ pub fn remove_entry(c: &mut Connection, code: &str, product: &str, now: i64) -> 
     change(c, code, now, |c| remove_line(c, code, product))
 }
 
+/// Applies a voucher as the shopper alone (no session-only one).
+pub fn apply_voucher(
+    c: &mut Connection,
+    code: &str,
+    voucher: &str,
+    now: i64,
+) -> DomainResult<Cart> {
+    change(c, code, now, |c| {
+        super::vouchers::apply(c, code, None, voucher, None, now).map(|_| ())
+    })
+}
+
+/// Removes an applied voucher.
+pub fn remove_voucher(
+    c: &mut Connection,
+    code: &str,
+    voucher: &str,
+    now: i64,
+) -> DomainResult<Cart> {
+    change(c, code, now, |c| {
+        super::vouchers::remove(c, code, voucher, now)
+    })
+}
+
 /// The embedded shop's guest carts: the handle is the cart code.
 #[async_trait]
 impl GuestCarts for EmbeddedShop {
@@ -169,6 +193,18 @@ impl GuestCarts for EmbeddedShop {
     async fn remove_entry(&self, handle: &str, product: &str, now: i64) -> DomainResult<Cart> {
         let (code, product) = (handle.to_owned(), product.to_owned());
         self.run(move |c| remove_entry(c, &code, &product, now))
+            .await
+    }
+
+    async fn apply_voucher(&self, handle: &str, voucher: &str, now: i64) -> DomainResult<Cart> {
+        let (code, voucher) = (handle.to_owned(), voucher.to_owned());
+        self.run(move |c| apply_voucher(c, &code, &voucher, now))
+            .await
+    }
+
+    async fn remove_voucher(&self, handle: &str, voucher: &str, now: i64) -> DomainResult<Cart> {
+        let (code, voucher) = (handle.to_owned(), voucher.to_owned());
+        self.run(move |c| remove_voucher(c, &code, &voucher, now))
             .await
     }
 }

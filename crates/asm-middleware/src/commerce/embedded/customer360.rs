@@ -422,8 +422,9 @@ fn promotions(c: &Connection, customer_id: &str, now: i64) -> DomainResult<C360P
     let mut vouchers_stmt = c.prepare_cached(
         "SELECT v.code, v.name, v.description, v.percent, \
                 EXISTS (SELECT 1 FROM cart_vouchers cv WHERE cv.voucher_code = v.code COLLATE NOCASE \
-                        AND cv.cart_code = ?1 AND cv.applied <> 0) \
-         FROM vouchers v ORDER BY v.code",
+                        AND cv.cart_code = ?1 AND cv.applied <> 0), \
+                v.kind, p.name, v.session_only \
+         FROM vouchers v LEFT JOIN products p ON p.code = v.gift_product ORDER BY v.code",
     )?;
     let cart_vouchers = vouchers_stmt
         .query_map(params![cart_code], |r| {
@@ -433,6 +434,9 @@ fn promotions(c: &Connection, customer_id: &str, now: i64) -> DomainResult<C360P
                 description: r.get(2)?,
                 percent: r.get(3)?,
                 applied: r.get(4)?,
+                kind: super::vouchers::kind_of(&r.get::<_, String>(5)?),
+                gift_product_name: r.get(6)?,
+                session_only: r.get(7)?,
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

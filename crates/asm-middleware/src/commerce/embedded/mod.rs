@@ -18,12 +18,13 @@ pub mod schema;
 pub mod search;
 pub mod seed;
 pub mod support;
+pub mod vouchers;
 
 use crate::db::Pool;
 use crate::ports::audit_handoff::{self, Taken};
 use crate::ports::{
-    Change, Commerce, Credentials, Customer360Query, CustomerStatus, NewCustomer, NewTicket,
-    NewTicketEvent, ProfileChange, SearchRequest,
+    AppliedBy, Change, Commerce, Credentials, Customer360Query, CustomerStatus, NewCustomer,
+    NewTicket, NewTicketEvent, ProfileChange, SearchRequest, SessionVoucher,
 };
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
@@ -330,10 +331,37 @@ impl Commerce for EmbeddedShop {
         user: &str,
         cart_id: &str,
         code: &str,
+        by: Option<AppliedBy<'_>>,
         now: i64,
     ) -> DomainResult<Change<Cart>> {
         let (u, cart, v) = (own(user), own(cart_id), own(code));
-        self.write(move |c| acting_as::apply_voucher(c, &u, &cart, &v, now))
+        let by = by.map(|b| (own(b.agent_uid), own(b.session_id)));
+        self.write(move |c| {
+            let by = by.as_ref().map(|(agent_uid, session_id)| AppliedBy {
+                agent_uid,
+                session_id,
+            });
+            acting_as::apply_voucher(c, &u, &cart, &v, by, now)
+        })
+        .await
+    }
+
+    async fn session_vouchers(
+        &self,
+        session_id: Option<&str>,
+    ) -> DomainResult<Vec<SessionVoucher>> {
+        let id = session_id.map(own);
+        self.run(move |c| vouchers::session_vouchers(c, id.as_deref()))
+            .await
+    }
+
+    async fn end_session_vouchers(
+        &self,
+        session_id: &str,
+        now: i64,
+    ) -> DomainResult<Change<Vec<SessionVoucher>>> {
+        let id = own(session_id);
+        self.write(move |c| vouchers::end_session_vouchers(c, &id, now))
             .await
     }
 

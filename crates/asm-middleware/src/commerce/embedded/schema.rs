@@ -4,6 +4,27 @@ use crate::db::Pool;
 use r2d2_sqlite::rusqlite::{self, Connection};
 use std::path::Path;
 
+/// The demo shop's incentive and session-only vouchers (`CALL10`, `GIFTCARD`, `SHIPFREE`), added
+/// where the catalogue has products: by the migration that brought them and by the seed.
+macro_rules! incentive_vouchers {
+    () => {
+        r#"
+INSERT OR IGNORE INTO vouchers (code, name, description, percent, kind, gift_product, session_only)
+    SELECT 'CALL10', 'Support call 10%', '10% off, valid only during this call with customer support', 10, 'DISCOUNT', NULL, 1
+    WHERE EXISTS (SELECT 1 FROM products);
+INSERT OR IGNORE INTO vouchers (code, name, description, percent, kind, gift_product, session_only)
+    SELECT 'GIFTCARD', 'Free memory card', 'A memory card as a gift', NULL, 'GIFT_PRODUCT', code, 0
+    FROM products WHERE code = '3708646';
+INSERT OR IGNORE INTO vouchers (code, name, description, percent, kind, gift_product, session_only)
+    SELECT 'SHIPFREE', 'Free shipping', 'No delivery cost on this order, valid only during this call', NULL, 'FREE_SHIPPING', NULL, 1
+    WHERE EXISTS (SELECT 1 FROM products);
+"#
+    };
+}
+
+/// See [`incentive_vouchers`]: SQL the seed runs once the products are in.
+pub const INCENTIVE_VOUCHERS: &str = incentive_vouchers!();
+
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
     r#"
@@ -364,6 +385,54 @@ CREATE INDEX ticket_events_ticket ON ticket_events(ticket_id, id);
 INSERT INTO ticket_events (ticket_id, author, message, created)
     SELECT t.id, c.name, t.subject, t.created FROM tickets t JOIN customers c ON c.customer_id = t.customer_id;
 "#,
+    // Incentive coupons (SAP's ASM course: a gift product or free shipping, offered by the
+    // agent) and coupons valid only during the support call: vouchers get a kind (`percent` only
+    // for a discount), a gift product and a session-only flag; an applied voucher records the
+    // emulation (and agent) it was applied in, so it leaves the cart when that emulation ends.
+    // Carts cost delivery (`pricing::STANDARD_DELIVERY_CENTS`); orders keep what they paid for
+    // it. Order lines are numbered by their key (a gift may be a product also bought), and mark
+    // gifts. The demo vouchers are added where the products exist (an upgraded demo database;
+    // a new one gets them from the seed).
+    concat!(
+        r#"
+CREATE TABLE vouchers_v2 (
+    code TEXT PRIMARY KEY COLLATE NOCASE,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    percent INTEGER CHECK (percent BETWEEN 1 AND 100),
+    kind TEXT NOT NULL DEFAULT 'DISCOUNT' CHECK (kind IN ('DISCOUNT', 'GIFT_PRODUCT', 'FREE_SHIPPING')),
+    gift_product TEXT REFERENCES products(code),
+    session_only INTEGER NOT NULL DEFAULT 0,
+    CHECK ((kind = 'DISCOUNT') = (percent IS NOT NULL)),
+    CHECK ((kind = 'GIFT_PRODUCT') = (gift_product IS NOT NULL))
+);
+INSERT INTO vouchers_v2 (code, name, description, percent) SELECT code, name, description, percent FROM vouchers;
+DROP TABLE vouchers;
+ALTER TABLE vouchers_v2 RENAME TO vouchers;
+"#,
+        incentive_vouchers!(),
+        r#"
+ALTER TABLE cart_vouchers ADD COLUMN session_id TEXT;
+ALTER TABLE cart_vouchers ADD COLUMN agent_uid TEXT;
+CREATE INDEX cart_vouchers_session ON cart_vouchers(session_id) WHERE session_id IS NOT NULL;
+ALTER TABLE orders ADD COLUMN delivery_cents INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE order_entries_v2 (
+    order_code TEXT NOT NULL REFERENCES orders(code),
+    entry_number INTEGER NOT NULL,
+    product_code TEXT NOT NULL,
+    product_name TEXT NOT NULL,
+    quantity INTEGER NOT NULL,
+    price_cents INTEGER NOT NULL,
+    cancelled INTEGER NOT NULL DEFAULT 0,
+    give_away INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (order_code, entry_number)
+);
+INSERT INTO order_entries_v2 (order_code, entry_number, product_code, product_name, quantity, price_cents, cancelled)
+    SELECT order_code, entry_number, product_code, product_name, quantity, price_cents, cancelled FROM order_entries;
+DROP TABLE order_entries;
+ALTER TABLE order_entries_v2 RENAME TO order_entries;
+"#
+    ),
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

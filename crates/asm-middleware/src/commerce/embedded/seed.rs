@@ -385,6 +385,7 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
             params![code, name, description, percent],
         )?;
     }
+    tx.execute_batch(super::schema::INCENTIVE_VOUCHERS)?;
     for (code, description, threshold, percent) in PROMOTIONS {
         tx.execute(
             "INSERT INTO promotions (code, description, threshold_cents, percent) VALUES (?1, ?2, ?3, ?4)",
@@ -437,8 +438,8 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
              VALUES (?1, ?2, ?3, ?4, ?5, ?4)",
         )?;
         let mut insert_order_entry = tx.prepare(
-            "INSERT OR IGNORE INTO order_entries (order_code, product_code, product_name, quantity, price_cents) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT INTO order_entries (order_code, entry_number, product_code, product_name, quantity, price_cents) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         let mut insert_address = tx.prepare(
             "INSERT INTO addresses (customer_id, kind, line1, postal_code, town, country, phone) \
@@ -579,9 +580,9 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
                     // Entry numbers follow the insertion: in name order, as the lines show.
                     lines.sort_by(|a, b| a.1.cmp(b.1).then(a.0.cmp(b.0)));
                     insert_order.execute(params![code, id, placed, total, status])?;
-                    for (product, pname, quantity, price) in lines {
+                    for (number, (product, pname, quantity, price)) in (0_i64..).zip(lines) {
                         insert_order_entry
-                            .execute(params![code, product, pname, quantity, price])?;
+                            .execute(params![code, number, product, pname, quantity, price])?;
                     }
                 }
             }
@@ -667,14 +668,18 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
             delivered_total
         ],
     )?;
-    for (code, quantity) in delivered_lines {
-        if let Some((_, name, price)) = PRODUCTS.iter().find(|p| p.0 == code) {
-            tx.execute(
-                "INSERT INTO order_entries (order_code, product_code, product_name, quantity, price_cents) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![LINDA_DELIVERED_ORDER, code, name, quantity, price],
-            )?;
-        }
+    let delivered = delivered_lines.iter().filter_map(|(code, quantity)| {
+        PRODUCTS
+            .iter()
+            .find(|p| p.0 == *code)
+            .map(|p| (p, quantity))
+    });
+    for (number, ((code, name, price), quantity)) in (0_i64..).zip(delivered) {
+        tx.execute(
+            "INSERT INTO order_entries (order_code, entry_number, product_code, product_name, quantity, price_cents) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![LINDA_DELIVERED_ORDER, number, code, name, quantity, price],
+        )?;
     }
     // Linda's profile is complete: saved cards, product interests and an assigned coupon.
     for (brand, last4, expiry, default) in [

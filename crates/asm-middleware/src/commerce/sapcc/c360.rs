@@ -13,7 +13,7 @@ use asm_types::{
     C360ProductInterest, C360ProductInterests, C360Profile, C360Promotion, C360Promotions,
     C360Review, C360StoreLocations, C360Ticket, C360Voucher, CartSummary, Customer360Data,
     Customer360Fragment, Customer360FragmentType as Kind, Customer360Overview, Customer360Response,
-    CustomerAddress, CustomerCoupon, LatestActivity, OrderSummary, TicketSummary,
+    CustomerAddress, CustomerCoupon, LatestActivity, OrderSummary, TicketSummary, VoucherKind,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -532,6 +532,11 @@ fn promotions(a: &Answers) -> C360Promotions {
                 percent: None,
                 applied: v.applied,
                 code: v.code,
+                kind: VoucherKind::Discount,
+                gift_product_name: None,
+                // "The promotions listed here are available only during an active support
+                // session" (SAP's ASM course, seed 003): SAP ends them itself.
+                session_only: true,
             })
             .collect(),
         promotions: promotions

@@ -95,4 +95,19 @@ impl GuestCarts for SapCommerce {
             .map(|changed| with_handle(changed.value, handle))
             .map_err(on_cart)
     }
+
+    // SAP decides which vouchers a guest may use (its ASM-only promotions need an agent).
+    async fn apply_voucher(&self, handle: &str, code: &str, now: i64) -> DomainResult<Cart> {
+        Commerce::apply_voucher(self, ANONYMOUS, handle, code, None, now)
+            .await
+            .map(|changed| with_handle(changed.value, handle))
+            .map_err(on_cart)
+    }
+
+    async fn remove_voucher(&self, handle: &str, code: &str, now: i64) -> DomainResult<Cart> {
+        Commerce::remove_voucher(self, ANONYMOUS, handle, code, now)
+            .await
+            .map(|changed| with_handle(changed.value, handle))
+            .map_err(on_cart)
+    }
 }

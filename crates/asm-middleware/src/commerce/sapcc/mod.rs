@@ -20,9 +20,9 @@ pub mod wire;
 
 use crate::ports::commerce::MAX_QUANTITY;
 use crate::ports::{
-    AgentContext, Change, Commerce, Credentials, Customer360Query, CustomerStatus, DomainError,
-    DomainResult, ListFilter, NewCustomer, NewTicket, NewTicketEvent, ProfileChange, SearchRequest,
-    SessionStore, Timeouts, TokenGrant,
+    AgentContext, AppliedBy, Change, Commerce, Credentials, Customer360Query, CustomerStatus,
+    DomainError, DomainResult, ListFilter, NewCustomer, NewTicket, NewTicketEvent, ProfileChange,
+    SearchRequest, SessionStore, Timeouts, TokenGrant,
 };
 use asm_types::{
     error_type, Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
@@ -1072,6 +1072,7 @@ impl Commerce for SapCommerce {
         user: &str,
         cart_id: &str,
         code: &str,
+        _by: Option<AppliedBy<'_>>,
         now: i64,
     ) -> DomainResult<Change<Cart>> {
         let _ = now;

@@ -6,7 +6,7 @@
 use asm_types::{
     AppliedVoucher, Cart, CartEntry, CartStatus, CartSummary, CustomerSearchEntry, Order,
     OrderEntry, OrderLine, OrderSummary, Pagination, Price, ReturnEntry, ReturnRequest,
-    ReturnRequestList,
+    ReturnRequestList, VoucherKind,
 };
 use serde::Deserialize;
 
@@ -219,6 +219,7 @@ impl SapEntry {
             returned_quantity: clamp_u32(self.returned_items_quantity),
             cancellable_quantity: clamp_u32(self.cancellable_quantity),
             returnable_quantity: clamp_u32(self.returnable_quantity),
+            give_away: false,
         }
     }
 
@@ -233,6 +234,7 @@ impl SapEntry {
             quantity: clamp_u32(self.quantity),
             base_price: price(&self.base_price),
             total_price: price(&self.total_price),
+            give_away: false,
         }
     }
 }
@@ -249,6 +251,8 @@ pub struct SapVoucher {
     /// Present when `value` is an amount (absent: a percentage).
     pub currency: Option<serde_json::Value>,
     pub applied_value: Option<SapPrice>,
+    /// A free-shipping voucher (SAP-CONTRACT.md §4.4).
+    pub free_shipping: bool,
 }
 
 /// An OCC cart.
@@ -266,6 +270,8 @@ pub struct SapCart {
     pub total_price: Option<SapPrice>,
     pub total_price_with_tax: Option<SapPrice>,
     pub total_discounts: Option<SapPrice>,
+    /// Absent until a delivery mode is chosen.
+    pub delivery_cost: Option<SapPrice>,
     pub applied_vouchers: Vec<SapVoucher>,
     pub modified_time: Option<String>,
 }
@@ -319,10 +325,19 @@ impl SapCart {
                         .flatten()
                         .map(|p| p.round().clamp(0.0, 100.0) as u32),
                     discount: price(&v.applied_value),
+                    kind: if v.free_shipping {
+                        VoucherKind::FreeShipping
+                    } else {
+                        VoucherKind::Discount
+                    },
+                    gift_product: None,
+                    // SAP's own promotion engine keeps ASM-only offers to the assisted session.
+                    session_only: false,
                 })
                 .collect(),
             promotions: vec![],
             total_discounts: price(&self.total_discounts),
+            delivery_cost: self.delivery_cost.as_ref().map(SapPrice::ours),
             total_price: price(if self.total_price_with_tax.is_some() {
                 &self.total_price_with_tax
             } else {
@@ -391,6 +406,7 @@ pub struct SapOrder {
     pub total_price: Option<SapPrice>,
     pub total_price_with_tax: Option<SapPrice>,
     pub total: Option<SapPrice>,
+    pub delivery_cost: Option<SapPrice>,
     pub applied_vouchers: Vec<SapVoucher>,
     pub cancellable: bool,
     pub returnable: bool,
@@ -431,6 +447,7 @@ impl SapOrder {
             entries: self.entries.iter().map(SapEntry::order_entry).collect(),
             sub_total: price(&self.sub_total),
             total_discounts: price(&self.total_discounts),
+            delivery_cost: self.delivery_cost.as_ref().map(SapPrice::ours),
             total_price: self.total(),
             vouchers: self
                 .applied_vouchers

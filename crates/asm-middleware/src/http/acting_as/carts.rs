@@ -1,10 +1,11 @@
 //! The emulated customer's carts: list, current cart, lines and vouchers; and the catalogue.
 
-use super::{require_emulation, write_as};
+use super::{require_emulation, write_as, write_in};
 use crate::http::auth::SignedIn;
 use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{Json, Path};
 use crate::ports::commerce::MAX_QUANTITY;
+use crate::ports::AppliedBy;
 use crate::AppState;
 use asm_types::{
     AddEntryRequest, AuditAction, Cart, Carts, ErrorList, ProductList, QuantityRequest,
@@ -255,7 +256,7 @@ pub async fn remove_entry(
     request_body(content = VoucherRequest, content_type = "application/json", example = json!({"voucherId": "SAVE10"})),
     security(("asm_session" = [])),
     responses(
-        (status = 200, description = "The cart with the voucher applied.", body = Cart),
+        (status = 200, description = "The cart with the voucher applied (a gift voucher's product is a line at price 0, `giveAway`; a session-only voucher is recorded with this emulation and leaves the cart when it ends).", body = Cart),
         (status = 400, description = "`VoucherInvalidError`: unknown code, a customer coupon not assigned to this customer (or out of its dates), or already applied; `ValidationError`: a cart that is no longer active or a malformed body.", body = ErrorList),
         (status = 404, description = "`NotFoundError`: no such cart of the customer.", body = ErrorList),
     )
@@ -267,16 +268,23 @@ pub async fn apply_voucher(
     Json(req): Json<VoucherRequest>,
 ) -> ApiResult<Json<Cart>> {
     let commerce = s.commerce.clone();
-    let (user, now) = (user_id.clone(), state.now());
-    let (cart, _) = write_as(
+    let (user, now, agent) = (user_id.clone(), state.now(), s.agent.uid.clone());
+    let (cart, _) = write_in(
         &state,
         &s,
         &user_id,
         AuditAction::VoucherApply,
-        async move {
-            commerce
-                .apply_voucher(&user, &cart_id, &req.voucher_id, now)
-                .await
+        |emulation| {
+            let session_id = emulation.session_id.clone();
+            async move {
+                let by = AppliedBy {
+                    agent_uid: &agent,
+                    session_id: &session_id,
+                };
+                commerce
+                    .apply_voucher(&user, &cart_id, &req.voucher_id, Some(by), now)
+                    .await
+            }
         },
     )
     .await?;

@@ -46,6 +46,22 @@ where
     T: Send + 'static,
     F: std::future::Future<Output = DomainResult<Change<T>>> + Send + 'static,
 {
+    write_in(state, s, user_id, action, |_| op).await
+}
+
+/// [`write_as`] whose write needs the emulation it happens in (`op` gets it).
+pub(crate) async fn write_in<T, F, Fut>(
+    state: &AppState,
+    s: &SignedIn,
+    user_id: &str,
+    action: AuditAction,
+    op: F,
+) -> ApiResult<(T, AssistedSession)>
+where
+    T: Send + 'static,
+    F: FnOnce(&AssistedSession) -> Fut,
+    Fut: std::future::Future<Output = DomainResult<Change<T>>> + Send + 'static,
+{
     let session = require_emulation(state, &s.agent.uid, user_id).await?;
     let record = NewAudit {
         at: state.now(),
@@ -54,9 +70,10 @@ where
         action,
         detail: None,
     };
+    let write = op(&session);
     let value = state
         .audited(record, async move {
-            let change = op.await?;
+            let change = write.await?;
             Ok((change.value, Some(change.detail)))
         })
         .await?;
