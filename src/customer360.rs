@@ -2,7 +2,7 @@
 //! tabs, and sorting/paging of the activity table. Formatting for the browser's locale is in
 //! [`format`] (it needs the browser's `Intl`).
 
-use asm_types::{C360ActivityEntry, Customer360FragmentType as Fragment};
+use asm_types::{C360ActivityEntry, C360Voucher, Customer360FragmentType as Fragment, VoucherKind};
 use std::cmp::Ordering;
 
 /// Rows per page of the activity table.
@@ -359,10 +359,64 @@ pub mod format {
     }
 }
 
+/// What a cart coupon gives, as the Promotions tab says it: "10% off", "Gift: Lens Cleaning
+/// Kit", "Free shipping", else the backend's description (`None` when there is none).
+pub fn voucher_gives(v: &C360Voucher) -> Option<String> {
+    match (v.kind, v.percent, v.gift_product_name.as_deref()) {
+        (VoucherKind::GiftProduct, _, Some(gift)) => Some(format!("Gift: {gift}")),
+        (VoucherKind::GiftProduct, _, None) => Some("A gift product".to_owned()),
+        (VoucherKind::FreeShipping, _, _) => Some("Free shipping".to_owned()),
+        (VoucherKind::Discount, Some(p), _) => Some(format!("{p}% off")),
+        (VoucherKind::Discount, None, _) => {
+            let d = v.description.trim();
+            (!d.is_empty()).then(|| d.to_owned())
+        }
+    }
+}
+
+/// The validity the Promotions tab shows for a session-only coupon.
+pub const SESSION_ONLY: &str = "Only during this support session";
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use asm_types::C360ActivityType;
+
+    fn voucher(kind: VoucherKind, percent: Option<u32>, gift: Option<&str>) -> C360Voucher {
+        C360Voucher {
+            code: "X".into(),
+            name: "X".into(),
+            description: " the backend's words ".into(),
+            percent,
+            applied: false,
+            kind,
+            gift_product_name: gift.map(str::to_owned),
+            session_only: false,
+        }
+    }
+
+    #[test]
+    fn a_coupon_says_what_it_gives() {
+        assert_eq!(
+            voucher_gives(&voucher(VoucherKind::Discount, Some(10), None)).as_deref(),
+            Some("10% off")
+        );
+        assert_eq!(
+            voucher_gives(&voucher(VoucherKind::Discount, None, None)).as_deref(),
+            Some("the backend's words")
+        );
+        assert_eq!(
+            voucher_gives(&voucher(VoucherKind::GiftProduct, None, Some("Tripod"))).as_deref(),
+            Some("Gift: Tripod")
+        );
+        assert_eq!(
+            voucher_gives(&voucher(VoucherKind::FreeShipping, None, None)).as_deref(),
+            Some("Free shipping")
+        );
+        let mut silent = voucher(VoucherKind::Discount, None, None);
+        silent.description = "  ".into();
+        assert_eq!(voucher_gives(&silent), None);
+    }
 
     fn entry(kind: C360ActivityType, id: &str, status: &str, updated: &str) -> C360ActivityEntry {
         C360ActivityEntry {

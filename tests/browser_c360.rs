@@ -77,7 +77,13 @@ fn activity(n: usize) -> Value {
 fn promotions(applied: bool, assigned: bool) -> Value {
     json!({
         "cartCode": "00001234", "cartSubtotal": money(30_000),
-        "cartVouchers": [{ "code": "SAVE10", "name": "Save 10%", "description": "10% off", "percent": 10, "applied": applied }],
+        "cartVouchers": [
+            { "code": "SAVE10", "name": "Save 10%", "description": "10% off", "percent": 10, "applied": applied },
+            { "code": "GIFTCARD", "name": "Free memory card", "description": "A memory card as a gift", "applied": false,
+              "kind": "GIFT_PRODUCT", "giftProductName": "Secure Digital Card 2GB" },
+            { "code": "SHIPFREE", "name": "Free shipping", "description": "No delivery cost", "applied": false,
+              "kind": "FREE_SHIPPING", "sessionOnly": true }
+        ],
         "promotions": [{ "code": "ORDER200", "description": "5% off from $200", "threshold": money(20_000), "percent": 5, "applied": true }],
         "customerCoupons": [
             { "code": "VIP25", "name": "VIP", "description": "25% off", "percent": 25, "starts": "2026-01-01T00:00:00Z",
@@ -470,6 +476,17 @@ async fn coupons_are_applied_removed_assigned_and_unassigned_on_the_emulated_cus
     })
     .await;
     assert!(text(".asm-c360-promotions").contains("ORDER200"));
+    // Each cart coupon says what it gives, and a session-only one how long it is valid.
+    assert!(text(".asm-c360-vouchers li[data-code=SAVE10]").contains("10% off"));
+    assert!(
+        text(".asm-c360-vouchers li[data-code=GIFTCARD]").contains("Gift: Secure Digital Card 2GB")
+    );
+    let ship = text(".asm-c360-vouchers li[data-code=SHIPFREE]");
+    assert!(
+        ship.contains("Free shipping") && ship.contains("Only during this support session"),
+        "{ship}"
+    );
+    assert!(!text(".asm-c360-vouchers li[data-code=SAVE10]").contains("support session"));
     // Apply SAVE10; the tab reloads (the stub now says it is applied).
     let mut after = all_fragments();
     after["promotions"] = promotions(true, false);

@@ -300,7 +300,7 @@ function renderMiniCart() {
   } else {
     status.textContent = `Cart ${cart.code}: ${cart.totalItems} item(s)`;
     lines.replaceChildren(
-      ...cart.entries.map((e) => el('li', {}, `${e.quantity} × ${e.productName} — ${e.totalPrice.formattedValue}`)),
+      ...cart.entries.map((e) => el('li', {}, lineSummary(e))),
     );
     total.textContent = `Total: ${cart.totalPrice.formattedValue}`;
   }
@@ -490,6 +490,25 @@ function money(label, price, id) {
   return el('tr', {}, el('th', { scope: 'row' }, label), el('td', { id }, price.formattedValue));
 }
 
+/** The delivery row: "Free" when it costs nothing. */
+function delivery(price, id) {
+  return el('tr', {}, el('th', { scope: 'row' }, 'Delivery'),
+    el('td', { id }, price.valueCents === 0 ? 'Free' : price.formattedValue));
+}
+
+/** What an applied voucher gives: "−$12.00", "gift: Secure Digital Card 2GB", "free shipping". */
+function voucherGives(v) {
+  if (v.kind === 'GIFT_PRODUCT') {
+    const gift = cart?.entries.find((e) => e.giveAway && e.productCode === v.giftProduct);
+    return `gift: ${gift ? gift.productName : v.giftProduct || 'a product'}`;
+  }
+  if (v.kind === 'FREE_SHIPPING') return 'free shipping';
+  return `−${v.discount.formattedValue}`;
+}
+
+/** "2 × Tripod Stand — $79.80", or "1 × Tripod Stand — free (gift)". */
+const lineSummary = (e) => `${e.quantity} × ${e.productName} — ${e.giveAway ? 'free (gift)' : e.totalPrice.formattedValue}`;
+
 function cartView() {
   if (!cart || cart.entries.length === 0) {
     setView('Your cart',
@@ -499,6 +518,17 @@ function cartView() {
     return;
   }
   const rows = cart.entries.map((e) => {
+    // A gift comes and goes with its voucher: no quantity, no Remove of its own.
+    if (e.giveAway) {
+      const by = cart.vouchers.find((v) => v.giftProduct === e.productCode);
+      return el('tr', { className: 'cart-entry gift', dataset: { product: e.productCode, gift: 'true' } },
+        el('td', { className: 'entry-name' }, link(`/?page=product&code=${enc(e.productCode)}`, e.productName), ' ',
+          el('span', { className: 'gift-mark' }, 'Gift')),
+        el('td', { className: 'entry-price' }, 'Free'),
+        el('td', {}, String(e.quantity)),
+        el('td', { className: 'entry-total' }, e.totalPrice.formattedValue),
+        el('td', { className: 'hint' }, by ? `With voucher ${by.code}` : ''));
+    }
     const qty = el('input', {
       type: 'number', min: '0', max: '99', value: String(e.quantity), className: 'qty',
       'aria-label': `Quantity of ${e.productName}`,
@@ -532,37 +562,37 @@ function cartView() {
     money('Subtotal', cart.subTotal, 'cart-subtotal'),
     ...cart.promotions.map((p) => el('tr', { className: 'promotion' },
       el('th', { scope: 'row' }, p.description), el('td', {}, `−${p.discount.formattedValue}`))),
-    ...cart.vouchers.map((v) => el('tr', { className: 'voucher-discount' },
+    ...cart.vouchers.filter((v) => v.discount.valueCents > 0).map((v) => el('tr', { className: 'voucher-discount' },
       el('th', { scope: 'row' }, `Voucher ${v.code}`), el('td', {}, `−${v.discount.formattedValue}`))),
     money('Discounts', cart.totalDiscounts, 'cart-discounts'),
+    cart.deliveryCost ? delivery(cart.deliveryCost, 'cart-delivery') : null,
     money('Total', cart.totalPrice, 'cart-grand-total')));
 
-  let vouchers = null;
-  if (emulating()) {
-    const input = el('input', { id: 'voucher-code', name: 'voucher', autocomplete: 'off' });
-    const apply = el('button', { type: 'submit', id: 'apply-voucher' }, 'Apply');
-    const form = el('form', { className: 'voucher-form' }, el('label', { for: 'voucher-code' }, 'Voucher code '), input, ' ', apply);
-    form.addEventListener('submit', (ev) => {
-      ev.preventDefault();
-      act(apply, async () => {
-        const code = input.value.trim();
-        showCart(await cartCall('POST', '/vouchers', { voucherId: code }));
-        cartView();
-        showNotice(`Voucher ${code} applied.`);
-      });
+  // Shoppers type voucher codes too; one valid only during a support call is the agent's to give.
+  const input = el('input', { id: 'voucher-code', name: 'voucher', autocomplete: 'off' });
+  const apply = el('button', { type: 'submit', id: 'apply-voucher' }, 'Apply');
+  const form = el('form', { className: 'voucher-form' }, el('label', { for: 'voucher-code' }, 'Voucher code '), input, ' ', apply);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act(apply, async () => {
+      const code = input.value.trim();
+      showCart(await cartCall('POST', '/vouchers', { voucherId: code }));
+      cartView();
+      showNotice(`Voucher ${code} applied.`);
     });
-    vouchers = el('section', { className: 'vouchers' }, el('h2', {}, 'Vouchers'),
-      el('ul', { id: 'cart-vouchers' }, ...cart.vouchers.map((v) => {
-        const remove = el('button', { type: 'button', className: 'remove-voucher', 'aria-label': `Remove voucher ${v.code}` }, 'Remove');
-        remove.addEventListener('click', () => act(remove, async () => {
-          showCart(await cartCall('DELETE', `/vouchers/${enc(v.code)}`));
-          cartView();
-          showNotice(`Voucher ${v.code} removed.`);
-        }));
-        return el('li', { dataset: { code: v.code } }, `${v.code}: ${v.name} (−${v.discount.formattedValue}) `, remove);
-      })),
-      form);
-  }
+  });
+  const vouchers = el('section', { className: 'vouchers' }, el('h2', {}, 'Vouchers'),
+    el('ul', { id: 'cart-vouchers' }, ...cart.vouchers.map((v) => {
+      const remove = el('button', { type: 'button', className: 'remove-voucher', 'aria-label': `Remove voucher ${v.code}` }, 'Remove');
+      remove.addEventListener('click', () => act(remove, async () => {
+        showCart(await cartCall('DELETE', `/vouchers/${enc(v.code)}`));
+        cartView();
+        showNotice(`Voucher ${v.code} removed.`);
+      }));
+      return el('li', { dataset: { code: v.code } }, `${v.code}: ${v.name} (${voucherGives(v)}) `,
+        v.sessionOnly ? el('span', { className: 'session-only' }, 'valid only during this call ') : null, remove);
+    })),
+    form);
   setView('Your cart',
     el('p', { id: 'cart-number', className: 'cart-number' }, `Cart number ${cart.code}`),
     emulating() ? null : el('p', { className: 'hint' }, 'Calling us? Tell the agent this cart number.'),
@@ -595,7 +625,8 @@ function checkoutView() {
   }));
   setView('Checkout',
     el('p', {}, `Cart ${cart.code} for ${mode.name}`),
-    el('ul', { id: 'checkout-lines' }, ...cart.entries.map((e) => el('li', {}, `${e.quantity} × ${e.productName} — ${e.totalPrice.formattedValue}`))),
+    el('ul', { id: 'checkout-lines' }, ...cart.entries.map((e) => el('li', {}, lineSummary(e)))),
+    cart.deliveryCost ? el('p', { id: 'checkout-delivery' }, `Delivery: ${cart.deliveryCost.valueCents === 0 ? 'free' : cart.deliveryCost.formattedValue}`) : null,
     el('p', { id: 'checkout-total' }, `Total: ${cart.totalPrice.formattedValue}`),
     place);
 }
@@ -704,7 +735,7 @@ async function orderView(show) {
       e.cancelledQuantity ? `${e.cancelledQuantity} cancelled` : null,
       e.returnedQuantity ? `${e.returnedQuantity} returned` : null,
     ].filter(Boolean);
-    return `${e.quantity} × ${e.productName} — ${e.totalPrice.formattedValue}${done.length ? ` (${done.join(', ')})` : ''}`;
+    return `${lineSummary(e)}${done.length ? ` (${done.join(', ')})` : ''}`;
   };
   let cancelForm = null;
   if (o.cancellable) {
@@ -753,6 +784,7 @@ async function orderView(show) {
     el('table', { className: 'totals' }, el('tbody', {},
       money('Subtotal', o.subTotal, 'order-subtotal'),
       money('Discounts', o.totalDiscounts, 'order-discounts'),
+      o.deliveryCost ? delivery(o.deliveryCost, 'order-delivery') : null,
       money('Total', o.totalPrice, 'order-total'))),
     o.vouchers.length ? el('p', { id: 'order-vouchers' }, `Vouchers: ${o.vouchers.join(', ')}`) : null,
     cancelForm,

@@ -5,7 +5,7 @@
 
 use super::fragments::{Fragments, Section};
 use crate::customer360::format::{date, expiry, money};
-use crate::customer360::{Expiry, Tab};
+use crate::customer360::{voucher_gives, Expiry, Tab, SESSION_ONLY};
 use crate::host::{self, event};
 use crate::state::use_asm;
 use asm_types::{C360CouponStatus, C360FragmentData, Customer360FragmentType as Fragment};
@@ -133,8 +133,12 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                 view! {
                                     <li data-code=v.code.clone() class:asm-applied=applied>
                                         <span class="asm-name">{v.code.clone()}</span>
-                                        " · " {v.name} {off(v.percent, &v.description)}
+                                        " · " {v.name.clone()}
+                                        {voucher_gives(&v).map(|g| format!(" · {g}"))}
                                         {applied.then_some(" · applied")}
+                                        {v.session_only.then(|| view! {
+                                            " " <span class="asm-muted asm-c360-session-only">{SESSION_ONLY}</span>
+                                        })}
                                         " "
                                         <button
                                             type="button"
