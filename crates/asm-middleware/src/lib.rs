@@ -67,6 +67,8 @@ pub struct AppState {
     pub shop: Option<Arc<commerce::embedded::EmbeddedShop>>,
     /// The backend's guest carts (the demo store's `/store/carts` API).
     pub guest_carts: Arc<dyn crate::ports::GuestCarts>,
+    /// The backend's customer sign-in (the demo store's `/store/customer` API), if it has one.
+    pub customer_accounts: Option<Arc<dyn crate::ports::CustomerAccounts>>,
     /// Configuration.
     pub config: Arc<Config>,
     /// Time source.
@@ -117,6 +119,7 @@ impl AppState {
         Ok(Self {
             commerce: sap.clone(),
             guest_carts: sap,
+            customer_accounts: None,
             shop: None,
             sign_in,
             sessions,
@@ -210,6 +213,7 @@ impl AppState {
         Self {
             commerce: shop.clone(),
             guest_carts: shop.clone(),
+            customer_accounts: Some(shop.clone()),
             shop: Some(shop),
             sign_in: None,
             sessions,
@@ -350,6 +354,7 @@ pub fn app(state: AppState) -> Router {
     let app = Router::new()
         .nest("/asm", api)
         .merge(http::store_api::router(state.clone()))
+        .merge(http::store_customer::router(state.clone()))
         .merge(http::probes(state.clone()))
         .merge(http::storefront::router())
         .merge(http::bundle::router(&state.config))

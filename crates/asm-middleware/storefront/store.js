@@ -2,16 +2,22 @@
 // CSP). One page whose view is chosen by `?page=`; every navigation is a real same-origin link, so
 // the ASM overlay restores itself on each page load.
 //
-// Two modes:
+// Three modes:
 // - anonymous shopper: an anonymous cart kept by the store's own API (`/store/carts/...`);
+// - signed-in customer: the shopper signed in with e-mail and password and shops as themselves
+//   (`/store/customer/...`: cart, vouchers, orders);
 // - emulating: an agent emulates a customer through the overlay, and the store acts as that
 //   customer through the middleware's acting-as-customer API (`/asm/users/{id}/...`).
+// An agent and a customer are never both signed in in one browser (the server enforces it: a
+// customer cannot sign in beside an agent, and an agent signing in signs the customer out).
 // The store learns the mode from the overlay's host events and, because this script may run
-// before or after the overlay restores itself, also from `GET /asm/agents/me` on page load.
+// before or after the overlay restores itself, also from `GET /asm/agents/me` (then
+// `GET /store/customer/me`) on page load.
 //
 // All data (customer names above all) is rendered with `textContent`, never as HTML.
 const API = '/asm';
 const STORE_API = '/store';
+const CUSTOMER_API = '/store/customer';
 // The guest cart's handle: its code in the demo shop (not a secret there: it is the "cart number"
 // the shopper reads to the agent on the phone), SAP's guid on SAP Commerce (the code is only shown).
 const CART_KEY = 'demo-store-cart';
@@ -74,8 +80,9 @@ const enc = encodeURIComponent;
 // Mode: who is shopping.
 
 /**
- * `{kind: 'unknown'}` until known, `{kind: 'guest'}`, or `{kind: 'customer', customerId, name,
- * email, cartId}` while an agent emulates that customer.
+ * `{kind: 'unknown'}` until known, `{kind: 'guest'}`, `{kind: 'self', customerId, name, email}`
+ * for a customer signed in on the store, or `{kind: 'customer', customerId, name, email,
+ * cartId}` while an agent emulates that customer.
  */
 let mode = { kind: 'unknown' };
 /** Bumped on every mode change: answers for an older mode are dropped. */
@@ -88,10 +95,13 @@ let resolveKnown;
 const known = new Promise((resolve) => { resolveKnown = resolve; });
 
 const emulating = () => mode.kind === 'customer';
+/** A customer signed in on the store, shopping on their own. */
+const selfShopping = () => mode.kind === 'self';
 const userPath = () => `/users/${enc(mode.customerId)}`;
 
 function setMode(next) {
   const same = next.kind === mode.kind && next.customerId === mode.customerId;
+  const wasSelf = mode.kind === 'self';
   mode = next;
   generation += 1;
   cart = null;
@@ -102,15 +112,37 @@ function setMode(next) {
     $('shopper').textContent = mode.name;
   } else {
     $('emulation-banner').hidden = true;
-    $('shopper').textContent = 'Guest';
+    $('shopper').textContent = selfShopping() ? mode.name : 'Guest';
   }
+  renderAccountLinks();
   // Never leave one shopper's cart on screen while the other's loads.
   $('cart-lines').replaceChildren();
   $('cart-total').textContent = '';
   $('cart-status').textContent = 'Loading cart…';
   resolveKnown();
   if (!same) clearMessages();
+  // The server ended the customer's own session because an agent signed in here.
+  if (wasSelf && !selfShopping() && mode.kind !== 'unknown') {
+    showNotice('You were signed out of the store: a customer support agent signed in in this browser.');
+  }
   refresh();
+}
+
+/** "Sign in" for a shopper, "Sign out" for a signed-in customer, nothing while an agent emulates. */
+function renderAccountLinks() {
+  const slot = $('store-account');
+  if (selfShopping()) {
+    const out = el('button', { type: 'button', id: 'customer-sign-out', className: 'link-button' }, 'Sign out');
+    out.addEventListener('click', () => act(out, async () => {
+      await request('POST', `${CUSTOMER_API}/logout`, {});
+      location.assign('/');
+    }));
+    slot.replaceChildren(out);
+  } else if (mode.kind === 'guest') {
+    slot.replaceChildren(link('/?page=signin', 'Sign in', { id: 'customer-sign-in' }));
+  } else {
+    slot.replaceChildren();
+  }
 }
 
 function customerMode({ customerId, name, email, cartId }) {
@@ -132,8 +164,16 @@ async function checkServer() {
         cartId: e.cartId,
       });
     }
-  } catch {
-    // 401 is the normal answer for a shopper; any other failure: shop anonymously.
+  } catch (err) {
+    // 401 is the normal answer for a shopper: signed in on the store, or anonymous.
+    if (err instanceof ApiError && err.status === 401) {
+      try {
+        const me = await request('GET', `${CUSTOMER_API}/me`);
+        next = { kind: 'self', customerId: me.customerId, name: me.name, email: me.email };
+      } catch {
+        // Not signed in (or the server is away): shop anonymously.
+      }
+    }
   }
   if (seq !== eventSeq) return; // an overlay event said something newer
   if (next.kind !== mode.kind || next.customerId !== mode.customerId) setMode(next);
@@ -160,7 +200,11 @@ window.addEventListener('asm:emulation-started', (e) => onEvent(customerMode(e.d
 window.addEventListener('asm:emulation-ended', () => onEvent({ kind: 'guest' }));
 window.addEventListener('asm:agent-signed-out', () => onEvent({ kind: 'guest' }));
 window.addEventListener('asm:agent-signed-in', () => {
-  if (!emulating()) checkServer();
+  if (!emulating()) {
+    // The server signed a customer of this browser out: the store forgets them at once.
+    if (selfShopping()) onEvent({ kind: 'guest' });
+    checkServer();
+  }
 });
 
 // The overlay asks the store to open something of the emulated customer's (a deep link's
@@ -214,6 +258,7 @@ function guestCartHandle() {
 
 /** The current cart of the current mode, or null when there is none yet. */
 async function fetchCart() {
+  if (selfShopping()) return request('GET', `${CUSTOMER_API}/cart`);
   if (emulating()) {
     if (!mode.cartId) return null;
     try {
@@ -252,6 +297,7 @@ async function ensureCart() {
 }
 
 function cartUrl(c) {
+  if (selfShopping()) return `${CUSTOMER_API}/cart/${enc(c.code)}`;
   return emulating()
     ? `${userPath()}/carts/${enc(c.code)}`
     : `${STORE_API}/carts/${enc(guestHandle(c))}`;
@@ -264,6 +310,12 @@ function cartCall(method, suffix, body) {
 
 async function addToCart(productCode, quantity) {
   const gen = generation;
+  if (selfShopping()) {
+    // The server adds to the customer's active cart, making one when there is none.
+    const next = await request('POST', `${CUSTOMER_API}/cart/entries`, { productCode, quantity });
+    if (gen === generation) showCart(next);
+    return next;
+  }
   cart = await ensureCart();
   let next;
   try {
@@ -357,8 +409,40 @@ function setView(title, ...children) {
 }
 
 function signInNeeded(what) {
+  if (selfShopping()) {
+    return el('p', { className: 'sign-in-needed' },
+      `To ${what}, call customer support: an agent does it with you through Assisted Service Mode. (Signed in, this demo store lets you shop and see your orders.)`);
+  }
   return el('p', { className: 'sign-in-needed' },
-    `Sign in to ${what}. (This demo store has no customer sign-in: an agent can help you through Assisted Service Mode.)`);
+    'To ', link('/?page=signin', 'sign in'), ` and ${what}, or call customer support: an agent can help you through Assisted Service Mode.`);
+}
+
+/** The orders API of the shopper: their own (signed in) or the emulated customer's. */
+const ordersUrl = () => (selfShopping() ? `${CUSTOMER_API}/orders` : `${userPath()}/orders`);
+const ordersCall = (method, url, body) => (selfShopping() ? request(method, url, body) : asm(method, url, body));
+
+async function signInView(show) {
+  if (emulating() || selfShopping()) {
+    show('Sign in', el('p', { id: 'signed-in-already' }, `Signed in as ${mode.name}.`), link('/', 'Go shopping'));
+    return;
+  }
+  const email = el('input', { id: 'signin-email', type: 'email', autocomplete: 'username', required: true });
+  const password = el('input', { id: 'signin-password', type: 'password', autocomplete: 'current-password', required: true });
+  const submit = el('button', { type: 'submit', id: 'signin-submit' }, 'Sign in');
+  const form = el('form', { id: 'signin-form', className: 'profile-form' },
+    el('p', {}, el('label', { for: 'signin-email' }, 'E-mail '), email),
+    el('p', {}, el('label', { for: 'signin-password' }, 'Password '), password),
+    submit);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act(submit, async () => {
+      await request('POST', `${CUSTOMER_API}/login`, { email: email.value, password: password.value });
+      // What was in a guest cart stays with that cart (the store keeps its number).
+      location.assign('/');
+    });
+  });
+  show('Sign in', form,
+    el('p', { className: 'hint' }, 'Customers of the demo shop sign in with their e-mail and password.'));
 }
 
 let products = null;
@@ -595,13 +679,13 @@ function cartView() {
     form);
   setView('Your cart',
     el('p', { id: 'cart-number', className: 'cart-number' }, `Cart number ${cart.code}`),
-    emulating() ? null : el('p', { className: 'hint' }, 'Calling us? Tell the agent this cart number.'),
+    mode.kind === 'guest' ? el('p', { className: 'hint' }, 'Calling us? Tell the agent this cart number.') : null,
     table, totals, vouchers,
     el('p', {}, link('/?page=checkout', 'Proceed to checkout', { id: 'to-checkout' })));
 }
 
 function checkoutView() {
-  if (!emulating()) {
+  if (!emulating() && !selfShopping()) {
     setView('Checkout', signInNeeded('check out'));
     return;
   }
@@ -613,7 +697,7 @@ function checkoutView() {
   const place = el('button', { type: 'button', id: 'place-order' }, 'Place order');
   const gen = generation;
   place.addEventListener('click', () => act(place, async () => {
-    const order = await asm('POST', `${userPath()}/orders`, { cartId: cart.code });
+    const order = await ordersCall('POST', ordersUrl(), { cartId: cart.code });
     if (gen !== generation) return;
     // The cart is ordered now: the next product starts a new cart.
     mode.cartId = null;
@@ -637,11 +721,11 @@ function date(rfc3339) {
 }
 
 async function ordersView(show) {
-  if (!emulating()) {
+  if (!emulating() && !selfShopping()) {
     show('Your orders', signInNeeded('see your orders'));
     return;
   }
-  const history = await asm('GET', `${userPath()}/orders?pageSize=50`);
+  const history = await ordersCall('GET', `${ordersUrl()}${selfShopping() ? '' : '?pageSize=50'}`);
   if (history.orders.length === 0) {
     show('Your orders', el('p', { id: 'no-orders' }, 'No orders yet.'));
     return;
@@ -719,15 +803,16 @@ function linesForm(o, { id, legend, left, all, some, extra = [], submit }) {
 const RETURN_REASONS = ['Damaged in transit', 'Wrong item delivered', 'Not as described', 'No longer needed', 'Other'];
 
 async function orderView(show) {
-  if (!emulating()) {
+  if (!emulating() && !selfShopping()) {
     show('Order', signInNeeded('see your orders'));
     return;
   }
   const code = params.get('code') || '';
   const redraw = () => renderView();
+  // Cancelling and returning are done with an agent: the customer alone sees the order.
   const [o, returns] = await Promise.all([
-    asm('GET', `${userPath()}/orders/${enc(code)}`),
-    returnRequests(),
+    ordersCall('GET', `${ordersUrl()}/${enc(code)}`),
+    selfShopping() ? [] : returnRequests(),
   ]);
   const mine = returns.filter((r) => r.orderCode === o.code);
   const lineText = (e) => {
@@ -738,7 +823,7 @@ async function orderView(show) {
     return `${lineSummary(e)}${done.length ? ` (${done.join(', ')})` : ''}`;
   };
   let cancelForm = null;
-  if (o.cancellable) {
+  if (o.cancellable && emulating()) {
     cancelForm = linesForm(o, {
       id: 'cancel-form',
       legend: 'Cancel the order or some of it',
@@ -754,7 +839,7 @@ async function orderView(show) {
     });
   }
   let returnForm = null;
-  if (o.returnable) {
+  if (o.returnable && emulating()) {
     const reason = el('select', { id: 'return-reason' },
       el('option', { value: '' }, 'Choose a reason'),
       ...RETURN_REASONS.map((r) => el('option', { value: r }, r)));
@@ -791,6 +876,9 @@ async function orderView(show) {
     returnForm,
     !o.cancellable && !o.returnable
       ? el('p', { id: 'order-actions-none', className: 'hint' }, 'This order can no longer be cancelled or returned.')
+      : null,
+    selfShopping() && (o.cancellable || o.returnable)
+      ? el('p', { id: 'order-actions-call', className: 'hint' }, 'To cancel or return some of it, call customer support.')
       : null,
     mine.length ? el('section', { id: 'order-returns' }, el('h2', {}, 'Returns of this order'),
       el('ul', { className: 'return-list' }, ...mine.map((r) => returnItem(r, redraw)))) : null,
@@ -1018,6 +1106,7 @@ const VIEWS = {
   orders: ordersView,
   order: orderView,
   returns: returnsView,
+  signin: signInView,
   tickets: ticketsView,
   ticket: ticketView,
   account: accountView,

@@ -33,6 +33,9 @@ pub mod error_type {
         INVALID_CREDENTIALS = "InvalidCredentialsError";
         /// The credentials belong to a customer, not a customer support agent.
         NOT_AN_AGENT = "NotAnAgentError";
+        /// A customer support agent is signed in in this browser: the demo store's customer
+        /// cannot sign in nor shop as themselves beside them (one session at a time).
+        AGENT_SIGNED_IN = "AgentSignedInError";
         /// No agent session, or it expired (idle or absolute): sign in again.
         INVALID_TOKEN = "InvalidTokenError";
         /// The request lacks the `X-ASM-Request` header or comes from an origin that is not allowed.

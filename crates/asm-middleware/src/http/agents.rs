@@ -127,6 +127,8 @@ pub async fn open_session(
     now: i64,
 ) -> ApiResult<(CookieJar, AgentSession)> {
     crate::telemetry::record_agent(&agent.uid);
+    // One session in a browser: a customer signed in on the store here is signed out first.
+    let jar = crate::http::customer_auth::end_customer_session(state, jar).await;
     let token = auth::random_id(32)?;
     let hash = auth::token_hash(&token);
     state

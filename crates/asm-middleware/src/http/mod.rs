@@ -13,6 +13,7 @@ pub mod cart_limit;
 pub mod carts;
 pub mod customer360;
 pub mod customer_admin;
+pub mod customer_auth;
 pub mod customer_lists;
 pub mod customers;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod openapi;
 pub mod sessions;
 pub mod sso;
 pub mod store_api;
+pub mod store_customer;
 pub mod storefront;
 
 use crate::http::error::Failure;

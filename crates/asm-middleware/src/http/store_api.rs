@@ -10,35 +10,16 @@
 //! shown).
 
 use crate::http::acting_as::carts::check_quantity;
-use crate::http::error::{ApiResult, Failure};
+use crate::http::customer_auth::require_json;
+use crate::http::error::ApiResult;
 use crate::http::extract::{ClientAddr, Json, Path};
 use crate::AppState;
-use asm_types::{error_type, AddEntryRequest, Cart, QuantityRequest, VoucherRequest};
+use asm_types::{AddEntryRequest, Cart, QuantityRequest, VoucherRequest};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;
-
-/// Writes without a JSON body must still say `Content-Type: application/json`: a cross-site page
-/// cannot send that without a CORS preflight, which this API never grants.
-fn require_json(headers: &HeaderMap) -> ApiResult<()> {
-    let json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"));
-    if json {
-        Ok(())
-    } else {
-        Err(Failure::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            error_type::VALIDATION,
-            "Expected request with `Content-Type: application/json`",
-        )
-        .with_subject("body"))
-    }
-}
 
 /// `POST /store/carts`: a new empty anonymous cart (201); at most `--guest-cart-burst` at once
 /// per client address, then one every `--guest-cart-refill-ms` (else 429 with `Retry-After`).

@@ -390,7 +390,8 @@ pub trait Commerce: Send + Sync + 'static {
     /// One of the customer's orders.
     async fn order(&self, user: &str, code: &str) -> DomainResult<Order>;
 
-    /// Places an order from the customer's active cart, recording who placed it.
+    /// Places an order from the customer's active cart, recording who placed it (`placed_by`:
+    /// the agent; empty when the customer places it on their own).
     async fn place_order(
         &self,
         user: &str,

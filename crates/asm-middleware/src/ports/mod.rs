@@ -3,6 +3,7 @@
 
 pub mod audit_handoff;
 pub mod commerce;
+pub mod customer_accounts;
 pub mod error;
 pub mod guest_carts;
 pub mod session_store;
@@ -13,6 +14,7 @@ pub use commerce::{
     ListFilter, NewCustomer, NewTicket, NewTicketEvent, ProfileChange, SearchRequest,
     SessionVoucher,
 };
+pub use customer_accounts::{CustomerAccounts, StoreCustomer};
 pub use error::{DomainError, DomainResult};
 pub use guest_carts::GuestCarts;
 pub use session_store::{

@@ -29,5 +29,6 @@ mod sapcc;
 mod session_renewal;
 mod session_store;
 mod store_api;
+mod store_customer;
 mod support;
 mod throttle;

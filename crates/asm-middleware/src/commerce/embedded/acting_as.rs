@@ -606,7 +606,7 @@ pub fn place_order(
             user,
             now,
             cart.total_price.value_cents,
-            placed_by,
+            (!placed_by.is_empty()).then_some(placed_by),
             cart.sub_total.value_cents,
             cart.total_discounts.value_cents,
             vouchers.join(","),

@@ -11,6 +11,7 @@ pub mod acting_as;
 pub mod agents;
 pub mod anonymous;
 pub mod customer360;
+pub mod customer_sessions;
 pub mod customers;
 pub mod pricing;
 pub mod returns;

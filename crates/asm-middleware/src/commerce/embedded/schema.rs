@@ -433,6 +433,18 @@ DROP TABLE order_entries;
 ALTER TABLE order_entries_v2 RENAME TO order_entries;
 "#
     ),
+    // The store's own customer sign-in: sessions of customers signed in on the demo store
+    // (by the hash of their token), ended by signing out, by their expiry, or by an agent
+    // signing in in the same browser.
+    r#"
+CREATE TABLE customer_sessions (
+    token_hash TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    created INTEGER NOT NULL,
+    expires INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX customer_sessions_expires ON customer_sessions(expires);
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

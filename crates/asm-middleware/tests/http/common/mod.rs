@@ -43,6 +43,7 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::BUSY,
     error_type::INVALID_CREDENTIALS,
     error_type::NOT_AN_AGENT,
+    error_type::AGENT_SIGNED_IN,
     error_type::INVALID_TOKEN,
     error_type::CSRF,
     error_type::FORBIDDEN,
