@@ -138,7 +138,7 @@ describe('demo storefront', () => {
 
       // Checkout needs a customer.
       await follow(page, page.locator('#to-checkout'), /\?page=checkout$/);
-      await waitForText(page.locator('#view-body'), 'Sign in to check out');
+      await waitForText(page.locator('#view-body'), 'To sign in and check out');
       assert.equal(await page.locator('#place-order').count(), 0);
 
       // Remove the line: the cart is empty, on the server too.
@@ -151,7 +151,7 @@ describe('demo storefront', () => {
       assert.deepEqual(onServer.entries, []);
 
       // Orders, account and coupons need a customer too.
-      for (const [name, text] of [['Orders', 'Sign in to see your orders'], ['My account', 'Sign in to see your account'], ['My coupons', 'Sign in to see your coupons']]) {
+      for (const [name, text] of [['Orders', 'To sign in and see your orders'], ['My account', 'To sign in and see your account'], ['My coupons', 'To sign in and see your coupons']]) {
         await follow(page, nav(page, name), /\?page=/);
         await waitForText(page.locator('#view-body'), text);
       }
