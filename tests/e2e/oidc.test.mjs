@@ -19,7 +19,6 @@ import {
   openSignIn,
   store,
   ui,
-  waitForEvent,
   waitForText,
 } from './helpers.mjs';
 
@@ -103,12 +102,13 @@ describe('single sign-on through an OpenID provider', () => {
       await page.waitForURL((u) => u.origin === server.origin);
       assert.equal(new URL(page.url()).searchParams.get('asm'), 'true', 'ASM stays on');
       await waitForText(ui.agent(page), 'Jane Doe');
-      await waitForEvent(page, 'asm:agent-signed-in');
 
-      // The deep link waited through the round trip and goes on: Linda, with the ticket as reason.
+      // The deep link waited through the round trip and goes on: Linda, with the ticket as reason,
+      // and the store opens the ticket's page.
       const res = await started;
       assert.equal(res.status(), 201);
       assert.equal(res.request().postDataJSON().reason, 'Ticket T-4711');
+      await page.waitForURL((u) => u.searchParams.get('page') === 'ticket' && u.searchParams.get('id') === 'T-4711');
       await ui.emulation(page).waitFor();
       await waitForText(store.emulatedName(page), LINDA.name);
 
