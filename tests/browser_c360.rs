@@ -445,6 +445,30 @@ async fn feedback_rows_open_the_ticket_or_the_reviewed_product_and_mark_what_an_
 }
 
 #[wasm_bindgen_test]
+async fn overview_carts_and_interests_open_in_the_storefront() {
+    start(emulating_linda(all_fragments()));
+    for (button, target, id) in [
+        ("Open cart 00001234", "cart", "00001234"),
+        ("Open cart 00000999", "cart", "00000999"),
+        ("Open Lens Y", "product", "P2"),
+    ] {
+        open_360().await;
+        until("overview", || find(".asm-c360-interests").is_some()).await;
+        let before = events_named("asm:navigate").len();
+        click(&format!("button[aria-label='{button}']"));
+        until("navigate", || {
+            events_named("asm:navigate").len() == before + 1
+        })
+        .await;
+        let nav = &events_named("asm:navigate")[before];
+        assert_eq!(nav.detail["target"], target, "{button}");
+        assert_eq!(nav.detail["id"], id, "{button}");
+        assert_eq!(nav.detail["customerId"], "C-LINDA");
+        until("dialog closed", || find("#asm-c360").is_none()).await;
+    }
+}
+
+#[wasm_bindgen_test]
 async fn empty_activity_says_so() {
     let mut fragments = all_fragments();
     fragments["activity"] = json!({ "entries": [], "totalCount": 0 });

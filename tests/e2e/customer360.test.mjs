@@ -4,7 +4,7 @@
 // order of her activity in the storefront.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { startServer } from './server.mjs';
+import { COMMERCE, startServer } from './server.mjs';
 import {
   LINDA,
   emulateLinda,
@@ -150,6 +150,39 @@ describe('customer 360', () => {
         orderRow.getByRole('button', { name: `Open Order ${code}` }).click(),
       ]);
       await waitForText(page.locator('#order-code'), `Order ${code}`);
+    } finally {
+      await closeContext(context, server);
+    }
+  });
+  it('Overview opens the active cart and a product of interest in the store', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      const started = await emulateLinda(page, server);
+      await ensureCartHasItems(page, started.cartId);
+      await c360.open(page).click();
+      const open = c360.panel(page).getByRole('button', { name: `Open cart ${started.cartId}`, exact: true });
+      await Promise.all([page.waitForURL(/\?page=cart$/), open.click()]);
+      await waitForText(page.locator('#cart-number'), `Cart number ${started.cartId}`);
+
+      await c360.open(page).click();
+      const interest = c360.panel(page).locator('.asm-c360-interests li').first();
+      await interest.waitFor();
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('page') === 'product'),
+        interest.locator('.asm-c360-open').click(),
+      ]);
+      await page.locator('#add-to-cart').waitFor();
+      await page.locator('#reviews').waitFor();
+
+      // A saved cart (SAP's seed has one of Linda's) opens its own page, not the active cart.
+      if (COMMERCE === 'sapcc') {
+        await c360.open(page).click();
+        const saved = c360.panel(page).getByRole('button', { name: 'Open cart 00001002', exact: true });
+        await Promise.all([page.waitForURL(/\?page=savedcart&code=00001002$/), saved.click()]);
+        await waitForText(page.locator('#other-cart-status'), 'Saved for later');
+        await page.locator('#other-cart-lines li[data-product="280916"]').waitFor();
+      }
     } finally {
       await closeContext(context, server);
     }

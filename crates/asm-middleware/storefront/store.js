@@ -211,7 +211,9 @@ window.addEventListener('asm:agent-signed-in', () => {
 // target, a list shortcut): every view is a real page, so this is a navigation.
 window.addEventListener('asm:navigate', (e) => {
   const { target, id } = e.detail || {};
-  if (target === 'cart') location.assign('/?page=cart');
+  // The cart worked with opens the cart page; another one (saved, say) its own page.
+  if (target === 'cart' && id && id !== mode.cartId) location.assign(`/?page=savedcart&code=${enc(id)}`);
+  else if (target === 'cart') location.assign('/?page=cart');
   else if (target === 'orders') location.assign('/?page=orders');
   else if (target === 'order' && id) location.assign(`/?page=order&code=${enc(id)}`);
   else if (target === 'ticket' && id) location.assign(`/?page=ticket&id=${enc(id)}`);
@@ -684,6 +686,29 @@ function cartView() {
     el('p', {}, link('/?page=checkout', 'Proceed to checkout', { id: 'to-checkout' })));
 }
 
+/** One of the emulated customer's carts that is not the one worked with (a saved cart, say). */
+async function otherCartView(show) {
+  if (!emulating()) {
+    show('Cart', signInNeeded('see your saved carts'));
+    return;
+  }
+  const code = params.get('code') || '';
+  const c = await asm('GET', `${userPath()}/carts/${enc(code)}`);
+  const state = { ACTIVE: 'Active', SAVED: 'Saved for later', ORDERED: 'Ordered' }[c.status] || c.status;
+  show(`Cart ${c.code}`,
+    el('p', { id: 'other-cart-status' }, `${state} — ${c.totalItems} item(s) — last changed ${date(c.modified)}`),
+    c.entries.length === 0
+      ? el('p', { id: 'other-cart-empty' }, 'This cart is empty.')
+      : el('ul', { id: 'other-cart-lines' }, ...c.entries.map((e) => el('li', { dataset: { product: e.productCode } }, lineSummary(e)))),
+    el('table', { className: 'totals' }, el('tbody', {},
+      money('Subtotal', c.subTotal, 'other-cart-subtotal'),
+      money('Total', c.totalPrice, 'other-cart-total'))),
+    c.code === mode.cartId
+      ? el('p', {}, link('/?page=cart', 'This is the cart being worked with: open it'))
+      : el('p', { className: 'hint' }, 'This is not the cart being worked with now.'),
+    el('p', {}, link('/?page=cart', 'Go to the active cart')));
+}
+
 function checkoutView() {
   if (!emulating() && !selfShopping()) {
     setView('Checkout', signInNeeded('check out'));
@@ -1106,6 +1131,7 @@ const VIEWS = {
   orders: ordersView,
   order: orderView,
   returns: returnsView,
+  savedcart: otherCartView,
   signin: signInView,
   tickets: ticketsView,
   ticket: ticketView,

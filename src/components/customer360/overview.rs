@@ -1,23 +1,39 @@
 //! Overview tab: the active cart and the last saved cart with their entries; product interests.
+//! Each cart and each product has an "Open" that shows it in the storefront (while this customer
+//! is emulated).
 
 use super::fragments::{Fragments, Section};
+use super::open_in_storefront::{emulating, OpenInStorefront};
 use crate::customer360::format::{date, money};
 use crate::customer360::Tab;
+use crate::host::target;
 use asm_types::{C360Cart, C360FragmentData, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
 
 /// The overview tab of one customer.
 #[component]
 pub fn OverviewTab(customer_id: String) -> impl IntoView {
-    let fragments = Fragments::new(customer_id, Tab::Overview.queries());
+    let emulated = emulating(customer_id.clone());
+    let fragments = Fragments::new(customer_id.clone(), Tab::Overview.queries());
+    let customer = StoredValue::new(customer_id);
     view! {
-        <Section title="Active cart" fragments kind=Fragment::Cart render=|d| cart(d, "No active cart.") />
-        <Section title="Last saved cart" fragments kind=Fragment::SavedCart render=|d| cart(d, "No saved cart.") />
+        <Section
+            title="Active cart"
+            fragments
+            kind=Fragment::Cart
+            render=move |d| cart(d, "No active cart.", customer.get_value(), emulated)
+        />
+        <Section
+            title="Last saved cart"
+            fragments
+            kind=Fragment::SavedCart
+            render=move |d| cart(d, "No saved cart.", customer.get_value(), emulated)
+        />
         <Section
             title="Product interests"
             fragments
             kind=Fragment::ProductInterests
-            render=|data| {
+            render=move |data| {
                 let C360FragmentData::ProductInterests(p) = data else {
                     return ().into_any();
                 };
@@ -30,11 +46,19 @@ pub fn OverviewTab(customer_id: String) -> impl IntoView {
                             .entries
                             .into_iter()
                             .map(|i| {
+                                let label = format!("Open {}", i.product_name);
                                 view! {
                                     <li>
                                         <span class="asm-name">{i.product_name}</span>
                                         " · " {money(&i.price)} " · " {i.kind} " · since "
-                                        {date(&i.created)}
+                                        {date(&i.created)} " "
+                                        <OpenInStorefront
+                                            customer_id=customer.get_value()
+                                            emulated
+                                            target=target::PRODUCT
+                                            id=i.product_code
+                                            label
+                                        />
                                     </li>
                                 }
                             })
@@ -47,7 +71,12 @@ pub fn OverviewTab(customer_id: String) -> impl IntoView {
     }
 }
 
-fn cart(data: C360FragmentData, none: &'static str) -> AnyView {
+fn cart(
+    data: C360FragmentData,
+    none: &'static str,
+    customer_id: String,
+    emulated: Signal<bool>,
+) -> AnyView {
     let cart: Option<C360Cart> = match data {
         C360FragmentData::Cart(c) | C360FragmentData::SavedCart(c) => c.cart,
         _ => None,
@@ -55,10 +84,13 @@ fn cart(data: C360FragmentData, none: &'static str) -> AnyView {
     let Some(c) = cart else {
         return view! { <p class="asm-empty">{none}</p> }.into_any();
     };
+    let label = format!("Open cart {}", c.code);
+    let id = c.code.clone();
     view! {
         <p class="asm-c360-cart-summary">
             "Cart " {c.code.clone()} " · " {c.total_items} " items · " {money(&c.subtotal)}
-            " · updated " {date(&c.modified)}
+            " · updated " {date(&c.modified)} " "
+            <OpenInStorefront customer_id emulated target=target::CART id label />
         </p>
         <table class="asm-table">
             <thead>
