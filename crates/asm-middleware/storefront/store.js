@@ -1040,6 +1040,99 @@ async function ticketView(show) {
   }
 }
 
+/** One line of an address: "Linda Wolf, 5 Harbor Rd, 02110 Boston, US". */
+const addressLine = (a) => [`${a.firstName} ${a.lastName}`, a.line1, a.line2, `${a.postalCode} ${a.town}`, a.country.isocode]
+  .filter(Boolean).join(', ');
+
+async function addressesView(show) {
+  if (!emulating()) {
+    show('Address book', signInNeeded('keep your address book'));
+    return;
+  }
+  const path = `${userPath()}/addresses`;
+  const { addresses } = await asm('GET', path);
+  const field = (id, label, props = {}) => el('p', {},
+    el('label', { for: id }, label), ' ', el('input', { id, name: id, autocomplete: 'off', ...props }));
+  const form = el('form', { id: 'address-form', className: 'profile-form' },
+    el('h2', { id: 'address-form-title' }, 'New address'),
+    field('address-first-name', 'First name', { required: true, value: mode.name.split(' ')[0] || '' }),
+    field('address-last-name', 'Last name', { required: true, value: mode.name.split(' ').slice(1).join(' ') }),
+    field('address-line1', 'Street and number', { required: true }),
+    field('address-line2', 'Second line'),
+    field('address-postal-code', 'Postal code', { required: true }),
+    field('address-town', 'Town', { required: true }),
+    field('address-country', 'Country (two letters)', { required: true, maxLength: 2, value: 'US' }),
+    field('address-phone', 'Phone', { type: 'tel' }),
+    el('p', {}, el('input', { id: 'address-default', type: 'checkbox' }), ' ',
+      el('label', { for: 'address-default' }, 'Make this the default address')),
+    el('button', { type: 'submit', id: 'address-save' }, 'Save address'));
+  let editing = null; // the id of the address being changed, or null for a new one
+  const body = () => ({
+    firstName: $('address-first-name').value,
+    lastName: $('address-last-name').value,
+    line1: $('address-line1').value,
+    line2: $('address-line2').value || undefined,
+    postalCode: $('address-postal-code').value,
+    town: $('address-town').value,
+    country: { isocode: $('address-country').value },
+    phone: $('address-phone').value || undefined,
+    defaultAddress: $('address-default').checked,
+  });
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act($('address-save'), async () => {
+      if (editing) await asm('PUT', `${path}/${enc(editing)}`, body());
+      else await asm('POST', path, body());
+      const what = editing ? 'changed' : 'added';
+      await renderView();
+      showNotice(`The address was ${what}.`);
+    });
+  });
+  const item = (a) => {
+    const li = el('li', { dataset: { id: a.id } }, addressLine(a),
+      a.phone ? ` — ${a.phone}` : null,
+      a.defaultAddress ? el('strong', { className: 'default-address' }, ' (default)') : null, ' ');
+    const input = () => ({ ...a, id: undefined, line2: a.line2 || undefined, phone: a.phone || undefined });
+    if (!a.defaultAddress) {
+      const makeDefault = el('button', { type: 'button', className: 'make-default', 'aria-label': `Make ${a.line1} the default address` }, 'Make default');
+      makeDefault.addEventListener('click', () => act(makeDefault, async () => {
+        await asm('PUT', `${path}/${enc(a.id)}`, { ...input(), defaultAddress: true });
+        await renderView();
+        showNotice(`${a.line1} is the default address now.`);
+      }));
+      li.append(makeDefault, ' ');
+    }
+    const edit = el('button', { type: 'button', className: 'edit-address', 'aria-label': `Edit ${a.line1}` }, 'Edit');
+    edit.addEventListener('click', () => {
+      editing = a.id;
+      $('address-form-title').textContent = `Change ${a.line1}`;
+      $('address-first-name').value = a.firstName;
+      $('address-last-name').value = a.lastName;
+      $('address-line1').value = a.line1;
+      $('address-line2').value = a.line2 || '';
+      $('address-postal-code').value = a.postalCode;
+      $('address-town').value = a.town;
+      $('address-country').value = a.country.isocode;
+      $('address-phone').value = a.phone || '';
+      $('address-default').checked = a.defaultAddress;
+      $('address-line1').focus();
+    });
+    const remove = el('button', { type: 'button', className: 'delete-address', 'aria-label': `Delete ${a.line1}` }, 'Delete');
+    remove.addEventListener('click', () => act(remove, async () => {
+      await asm('DELETE', `${path}/${enc(a.id)}`);
+      await renderView();
+      showNotice(`${a.line1} was deleted.`);
+    }));
+    li.append(edit, ' ', remove);
+    return li;
+  };
+  show('Address book',
+    addresses.length === 0
+      ? el('p', { id: 'no-addresses' }, 'No addresses yet.')
+      : el('ul', { id: 'address-list', className: 'order-list' }, ...addresses.map(item)),
+    form);
+}
+
 async function accountView(show) {
   if (!emulating()) {
     show('My account', signInNeeded('see your account'));
@@ -1137,6 +1230,7 @@ const VIEWS = {
   ticket: ticketView,
   account: accountView,
   coupons: couponsView,
+  addresses: addressesView,
 };
 
 /** Loads the cart of the current mode and renders the mini cart and the view. */

@@ -92,6 +92,8 @@ pub mod error_type {
 #[cfg(feature = "openapi")]
 pub mod openapi;
 
+mod address;
+pub use address::*;
 mod commerce;
 pub use commerce::*;
 mod customer360;
@@ -657,6 +659,9 @@ audit_actions! {
     TicketCreate = "ticket-create": "A support ticket was opened as the customer (detail: id, category).",
     TicketMessage = "ticket-message": "A message was added to a support ticket (detail: id, status change).",
     ReviewCreate = "review-create": "A product review was written as the customer (detail: product, rating).",
+    AddressCreate = "address-create": "An address was added to the customer's address book.",
+    AddressUpdate = "address-update": "An address of the customer's address book changed (or became the default).",
+    AddressDelete = "address-delete": "An address was deleted from the customer's address book.",
     Customer360Read = "customer360-read": "An agent read a customer's Customer 360° data without emulating them (detail: the fragments).",
 }
 

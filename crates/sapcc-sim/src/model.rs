@@ -260,6 +260,8 @@ pub struct Data {
     pub tickets: Vec<Ticket>,
     pub reviews: Vec<Review>,
     pub interests: Vec<(String, String)>,
+    /// Address books: (customer uid, `AddressWsDTO`), the default one flagged in the JSON.
+    pub address_book: Vec<(String, serde_json::Value)>,
     pub vouchers: Vec<Voucher>,
     pub customer_coupons: Vec<CustomerCoupon>,
     pub lists: Vec<CustomerList>,
@@ -767,6 +769,12 @@ pub fn seed(now: i64) -> Data {
         let (k, v) = m("myRecentCustomerSessions", &[]);
         d.list_members.insert(k, v);
     }
+    // Each customer's address is the first of their address book.
+    d.address_book = d
+        .users
+        .iter()
+        .filter_map(|u| Some((u.uid.clone(), crate::occ::address_json(u.address.as_ref()?))))
+        .collect();
     d
 }
 

@@ -53,6 +53,17 @@ pub fn routes() -> Router<Sim> {
             post(claim_coupon).delete(disclaim_coupon),
         )
         .route(
+            &format!("{u}/addresses"),
+            get(list_addresses).post(create_address),
+        )
+        .route(
+            &format!("{u}/addresses/{{address}}"),
+            get(get_address)
+                .put(replace_address)
+                .patch(replace_address)
+                .delete(delete_address),
+        )
+        .route(
             &format!("{u}/tickets"),
             get(list_tickets).post(create_ticket),
         )
@@ -1102,6 +1113,166 @@ handler!(disclaim_coupon, |_sim, data, req, t| {
         return Err(coupon_error(format!(
             "Coupon [{code}] is not claimed by the customer"
         )));
+    }
+    Ok(empty(StatusCode::OK))
+});
+
+/// The fields of an `AddressWsDTO` a client sends that SAP requires (§4.11; SAP's
+/// `AddressValidator`: names, line1, town, postal code, country).
+fn address_errors(b: &Value) -> Vec<ErrorEntry> {
+    let mut errors = vec![];
+    for field in ["firstName", "lastName", "line1", "town", "postalCode"] {
+        if b.get(field)
+            .and_then(Value::as_str)
+            .is_none_or(|v| v.trim().is_empty())
+        {
+            errors.push(ErrorEntry::validation(
+                "missing",
+                field,
+                "This field is required.",
+            ));
+        }
+    }
+    if b.pointer("/country/isocode")
+        .and_then(Value::as_str)
+        .is_none_or(|v| v.trim().is_empty())
+    {
+        errors.push(ErrorEntry::validation(
+            "missing",
+            "country.isocode",
+            "This field is required.",
+        ));
+    }
+    errors
+}
+
+/// `b` as the simulator keeps an address: SAP's fields, with `id` and `defaultAddress`.
+fn stored_address(b: &Value, id: String, default: bool) -> Value {
+    let s = |k: &str| b.get(k).cloned().unwrap_or(Value::Null);
+    json!({
+        "id": id,
+        "firstName": s("firstName"),
+        "lastName": s("lastName"),
+        "line1": s("line1"),
+        "line2": s("line2"),
+        "town": s("town"),
+        "postalCode": s("postalCode"),
+        "country": { "isocode": b.pointer("/country/isocode").cloned().unwrap_or(Value::Null) },
+        "phone": s("phone"),
+        "defaultAddress": default,
+        "shippingAddress": true,
+        "visibleInAddressBook": true,
+    })
+}
+
+fn address_not_found(id: &str) -> OccError {
+    OccError::new(
+        StatusCode::BAD_REQUEST,
+        "UnknownIdentifierError",
+        format!("Address not found for the given ID {id}"),
+    )
+}
+
+/// Makes `id` the default of `uid`'s book.
+fn set_default(data: &mut Data, uid: &str, id: &str) {
+    for (owner, a) in data.address_book.iter_mut().filter(|(o, _)| o == uid) {
+        let _ = owner;
+        a["defaultAddress"] = json!(a["id"] == json!(id));
+    }
+}
+
+handler!(list_addresses, |_sim, data, _req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let list: Vec<Value> = data
+        .address_book
+        .iter()
+        .filter(|(o, _)| *o == uid)
+        .map(|(_, a)| a.clone())
+        .collect();
+    Ok(crate::json(StatusCode::OK, json!({ "addresses": list })))
+});
+
+handler!(get_address, |_sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let id = req.p("address");
+    data.address_book
+        .iter()
+        .find(|(o, a)| *o == uid && a["id"] == json!(id))
+        .map(|(_, a)| crate::json(StatusCode::OK, a.clone()))
+        .ok_or_else(|| address_not_found(id))
+});
+
+handler!(create_address, |_sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let b = req.json()?;
+    let errors = address_errors(&b);
+    if !errors.is_empty() {
+        return Err(OccError::entries(StatusCode::BAD_REQUEST, errors));
+    }
+    let id = format!("{}", 8_796_000_000_000_u64 + data.next_number());
+    let first = !data.address_book.iter().any(|(o, _)| *o == uid);
+    let default = first || b.get("defaultAddress").and_then(Value::as_bool) == Some(true);
+    data.address_book
+        .push((uid.clone(), stored_address(&b, id.clone(), false)));
+    if default {
+        set_default(data, &uid, &id);
+    }
+    let created = data
+        .address_book
+        .iter()
+        .find(|(_, a)| a["id"] == json!(id))
+        .map(|(_, a)| a.clone())
+        .unwrap_or(Value::Null);
+    Ok(crate::json(StatusCode::CREATED, created))
+});
+
+// SAP answers PUT and PATCH with 200 and an empty body.
+handler!(replace_address, |_sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let id = req.p("address").to_string();
+    let b = req.json()?;
+    let errors = address_errors(&b);
+    if !errors.is_empty() {
+        return Err(OccError::entries(StatusCode::BAD_REQUEST, errors));
+    }
+    let Some(slot) = data
+        .address_book
+        .iter_mut()
+        .find(|(o, a)| *o == uid && a["id"] == json!(id))
+    else {
+        return Err(address_not_found(&id));
+    };
+    let was_default = slot.1["defaultAddress"] == json!(true);
+    slot.1 = stored_address(&b, id.clone(), was_default);
+    if b.get("defaultAddress").and_then(Value::as_bool) == Some(true) {
+        set_default(data, &uid, &id);
+    }
+    Ok(empty(StatusCode::OK))
+});
+
+handler!(delete_address, |_sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let id = req.p("address").to_string();
+    let before = data.address_book.len();
+    data.address_book
+        .retain(|(o, a)| !(*o == uid && a["id"] == json!(id)));
+    if data.address_book.len() == before {
+        return Err(address_not_found(&id));
+    }
+    // The next one becomes the default.
+    let has_default = data
+        .address_book
+        .iter()
+        .any(|(o, a)| *o == uid && a["defaultAddress"] == json!(true));
+    if !has_default {
+        let next = data
+            .address_book
+            .iter()
+            .find(|(o, _)| *o == uid)
+            .and_then(|(_, a)| a["id"].as_str().map(str::to_owned));
+        if let Some(next) = next {
+            set_default(data, &uid, &next);
+        }
     }
     Ok(empty(StatusCode::OK))
 });

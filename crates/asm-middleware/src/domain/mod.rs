@@ -3,6 +3,7 @@
 //! state they talk about. Checked with plain `#[test]`s.
 
 pub mod acting_as;
+pub mod address;
 pub mod agent;
 pub mod audit;
 pub mod customer;

@@ -18,7 +18,7 @@ pub const ASSOCIATED_KINDS: [&str; 3] = ["Order", "Cart", "SavedCart"];
 
 /// A single-line text (subject, headline): trimmed, 1..=[`MAX_TITLE_CHARS`], no control or
 /// bidirectional control characters.
-fn title(field: &str, value: &str, what: &str) -> DomainResult<String> {
+pub(crate) fn title(field: &str, value: &str, what: &str) -> DomainResult<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(DomainError::invalid(field, format!("Enter {what}.")));

@@ -100,6 +100,14 @@ pub fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(acting_as::support::ticket_categories))
         .routes(routes!(acting_as::support::reviews))
         .routes(routes!(acting_as::support::create_review))
+        .routes(routes!(
+            acting_as::addresses::list,
+            acting_as::addresses::create
+        ))
+        .routes(routes!(
+            acting_as::addresses::replace,
+            acting_as::addresses::delete
+        ))
         .routes(routes!(acting_as::coupons::coupons))
         .routes(routes!(
             acting_as::coupons::assign_coupon,

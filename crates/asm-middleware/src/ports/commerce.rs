@@ -9,12 +9,12 @@
 
 use super::{DomainResult, TokenGrant};
 use asm_types::{
-    Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
-    Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
-    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort,
-    EntryQuantity, Order, OrderHistory, ProductList, ReturnRequest, ReturnRequestList, Review,
-    ReviewInput, ReviewList, Ticket, TicketAssociatedObject, TicketCategoryList, TicketEvent,
-    TicketList,
+    Address, AddressInput, AddressList, Agent, AutocompleteEntry, Cart, CartList, CartSummary,
+    Carts, Customer360Data, Customer360FragmentType, Customer360Response, CustomerCoupon,
+    CustomerCouponList, CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage,
+    CustomerSort, EntryQuantity, Order, OrderHistory, ProductList, ReturnRequest,
+    ReturnRequestList, Review, ReviewInput, ReviewList, Ticket, TicketAssociatedObject,
+    TicketCategoryList, TicketEvent, TicketList,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -508,6 +508,27 @@ pub trait Commerce: Send + Sync + 'static {
     /// Takes a coupon back (also from the customer's active carts).
     async fn unassign_coupon(&self, user: &str, code: &str)
         -> DomainResult<Change<CustomerCoupon>>;
+
+    /// The customer's address book, the default address first.
+    async fn addresses(&self, user: &str) -> DomainResult<AddressList>;
+
+    /// Adds a checked address (the first one, or one asked to be, becomes the default).
+    async fn create_address(
+        &self,
+        user: &str,
+        address: AddressInput,
+    ) -> DomainResult<Change<Address>>;
+
+    /// Replaces one of the customer's addresses (`NotFoundError` if none).
+    async fn update_address(
+        &self,
+        user: &str,
+        id: &str,
+        address: AddressInput,
+    ) -> DomainResult<Change<Address>>;
+
+    /// Deletes one of the customer's addresses (the next one becomes the default).
+    async fn delete_address(&self, user: &str, id: &str) -> DomainResult<Change<()>>;
 
     /// The customer's profile.
     async fn profile(&self, user: &str) -> DomainResult<CustomerProfile>;

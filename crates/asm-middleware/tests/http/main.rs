@@ -4,6 +4,7 @@
 mod common;
 mod pg_support;
 
+mod addresses;
 mod api;
 mod as_customer;
 mod audit;

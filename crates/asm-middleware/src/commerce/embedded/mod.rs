@@ -8,6 +8,7 @@
 //! record commit together or not at all (see [`crate::ports::audit_handoff`]).
 
 pub mod acting_as;
+pub mod addresses;
 pub mod agents;
 pub mod anonymous;
 pub mod customer360;
@@ -29,11 +30,11 @@ use crate::ports::{
 };
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
-    Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
-    Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
-    CustomerSearchEntry, CustomerSearchPage, EntryQuantity, Order, OrderHistory, ProductList,
-    ReturnRequest, ReturnRequestList, Review, ReviewInput, ReviewList, Ticket, TicketCategoryList,
-    TicketEvent, TicketList,
+    Address, AddressInput, AddressList, Agent, AutocompleteEntry, Cart, CartList, CartSummary,
+    Carts, Customer360Data, Customer360Response, CustomerCoupon, CustomerCouponList,
+    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, EntryQuantity, Order,
+    OrderHistory, ProductList, ReturnRequest, ReturnRequestList, Review, ReviewInput, ReviewList,
+    Ticket, TicketCategoryList, TicketEvent, TicketList,
 };
 use async_trait::async_trait;
 use r2d2_sqlite::rusqlite::{self, Connection, TransactionBehavior};
@@ -548,6 +549,37 @@ impl Commerce for EmbeddedShop {
         let (u, code) = (own(user), own(code));
         self.write(move |c| acting_as::unassign_coupon(c, &u, &code))
             .await
+    }
+
+    async fn addresses(&self, user: &str) -> DomainResult<AddressList> {
+        let u = own(user);
+        self.run(move |c| addresses::addresses(c, &u)).await
+    }
+
+    async fn create_address(
+        &self,
+        user: &str,
+        address: AddressInput,
+    ) -> DomainResult<Change<Address>> {
+        let u = own(user);
+        self.write(move |c| addresses::create(c, &u, &address))
+            .await
+    }
+
+    async fn update_address(
+        &self,
+        user: &str,
+        id: &str,
+        address: AddressInput,
+    ) -> DomainResult<Change<Address>> {
+        let (u, id) = (own(user), own(id));
+        self.write(move |c| addresses::update(c, &u, &id, &address))
+            .await
+    }
+
+    async fn delete_address(&self, user: &str, id: &str) -> DomainResult<Change<()>> {
+        let (u, id) = (own(user), own(id));
+        self.write(move |c| addresses::delete(c, &u, &id)).await
     }
 
     async fn profile(&self, user: &str) -> DomainResult<CustomerProfile> {

@@ -445,6 +445,14 @@ CREATE TABLE customer_sessions (
 ) WITHOUT ROWID;
 CREATE INDEX customer_sessions_expires ON customer_sessions(expires);
 "#,
+    // The address book: the customer's delivery addresses get the names they are for, a second
+    // line and the default flag (seeded addresses carry the customer's names).
+    r#"
+ALTER TABLE addresses ADD COLUMN first_name TEXT;
+ALTER TABLE addresses ADD COLUMN last_name TEXT;
+ALTER TABLE addresses ADD COLUMN line2 TEXT;
+ALTER TABLE addresses ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

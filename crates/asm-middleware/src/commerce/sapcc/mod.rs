@@ -10,6 +10,7 @@
 //! message. Every call has a timeout; SAP down, slow or answering garbage is "SAP Commerce did
 //! not answer / answered something unexpected" (503, retry), never a panic.
 
+pub mod addresses;
 pub mod c360;
 pub mod guest;
 pub mod http;
@@ -25,12 +26,12 @@ use crate::ports::{
     SearchRequest, SessionStore, Timeouts, TokenGrant,
 };
 use asm_types::{
-    error_type, Agent, AutocompleteEntry, Cart, CartList, CartSummary, Carts, Customer360Data,
-    Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
-    CustomerSearchEntry, CustomerSearchPage, CustomerSort, EntryQuantity, Order, OrderHistory,
-    Pagination, Product, ProductList, ReturnRequest, ReturnRequestList, Review, ReviewInput,
-    ReviewList, SortOption, Ticket, TicketCategoryList, TicketEvent, TicketList, AGENT_GROUP,
-    SALES_MANAGER_GROUP,
+    error_type, Address, AddressInput, AddressList, Agent, AutocompleteEntry, Cart, CartList,
+    CartSummary, Carts, Customer360Data, Customer360Response, CustomerCoupon, CustomerCouponList,
+    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort,
+    EntryQuantity, Order, OrderHistory, Pagination, Product, ProductList, ReturnRequest,
+    ReturnRequestList, Review, ReviewInput, ReviewList, SortOption, Ticket, TicketCategoryList,
+    TicketEvent, TicketList, AGENT_GROUP, SALES_MANAGER_GROUP,
 };
 use async_trait::async_trait;
 use http::{Answer, Http};
@@ -1470,6 +1471,66 @@ impl Commerce for SapCommerce {
             },
             format!("coupon {code} taken back"),
         ))
+    }
+
+    async fn addresses(&self, user: &str) -> DomainResult<AddressList> {
+        let answer = self.call(|c| c.get(self.user(user, "/addresses"))).await?;
+        let mut list: Vec<Address> = answer
+            .json::<addresses::SapAddressList>()?
+            .addresses
+            .into_iter()
+            .map(addresses::SapAddress::ours)
+            .collect();
+        list.sort_by_key(|a| !a.default_address);
+        Ok(AddressList { addresses: list })
+    }
+
+    async fn create_address(
+        &self,
+        user: &str,
+        address: AddressInput,
+    ) -> DomainResult<Change<Address>> {
+        let body = addresses::body(&address);
+        let answer = self
+            .call(|c| c.post(self.user(user, "/addresses")).json(&body))
+            .await?;
+        let value = answer.json::<addresses::SapAddress>()?.ours();
+        let detail = format!("address {}: {}, {}", value.id, value.line1, value.town);
+        Ok(change(value, detail))
+    }
+
+    async fn update_address(
+        &self,
+        user: &str,
+        id: &str,
+        address: AddressInput,
+    ) -> DomainResult<Change<Address>> {
+        // §4.11: PUT replaces the address; 200 with an empty body: read it back.
+        let body = addresses::body(&address);
+        let answer = self
+            .call(|c| {
+                c.put(self.user(user, &format!("/addresses/{}", seg(id))))
+                    .json(&body)
+            })
+            .await?;
+        answer.ok()?;
+        let value = self
+            .addresses(user)
+            .await?
+            .addresses
+            .into_iter()
+            .find(|a| a.id == id)
+            .ok_or_else(|| DomainError::not_found("Address").with_subject("addressId"))?;
+        let detail = format!("address {id}: {}, {}", value.line1, value.town);
+        Ok(change(value, detail))
+    }
+
+    async fn delete_address(&self, user: &str, id: &str) -> DomainResult<Change<()>> {
+        let answer = self
+            .call(|c| c.delete(self.user(user, &format!("/addresses/{}", seg(id)))))
+            .await?;
+        answer.ok()?;
+        Ok(change((), format!("address {id}")))
     }
 
     async fn profile(&self, user: &str) -> DomainResult<CustomerProfile> {

@@ -3,6 +3,7 @@
 //! (else `NotEmulatingError`), and every write is audited with the agent and the customer.
 //! Only sales managers may place orders; nobody changes a customer's e-mail or password here.
 
+pub mod addresses;
 pub mod carts;
 pub mod coupons;
 pub mod orders;
