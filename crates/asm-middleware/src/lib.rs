@@ -354,7 +354,6 @@ pub fn app(state: AppState) -> Router {
     let app = Router::new()
         .nest("/asm", api)
         .merge(http::store_api::router(state.clone()))
-        .merge(http::store_customer::router(state.clone()))
         .merge(http::probes(state.clone()))
         .merge(http::storefront::router())
         .merge(http::bundle::router(&state.config))

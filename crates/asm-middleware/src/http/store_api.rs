@@ -116,9 +116,11 @@ async fn remove_voucher(
     ))
 }
 
-/// Routes of the anonymous cart API (merged at the root, next to the storefront).
+/// Routes of the store's API — anonymous carts and the signed-in customer's
+/// ([`crate::http::store_customer`]) — merged at the root, next to the storefront.
 pub fn router(state: AppState) -> Router {
     Router::new()
+        .merge(crate::http::store_customer::routes())
         .route("/store/carts", post(create))
         .route("/store/carts/{handle}", get(read))
         .route("/store/carts/{handle}/entries", post(add_entry))

@@ -23,7 +23,7 @@ use asm_types::{
     error_type, AddEntryRequest, Cart, Order, OrderHistory, QuantityRequest, VoucherRequest,
 };
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{delete, get, patch, post};
 use axum::Router;
 use axum_extra::extract::cookie::CookieJar;
@@ -270,8 +270,9 @@ async fn place_order(
     Ok((StatusCode::CREATED, Json(changed.value)))
 }
 
-/// Routes of the customer API (merged at the root, next to the storefront).
-pub fn router(state: AppState) -> Router {
+/// Routes of the customer API (part of the store's API: [`crate::http::store_api::router`]
+/// merges them under its headers).
+pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/store/customer/login", post(login))
         .route("/store/customer/logout", post(logout))
@@ -289,13 +290,4 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/store/customer/orders", get(orders).post(place_order))
         .route("/store/customer/orders/{code}", get(order))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            axum::http::HeaderValue::from_static("no-store"),
-        ))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            header::CONTENT_SECURITY_POLICY,
-            axum::http::HeaderValue::from_static(crate::API_CSP),
-        ))
-        .with_state(state)
 }
