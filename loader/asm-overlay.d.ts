@@ -28,9 +28,10 @@ export interface AsmEmulation {
 export interface AsmNavigation {
   /**
    * `cart` (id: cart code), `orders` (id: null), `order` (id: order code), `ticket` (id: ticket id),
-   * `product` (id: product code; a review's "Open" in Customer 360°: the product and its reviews).
+   * `product` (id: product code; a review's "Open" in Customer 360°: the product and its reviews),
+   * `addresses` (id: null; the customer's address book).
    */
-  target: 'cart' | 'orders' | 'order' | 'ticket' | 'product';
+  target: 'cart' | 'orders' | 'order' | 'ticket' | 'product' | 'addresses';
   /** What to open, by the storefront's ids. */
   id: string | null;
   /** The emulated customer. */

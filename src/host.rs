@@ -59,6 +59,8 @@ pub mod target {
     pub const TICKET: &str = "ticket";
     /// A product (its reviews): `id` is the product code.
     pub const PRODUCT: &str = "product";
+    /// The customer's address book (`id` is null).
+    pub const ADDRESSES: &str = "addresses";
 }
 
 /// Host events dispatched on `window`.

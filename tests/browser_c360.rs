@@ -469,6 +469,20 @@ async fn overview_carts_and_interests_open_in_the_storefront() {
 }
 
 #[wasm_bindgen_test]
+async fn the_profile_opens_the_address_book_in_the_storefront() {
+    start(emulating_linda(all_fragments()));
+    open_360().await;
+    select_tab("Profile");
+    until("profile", || text(".asm-c360-panel").contains("1 Main St")).await;
+    click("button[aria-label='Open the address book']");
+    until("navigate", || !events_named("asm:navigate").is_empty()).await;
+    let nav = &events_named("asm:navigate")[0];
+    assert_eq!(nav.detail["target"], "addresses");
+    assert!(nav.detail["id"].is_null(), "{:?}", nav.detail);
+    assert_eq!(nav.detail["customerId"], "C-LINDA");
+}
+
+#[wasm_bindgen_test]
 async fn empty_activity_says_so() {
     let mut fragments = all_fragments();
     fragments["activity"] = json!({ "entries": [], "totalCount": 0 });

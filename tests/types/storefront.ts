@@ -35,7 +35,7 @@ addEventListener('asm:emulation-ended', (e) => cart.reload(e.detail.customerId, 
 addEventListener('asm:navigate', (e) => {
   switch (e.detail.target) {
     case 'cart': case 'order': case 'ticket': case 'product': header.text = e.detail.id ?? ''; break;
-    case 'orders': header.text = e.detail.customerId; break;
+    case 'orders': case 'addresses': header.text = e.detail.customerId; break;
   }
 });
 addEventListener('asm:customer-created', (e) => { header.text = `${e.detail.customerId} ${e.detail.name} ${e.detail.email}`; });

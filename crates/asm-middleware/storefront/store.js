@@ -218,6 +218,7 @@ window.addEventListener('asm:navigate', (e) => {
   else if (target === 'order' && id) location.assign(`/?page=order&code=${enc(id)}`);
   else if (target === 'ticket' && id) location.assign(`/?page=ticket&id=${enc(id)}`);
   else if (target === 'product' && id) location.assign(`/?page=product&code=${enc(id)}#reviews`);
+  else if (target === 'addresses') location.assign('/?page=addresses');
 });
 
 // The agent bound an anonymous cart to the emulated customer: it is their cart now.

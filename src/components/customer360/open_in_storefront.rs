@@ -1,4 +1,5 @@
-//! "Open" on a Customer 360° row: asks the storefront to show that cart, order, ticket or product
+//! "Open" on a Customer 360° row: asks the storefront to show that cart, order, ticket, product
+//! or page of the customer's
 //! (`asm:navigate`) and closes the dialog. Enabled only while this customer is emulated: the
 //! storefront shows what the emulated customer sees.
 
@@ -26,8 +27,10 @@ pub fn OpenInStorefront(
     emulated: Signal<bool>,
     /// A `host::target` constant.
     target: &'static str,
-    /// What to open, by the storefront's ids.
-    id: String,
+    /// What to open, by the storefront's ids (none for a page of the customer's, such as the
+    /// address book).
+    #[prop(optional)]
+    id: Option<String>,
     /// The accessible name.
     label: String,
 ) -> impl IntoView {
@@ -37,7 +40,7 @@ pub fn OpenInStorefront(
             event::NAVIGATE,
             &[
                 ("target", Some(target)),
-                ("id", Some(&id)),
+                ("id", id.as_deref()),
                 ("customerId", Some(&customer_id)),
             ],
         );

@@ -2,20 +2,24 @@
 //! server: never more than the last four digits).
 
 use super::fragments::{Fragments, Section};
+use super::open_in_storefront::{emulating, OpenInStorefront};
 use crate::customer360::Tab;
+use crate::host::target;
 use asm_types::{C360Address, C360FragmentData, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
 
 /// The profile tab of one customer.
 #[component]
 pub fn ProfileTab(customer_id: String) -> impl IntoView {
-    let fragments = Fragments::new(customer_id, Tab::Profile.queries());
+    let emulated = emulating(customer_id.clone());
+    let fragments = Fragments::new(customer_id.clone(), Tab::Profile.queries());
+    let customer = StoredValue::new(customer_id);
     view! {
         <Section
             title="Profile"
             fragments
             kind=Fragment::Profile
-            render=|data| {
+            render=move |data| {
                 let C360FragmentData::Profile(p) = data else {
                     return ().into_any();
                 };
@@ -29,6 +33,12 @@ pub fn ProfileTab(customer_id: String) -> impl IntoView {
                         <div>
                             <h4>"Delivery address"</h4>
                             {address(p.delivery_address)}
+                            <OpenInStorefront
+                                customer_id=customer.get_value()
+                                emulated
+                                target=target::ADDRESSES
+                                label="Open the address book".to_owned()
+                            />
                         </div>
                         <div>
                             <h4>"Phones"</h4>
