@@ -29,7 +29,13 @@ describe(`the address book in the store (${COMMERCE})`, () => {
     try {
       const page = await context.newPage();
       await emulateLinda(page, server);
-      await page.goto(`${server.url}/?page=addresses`);
+      // Customer 360° Profile opens the address book.
+      await page.getByRole('button', { name: 'Customer 360°', exact: true }).click();
+      await page.locator('dialog#asm-c360').getByRole('tab', { name: 'Profile', exact: true }).click();
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('page') === 'addresses'),
+        page.getByRole('button', { name: 'Open the address book', exact: true }).click(),
+      ]);
       await page.locator('#address-form').waitFor();
       const before = await list(page).count();
 
