@@ -153,9 +153,13 @@ function customerMode({ customerId, name, email, cartId }) {
 async function checkServer() {
   const seq = eventSeq;
   let next = { kind: 'guest' };
-  try {
-    const me = await request('GET', `${API}/agents/me`);
-    const e = me?.emulation;
+  // Both at once: an agent's session (emulating someone or not), else the customer's own.
+  const [agent, customer] = await Promise.allSettled([
+    request('GET', `${API}/agents/me`),
+    request('GET', `${CUSTOMER_API}/me`),
+  ]);
+  if (agent.status === 'fulfilled') {
+    const e = agent.value?.emulation;
     if (e) {
       next = customerMode({
         customerId: e.customerId,
@@ -164,16 +168,10 @@ async function checkServer() {
         cartId: e.cartId,
       });
     }
-  } catch (err) {
-    // 401 is the normal answer for a shopper: signed in on the store, or anonymous.
-    if (err instanceof ApiError && err.status === 401) {
-      try {
-        const me = await request('GET', `${CUSTOMER_API}/me`);
-        next = { kind: 'self', customerId: me.customerId, name: me.name, email: me.email };
-      } catch {
-        // Not signed in (or the server is away): shop anonymously.
-      }
-    }
+  } else if (customer.status === 'fulfilled' && agent.reason instanceof ApiError && agent.reason.status === 401) {
+    // No agent here: the shopper signed in on the store (401 there too: anonymous).
+    const me = customer.value;
+    next = { kind: 'self', customerId: me.customerId, name: me.name, email: me.email };
   }
   if (seq !== eventSeq) return; // an overlay event said something newer
   if (next.kind !== mode.kind || next.customerId !== mode.customerId) setMode(next);
