@@ -67,21 +67,22 @@ pub fn create(c: &Connection, user: &str, a: &AddressInput) -> DomainResult<Chan
          VALUES (?1, 'delivery', ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         params![user, a.first_name, a.last_name, a.line1, a.line2, a.town, a.postal_code, a.country.isocode, a.phone],
     )?;
-    let id = c.last_insert_rowid();
+    settled(c, user, c.last_insert_rowid(), a)
+}
+
+/// After a write of address `id`: made the default if asked, read back, and described for the
+/// audit record.
+fn settled(c: &Connection, user: &str, id: i64, a: &AddressInput) -> DomainResult<Change<Address>> {
     if a.default_address {
         make_default(c, user, id)?;
     }
     let address = one(c, user, id)?;
-    let detail = format!(
-        "address {id}: {}, {}{}",
-        a.line1,
-        a.town,
-        if address.default_address {
-            " (default)"
-        } else {
-            ""
-        }
-    );
+    let default = if address.default_address {
+        " (default)"
+    } else {
+        ""
+    };
+    let detail = format!("address {id}: {}, {}{default}", a.line1, a.town);
     Ok(Change {
         value: address,
         detail,
@@ -116,24 +117,7 @@ pub fn update(
     if changed == 0 {
         return Err(not_found());
     }
-    if a.default_address {
-        make_default(c, user, id)?;
-    }
-    let address = one(c, user, id)?;
-    let detail = format!(
-        "address {id}: {}, {}{}",
-        a.line1,
-        a.town,
-        if a.default_address {
-            " (made the default)"
-        } else {
-            ""
-        }
-    );
-    Ok(Change {
-        value: address,
-        detail,
-    })
+    settled(c, user, id, a)
 }
 
 /// Deletes one of the customer's addresses.
