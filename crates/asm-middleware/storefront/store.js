@@ -682,7 +682,113 @@ function cartView() {
     el('p', { id: 'cart-number', className: 'cart-number' }, `Cart number ${cart.code}`),
     mode.kind === 'guest' ? el('p', { className: 'hint' }, 'Calling us? Tell the agent this cart number.') : null,
     table, totals, vouchers,
-    el('p', {}, link('/?page=checkout', 'Proceed to checkout', { id: 'to-checkout' })));
+    el('p', {}, link('/?page=checkout', 'Proceed to checkout', { id: 'to-checkout' })),
+    emulating() ? saveForLater(cart) : null);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Saved carts (while emulating): save for later, the list, restore and delete.
+
+const FLASH_KEY = 'store_notice';
+
+/** A notice for the page the store opens next (after an action that navigates). */
+function flash(text) {
+  try { sessionStorage.setItem(FLASH_KEY, text); } catch { /* shown nowhere: the page says it */ }
+}
+
+function takeFlash() {
+  try {
+    const text = sessionStorage.getItem(FLASH_KEY);
+    sessionStorage.removeItem(FLASH_KEY);
+    return text;
+  } catch {
+    return null;
+  }
+}
+
+// A notice an action left for this page (e.g. "Cart … was saved for later"), shown once the
+// page's view is drawn for its shopper (a change of shopper clears the messages).
+let flashed = takeFlash();
+
+/** "Save for later" for one of the emulated customer's active carts: a name and a description. */
+function saveForLater(c) {
+  const name = el('input', { id: 'save-cart-name', name: 'name', maxLength: 255, autocomplete: 'off', placeholder: c.code });
+  const description = el('textarea', { id: 'save-cart-description', name: 'description', rows: 2, maxLength: 5000 });
+  const save = el('button', { type: 'submit', id: 'save-cart' }, 'Save for later');
+  const form = el('form', { id: 'save-cart-form', className: 'profile-form' },
+    el('h2', {}, 'Save this cart for later'),
+    el('p', {}, el('label', { for: 'save-cart-name' }, 'Name'), ' ', name),
+    el('p', {}, el('label', { for: 'save-cart-description' }, 'Description'), ' ', description),
+    el('p', { className: 'hint' }, 'A saved cart is kept in the account; it is no longer the cart being shopped with.'),
+    save);
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    act(save, async () => {
+      const saved = await asm('PATCH', `${userPath()}/carts/${enc(c.code)}/save`,
+        { name: name.value, description: description.value });
+      if (mode.cartId === saved.code) mode.cartId = null;
+      flash(`Cart ${saved.code} was saved for later as “${saved.saved?.name ?? saved.code}”.`);
+      location.assign(`/?page=savedcart&code=${enc(saved.code)}`);
+    });
+  });
+  return form;
+}
+
+/** The emulated customer's saved carts, newest first. */
+async function savedCartsView(show) {
+  if (!emulating()) {
+    show('Saved carts', signInNeeded('see your saved carts'));
+    return;
+  }
+  const { carts } = await asm('GET', `${userPath()}/carts`);
+  const saved = carts.filter((c) => c.status === 'SAVED');
+  if (saved.length === 0) {
+    show('Saved carts', el('p', { id: 'saved-carts-empty' }, 'No saved carts.'),
+      el('p', { className: 'hint' }, 'Save the cart for later from the cart page.'));
+    return;
+  }
+  const row = (c) => el('tr', { dataset: { code: c.code } },
+    el('td', {}, link(`/?page=savedcart&code=${enc(c.code)}`, c.saved?.name || c.code)),
+    el('td', {}, c.code),
+    el('td', {}, c.saved ? date(c.saved.time) : date(c.modified)),
+    el('td', {}, String(c.totalItems)),
+    el('td', {}, c.totalPrice.formattedValue),
+    el('td', {}, c.saved?.description || ''));
+  show('Saved carts', el('table', { id: 'saved-carts', className: 'cart-table' },
+    el('thead', {}, el('tr', {}, ...['Name', 'Cart number', 'Saved', 'Items', 'Total', 'Description']
+      .map((h) => el('th', { scope: 'col' }, h)))),
+    el('tbody', {}, ...saved.map(row))));
+}
+
+/** "Make this cart active" and "Delete" (asked twice) for a cart of the emulated customer's. */
+function cartActions(c) {
+  const actions = el('p', { className: 'cart-actions' });
+  if (c.status === 'SAVED') {
+    const restore = el('button', { type: 'button', id: 'restore-cart' }, 'Make this cart active');
+    restore.addEventListener('click', () => act(restore, async () => {
+      const restored = await asm('PATCH', `${userPath()}/carts/${enc(c.code)}/restoresavedcart`);
+      mode.cartId = restored.code;
+      flash(`Cart ${restored.code} is the active cart again.`);
+      location.assign('/?page=cart');
+    }));
+    actions.append(restore, ' ');
+  }
+  const remove = el('button', { type: 'button', id: 'delete-cart' }, 'Delete this cart');
+  const sure = el('span', { id: 'delete-cart-confirm', hidden: true },
+    `Delete cart ${c.code} and everything in it? `);
+  const yes = el('button', { type: 'button', id: 'delete-cart-yes' }, 'Delete');
+  const no = el('button', { type: 'button', id: 'delete-cart-no' }, 'Keep it');
+  sure.append(yes, ' ', no);
+  remove.addEventListener('click', () => { remove.hidden = true; sure.hidden = false; yes.focus(); });
+  no.addEventListener('click', () => { sure.hidden = true; remove.hidden = false; remove.focus(); });
+  yes.addEventListener('click', () => act(yes, async () => {
+    await asm('DELETE', `${userPath()}/carts/${enc(c.code)}`);
+    if (mode.cartId === c.code) mode.cartId = null;
+    flash(`Cart ${c.code} was deleted.`);
+    location.assign('/?page=savedcarts');
+  }));
+  actions.append(remove, sure);
+  return actions;
 }
 
 /** One of the emulated customer's carts that is not the one worked with (a saved cart, say). */
@@ -694,18 +800,24 @@ async function otherCartView(show) {
   const code = params.get('code') || '';
   const c = await asm('GET', `${userPath()}/carts/${enc(code)}`);
   const state = { ACTIVE: 'Active', SAVED: 'Saved for later', ORDERED: 'Ordered' }[c.status] || c.status;
-  show(`Cart ${c.code}`,
+  const current = c.code === mode.cartId;
+  show(c.saved ? `Saved cart “${c.saved.name}”` : `Cart ${c.code}`,
     el('p', { id: 'other-cart-status' }, `${state} — ${c.totalItems} item(s) — last changed ${date(c.modified)}`),
+    c.saved ? el('p', { id: 'saved-cart-info' },
+      `Cart number ${c.code}, saved ${date(c.saved.time)}${c.saved.description ? `: ${c.saved.description}` : ''}`) : null,
     c.entries.length === 0
       ? el('p', { id: 'other-cart-empty' }, 'This cart is empty.')
       : el('ul', { id: 'other-cart-lines' }, ...c.entries.map((e) => el('li', { dataset: { product: e.productCode } }, lineSummary(e)))),
     el('table', { className: 'totals' }, el('tbody', {},
       money('Subtotal', c.subTotal, 'other-cart-subtotal'),
       money('Total', c.totalPrice, 'other-cart-total'))),
-    c.code === mode.cartId
+    current
       ? el('p', {}, link('/?page=cart', 'This is the cart being worked with: open it'))
       : el('p', { className: 'hint' }, 'This is not the cart being worked with now.'),
-    el('p', {}, link('/?page=cart', 'Go to the active cart')));
+    c.status !== 'ORDERED' ? cartActions(c) : null,
+    // An inactive cart (active, not the one worked with) may be kept for later.
+    c.status === 'ACTIVE' && !current && c.entries.length > 0 ? saveForLater(c) : null,
+    el('p', {}, link('/?page=savedcarts', 'All saved carts'), ' · ', link('/?page=cart', 'Go to the active cart')));
 }
 
 function checkoutView() {
@@ -1224,6 +1336,7 @@ const VIEWS = {
   order: orderView,
   returns: returnsView,
   savedcart: otherCartView,
+  savedcarts: savedCartsView,
   signin: signInView,
   tickets: ticketsView,
   ticket: ticketView,
@@ -1262,6 +1375,10 @@ async function renderView(gen = generation) {
   };
   try {
     await view(show);
+    if (flashed && gen === generation) {
+      showNotice(flashed);
+      flashed = null;
+    }
   } catch (err) {
     if (gen === generation) showError(err);
   }

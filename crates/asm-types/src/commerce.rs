@@ -123,7 +123,7 @@ pub struct AppliedPromotion {
 pub enum CartStatus {
     /// The cart being shopped with.
     Active,
-    /// Saved for later (e.g. replaced by a bound cart).
+    /// Saved for later (by the customer, or replaced by a bound cart).
     Saved,
     /// Turned into an order.
     Ordered,
@@ -163,6 +163,43 @@ pub struct Cart {
     /// Last change, RFC 3339.
     #[cfg_attr(feature = "openapi", schema(format = DateTime))]
     pub modified: String,
+    /// How a saved cart was saved (SAP Commerce: `name`, `description`, `saveTime`); absent
+    /// for other carts.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saved: Option<CartSave>,
+}
+
+/// When and under which name a cart was saved for later.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct CartSave {
+    /// The name it was saved under (the cart number when none was given).
+    pub name: String,
+    /// What it is for; may be empty.
+    #[serde(default)]
+    pub description: String,
+    /// When it was saved, RFC 3339.
+    #[cfg_attr(feature = "openapi", schema(format = DateTime))]
+    pub time: String,
+}
+
+/// Saves a cart for later (`PATCH /users/{userId}/carts/{cartId}/save`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SaveCartRequest {
+    /// Name, 1..=255 characters on one line (default: the cart number).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(max_length = 255, example = "Birthday presents")
+    )]
+    pub name: Option<String>,
+    /// Description, at most 5,000 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(max_length = 5000))]
+    pub description: Option<String>,
 }
 
 /// A customer's carts.

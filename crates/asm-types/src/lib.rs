@@ -69,6 +69,9 @@ pub mod error_type {
         /// Binding a cart: the customer's active cart has entries; `subject` is its code. Send
         /// `replace: true` to keep it as a saved cart and make the bound cart the active one.
         CART_CONFLICT = "CartConflictError";
+        /// Saved carts: the cart's state does not allow it (an empty cart cannot be saved, only
+        /// a saved cart can be restored, an ordered cart cannot be saved nor deleted).
+        SAVED_CART = "SavedCartError";
         /// Cancelling order lines: the order can no longer be cancelled (shipped, delivered or
         /// cancelled already), or a quantity is above what is left of its line (`subject` names
         /// the line's entry number).
@@ -662,6 +665,9 @@ audit_actions! {
     AddressCreate = "address-create": "An address was added to the customer's address book.",
     AddressUpdate = "address-update": "An address of the customer's address book changed (or became the default).",
     AddressDelete = "address-delete": "An address was deleted from the customer's address book.",
+    CartSave = "cart-save": "A cart was saved for later (detail: cart, name).",
+    CartRestore = "cart-restore": "A saved cart became the customer's active cart again (detail: the cart, and the previous active cart kept as a saved one).",
+    CartDelete = "cart-delete": "One of the customer's carts was deleted.",
     Customer360Read = "customer360-read": "An agent read a customer's Customer 360° data without emulating them (detail: the fragments).",
 }
 

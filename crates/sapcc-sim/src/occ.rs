@@ -26,6 +26,10 @@ pub fn routes() -> Router<Sim> {
         )
         .route(&format!("{u}/carts/{{cart}}/save"), patch(save_cart))
         .route(
+            &format!("{u}/carts/{{cart}}/restoresavedcart"),
+            patch(restore_saved_cart),
+        )
+        .route(
             &format!("{u}/carts/{{cart}}/entries"),
             get(list_entries).post(add_entry),
         )
@@ -612,6 +616,30 @@ handler!(save_cart, |sim, data, req, t| {
         description: params.get("saveCartDescription").unwrap_or("-").to_string(),
         by,
     });
+    c.modified = now;
+    let c = c.clone();
+    Ok(crate::json(
+        StatusCode::OK,
+        json!({ "savedCartData": cart_json(data, &t.site, &c) }),
+    ))
+});
+
+// SAP's `restoresavedcart`: the saved cart becomes an unsaved cart, the newest, so the current
+// one; another current cart stays as it was (an "inactive" cart: Spartacus saves it first).
+handler!(restore_saved_cart, |sim, data, req, t| {
+    target_customer(&t)?;
+    let i = find_cart(data, &t, req.p("cart"))?;
+    let now = sim.now();
+    let Some(c) = data.carts.get_mut(i) else {
+        return Err(OccError::cart_not_found());
+    };
+    if c.saved.is_none() {
+        return Err(OccError::bad_request(
+            "CartError",
+            "Cart is not a saved cart and cannot be restored.",
+        ));
+    }
+    c.saved = None;
     c.modified = now;
     let c = c.clone();
     Ok(crate::json(

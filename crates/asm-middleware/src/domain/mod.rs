@@ -9,6 +9,7 @@ pub mod audit;
 pub mod customer;
 pub mod emulation;
 pub mod returns;
+pub mod saved_cart;
 pub mod search;
 pub mod session;
 pub mod support;

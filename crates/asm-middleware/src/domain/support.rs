@@ -40,7 +40,7 @@ pub(crate) fn title(field: &str, value: &str, what: &str) -> DomainResult<String
 
 /// A text of several lines (message, review): trimmed, 1..=[`MAX_TEXT_CHARS`], line breaks and
 /// tabs allowed, no other control or bidirectional control characters.
-fn text(field: &str, value: &str, what: &str) -> DomainResult<String> {
+pub(crate) fn text(field: &str, value: &str, what: &str) -> DomainResult<String> {
     let value = value.trim();
     if value.is_empty() {
         return Err(DomainError::invalid(field, format!("Enter {what}.")));

@@ -69,7 +69,12 @@ pub fn api() -> OpenApiRouter<AppState> {
             acting_as::carts::list_carts,
             acting_as::carts::create_cart
         ))
-        .routes(routes!(acting_as::carts::get_cart))
+        .routes(routes!(
+            acting_as::carts::get_cart,
+            acting_as::carts::delete_cart
+        ))
+        .routes(routes!(acting_as::carts::save_cart))
+        .routes(routes!(acting_as::carts::restore_cart))
         .routes(routes!(acting_as::carts::add_entry))
         .routes(routes!(
             acting_as::carts::update_entry,

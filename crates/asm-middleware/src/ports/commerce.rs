@@ -31,6 +31,15 @@ pub struct Change<T> {
     pub detail: String,
 }
 
+/// A checked save of a cart for later (see `domain::saved_cart`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaveCart {
+    /// The name (the cart number when the agent gave none).
+    pub name: String,
+    /// The description; may be empty.
+    pub description: String,
+}
+
 /// What a user name and password turned out to be.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Credentials {
@@ -305,6 +314,24 @@ pub trait Commerce: Send + Sync + 'static {
 
     /// One of the customer's carts.
     async fn cart(&self, user: &str, cart_id: &str) -> DomainResult<Cart>;
+
+    /// Saves one of the customer's active carts for later (checked by
+    /// `domain::saved_cart::checked_save`); it is no longer the cart shopped with.
+    async fn save_cart(
+        &self,
+        user: &str,
+        cart_id: &str,
+        save: SaveCart,
+        now: i64,
+    ) -> DomainResult<Change<Cart>>;
+
+    /// Makes a saved cart the customer's current cart again; the current cart, when it has
+    /// items, is kept as a saved cart (named by its number).
+    async fn restore_cart(&self, user: &str, cart_id: &str, now: i64)
+        -> DomainResult<Change<Cart>>;
+
+    /// Deletes one of the customer's active or saved carts.
+    async fn delete_cart(&self, user: &str, cart_id: &str) -> DomainResult<Change<()>>;
 
     /// Adds `quantity` of `product` (quantities add up, capped).
     async fn add_entry(

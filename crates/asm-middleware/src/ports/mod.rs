@@ -11,7 +11,7 @@ pub mod sign_in;
 
 pub use commerce::{
     AgentContext, AppliedBy, Change, Commerce, Credentials, Customer360Query, CustomerStatus,
-    ListFilter, NewCustomer, NewTicket, NewTicketEvent, ProfileChange, SearchRequest,
+    ListFilter, NewCustomer, NewTicket, NewTicketEvent, ProfileChange, SaveCart, SearchRequest,
     SessionVoucher,
 };
 pub use customer_accounts::{CustomerAccounts, StoreCustomer};

@@ -27,6 +27,7 @@ mod operations;
 mod privacy;
 mod returns;
 mod sapcc;
+mod saved_carts;
 mod session_renewal;
 mod session_store;
 mod store_api;

@@ -6,12 +6,13 @@
 
 use super::pricing::{delivery_cents, price, price_cart, Promotion};
 use crate::format::{day, rfc3339};
+use crate::ports::commerce::SaveCart;
 use crate::ports::{AppliedBy, Change, ProfileChange};
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
-    AppliedPromotion, AppliedVoucher, Cart, CartStatus, Carts, CustomerCoupon, CustomerCouponList,
-    CustomerProfile, Order, OrderEntry, OrderHistory, OrderLine, OrderSummary, Pagination, Product,
-    ProductList, VoucherKind,
+    AppliedPromotion, AppliedVoucher, Cart, CartSave, CartStatus, Carts, CustomerCoupon,
+    CustomerCouponList, CustomerProfile, Order, OrderEntry, OrderHistory, OrderLine, OrderSummary,
+    Pagination, Product, ProductList, VoucherKind,
 };
 use r2d2_sqlite::rusqlite::{params, Connection, OptionalExtension};
 
@@ -59,16 +60,24 @@ fn line(product_code: String, product_name: String, quantity: u32, unit: i64) ->
 
 /// Reads a cart with its lines, vouchers, promotions and totals.
 pub fn load_cart(c: &Connection, code: &str) -> DomainResult<Option<Cart>> {
-    let head: Option<(String, i64)> = c
+    type Head = (String, i64, Option<String>, Option<String>, Option<i64>);
+    let head: Option<Head> = c
         .query_row(
-            "SELECT status, modified FROM carts WHERE code = ?1",
+            "SELECT status, modified, saved_name, saved_description, saved_at FROM carts \
+             WHERE code = ?1",
             params![code],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
         )
         .optional()?;
-    let Some((status, modified)) = head else {
+    let Some((status, modified, saved_name, saved_description, saved_at)) = head else {
         return Ok(None);
     };
+    // A cart saved before saves had names (replaced by a bound cart) goes by its number.
+    let saved = (status == "saved").then(|| CartSave {
+        name: saved_name.unwrap_or_else(|| code.to_owned()),
+        description: saved_description.unwrap_or_default(),
+        time: rfc3339(saved_at.unwrap_or(modified)),
+    });
     let mut stmt = c.prepare_cached(
         "SELECT p.code, p.name, e.quantity, p.price_cents FROM cart_entries e \
          JOIN products p ON p.code = e.product_code WHERE e.cart_code = ?1 ORDER BY p.name",
@@ -133,6 +142,7 @@ pub fn load_cart(c: &Connection, code: &str) -> DomainResult<Option<Cart>> {
         delivery_cost: Some(price(priced.delivery)),
         total_price: price(priced.total),
         modified: rfc3339(modified),
+        saved,
     }))
 }
 
@@ -409,6 +419,112 @@ pub fn cart(c: &Connection, user: &str, cart_id: &str) -> DomainResult<Cart> {
         return Err(DomainError::not_found("Cart").with_subject("cartId"));
     }
     cart_answer(c, cart_id)
+}
+
+/// Saves the customer's active cart `cart_id` for later (the route checked that it may be).
+pub fn save_cart(
+    c: &Connection,
+    user: &str,
+    cart_id: &str,
+    save: &SaveCart,
+    now: i64,
+) -> DomainResult<Change<Cart>> {
+    writable_cart(c, user, cart_id)?;
+    c.execute(
+        "UPDATE carts SET status = 'saved', saved_name = ?2, saved_description = ?3, \
+         saved_at = ?4, modified = ?4 WHERE code = ?1",
+        params![cart_id, save.name, save.description, now],
+    )?;
+    change(
+        cart_answer(c, cart_id)?,
+        format!("cart {cart_id} saved as \"{}\"", save.name),
+    )
+}
+
+/// Makes the customer's saved cart `cart_id` the current cart; the current one, when it has
+/// items, is kept as a saved cart under its number.
+pub fn restore_cart(
+    c: &Connection,
+    user: &str,
+    cart_id: &str,
+    now: i64,
+) -> DomainResult<Change<Cart>> {
+    let status: Option<String> = c
+        .query_row(
+            "SELECT status FROM carts WHERE code = ?1 AND customer_id = ?2",
+            params![cart_id, user],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match status.as_deref() {
+        None => return Err(DomainError::not_found("Cart").with_subject("cartId")),
+        Some("saved") => {}
+        Some(_) => {
+            return Err(DomainError::refused(
+                asm_types::error_type::SAVED_CART,
+                "This cart is not a saved cart.",
+            )
+            .with_subject("cartId"))
+        }
+    }
+    let current: Option<String> = c
+        .query_row(
+            "SELECT code FROM carts c WHERE customer_id = ?1 AND status = 'active' \
+             ORDER BY modified DESC, code DESC LIMIT 1",
+            params![user],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let mut detail = format!("cart {cart_id} restored");
+    if let Some(current) = current {
+        let kept = c.execute(
+            "UPDATE carts SET status = 'saved', saved_name = code, saved_description = '', \
+             saved_at = ?2 WHERE code = ?1 \
+             AND EXISTS (SELECT 1 FROM cart_entries WHERE cart_code = ?1)",
+            params![current, now],
+        )?;
+        if kept > 0 {
+            detail.push_str(&format!("; cart {current} kept as a saved cart"));
+        }
+    }
+    c.execute(
+        "UPDATE carts SET status = 'active', saved_name = NULL, saved_description = NULL, \
+         saved_at = NULL, modified = ?2 WHERE code = ?1",
+        params![cart_id, now],
+    )?;
+    change(cart_answer(c, cart_id)?, detail)
+}
+
+/// Deletes the customer's active or saved cart `cart_id` with its lines and vouchers.
+pub fn delete_cart(c: &Connection, user: &str, cart_id: &str) -> DomainResult<Change<()>> {
+    let status: Option<String> = c
+        .query_row(
+            "SELECT status FROM carts WHERE code = ?1 AND customer_id = ?2",
+            params![cart_id, user],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match status.as_deref() {
+        None => return Err(DomainError::not_found("Cart").with_subject("cartId")),
+        Some("ordered") => {
+            return Err(DomainError::refused(
+                asm_types::error_type::SAVED_CART,
+                "This cart was ordered: it cannot be deleted.",
+            )
+            .with_subject("cartId"))
+        }
+        Some(_) => {}
+    }
+    c.execute(
+        "DELETE FROM cart_entries WHERE cart_code = ?1",
+        params![cart_id],
+    )?;
+    c.execute(
+        "DELETE FROM cart_vouchers WHERE cart_code = ?1",
+        params![cart_id],
+    )?;
+    c.execute("DELETE FROM carts WHERE code = ?1", params![cart_id])?;
+    change((), format!("cart {cart_id} deleted"))
 }
 
 /// Adds `quantity` of `product` to the customer's active cart (capped at [`MAX_QUANTITY`]).

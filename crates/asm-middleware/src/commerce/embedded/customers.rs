@@ -330,8 +330,8 @@ pub fn bind_cart(
         }
     }
     c.execute(
-        "UPDATE carts SET status = 'saved' WHERE customer_id = ?1 AND status = 'active'",
-        params![customer_id],
+        "UPDATE carts SET status = 'saved', saved_at = ?2 WHERE customer_id = ?1 AND status = 'active'",
+        params![customer_id, now],
     )?;
     c.execute(
         "UPDATE carts SET customer_id = ?1, status = 'active', modified = ?2 \

@@ -26,7 +26,7 @@ use crate::db::Pool;
 use crate::ports::audit_handoff::{self, Taken};
 use crate::ports::{
     AppliedBy, Change, Commerce, Credentials, Customer360Query, CustomerStatus, NewCustomer,
-    NewTicket, NewTicketEvent, ProfileChange, SearchRequest, SessionVoucher,
+    NewTicket, NewTicketEvent, ProfileChange, SaveCart, SearchRequest, SessionVoucher,
 };
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
@@ -288,6 +288,35 @@ impl Commerce for EmbeddedShop {
     async fn cart(&self, user: &str, cart_id: &str) -> DomainResult<Cart> {
         let (u, cart) = (own(user), own(cart_id));
         self.run(move |c| acting_as::cart(c, &u, &cart)).await
+    }
+
+    async fn save_cart(
+        &self,
+        user: &str,
+        cart_id: &str,
+        save: SaveCart,
+        now: i64,
+    ) -> DomainResult<Change<Cart>> {
+        let (u, cart) = (own(user), own(cart_id));
+        self.write(move |c| acting_as::save_cart(c, &u, &cart, &save, now))
+            .await
+    }
+
+    async fn restore_cart(
+        &self,
+        user: &str,
+        cart_id: &str,
+        now: i64,
+    ) -> DomainResult<Change<Cart>> {
+        let (u, cart) = (own(user), own(cart_id));
+        self.write(move |c| acting_as::restore_cart(c, &u, &cart, now))
+            .await
+    }
+
+    async fn delete_cart(&self, user: &str, cart_id: &str) -> DomainResult<Change<()>> {
+        let (u, cart) = (own(user), own(cart_id));
+        self.write(move |c| acting_as::delete_cart(c, &u, &cart))
+            .await
     }
 
     async fn add_entry(

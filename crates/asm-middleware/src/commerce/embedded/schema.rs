@@ -453,6 +453,13 @@ ALTER TABLE addresses ADD COLUMN last_name TEXT;
 ALTER TABLE addresses ADD COLUMN line2 TEXT;
 ALTER TABLE addresses ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0;
 "#,
+    // Saved carts: the name, description and time a cart was saved under (carts saved before,
+    // when a bound cart replaced them, go by their number).
+    r#"
+ALTER TABLE carts ADD COLUMN saved_name TEXT;
+ALTER TABLE carts ADD COLUMN saved_description TEXT;
+ALTER TABLE carts ADD COLUMN saved_at INTEGER;
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

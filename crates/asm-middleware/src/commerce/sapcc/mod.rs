@@ -23,7 +23,7 @@ use crate::ports::commerce::MAX_QUANTITY;
 use crate::ports::{
     AgentContext, AppliedBy, Change, Commerce, Credentials, Customer360Query, CustomerStatus,
     DomainError, DomainResult, ListFilter, NewCustomer, NewTicket, NewTicketEvent, ProfileChange,
-    SearchRequest, SessionStore, Timeouts, TokenGrant,
+    SaveCart, SearchRequest, SessionStore, Timeouts, TokenGrant,
 };
 use asm_types::{
     error_type, Address, AddressInput, AddressList, Agent, AutocompleteEntry, Cart, CartList,
@@ -966,6 +966,78 @@ impl Commerce for SapCommerce {
 
     async fn cart(&self, user: &str, cart_id: &str) -> DomainResult<Cart> {
         Ok(self.sap_cart(user, cart_id).await?.ours())
+    }
+
+    async fn save_cart(
+        &self,
+        user: &str,
+        cart_id: &str,
+        save: SaveCart,
+        _now: i64,
+    ) -> DomainResult<Change<Cart>> {
+        // SAP's form (Spartacus sends a "-" for no description).
+        let description = if save.description.is_empty() {
+            "-"
+        } else {
+            save.description.as_str()
+        };
+        let query = [
+            ("saveCartName", save.name.as_str()),
+            ("saveCartDescription", description),
+        ];
+        let answer = self
+            .call_as(user, |c| {
+                c.patch(self.user(user, &format!("/carts/{}/save", seg(cart_id))))
+                    .query(&query)
+            })
+            .await?;
+        let cart = self.cart_after(answer, user, cart_id).await?;
+        let detail = format!("cart {cart_id} saved as \"{}\"", save.name);
+        Ok(change(cart, detail))
+    }
+
+    async fn restore_cart(
+        &self,
+        user: &str,
+        cart_id: &str,
+        _now: i64,
+    ) -> DomainResult<Change<Cart>> {
+        let mut detail = format!("cart {cart_id} restored");
+        // Spartacus's restore flow: the current cart, when it has items, is saved first.
+        let list = self.cart_list(user).await?;
+        if let Some(current) = list
+            .current()
+            .filter(|c| !c.entries.is_empty() && c.code != cart_id)
+        {
+            let code = current.code.clone();
+            let query = [
+                ("saveCartName", code.as_str()),
+                ("saveCartDescription", "-"),
+            ];
+            self.call_as(user, |c| {
+                c.patch(self.user(user, &format!("/carts/{}/save", seg(&code))))
+                    .query(&query)
+            })
+            .await?
+            .ok()?;
+            detail.push_str(&format!("; cart {code} kept as a saved cart"));
+        }
+        let answer = self
+            .call_as(user, |c| {
+                c.patch(self.user(user, &format!("/carts/{}/restoresavedcart", seg(cart_id))))
+            })
+            .await?;
+        let cart = self.cart_after(answer, user, cart_id).await?;
+        Ok(change(cart, detail))
+    }
+
+    async fn delete_cart(&self, user: &str, cart_id: &str) -> DomainResult<Change<()>> {
+        self.call_as(user, |c| {
+            c.delete(self.user(user, &format!("/carts/{}", seg(cart_id))))
+        })
+        .await?
+        .ok()?;
+        Ok(change((), format!("cart {cart_id} deleted")))
     }
 
     async fn add_entry(

@@ -4,7 +4,7 @@
 //! `2026-09-28T10:23:55+0000`.
 
 use asm_types::{
-    AppliedVoucher, Cart, CartEntry, CartStatus, CartSummary, CustomerSearchEntry, Order,
+    AppliedVoucher, Cart, CartEntry, CartSave, CartStatus, CartSummary, CustomerSearchEntry, Order,
     OrderEntry, OrderLine, OrderSummary, Pagination, Price, ReturnEntry, ReturnRequest,
     ReturnRequestList, VoucherKind,
 };
@@ -263,6 +263,9 @@ pub struct SapCart {
     /// What guest carts are addressed by.
     pub guid: Option<String>,
     pub save_time: Option<String>,
+    /// A saved cart's name and description.
+    pub name: Option<String>,
+    pub description: Option<String>,
     pub entries: Vec<SapEntry>,
     pub total_unit_count: Option<i64>,
     pub total_items: Option<i64>,
@@ -344,6 +347,19 @@ impl SapCart {
                 &self.total_price
             }),
             modified: self.modified(),
+            saved: self.save_time.as_deref().map(|t| CartSave {
+                name: self
+                    .name
+                    .clone()
+                    .filter(|n| !n.trim().is_empty())
+                    .unwrap_or_else(|| self.code.clone()),
+                description: self
+                    .description
+                    .clone()
+                    .filter(|d| d != "-")
+                    .unwrap_or_default(),
+                time: date(t),
+            }),
         }
     }
 

@@ -1,6 +1,8 @@
-//! The emulated customer's carts: list, current cart, lines and vouchers; and the catalogue.
+//! The emulated customer's carts: list, current cart, lines and vouchers, saved carts (save for
+//! later, restore, delete); and the catalogue.
 
 use super::{require_emulation, write_as, write_in};
+use crate::domain::saved_cart::{check_delete, check_restore, checked_names, checked_save};
 use crate::http::auth::SignedIn;
 use crate::http::error::{ApiResult, Failure};
 use crate::http::extract::{Json, Path};
@@ -9,7 +11,7 @@ use crate::ports::AppliedBy;
 use crate::AppState;
 use asm_types::{
     AddEntryRequest, AuditAction, Cart, Carts, ErrorList, ProductList, QuantityRequest,
-    VoucherRequest,
+    SaveCartRequest, VoucherRequest,
 };
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -329,4 +331,120 @@ pub async fn remove_voucher(
     )
     .await?;
     Ok(Json(cart))
+}
+
+/// `PATCH /users/{userId}/carts/{cartId}/save`: save an active cart for later (SAP OCC's save).
+#[utoipa::path(
+    patch,
+    path = "/users/{userId}/carts/{cartId}/save",
+    tag = "as customer",
+    operation_id = "saveCart",
+    params(
+        ("userId" = String, Path, description = "The emulated customer's id.", example = "C-LINDA"),
+        ("cartId" = String, Path, description = "One of the customer's active carts (the current one or an inactive one)."),
+    ),
+    request_body(content = SaveCartRequest, content_type = "application/json", example = json!({"name": "Birthday presents", "description": "For May"})),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The saved cart (`status` SAVED, `saved` with name, description and time); audited `cart-save`. When it was the emulation's cart, the emulation has no cart until the next one.", body = Cart),
+        (status = 400, description = "`SavedCartError`: the cart is empty, saved already or ordered; `ValidationError`: a name over 255 characters or on several lines, a description over 5,000, control characters, or a malformed body.", body = ErrorList),
+        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
+        (status = 404, description = "`NotFoundError`: the customer has no such cart.", body = ErrorList),
+    )
+)]
+pub async fn save_cart(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((user_id, cart_id)): Path<(String, String)>,
+    Json(req): Json<SaveCartRequest>,
+) -> ApiResult<Json<Cart>> {
+    let names = checked_names(&req)?;
+    let commerce = s.commerce.clone();
+    let (user, cart, now) = (user_id.clone(), cart_id.clone(), state.now());
+    let (saved, session) = write_as(&state, &s, &user_id, AuditAction::CartSave, async move {
+        let save = checked_save(&commerce.cart(&user, &cart).await?, names)?;
+        commerce.save_cart(&user, &cart, save, now).await
+    })
+    .await?;
+    // The emulation worked with this cart: it has none now (the next product starts one).
+    state
+        .sessions
+        .set_emulation_cart(&session.session_id, None, Some(&cart_id))
+        .await?;
+    Ok(Json(saved))
+}
+
+/// `PATCH /users/{userId}/carts/{cartId}/restoresavedcart`: make a saved cart the active one.
+#[utoipa::path(
+    patch,
+    path = "/users/{userId}/carts/{cartId}/restoresavedcart",
+    tag = "as customer",
+    operation_id = "restoreSavedCart",
+    params(
+        ("userId" = String, Path, description = "The emulated customer's id.", example = "C-LINDA"),
+        ("cartId" = String, Path, description = "One of the customer's saved carts."),
+    ),
+    security(("asm_session" = [])),
+    responses(
+        (status = 200, description = "The cart, active again and now the emulation's cart; the customer's current cart, when it had items, is kept as a saved cart under its number. Audited `cart-restore`.", body = Cart),
+        (status = 400, description = "`SavedCartError`: the cart is not a saved cart (active or ordered).", body = ErrorList),
+        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
+        (status = 404, description = "`NotFoundError`: the customer has no such cart.", body = ErrorList),
+    )
+)]
+pub async fn restore_cart(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((user_id, cart_id)): Path<(String, String)>,
+) -> ApiResult<Json<Cart>> {
+    let commerce = s.commerce.clone();
+    let (user, cart, now) = (user_id.clone(), cart_id.clone(), state.now());
+    let (restored, session) =
+        write_as(&state, &s, &user_id, AuditAction::CartRestore, async move {
+            check_restore(&commerce.cart(&user, &cart).await?)?;
+            commerce.restore_cart(&user, &cart, now).await
+        })
+        .await?;
+    state
+        .sessions
+        .set_emulation_cart(&session.session_id, Some(&restored.code), None)
+        .await?;
+    Ok(Json(restored))
+}
+
+/// `DELETE /users/{userId}/carts/{cartId}`: delete one of the customer's active or saved carts.
+#[utoipa::path(
+    delete,
+    path = "/users/{userId}/carts/{cartId}",
+    tag = "as customer",
+    operation_id = "deleteCart",
+    params(
+        ("userId" = String, Path, description = "The emulated customer's id.", example = "C-LINDA"),
+        ("cartId" = String, Path, description = "Cart code."),
+    ),
+    security(("asm_session" = [])),
+    responses(
+        (status = 204, description = "Deleted with its lines and vouchers; audited `cart-delete`. When it was the emulation's cart, the emulation has no cart until the next one."),
+        (status = 400, description = "`SavedCartError`: an ordered cart.", body = ErrorList),
+        (status = 403, description = "`NotEmulatingError`: the agent is not emulating this customer.", body = ErrorList),
+        (status = 404, description = "`NotFoundError`: the customer has no such cart.", body = ErrorList),
+    )
+)]
+pub async fn delete_cart(
+    State(state): State<AppState>,
+    s: SignedIn,
+    Path((user_id, cart_id)): Path<(String, String)>,
+) -> ApiResult<StatusCode> {
+    let commerce = s.commerce.clone();
+    let (user, cart) = (user_id.clone(), cart_id.clone());
+    let (_, session) = write_as(&state, &s, &user_id, AuditAction::CartDelete, async move {
+        check_delete(&commerce.cart(&user, &cart).await?)?;
+        commerce.delete_cart(&user, &cart).await
+    })
+    .await?;
+    state
+        .sessions
+        .set_emulation_cart(&session.session_id, None, Some(&cart_id))
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
 }

@@ -58,6 +58,7 @@ pub const ERROR_TYPES: &[&str] = &[
     error_type::VOUCHER_INVALID,
     error_type::CART_NOT_ANONYMOUS,
     error_type::CART_CONFLICT,
+    error_type::SAVED_CART,
     error_type::CANCELLATION_REFUSED,
     error_type::RETURN_REFUSED,
     error_type::CANCEL_RETURN_REFUSED,
