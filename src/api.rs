@@ -6,8 +6,8 @@ use asm_types::{
     error_type, AgentLoginRequest, AgentSession, AssistedSession, AssistedSessionRequest,
     BindCartRequest, CartList, CartSummary, Customer360Query, Customer360Request,
     Customer360Response, CustomerCreateRequest, CustomerLists, CustomerSearchEntry,
-    CustomerSearchPage, ErrorList, SignInOptions, VoucherRequest, EXPIRES_HEADER, REQUEST_HEADER,
-    SESSION_RENEW_PATH,
+    CustomerSearchPage, ErrorList, SaveCartRequest, SignInOptions, VoucherRequest, EXPIRES_HEADER,
+    REQUEST_HEADER, SESSION_RENEW_PATH,
 };
 use gloo_net::http::{Request, RequestBuilder, Response};
 use gloo_timers::callback::Timeout;
@@ -434,6 +434,20 @@ impl Api {
             &Abort::new(),
         )
         .await
+    }
+
+    /// Saves one of the emulated customer's active carts for later (under its number).
+    pub async fn save_cart(&self, customer_id: &str, cart_id: &str) -> Result<(), ApiError> {
+        let path = format!("{}/save", cart_path(customer_id, cart_id));
+        let req = self.write(Request::patch(&self.url(&path)));
+        send::<SaveCartRequest>(
+            self.timeout_ms,
+            req,
+            Some(&SaveCartRequest::default()),
+            &Abort::new(),
+        )
+        .await
+        .map(|_| ())
     }
 
     /// Assigns (`assign`) or unassigns a customer coupon to/from the emulated customer.

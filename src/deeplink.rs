@@ -101,6 +101,16 @@ impl DeepLink {
         }
     }
 
+    /// The customer and cart an inactive-cart link asks the agent to save for later
+    /// (Spartacus's "save inactive cart"), if it is one.
+    pub fn cart_to_save(&self) -> Option<CartToSave> {
+        (self.cart_type == Some(CartType::Inactive)).then_some(())?;
+        Some(CartToSave {
+            customer_id: self.customer_id.clone(),
+            cart_id: self.cart_id.clone()?,
+        })
+    }
+
     /// The emulation reason the link implies (`Ticket <id>`), if it names a ticket.
     pub fn reason(&self) -> Option<String> {
         self.ticket_id.as_ref().map(|t| format!("Ticket {t}"))
@@ -120,6 +130,35 @@ impl DeepLink {
             && valid(&link.order_id)
             && valid(&link.ticket_id))
         .then_some(link)
+    }
+}
+
+/// sessionStorage key of the inactive cart an opened link offers to save (kept over the
+/// storefront's navigation to the cart, until saved or the emulation moves on).
+pub const SAVE_KEY: &str = "asm_cart_to_save";
+
+/// An inactive cart of a customer's that the agent may save for later.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CartToSave {
+    /// The customer.
+    pub customer_id: String,
+    /// Their inactive cart.
+    pub cart_id: String,
+}
+
+impl CartToSave {
+    /// As kept in sessionStorage: `customer id` and `cart id` on two lines.
+    pub fn to_stored(&self) -> String {
+        format!("{}\n{}", self.customer_id, self.cart_id)
+    }
+
+    /// Read back from sessionStorage (anything else is `None`).
+    pub fn from_stored(stored: &str) -> Option<Self> {
+        let (customer, cart) = stored.split_once('\n')?;
+        Some(Self {
+            customer_id: clean(customer)?,
+            cart_id: clean(cart)?,
+        })
     }
 }
 
@@ -213,6 +252,27 @@ mod tests {
                 ticket_id: Some("T-42".into()),
             }
         );
+    }
+
+    #[test]
+    fn an_inactive_cart_link_offers_its_cart_to_save() {
+        let link =
+            DeepLink::parse("?asm=true&customerId=C-LINDA&cartId=00001234&cartType=inactive")
+                .expect("a link");
+        let save = link.cart_to_save().expect("a cart to save");
+        assert_eq!(save.cart_id, "00001234");
+        assert_eq!(link.session_cart(), None, "not the emulation's cart");
+        assert_eq!(CartToSave::from_stored(&save.to_stored()), Some(save));
+        assert_eq!(CartToSave::from_stored("C-LINDA"), None);
+        assert_eq!(CartToSave::from_stored("C-LINDA\n<b>"), None);
+        for q in [
+            "?asm=true&customerId=C-LINDA&cartId=00001234&cartType=saved",
+            "?asm=true&customerId=C-LINDA&cartId=00001234",
+            "?asm=true&customerId=C-LINDA&cartType=inactive",
+        ] {
+            let link = DeepLink::parse(q).expect("a link");
+            assert_eq!(link.cart_to_save(), None, "{q}");
+        }
     }
 
     #[test]

@@ -41,6 +41,14 @@ pub struct Asm {
     pub focus: RwSignal<Option<Focus>>,
 }
 
+const ENDED_PREFIX: &str = "Emulation of ";
+const ENDED_SUFFIX: &str = " ended.";
+
+/// What the bar says once the emulation of `name` ended.
+pub fn ended_text(name: &str) -> String {
+    format!("{ENDED_PREFIX}{name}{ENDED_SUFFIX}")
+}
+
 /// The first field of each view of the bar, for focus after a step that replaced the view the
 /// agent was in (the element that had focus is gone).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -77,6 +85,13 @@ pub fn use_asm() -> Asm {
 }
 
 impl Asm {
+    /// The last step's announcement when it was the end of an emulation (see
+    /// [`ended_text`]): the desk shows it as the visible confirmation.
+    pub fn ended_note(&self) -> Option<String> {
+        self.announcement
+            .with(|a| (a.starts_with(ENDED_PREFIX) && a.ends_with(ENDED_SUFFIX)).then(|| a.clone()))
+    }
+
     /// After a step of the agent here (not a restore, nor another tab's): `text` is announced
     /// and focus goes to `focus` once it is shown.
     pub fn stepped(&self, focus: Focus, text: String) {

@@ -600,6 +600,8 @@ async fn end_session_ends_emulation_and_tells_the_host_page() {
     );
     click_button("End Session");
     until("search again", || find("#asm-customer-search").is_some()).await;
+    // Confirmed where the agent looks, not only to screen readers.
+    assert_eq!(text(".asm-session-ended"), "Emulation of Linda Wolf ended.");
     let ended = events_named("asm:emulation-ended");
     assert_eq!(ended.len(), 1);
     assert_eq!(ended[0].detail["customerId"], "C-LINDA");

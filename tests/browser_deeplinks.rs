@@ -615,3 +615,133 @@ async fn unknown_and_foreign_carts_are_refused_by_the_field_with_the_number_kept
     assert_eq!(calls_to(BIND).len(), 2);
     assert!(events_named("asm:cart-bound").is_empty());
 }
+
+// ---- save inactive cart (cartType=inactive) -----------------------------------------------
+
+const SAVE: &str = "/asm/users/C-LINDA/carts/00001234/save";
+
+fn link_to_inactive_cart(carts: Value) {
+    start_with_link(
+        "?asm=true&customerId=C-LINDA&cartId=00001234&cartType=inactive",
+        || {
+            route(
+                "GET /asm/agents/me",
+                200,
+                emulating("C-LINDA", "Linda Wolf"),
+            );
+            route("GET /asm/customers/C-LINDA/carts", 200, carts);
+            route(&format!("PATCH {SAVE}"), 200, json!({ "code": "00001234" }));
+        },
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_inactive_cart_link_offers_the_cart_and_saves_it_for_later() {
+    link_to_inactive_cart(
+        json!({ "carts": [cart("00009999", 1), cart("00001234", 2)], "savedCarts": [] }),
+    );
+    until("offer", || find(".asm-save-inactive").is_some()).await;
+    assert_eq!(
+        text(".asm-save-inactive-text"),
+        "The link names the inactive cart 00001234."
+    );
+    // The storefront opened the cart, and the offer survives its navigation (a reload).
+    let nav = events_named("asm:navigate");
+    assert_eq!(nav.len(), 1);
+    assert_eq!(nav[0].detail["target"], "cart");
+    assert_eq!(nav[0].detail["id"], "00001234");
+    asm_overlay::host::unmount();
+    asm_overlay::mount("/asm".into(), "electronics".into()).expect("mount");
+    until("offer again", || find(".asm-save-inactive").is_some()).await;
+
+    click("#asm-save-inactive-cart");
+    until("summary", || {
+        text(".asm-save-cart-summary").contains("items")
+    })
+    .await;
+    assert_eq!(
+        text(".asm-save-cart-summary"),
+        "Cart 00001234 — 2 items — $10.00"
+    );
+    assert!(calls_to(SAVE).is_empty(), "nothing saved before the click");
+    click(".asm-save-cart-confirm");
+    until("saved", || find("dialog#asm-save-cart").is_none()).await;
+    let saves = calls_to(SAVE);
+    assert_eq!(saves.len(), 1);
+    assert_eq!(body_of(&saves[0]), json!({}));
+    let nav = events_named("asm:navigate");
+    assert_eq!(
+        nav.last().map(|n| n.detail.clone()),
+        Some(json!({ "target": "cart", "id": "00001234", "customerId": "C-LINDA" }))
+    );
+    assert!(find(".asm-save-inactive").is_none(), "offered once");
+    assert_eq!(
+        asm_overlay::host::stored(asm_overlay::deeplink::SAVE_KEY),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+async fn an_empty_or_vanished_inactive_cart_cannot_be_saved_and_a_refusal_is_shown() {
+    link_to_inactive_cart(json!({ "carts": [cart("00001234", 0)], "savedCarts": [] }));
+    until("offer", || find(".asm-save-inactive").is_some()).await;
+    click("#asm-save-inactive-cart");
+    until("summary", || {
+        text(".asm-save-cart-summary").contains("empty")
+    })
+    .await;
+    assert_eq!(
+        text(".asm-save-cart-summary"),
+        "Cart 00001234 is empty: there is nothing to save."
+    );
+    assert_eq!(
+        find(".asm-save-cart-confirm")
+            .and_then(|b| b.get_attribute("aria-disabled"))
+            .as_deref(),
+        Some("true")
+    );
+    click(".asm-save-cart-confirm");
+    settle().await;
+    assert!(calls_to(SAVE).is_empty(), "an empty cart is not sent");
+    click_button("Cancel");
+    until("closed", || find("dialog#asm-save-cart").is_none()).await;
+
+    // Saved elsewhere meanwhile: not one of the active carts any more.
+    route(
+        "GET /asm/customers/C-LINDA/carts",
+        200,
+        json!({ "carts": [], "savedCarts": [cart("00001234", 2)] }),
+    );
+    click("#asm-save-inactive-cart");
+    until("gone", || {
+        text(".asm-save-cart-summary").contains("not one of")
+    })
+    .await;
+    click_button("Cancel");
+    until("closed", || find("dialog#asm-save-cart").is_none()).await;
+
+    // The server refuses: its message is shown and the dialog stays for another try.
+    route(
+        "GET /asm/customers/C-LINDA/carts",
+        200,
+        json!({ "carts": [cart("00001234", 2)], "savedCarts": [] }),
+    );
+    route(
+        &format!("PATCH {SAVE}"),
+        400,
+        json!({ "errors": [{ "type": "SavedCartError", "message": "This cart is saved for later already.", "subject": "cartId" }] }),
+    );
+    click("#asm-save-inactive-cart");
+    until("summary", || {
+        text(".asm-save-cart-summary").contains("items")
+    })
+    .await;
+    click(".asm-save-cart-confirm");
+    until("refused", || find(".asm-save-cart-error").is_some()).await;
+    assert_eq!(
+        text(".asm-save-cart-error"),
+        "This cart is saved for later already."
+    );
+    assert!(find("dialog#asm-save-cart").is_some());
+    assert!(find(".asm-save-inactive").is_some(), "still offered");
+}

@@ -710,3 +710,14 @@ async fn the_360_shortcut_opens_the_customer_360_over_the_list_without_emulating
         "the list stays open beneath the 360° view"
     );
 }
+
+#[wasm_bindgen_test]
+async fn create_customer_in_the_lists_dialog_opens_the_create_dialog_in_its_place() {
+    start(|| signed_in_with_lists(json!({})));
+    open_with_rows().await;
+    click("#asm-lists-create");
+    until("the create dialog", || find("#asm-create-dialog").is_some()).await;
+    assert!(find(DIALOG).is_none(), "the lists dialog closed");
+    assert_eq!(text("#asm-create-dialog-title"), "Create customer");
+    assert!(calls_to("/asm/customers").is_empty(), "nothing sent yet");
+}

@@ -8,6 +8,7 @@
 //! chunk (a chunk cost ~300 ms there, `cargo xtask bench overlay`).
 
 use crate::components::{CustomerListsButton, CustomerSearch};
+use crate::state::use_asm;
 use leptos::prelude::*;
 
 crate::split_fn!(
@@ -15,8 +16,13 @@ crate::split_fn!(
     preload_agent_desk,
     /// Find a customer: the search and the customer lists button, from the desk's chunk.
     pub fn find_customer_view() -> Result<AnyView, crate::lazy::SplitLoaderError> {
+        let asm = use_asm();
         Ok(view! {
             <div class="asm-find">
+                // The visible confirmation of an ended session (the live region said it).
+                <Show when=move || asm.ended_note().is_some()>
+                    <p class="asm-success asm-session-ended">{move || asm.ended_note()}</p>
+                </Show>
                 <CustomerSearch />
                 <div class="asm-find-actions">
                     <CustomerListsButton />

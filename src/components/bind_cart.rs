@@ -1,10 +1,10 @@
 //! "Cart number" + "Bind cart": gives an anonymous cart (the number a shopper reads out on the
 //! phone) to the emulated customer. When the customer's current cart has items a dialog asks
 //! before replacing it (it is kept as a saved cart). Errors are shown by the field, the number
-//! stays.
+//! stays. A deep link's inactive cart is offered for saving below it ([`SaveInactiveCart`]).
 
 use crate::bind::{bind_error, check_cart_number, conflict_question, current_items};
-use crate::components::Dialog;
+use crate::components::{Dialog, SaveInactiveCart};
 use crate::host::{self, event};
 use crate::state::use_asm;
 use asm_types::error_type;
@@ -171,6 +171,7 @@ pub fn BindCart() -> impl IntoView {
                 </Show>
             </div>
         </form>
+        <SaveInactiveCart />
         <Show when=move || conflict.with(Option::is_some)>
             <Dialog
                 id="asm-bind-conflict"

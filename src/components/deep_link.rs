@@ -5,7 +5,7 @@
 //! (`asm:navigate`); a refused link says why and is dropped with "Dismiss".
 
 use crate::api::ApiError;
-use crate::deeplink::{DeepLink, STORAGE_KEY};
+use crate::deeplink::{CartToSave, DeepLink, SAVE_KEY, STORAGE_KEY};
 use crate::host::{self, event, target};
 use crate::state::{use_asm, Asm};
 use leptos::ev::KeyboardEvent;
@@ -31,6 +31,8 @@ pub struct PendingLink {
     pub starting: RwSignal<bool>,
     /// The last start's failure.
     pub failure: RwSignal<Option<LinkFailure>>,
+    /// The inactive cart an opened link offers to save for later (the bind-cart form shows it).
+    pub cart_to_save: RwSignal<Option<CartToSave>>,
     /// The link was started by itself once (a ticket link): not again.
     auto_started: StoredValue<bool>,
 }
@@ -57,8 +59,20 @@ pub fn provide_pending_link(asm: Asm) -> PendingLink {
         link: RwSignal::new(link),
         starting: RwSignal::new(false),
         failure: RwSignal::new(None),
+        cart_to_save: RwSignal::new(
+            host::stored(SAVE_KEY).and_then(|s| CartToSave::from_stored(&s)),
+        ),
         auto_started: StoredValue::new(false),
     };
+    // The offer to save an inactive cart ends with the emulation (not with a reload).
+    Effect::new(move |_| {
+        if !asm.restoring.get()
+            && asm.emulation.with(Option::is_none)
+            && pending.cart_to_save.with_untracked(Option::is_some)
+        {
+            pending.forget_cart_to_save();
+        }
+    });
     provide_context(pending);
     pending
 }
@@ -74,6 +88,22 @@ impl PendingLink {
         host::store(STORAGE_KEY, None);
         self.link.set(None);
         self.failure.set(None);
+    }
+
+    /// The link's emulation is on: offers its inactive cart for saving (kept over the
+    /// storefront's navigation) and tells the storefront what to open.
+    fn opened(&self, link: &DeepLink) {
+        if let Some(save) = link.cart_to_save() {
+            host::store(SAVE_KEY, Some(&save.to_stored()));
+            self.cart_to_save.set(Some(save));
+        }
+        navigate(link);
+    }
+
+    /// Forgets the inactive cart offered for saving.
+    pub fn forget_cart_to_save(&self) {
+        host::store(SAVE_KEY, None);
+        self.cart_to_save.set(None);
     }
 
     /// Whether a link waits.
@@ -105,7 +135,7 @@ impl PendingLink {
             match asm.emulate(&link.customer_id, link.session_cart()).await {
                 Ok(()) => {
                     self.clear();
-                    navigate(&link);
+                    self.opened(&link);
                 }
                 // Signed out (the bar shows why): the link waits for the next sign-in.
                 Err(e) if e.session_ended() => {}
@@ -196,7 +226,7 @@ pub fn DeepLinkPanel() -> impl IntoView {
             .with(|e| e.as_ref().map(|e| e.customer_id.clone()));
         if emulated.as_deref() == Some(link.customer_id.as_str()) {
             pending.clear();
-            navigate(&link);
+            pending.opened(&link);
         } else if emulated.is_none()
             && link.ticket_id.is_some()
             && !pending.auto_started.get_value()

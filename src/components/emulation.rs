@@ -4,7 +4,7 @@
 use crate::components::{bind_cart_view, switch_search_view, use_customer360};
 use crate::host::tab_message;
 use crate::lazy::Lazy;
-use crate::state::{use_asm, Focus};
+use crate::state::{ended_text, use_asm, Focus};
 use asm_types::error_type;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,7 +35,7 @@ pub fn EmulationPanel() -> impl IntoView {
     };
 
     let ended = move |name: &str| {
-        asm.stepped(Focus::Desk, format!("Emulation of {name} ended."));
+        asm.stepped(Focus::Desk, ended_text(name));
         asm.emulation_ended();
         asm.tell_other_tabs(tab_message::EMULATION_ENDED);
     };

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { COMMERCE, startServer } from './server.mjs';
-import { closeContext, emulateLinda, launchBrowser, LINDA, newContext, waitForText } from './helpers.mjs';
+import { closeContext, emulateLinda, launchBrowser, LINDA, newContext, ui, waitForText } from './helpers.mjs';
 
 /** A product both backends sell. */
 const PRODUCT = COMMERCE === 'sapcc' ? '280916' : '3708646';
@@ -17,6 +17,21 @@ async function addProduct(page, server) {
 }
 
 const onPage = (name) => (u) => u.searchParams.get('page') === name;
+
+/** The middleware API from the page, as the storefront calls it (its cookie, the ASM header). */
+async function api(page, method, path, body) {
+  const res = await page.evaluate(async ({ method, path, body }) => {
+    const r = await fetch(`/asm${path}`, {
+      method,
+      credentials: 'include',
+      headers: { 'X-ASM-Request': '1', ...(body ? { 'Content-Type': 'application/json' } : {}) },
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    return { status: r.status, body: await r.json().catch(() => null) };
+  }, { method, path, body });
+  assert.ok(res.status < 300, `${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
 
 describe(`saved carts in the store (${COMMERCE})`, () => {
   let server;
@@ -90,6 +105,59 @@ describe(`saved carts in the store (${COMMERCE})`, () => {
       await waitForText(page.locator('#store-notice'), `Cart ${code} was deleted.`);
       await page.goto(`${server.url}/?page=cart`);
       await waitForText(page.locator('#cart-empty'), `${LINDA.name}'s cart is empty.`);
+    } finally {
+      await closeContext(context, server);
+    }
+  });
+
+  it('an inactive-cart deep link offers the cart in the bar and saves it for later', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await emulateLinda(page, server);
+      // An inactive cart: one of Linda's active carts that is not her current one. Her current
+      // cart is saved, an empty one started, the saved one restored (the empty one stays, not
+      // current), and a product put into the empty one (now current again).
+      const user = `/users/${encodeURIComponent(LINDA.customerId)}/carts`;
+      const first = await api(page, 'POST', user);
+      if (first.entries.length === 0) {
+        await api(page, 'POST', `${user}/${first.code}/entries`, { productCode: PRODUCT });
+      }
+      await api(page, 'PATCH', `${user}/${first.code}/save`, {});
+      const second = await api(page, 'POST', user);
+      assert.notEqual(second.code, first.code);
+      await api(page, 'PATCH', `${user}/${first.code}/restoresavedcart`);
+      await api(page, 'POST', `${user}/${second.code}/entries`, { productCode: PRODUCT });
+      const inactive = await api(page, 'GET', `${user}/${first.code}`);
+      assert.equal(inactive.status, 'ACTIVE');
+      await ui.endSessionButton(page).click();
+      await ui.search(page).waitFor();
+
+      // The link, as a ticketing tool would send it.
+      await page.goto(`${server.url}/?asm=true&customerId=${encodeURIComponent(LINDA.customerId)}&cartId=${first.code}&cartType=inactive`);
+      await page.locator('#asm-link-reason').fill('Caller wants to keep her old cart');
+      await Promise.all([
+        page.waitForURL((u) => u.searchParams.get('page') === 'savedcart' && u.searchParams.get('code') === first.code),
+        page.locator('.asm-deep-link-start').click(),
+      ]);
+      await waitForText(page.locator('#other-cart-status'), 'Active');
+      await waitForText(page.locator('.asm-save-inactive-text'), `The link names the inactive cart ${first.code}.`);
+
+      // Spartacus's dialog: number, items and total, then Save for Later.
+      await page.locator('#asm-save-inactive-cart').click();
+      const summary = page.locator('.asm-save-cart-summary');
+      await waitForText(summary, `Cart ${first.code} — ${inactive.totalItems} item`);
+      assert.match(await summary.textContent(), / — \$[\d,]+\.\d\d$/, 'its total');
+      await Promise.all([
+        page.waitForEvent('load'),
+        page.locator('.asm-save-cart-confirm').click(),
+      ]);
+      await waitForText(page.locator('#other-cart-status'), 'Saved for later');
+      await waitForText(page.locator('#saved-cart-info'), `Cart number ${first.code}, saved `);
+      assert.equal(await page.locator('.asm-save-inactive').count(), 0, 'offered no more');
+      const saved = await api(page, 'GET', `${user}/${first.code}`);
+      assert.equal(saved.status, 'SAVED');
+      assert.equal(saved.saved.name, first.code, 'saved under its number');
     } finally {
       await closeContext(context, server);
     }

@@ -349,7 +349,7 @@ impl Data {
         self.carts
             .iter()
             .filter(|c| c.user.as_deref() == Some(uid) && c.site == site && c.saved.is_none())
-            .max_by_key(|c| c.modified)
+            .max_by_key(|c| (c.modified, c.code.clone()))
     }
 }
 

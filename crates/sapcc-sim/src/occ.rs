@@ -502,10 +502,12 @@ handler!(list_carts, |_sim, data, req, t| {
         .filter(|c| c.user.as_deref() == Some(uid.as_str()) && c.site == t.site.uid)
         .filter(|c| !saved_only || c.saved.is_some())
         .collect();
+    // Unsaved first, newest first; within one second the later cart (as `current_cart`).
     carts.sort_by_key(|c| {
         (
             c.saved.is_some(),
             std::cmp::Reverse(c.saved.as_ref().map(|s| s.time).unwrap_or(c.modified)),
+            std::cmp::Reverse(c.code.clone()),
         )
     });
     let list: Vec<Value> = carts.iter().map(|c| cart_json(data, &t.site, c)).collect();

@@ -1,6 +1,8 @@
-//! The "Customers" button of the find-customer step; it opens the customer lists dialog.
+//! The "Customers" button of the find-customer step; it opens the customer lists dialog, whose
+//! "Create customer" opens the create-customer dialog in its place.
 
 use super::CustomerListsDialog;
+use crate::components::create_customer_view;
 use crate::lazy::{Lazy, SplitLoaderError};
 use leptos::prelude::*;
 
@@ -8,6 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn CustomerListsButton() -> impl IntoView {
     let open = RwSignal::new(false);
+    let creating = RwSignal::new(false);
     view! {
         <button
             type="button"
@@ -19,7 +22,13 @@ pub fn CustomerListsButton() -> impl IntoView {
             "Customers"
         </button>
         <Show when=move || open.get()>
-            <Lazy load=move || customer_lists_view(open) what="The customer lists" />
+            <Lazy load=move || customer_lists_view(open, creating) what="The customer lists" />
+        </Show>
+        <Show when=move || creating.get()>
+            <Lazy
+                load=move || create_customer_view(Callback::new(move |()| creating.set(false)))
+                what="Create customer"
+            />
         </Show>
     }
 }
@@ -28,7 +37,10 @@ crate::split_fn!(
     customer_lists,
     preload_customer_lists,
     /// The customer lists dialog, from its chunk.
-    pub fn customer_lists_view(open: RwSignal<bool>) -> Result<AnyView, SplitLoaderError> {
-        Ok(view! { <CustomerListsDialog open /> }.into_any())
+    pub fn customer_lists_view(
+        open: RwSignal<bool>,
+        creating: RwSignal<bool>,
+    ) -> Result<AnyView, SplitLoaderError> {
+        Ok(view! { <CustomerListsDialog open creating /> }.into_any())
     }
 );

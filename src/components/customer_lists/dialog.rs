@@ -20,6 +20,8 @@ use leptos::task::spawn_local;
 pub fn CustomerListsDialog(
     /// Whether the dialog is shown; the dialog clears it to close.
     open: RwSignal<bool>,
+    /// Set (and the dialog closed) by "Create customer": the create dialog opens instead.
+    creating: RwSignal<bool>,
 ) -> impl IntoView {
     let asm = use_asm();
     let reason = asm.reason;
@@ -337,6 +339,17 @@ pub fn CustomerListsDialog(
             </div>
             <div class="asm-lists-status">
                 <span class="asm-lists-count">{count}</span>
+                <button
+                    type="button"
+                    id="asm-lists-create"
+                    class="asm-button asm-lists-create"
+                    on:click=move |_| {
+                        close();
+                        creating.set(true);
+                    }
+                >
+                    "Create customer"
+                </button>
                 <Show when=move || loading.get() || starting.get()>
                     <span class="asm-spinner" role="status" aria-label="Loading"></span>
                 </Show>
