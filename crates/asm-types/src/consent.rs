@@ -73,7 +73,10 @@ pub struct ConsentInput {
         schema(example = "MARKETING_NEWSLETTER", min_length = 1, max_length = 64)
     )]
     pub consent_template_id: String,
-    /// The template's version (its current one).
-    #[cfg_attr(feature = "openapi", schema(example = 1, minimum = 0))]
+    /// The template's version (its current one; 0–1000000).
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = 1, minimum = 0, maximum = 1_000_000)
+    )]
     pub consent_template_version: i64,
 }

@@ -63,6 +63,10 @@ async fn consents(app: &TestApp, cookie: &str, user: &str, other: &str) {
             bad(json!("MARKETING_NEWSLETTER"), json!(-1)),
             "consentTemplateVersion",
         ),
+        (
+            bad(json!("MARKETING_NEWSLETTER"), json!(1_000_001)),
+            "consentTemplateVersion",
+        ),
         (bad(json!("MARKETING_NEWSLETTER"), json!("one")), "body"),
         (json!({"consentTemplateId": "MARKETING_NEWSLETTER"}), "body"),
         (
