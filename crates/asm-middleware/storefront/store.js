@@ -1244,6 +1244,50 @@ async function addressesView(show) {
     form);
 }
 
+/** "Given on 2026-12-03", "Withdrawn on 2026-12-03" or "Not given" for a consent template. */
+function consentState(t) {
+  const c = t.currentConsent;
+  if (!c) return 'Not given';
+  if (c.consentWithdrawnDate) return `Withdrawn on ${date(c.consentWithdrawnDate)}`;
+  return c.consentGivenDate ? `Given on ${date(c.consentGivenDate)}` : 'Given';
+}
+
+async function consentsView(show) {
+  if (!emulating()) {
+    show('Consent management', signInNeeded('manage your consents'));
+    return;
+  }
+  const path = userPath();
+  const { consentTemplates } = await asm('GET', `${path}/consenttemplates`);
+  const item = (t) => {
+    const given = Boolean(t.currentConsent) && !t.currentConsent.consentWithdrawnDate;
+    const verb = given ? 'Withdraw' : 'Give';
+    const button = el('button', {
+      type: 'button',
+      className: given ? 'withdraw-consent' : 'give-consent',
+      'aria-label': `${verb} consent: ${t.name}`,
+    }, verb);
+    button.addEventListener('click', () => act(button, async () => {
+      if (given) await asm('DELETE', `${path}/consents/${enc(t.currentConsent.code)}`);
+      else await asm('POST', `${path}/consents`, { consentTemplateId: t.id, consentTemplateVersion: t.version });
+      await renderView();
+      showNotice(`The consent "${t.name}" was ${given ? 'withdrawn' : 'given'}.`);
+    }));
+    return el('li', { dataset: { id: t.id, given: String(given) } },
+      el('strong', { className: 'consent-name' }, t.name),
+      el('br'),
+      el('span', { className: 'consent-description' }, t.description || ''),
+      el('br'),
+      el('span', { className: given ? 'consent-state given' : 'consent-state' }, consentState(t)), ' ',
+      button);
+  };
+  show('Consent management',
+    el('p', { className: 'hint' }, 'What the customer agrees to with this store; a change counts at once.'),
+    consentTemplates.length === 0
+      ? el('p', { id: 'no-consents' }, 'No consents to manage.')
+      : el('ul', { id: 'consent-list', className: 'order-list' }, ...consentTemplates.map(item)));
+}
+
 async function accountView(show) {
   if (!emulating()) {
     show('My account', signInNeeded('see your account'));
@@ -1343,6 +1387,7 @@ const VIEWS = {
   account: accountView,
   coupons: couponsView,
   addresses: addressesView,
+  consents: consentsView,
 };
 
 /** Loads the cart of the current mode and renders the mini cart and the view. */

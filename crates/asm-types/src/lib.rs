@@ -99,6 +99,8 @@ mod address;
 pub use address::*;
 mod commerce;
 pub use commerce::*;
+mod consent;
+pub use consent::*;
 mod customer360;
 pub use customer360::*;
 mod support;
@@ -668,6 +670,8 @@ audit_actions! {
     CartSave = "cart-save": "A cart was saved for later (detail: cart, name).",
     CartRestore = "cart-restore": "A saved cart became the customer's active cart again (detail: the cart, and the previous active cart kept as a saved one).",
     CartDelete = "cart-delete": "One of the customer's carts was deleted.",
+    ConsentGive = "consent-give": "A consent was given as the customer (detail: the template and version, the consent's code).",
+    ConsentWithdraw = "consent-withdraw": "A consent was withdrawn as the customer (detail: the consent's code and template).",
     Customer360Read = "customer360-read": "An agent read a customer's Customer 360° data without emulating them (detail: the fragments).",
 }
 

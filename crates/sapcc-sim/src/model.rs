@@ -248,6 +248,47 @@ pub struct AuthCode {
     pub issued: Vec<String>,
 }
 
+/// A consent template of the site.
+#[derive(Clone, Debug)]
+pub struct ConsentTemplate {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub description: &'static str,
+    pub version: i64,
+}
+
+/// A customer's consent to a template version (SAP's `ConsentModel`).
+#[derive(Clone, Debug)]
+pub struct Consent {
+    pub code: String,
+    /// The customer's uid.
+    pub user: String,
+    pub template: String,
+    pub version: i64,
+    /// Unix seconds.
+    pub given: i64,
+    pub withdrawn: Option<i64>,
+}
+
+/// The consent templates SAP's electronics store ships (Spartacus's e2e data).
+pub const CONSENT_TEMPLATES: [(&str, &str, &str); 3] = [
+    (
+        "MARKETING_NEWSLETTER",
+        "I approve to this sample MARKETING consent",
+        "I would like to receive e-mails about new products and offers.",
+    ),
+    (
+        "STORE_USER_INFORMATION",
+        "I approve to this sample STORE USER INFORMATION consent",
+        "The store may keep my browsing and order history to help me faster.",
+    ),
+    (
+        "PERSONALIZATION",
+        "I approve to this sample PERSONALIZATION consent",
+        "The store may tailor offers and recommendations to me.",
+    ),
+];
+
 /// Everything the simulator holds.
 #[derive(Debug, Default)]
 pub struct Data {
@@ -262,6 +303,10 @@ pub struct Data {
     pub interests: Vec<(String, String)>,
     /// Address books: (customer uid, `AddressWsDTO`), the default one flagged in the JSON.
     pub address_book: Vec<(String, serde_json::Value)>,
+    /// The site's consent templates (`ConsentTemplateWsDTO` without `currentConsent`).
+    pub consent_templates: Vec<ConsentTemplate>,
+    /// The customers' consents, oldest first.
+    pub consents: Vec<Consent>,
     pub vouchers: Vec<Voucher>,
     pub customer_coupons: Vec<CustomerCoupon>,
     pub lists: Vec<CustomerList>,
@@ -775,6 +820,24 @@ pub fn seed(now: i64) -> Data {
         .iter()
         .filter_map(|u| Some((u.uid.clone(), crate::occ::address_json(u.address.as_ref()?))))
         .collect();
+    d.consent_templates = CONSENT_TEMPLATES
+        .iter()
+        .map(|&(id, name, description)| ConsentTemplate {
+            id,
+            name,
+            description,
+            version: 0,
+        })
+        .collect();
+    // Linda has given one consent.
+    d.consents.push(Consent {
+        code: "00009001".into(),
+        user: linda_uid.into(),
+        template: "STORE_USER_INFORMATION".into(),
+        version: 0,
+        given: now - 30 * DAY,
+        withdrawn: None,
+    });
     d
 }
 

@@ -68,6 +68,15 @@ pub fn routes() -> Router<Sim> {
                 .delete(delete_address),
         )
         .route(
+            &format!("{u}/consenttemplates"),
+            get(list_consent_templates),
+        )
+        .route(&format!("{u}/consents"), post(give_consent))
+        .route(
+            &format!("{u}/consents/{{consent}}"),
+            delete(withdraw_consent),
+        )
+        .route(
             &format!("{u}/tickets"),
             get(list_tickets).post(create_ticket),
         )
@@ -1304,6 +1313,117 @@ handler!(delete_address, |_sim, data, req, t| {
             set_default(data, &uid, &next);
         }
     }
+    Ok(empty(StatusCode::OK))
+});
+
+/// The latest consent of `uid` to the template `id` at `version`.
+fn current_consent<'a>(
+    data: &'a Data,
+    uid: &str,
+    id: &str,
+    version: i64,
+) -> Option<&'a crate::model::Consent> {
+    data.consents
+        .iter()
+        .rev()
+        .find(|c| c.user == uid && c.template == id && c.version == version)
+}
+
+/// A `ConsentTemplateWsDTO` with `uid`'s `currentConsent` (absent when never given).
+fn consent_template_json(data: &Data, uid: &str, t: &crate::model::ConsentTemplate) -> Value {
+    json!({
+        "id": t.id,
+        "name": t.name,
+        "description": t.description,
+        "version": t.version,
+        "currentConsent": current_consent(data, uid, t.id, t.version).map(|c| json!({
+            "code": c.code,
+            "consentGivenDate": date(c.given),
+            "consentWithdrawnDate": c.withdrawn.map(date),
+        })),
+    })
+}
+
+handler!(list_consent_templates, |_sim, data, _req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let list: Vec<Value> = data
+        .consent_templates
+        .iter()
+        .map(|x| consent_template_json(data, &uid, x))
+        .collect();
+    Ok(crate::json(
+        StatusCode::OK,
+        json!({ "consentTemplates": list }),
+    ))
+});
+
+// SAP's `ConsentsController`: form parameters `consentTemplateId`, `consentTemplateVersion`
+// (query parameters too); 201 with the template and its current consent. A consent that stands
+// is answered as it is.
+handler!(give_consent, |sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let params = req
+        .params
+        .clone()
+        .merged(form_body(&req.headers, &req.body)?);
+    let Some(id) = params.non_blank("consentTemplateId").map(str::to_owned) else {
+        return Err(OccError::bad_request(
+            "MissingServletRequestParameterError",
+            "Required request parameter 'consentTemplateId' for method parameter type String is not present",
+        ));
+    };
+    let Some(version) = params.int("consentTemplateVersion")? else {
+        return Err(OccError::bad_request(
+            "MissingServletRequestParameterError",
+            "Required request parameter 'consentTemplateVersion' for method parameter type Integer is not present",
+        ));
+    };
+    let Some(template) = data
+        .consent_templates
+        .iter()
+        .find(|x| x.id == id && x.version == version)
+        .cloned()
+    else {
+        return Err(OccError::bad_request(
+            "UnknownIdentifierError",
+            format!("ConsentTemplate with id [{id}] and version [{version}] not found"),
+        ));
+    };
+    let standing = current_consent(data, &uid, &id, version).is_some_and(|c| c.withdrawn.is_none());
+    if !standing {
+        let code = format!("{:08}", 20_000_000 + data.next_number());
+        data.consents.push(crate::model::Consent {
+            code,
+            user: uid.clone(),
+            template: id,
+            version,
+            given: sim.now(),
+            withdrawn: None,
+        });
+    }
+    Ok(crate::json(
+        StatusCode::CREATED,
+        consent_template_json(data, &uid, &template),
+    ))
+});
+
+// `DELETE …/consents/{consentCode}`: 200 with an empty body; a code that is not one of the
+// customer's is unknown; a withdrawn one stays as it was.
+handler!(withdraw_consent, |sim, data, req, t| {
+    let uid = target_customer(&t)?.uid.clone();
+    let code = req.p("consent").to_string();
+    let now = sim.now();
+    let Some(c) = data
+        .consents
+        .iter_mut()
+        .find(|c| c.user == uid && c.code == code)
+    else {
+        return Err(OccError::bad_request(
+            "UnknownIdentifierError",
+            format!("Consent with code [{code}] not found"),
+        ));
+    };
+    c.withdrawn.get_or_insert(now);
     Ok(empty(StatusCode::OK))
 });
 

@@ -6,6 +6,7 @@ pub mod acting_as;
 pub mod address;
 pub mod agent;
 pub mod audit;
+pub mod consent;
 pub mod customer;
 pub mod emulation;
 pub mod returns;

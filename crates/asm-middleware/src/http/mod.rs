@@ -113,6 +113,9 @@ pub fn api() -> OpenApiRouter<AppState> {
             acting_as::addresses::replace,
             acting_as::addresses::delete
         ))
+        .routes(routes!(acting_as::consents::templates))
+        .routes(routes!(acting_as::consents::give))
+        .routes(routes!(acting_as::consents::withdraw))
         .routes(routes!(acting_as::coupons::coupons))
         .routes(routes!(
             acting_as::coupons::assign_coupon,

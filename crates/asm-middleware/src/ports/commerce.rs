@@ -10,11 +10,12 @@
 use super::{DomainResult, TokenGrant};
 use asm_types::{
     Address, AddressInput, AddressList, Agent, AutocompleteEntry, Cart, CartList, CartSummary,
-    Carts, Customer360Data, Customer360FragmentType, Customer360Response, CustomerCoupon,
-    CustomerCouponList, CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage,
-    CustomerSort, EntryQuantity, Order, OrderHistory, ProductList, ReturnRequest,
-    ReturnRequestList, Review, ReviewInput, ReviewList, Ticket, TicketAssociatedObject,
-    TicketCategoryList, TicketEvent, TicketList,
+    Carts, ConsentInput, ConsentTemplate, ConsentTemplateList, Customer360Data,
+    Customer360FragmentType, Customer360Response, CustomerCoupon, CustomerCouponList,
+    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort,
+    EntryQuantity, Order, OrderHistory, ProductList, ReturnRequest, ReturnRequestList, Review,
+    ReviewInput, ReviewList, Ticket, TicketAssociatedObject, TicketCategoryList, TicketEvent,
+    TicketList,
 };
 use async_trait::async_trait;
 use std::sync::Arc;
@@ -556,6 +557,23 @@ pub trait Commerce: Send + Sync + 'static {
 
     /// Deletes one of the customer's addresses (the next one becomes the default).
     async fn delete_address(&self, user: &str, id: &str) -> DomainResult<Change<()>>;
+
+    /// The site's consent templates with the customer's current consent to each (SAP's
+    /// `consenttemplates`).
+    async fn consent_templates(&self, user: &str) -> DomainResult<ConsentTemplateList>;
+
+    /// Gives a checked consent, decided by [`crate::domain::consent::to_give`] on the customer's
+    /// templates (one that stands is answered as it is): the template with its current consent.
+    async fn give_consent(
+        &self,
+        user: &str,
+        consent: ConsentInput,
+        now: i64,
+    ) -> DomainResult<Change<ConsentTemplate>>;
+
+    /// Withdraws the customer's standing consent `code` (decided by
+    /// [`crate::domain::consent::to_withdraw`]).
+    async fn withdraw_consent(&self, user: &str, code: &str, now: i64) -> DomainResult<Change<()>>;
 
     /// The customer's profile.
     async fn profile(&self, user: &str) -> DomainResult<CustomerProfile>;

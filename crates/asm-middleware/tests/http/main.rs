@@ -13,6 +13,7 @@ mod bind_cart;
 mod bundle;
 mod cli;
 mod connections;
+mod consents;
 mod customer360;
 mod customer360_fragments;
 mod customer_admin;

@@ -359,3 +359,83 @@ async fn returns_only_of_delivered_orders_within_what_is_left_and_cancellable_un
     assert_eq!(r["cancellable"], false);
     assert_eq!(r["status"], "RECEIVED");
 }
+
+#[tokio::test]
+async fn consents_list_give_201_with_a_form_and_withdraw_200() {
+    let sim = sim();
+    let t = token(&sim, "asagent").await;
+    let a = get(&sim, &u(LINDA_ID, "/consenttemplates"), &t).await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    let list = a.json();
+    let templates = list["consentTemplates"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(templates.len(), 3);
+    assert_eq!(templates[0]["id"], "MARKETING_NEWSLETTER");
+    assert_eq!(templates[0]["version"], 0);
+    assert!(templates[0].get("currentConsent").is_none(), "never given");
+    let seeded = &templates[1]["currentConsent"];
+    assert_eq!(templates[1]["id"], "STORE_USER_INFORMATION");
+    assert!(seeded["consentGivenDate"]
+        .as_str()
+        .is_some_and(|d| d.ends_with("+0000")));
+    assert!(seeded.get("consentWithdrawnDate").is_none());
+
+    // SAP's form, 201 with the template; a second time the same consent.
+    let give = u(LINDA_ID, "/consents");
+    let body = "consentTemplateId=MARKETING_NEWSLETTER&consentTemplateVersion=0";
+    let a = send_form(&sim, Method::POST, &give, &t, body).await;
+    assert_eq!(a.status, StatusCode::CREATED, "{}", a.text());
+    let code = a.json()["currentConsent"]["code"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!code.is_empty());
+    let a = send_form(&sim, Method::POST, &give, &t, body).await;
+    assert_eq!(a.json()["currentConsent"]["code"], code.as_str());
+    // Missing or unknown parameters.
+    let a = send_form(&sim, Method::POST, &give, &t, "consentTemplateVersion=0").await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.error()["type"], "MissingServletRequestParameterError");
+    let a = send_form(
+        &sim,
+        Method::POST,
+        &give,
+        &t,
+        "consentTemplateId=MARKETING_NEWSLETTER&consentTemplateVersion=3",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.error()["type"], "UnknownIdentifierError");
+
+    // Withdrawn: 200, empty; the template keeps it with its withdrawn date.
+    let a = send(
+        &sim,
+        Method::DELETE,
+        &u(LINDA_ID, &format!("/consents/{code}")),
+        &t,
+        "",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text());
+    assert!(a.body.is_empty());
+    let list = get(&sim, &u(LINDA_ID, "/consenttemplates"), &t)
+        .await
+        .json();
+    let withdrawn = &list["consentTemplates"][0]["currentConsent"];
+    assert_eq!(withdrawn["code"], code.as_str());
+    assert!(withdrawn["consentWithdrawnDate"].is_string());
+    // Another customer's code is unknown to this one.
+    let william = "0a9b8c7d-6e5f-4a3b-8c2d-1e0f9a8b7c6d";
+    let a = send(
+        &sim,
+        Method::DELETE,
+        &u(william, &format!("/consents/{code}")),
+        &t,
+        "",
+    )
+    .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST);
+    assert_eq!(a.error()["type"], "UnknownIdentifierError");
+}

@@ -11,6 +11,7 @@ pub mod acting_as;
 pub mod addresses;
 pub mod agents;
 pub mod anonymous;
+pub mod consents;
 pub mod customer360;
 pub mod customer_sessions;
 pub mod customers;
@@ -31,10 +32,11 @@ use crate::ports::{
 use crate::ports::{DomainError, DomainResult};
 use asm_types::{
     Address, AddressInput, AddressList, Agent, AutocompleteEntry, Cart, CartList, CartSummary,
-    Carts, Customer360Data, Customer360Response, CustomerCoupon, CustomerCouponList,
-    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, EntryQuantity, Order,
-    OrderHistory, ProductList, ReturnRequest, ReturnRequestList, Review, ReviewInput, ReviewList,
-    Ticket, TicketCategoryList, TicketEvent, TicketList,
+    Carts, ConsentInput, ConsentTemplate, ConsentTemplateList, Customer360Data,
+    Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
+    CustomerSearchEntry, CustomerSearchPage, EntryQuantity, Order, OrderHistory, ProductList,
+    ReturnRequest, ReturnRequestList, Review, ReviewInput, ReviewList, Ticket, TicketCategoryList,
+    TicketEvent, TicketList,
 };
 use async_trait::async_trait;
 use r2d2_sqlite::rusqlite::{self, Connection, TransactionBehavior};
@@ -609,6 +611,28 @@ impl Commerce for EmbeddedShop {
     async fn delete_address(&self, user: &str, id: &str) -> DomainResult<Change<()>> {
         let (u, id) = (own(user), own(id));
         self.write(move |c| addresses::delete(c, &u, &id)).await
+    }
+
+    async fn consent_templates(&self, user: &str) -> DomainResult<ConsentTemplateList> {
+        let u = own(user);
+        self.run(move |c| consents::templates(c, &u)).await
+    }
+
+    async fn give_consent(
+        &self,
+        user: &str,
+        consent: ConsentInput,
+        now: i64,
+    ) -> DomainResult<Change<ConsentTemplate>> {
+        let u = own(user);
+        self.write(move |c| consents::give(c, &u, &consent, now))
+            .await
+    }
+
+    async fn withdraw_consent(&self, user: &str, code: &str, now: i64) -> DomainResult<Change<()>> {
+        let (u, code) = (own(user), own(code));
+        self.write(move |c| consents::withdraw(c, &u, &code, now))
+            .await
     }
 
     async fn profile(&self, user: &str) -> DomainResult<CustomerProfile> {

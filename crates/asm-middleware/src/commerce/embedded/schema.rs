@@ -460,6 +460,34 @@ ALTER TABLE carts ADD COLUMN saved_name TEXT;
 ALTER TABLE carts ADD COLUMN saved_description TEXT;
 ALTER TABLE carts ADD COLUMN saved_at INTEGER;
 "#,
+    // Consent management (SAP's consent templates): the site's templates, and the customers'
+    // consents to a template version, given and perhaps withdrawn (ms since the epoch). Not
+    // `customers.consent`, the consent to assisted service.
+    r#"
+CREATE TABLE consent_templates (
+    id TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    description TEXT NOT NULL,
+    position INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO consent_templates (id, version, name, description, position) VALUES
+    ('MARKETING_NEWSLETTER', 1, 'I approve to this sample MARKETING consent',
+     'I would like to receive e-mails about new products and offers.', 1),
+    ('STORE_USER_INFORMATION', 1, 'I approve to this sample STORE USER INFORMATION consent',
+     'The store may keep my browsing and order history to help me faster.', 2),
+    ('PERSONALIZATION', 1, 'I approve to this sample PERSONALIZATION consent',
+     'The store may tailor offers and recommendations to me.', 3);
+CREATE TABLE consents (
+    code TEXT PRIMARY KEY,
+    customer_id TEXT NOT NULL REFERENCES customers(customer_id),
+    template TEXT NOT NULL REFERENCES consent_templates(id),
+    version INTEGER NOT NULL,
+    given INTEGER NOT NULL,
+    withdrawn INTEGER
+);
+CREATE INDEX consents_customer ON consents(customer_id, template, version);
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.

@@ -30,6 +30,8 @@ pub const CUSTOMER: Persona = Persona {
 };
 /// Customer id of Linda Wolf (has an active cart and orders).
 pub const LINDA_ID: &str = "C-LINDA";
+/// The code of Linda's seeded consent (to `STORE_USER_INFORMATION`).
+pub const LINDA_CONSENT: &str = "00001000";
 /// Linda's delivered order (status `COMPLETED`: its lines can be returned). Her other order,
 /// `30000001`, is not yet shipped (`PROCESSING`: it can be cancelled).
 pub const LINDA_DELIVERED_ORDER: &str = "30000000";
@@ -704,6 +706,12 @@ fn seed(conn: &mut Connection, customers: u32, now: i64) -> Result<(), Box<dyn s
     tx.execute(
         "INSERT INTO customer_coupons (customer_id, coupon_code, assigned, assigned_by) VALUES (?1, ?2, ?3, NULL)",
         params![LINDA_ID, EXPIRED_COUPON, now - 40 * day],
+    )?;
+    // Linda has given one consent (consent management, not the consent to assisted service).
+    tx.execute(
+        "INSERT INTO consents (code, customer_id, template, version, given) \
+         VALUES (?1, ?2, 'STORE_USER_INFORMATION', 1, ?3)",
+        params![LINDA_CONSENT, LINDA_ID, now - 30 * day],
     )?;
     // Sort keys in name order, which also fills the search index (one pass after the bulk load).
     crate::commerce::embedded::search::rekey_all(&tx)?;

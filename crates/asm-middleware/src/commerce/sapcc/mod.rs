@@ -12,6 +12,7 @@
 
 pub mod addresses;
 pub mod c360;
+pub mod consents;
 pub mod guest;
 pub mod http;
 pub mod pkce;
@@ -27,11 +28,12 @@ use crate::ports::{
 };
 use asm_types::{
     error_type, Address, AddressInput, AddressList, Agent, AutocompleteEntry, Cart, CartList,
-    CartSummary, Carts, Customer360Data, Customer360Response, CustomerCoupon, CustomerCouponList,
-    CustomerListId, CustomerProfile, CustomerSearchEntry, CustomerSearchPage, CustomerSort,
-    EntryQuantity, Order, OrderHistory, Pagination, Product, ProductList, ReturnRequest,
-    ReturnRequestList, Review, ReviewInput, ReviewList, SortOption, Ticket, TicketCategoryList,
-    TicketEvent, TicketList, AGENT_GROUP, SALES_MANAGER_GROUP,
+    CartSummary, Carts, ConsentInput, ConsentTemplate, ConsentTemplateList, Customer360Data,
+    Customer360Response, CustomerCoupon, CustomerCouponList, CustomerListId, CustomerProfile,
+    CustomerSearchEntry, CustomerSearchPage, CustomerSort, EntryQuantity, Order, OrderHistory,
+    Pagination, Product, ProductList, ReturnRequest, ReturnRequestList, Review, ReviewInput,
+    ReviewList, SortOption, Ticket, TicketCategoryList, TicketEvent, TicketList, AGENT_GROUP,
+    SALES_MANAGER_GROUP,
 };
 use async_trait::async_trait;
 use http::{Answer, Http};
@@ -1603,6 +1605,57 @@ impl Commerce for SapCommerce {
             .await?;
         answer.ok()?;
         Ok(change((), format!("address {id}")))
+    }
+
+    async fn consent_templates(&self, user: &str) -> DomainResult<ConsentTemplateList> {
+        let answer = self
+            .call(|c| c.get(self.user(user, "/consenttemplates")))
+            .await?;
+        Ok(answer.json::<consents::SapConsentTemplateList>()?.ours())
+    }
+
+    async fn give_consent(
+        &self,
+        user: &str,
+        consent: ConsentInput,
+        _now: i64,
+    ) -> DomainResult<Change<ConsentTemplate>> {
+        use crate::domain::consent::{give_detail, to_give, Give};
+        // The rules on SAP's own list first, so both backends answer alike (SAP itself answers
+        // an unknown id or version with 400 UnknownIdentifierError).
+        let template = match to_give(&self.consent_templates(user).await?, &consent)? {
+            Give::AlreadyGiven(t) => {
+                let detail = give_detail(&t, true);
+                return Ok(change(t, detail));
+            }
+            Give::Give(t) => t,
+        };
+        let version = template.version.to_string();
+        let form = [
+            ("consentTemplateId", template.id.as_str()),
+            ("consentTemplateVersion", version.as_str()),
+        ];
+        let answer = self
+            .call(|c| c.post(self.user(user, "/consents")).form(&form))
+            .await?;
+        let value = answer.json::<consents::SapConsentTemplate>()?.ours();
+        let detail = give_detail(&value, false);
+        Ok(change(value, detail))
+    }
+
+    async fn withdraw_consent(
+        &self,
+        user: &str,
+        code: &str,
+        _now: i64,
+    ) -> DomainResult<Change<()>> {
+        use crate::domain::consent::{to_withdraw, withdraw_detail};
+        let template = to_withdraw(&self.consent_templates(user).await?, code)?;
+        let answer = self
+            .call(|c| c.delete(self.user(user, &format!("/consents/{}", seg(code)))))
+            .await?;
+        answer.ok()?;
+        Ok(change((), withdraw_detail(&template, code)))
     }
 
     async fn profile(&self, user: &str) -> DomainResult<CustomerProfile> {

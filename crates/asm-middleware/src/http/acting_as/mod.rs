@@ -5,6 +5,7 @@
 
 pub mod addresses;
 pub mod carts;
+pub mod consents;
 pub mod coupons;
 pub mod orders;
 pub mod profile;
