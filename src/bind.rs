@@ -2,7 +2,7 @@
 //! typed, and the messages for the agent.
 
 use crate::api::ApiError;
-use asm_types::{error_type, CartList};
+use asm_types::{error_type, CartList, CartSummary};
 
 /// Longest cart number accepted.
 pub const MAX_CART_NUMBER_LEN: usize = 32;
@@ -66,10 +66,63 @@ pub fn conflict_question(customer: &str, items: Option<u32>, cart: &str) -> Stri
     )
 }
 
+/// What the "save inactive cart" question says of `cart` as the customer's active carts list
+/// it (`found`; `None`: not one of them any more), and whether it may be saved (it has items).
+pub fn save_question(cart: &str, found: Option<&CartSummary>) -> (String, bool) {
+    match found {
+        None => (
+            format!("Cart {cart} is not one of the customer's active carts now (saved, ordered or deleted already)."),
+            false,
+        ),
+        Some(c) if c.total_items == 0 => (
+            format!("Cart {cart} is empty: there is nothing to save."),
+            false,
+        ),
+        Some(c) => (
+            format!(
+                "Cart {cart} — {} — {}. Save it for later?",
+                items(c.total_items),
+                c.total
+            ),
+            true,
+        ),
+    }
+}
+
+fn items(n: u32) -> String {
+    if n == 1 {
+        "1 item".to_owned()
+    } else {
+        format!("{n} items")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use asm_types::CartSummary;
+
+    #[test]
+    fn the_save_question_names_the_cart_and_refuses_empty_or_vanished_ones() {
+        let cart = |n| CartSummary {
+            code: "00001234".into(),
+            total_items: n,
+            total: "$10.00".into(),
+            modified: String::new(),
+            entries: vec![],
+        };
+        assert_eq!(
+            save_question("00001234", Some(&cart(2))),
+            (
+                "Cart 00001234 — 2 items — $10.00. Save it for later?".into(),
+                true
+            )
+        );
+        assert!(save_question("00001234", Some(&cart(1)))
+            .0
+            .contains("— 1 item —"));
+        assert!(!save_question("00001234", Some(&cart(0))).1);
+        assert!(!save_question("00001234", None).1);
+    }
 
     #[test]
     fn cart_number_is_trimmed_and_checked() {

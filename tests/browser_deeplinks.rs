@@ -642,8 +642,8 @@ async fn an_inactive_cart_link_offers_the_cart_and_saves_it_for_later() {
     );
     until("offer", || find(".asm-save-inactive").is_some()).await;
     assert_eq!(
-        text(".asm-save-inactive-text"),
-        "The link names the inactive cart 00001234."
+        text(".asm-save-inactive"),
+        "The link names the inactive cart 00001234. Save inactive cart"
     );
     // The storefront opened the cart, and the offer survives its navigation (a reload).
     let nav = events_named("asm:navigate");
@@ -655,17 +655,23 @@ async fn an_inactive_cart_link_offers_the_cart_and_saves_it_for_later() {
     until("offer again", || find(".asm-save-inactive").is_some()).await;
 
     click("#asm-save-inactive-cart");
-    until("summary", || {
-        text(".asm-save-cart-summary").contains("items")
-    })
-    .await;
+    until("question", || find("dialog#asm-bind-conflict").is_some()).await;
     assert_eq!(
-        text(".asm-save-cart-summary"),
-        "Cart 00001234 — 2 items — $10.00"
+        text("#asm-bind-conflict-title"),
+        "Save the inactive cart for later"
+    );
+    assert_eq!(
+        text(".asm-bind-conflict-question"),
+        "Cart 00001234 — 2 items — $10.00. Save it for later?"
     );
     assert!(calls_to(SAVE).is_empty(), "nothing saved before the click");
-    click(".asm-save-cart-confirm");
-    until("saved", || find("dialog#asm-save-cart").is_none()).await;
+    click(".asm-bind-confirm");
+    until("saved", || find(".asm-bind-cart-done").is_some()).await;
+    assert_eq!(
+        text(".asm-bind-cart-done"),
+        "Cart 00001234 is saved for later."
+    );
+    assert!(find("dialog#asm-bind-conflict").is_none());
     let saves = calls_to(SAVE);
     assert_eq!(saves.len(), 1);
     assert_eq!(body_of(&saves[0]), json!({}));
@@ -686,25 +692,22 @@ async fn an_empty_or_vanished_inactive_cart_cannot_be_saved_and_a_refusal_is_sho
     link_to_inactive_cart(json!({ "carts": [cart("00001234", 0)], "savedCarts": [] }));
     until("offer", || find(".asm-save-inactive").is_some()).await;
     click("#asm-save-inactive-cart");
-    until("summary", || {
-        text(".asm-save-cart-summary").contains("empty")
-    })
-    .await;
+    until("question", || find("dialog#asm-bind-conflict").is_some()).await;
     assert_eq!(
-        text(".asm-save-cart-summary"),
+        text(".asm-bind-conflict-question"),
         "Cart 00001234 is empty: there is nothing to save."
     );
     assert_eq!(
-        find(".asm-save-cart-confirm")
+        find(".asm-bind-confirm")
             .and_then(|b| b.get_attribute("aria-disabled"))
             .as_deref(),
         Some("true")
     );
-    click(".asm-save-cart-confirm");
+    click(".asm-bind-confirm");
     settle().await;
     assert!(calls_to(SAVE).is_empty(), "an empty cart is not sent");
     click_button("Cancel");
-    until("closed", || find("dialog#asm-save-cart").is_none()).await;
+    until("closed", || find("dialog#asm-bind-conflict").is_none()).await;
 
     // Saved elsewhere meanwhile: not one of the active carts any more.
     route(
@@ -714,13 +717,13 @@ async fn an_empty_or_vanished_inactive_cart_cannot_be_saved_and_a_refusal_is_sho
     );
     click("#asm-save-inactive-cart");
     until("gone", || {
-        text(".asm-save-cart-summary").contains("not one of")
+        text(".asm-bind-conflict-question").contains("not one of")
     })
     .await;
     click_button("Cancel");
-    until("closed", || find("dialog#asm-save-cart").is_none()).await;
+    until("closed", || find("dialog#asm-bind-conflict").is_none()).await;
 
-    // The server refuses: its message is shown and the dialog stays for another try.
+    // The server refuses: its message is shown and the offer stays for another try.
     route(
         "GET /asm/customers/C-LINDA/carts",
         200,
@@ -732,16 +735,15 @@ async fn an_empty_or_vanished_inactive_cart_cannot_be_saved_and_a_refusal_is_sho
         json!({ "errors": [{ "type": "SavedCartError", "message": "This cart is saved for later already.", "subject": "cartId" }] }),
     );
     click("#asm-save-inactive-cart");
-    until("summary", || {
-        text(".asm-save-cart-summary").contains("items")
+    until("question", || {
+        text(".asm-bind-conflict-question").contains("Save it")
     })
     .await;
-    click(".asm-save-cart-confirm");
-    until("refused", || find(".asm-save-cart-error").is_some()).await;
+    click(".asm-bind-confirm");
+    until("refused", || find(".asm-bind-cart-error").is_some()).await;
     assert_eq!(
-        text(".asm-save-cart-error"),
+        text(".asm-bind-cart-error"),
         "This cart is saved for later already."
     );
-    assert!(find("dialog#asm-save-cart").is_some());
     assert!(find(".asm-save-inactive").is_some(), "still offered");
 }

@@ -19,10 +19,9 @@ crate::split_fn!(
         let asm = use_asm();
         Ok(view! {
             <div class="asm-find">
-                // The visible confirmation of an ended session (the live region said it).
-                <Show when=move || asm.ended_note().is_some()>
-                    <p class="asm-success asm-session-ended">{move || asm.ended_note()}</p>
-                </Show>
+                // The visible confirmation of an ended session (the live region said it; empty
+                // and hidden otherwise).
+                <p class="asm-success asm-session-ended">{move || asm.ended_note()}</p>
                 <CustomerSearch />
                 <div class="asm-find-actions">
                     <CustomerListsButton />

@@ -1,23 +1,32 @@
 //! "Cart number" + "Bind cart": gives an anonymous cart (the number a shopper reads out on the
 //! phone) to the emulated customer. When the customer's current cart has items a dialog asks
 //! before replacing it (it is kept as a saved cart). Errors are shown by the field, the number
-//! stays. A deep link's inactive cart is offered for saving below it ([`SaveInactiveCart`]).
+//! stays. A deep link's inactive cart (`cartType=inactive`) is offered for saving above the
+//! field, until the emulation ends: the same dialog shows its number, items and total and saves
+//! it for later (an empty or vanished cart cannot be saved), then the storefront opens it.
 
-use crate::bind::{bind_error, check_cart_number, conflict_question, current_items};
-use crate::components::{Dialog, SaveInactiveCart};
-use crate::host::{self, event};
+use crate::bind::{bind_error, check_cart_number, conflict_question, current_items, save_question};
+use crate::components::deep_link::use_pending_link;
+use crate::components::Dialog;
+use crate::host::{self, event, target};
 use crate::state::use_asm;
 use asm_types::error_type;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// A conflict waiting for the agent's answer.
+/// A question waiting for the agent's answer, about `cart` of `customer_id`.
 #[derive(Clone, Debug, PartialEq)]
-struct Conflict {
+struct Question {
     customer_id: String,
     cart: String,
-    question: String,
+    /// Replace the customer's current cart by the bound one, or save an inactive cart.
+    save: bool,
+    title: &'static str,
+    text: String,
+    /// The confirming button's label, and whether it may be pressed.
+    confirm: &'static str,
+    ready: bool,
 }
 
 crate::split_fn!(
@@ -37,7 +46,11 @@ pub fn BindCart() -> impl IntoView {
     let pending = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
-    let conflict = RwSignal::new(None::<Conflict>);
+    let conflict = RwSignal::new(None::<Question>);
+    let pending_link = use_pending_link();
+    // The deep link's inactive cart, offered while its customer is emulated (the pending link
+    // forgets it when that emulation ends).
+    let offer = move || pending_link.cart_to_save.get();
 
     let bind = move |customer_id: String, cart: String, replace: bool| {
         pending.set(true);
@@ -85,11 +98,15 @@ pub fn BindCart() -> impl IntoView {
                         .emulation
                         .with_untracked(|e| e.as_ref().map(|e| e.customer_name.clone()))
                         .unwrap_or_else(|| customer_id.clone());
-                    let question = conflict_question(&name, items, &cart);
-                    conflict.set(Some(Conflict {
+                    let text = conflict_question(&name, items, &cart);
+                    conflict.set(Some(Question {
                         customer_id,
                         cart,
-                        question,
+                        save: false,
+                        title: "Replace the customer's cart?",
+                        text,
+                        confirm: "Replace",
+                        ready: true,
                     }));
                 }
                 Err(e) if asm.session_lost(&e) => {}
@@ -120,16 +137,89 @@ pub fn BindCart() -> impl IntoView {
         }
     };
 
+    // "Save inactive cart": the cart's number, items and total in the question first.
+    let ask_save = move |_| {
+        let Some(c) = offer() else { return };
+        pending.set(true);
+        error.set(None);
+        done.set(None);
+        spawn_local(async move {
+            match asm.api().customer_carts(&c.customer_id).await {
+                Ok(reply) => {
+                    asm.touch(reply.expires_at);
+                    let found = reply.body.carts.into_iter().find(|x| x.code == c.cart_id);
+                    let (text, ready) = save_question(&c.cart_id, found.as_ref());
+                    conflict.set(Some(Question {
+                        customer_id: c.customer_id,
+                        cart: c.cart_id,
+                        save: true,
+                        title: "Save the inactive cart for later",
+                        text,
+                        confirm: "Save for Later",
+                        ready,
+                    }));
+                }
+                Err(e) if asm.session_lost(&e) => {}
+                Err(e) => error.set(Some(e.message())),
+            }
+            pending.set(false);
+        });
+    };
+    let save = move |customer_id: String, cart: String| {
+        pending.set(true);
+        spawn_local(async move {
+            match asm.api().save_cart(&customer_id, &cart).await {
+                Ok(()) => {
+                    pending_link.forget_cart_to_save();
+                    done.set(Some(format!("Cart {cart} is saved for later.")));
+                    host::emit(
+                        event::NAVIGATE,
+                        &[
+                            ("target", Some(target::CART)),
+                            ("id", Some(&cart)),
+                            ("customerId", Some(&customer_id)),
+                        ],
+                    );
+                }
+                Err(e) if asm.session_lost(&e) => {}
+                Err(e) => error.set(Some(e.message())),
+            }
+            pending.set(false);
+        });
+    };
+
     let replace = move |_| {
-        if let Some(c) = conflict.get_untracked() {
+        if let Some(c) = conflict.get_untracked().filter(|c| c.ready) {
             conflict.set(None);
-            bind(c.customer_id, c.cart, true);
+            if c.save {
+                save(c.customer_id, c.cart);
+            } else {
+                bind(c.customer_id, c.cart, true);
+            }
         }
     };
     let cancel = move || conflict.set(None);
 
     view! {
         <form class="asm-bind-cart" on:submit=submit novalidate>
+            {move || {
+                offer()
+                    .map(|c| {
+                        view! {
+                            <p class="asm-save-inactive">
+                                {format!("The link names the inactive cart {}. ", c.cart_id)}
+                                <button
+                                    type="button"
+                                    id="asm-save-inactive-cart"
+                                    class="asm-button"
+                                    on:click=ask_save
+                                >
+                                    "Save inactive cart"
+                                </button>
+                            </p>
+                        }
+                    })
+            }}
             <label class="asm-label" for="asm-cart-number">
                 "Cart number"
             </label>
@@ -171,16 +261,17 @@ pub fn BindCart() -> impl IntoView {
                 </Show>
             </div>
         </form>
-        <SaveInactiveCart />
         <Show when=move || conflict.with(Option::is_some)>
             <Dialog
                 id="asm-bind-conflict"
-                title="Replace the customer's cart?"
+                title=Signal::derive(move || {
+                    conflict.with(|c| c.as_ref().map(|c| c.title).unwrap_or_default().to_owned())
+                })
                 class="asm-dialog-small"
                 on_close=move |_| cancel()
             >
                 <p class="asm-bind-conflict-question">
-                    {move || conflict.with(|c| c.as_ref().map(|c| c.question.clone()))}
+                    {move || conflict.with(|c| c.as_ref().map(|c| c.text.clone()))}
                 </p>
                 <div class="asm-dialog-actions">
                     <button type="button" class="asm-button" on:click=move |_| cancel()>
@@ -188,11 +279,14 @@ pub fn BindCart() -> impl IntoView {
                     </button>
                     <button
                         type="button"
-                        class="asm-button asm-primary"
+                        class="asm-button asm-primary asm-bind-confirm"
                         autofocus
+                        aria-disabled=move || {
+                            (!conflict.with(|c| c.as_ref().is_some_and(|c| c.ready))).to_string()
+                        }
                         on:click=replace
                     >
-                        "Replace"
+                        {move || conflict.with(|c| c.as_ref().map(|c| c.confirm))}
                     </button>
                 </div>
             </Dialog>

@@ -64,12 +64,17 @@ pub fn provide_pending_link(asm: Asm) -> PendingLink {
         ),
         auto_started: StoredValue::new(false),
     };
-    // The offer to save an inactive cart ends with the emulation (not with a reload).
+    // The offer to save an inactive cart ends with its customer's emulation (by hand, by a
+    // switch; not with a reload).
     Effect::new(move |_| {
-        if !asm.restoring.get()
-            && asm.emulation.with(Option::is_none)
-            && pending.cart_to_save.with_untracked(Option::is_some)
-        {
+        let customer = asm
+            .emulation
+            .with(|e| e.as_ref().map(|e| e.customer_id.clone()));
+        let other = pending.cart_to_save.with_untracked(|c| {
+            c.as_ref()
+                .is_some_and(|c| Some(&c.customer_id) != customer.as_ref())
+        });
+        if !asm.restoring.get() && other {
             pending.forget_cart_to_save();
         }
     });

@@ -141,16 +141,17 @@ describe(`saved carts in the store (${COMMERCE})`, () => {
         page.locator('.asm-deep-link-start').click(),
       ]);
       await waitForText(page.locator('#other-cart-status'), 'Active');
-      await waitForText(page.locator('.asm-save-inactive-text'), `The link names the inactive cart ${first.code}.`);
+      await waitForText(page.locator('.asm-save-inactive'), `The link names the inactive cart ${first.code}.`);
 
       // Spartacus's dialog: number, items and total, then Save for Later.
       await page.locator('#asm-save-inactive-cart').click();
-      const summary = page.locator('.asm-save-cart-summary');
-      await waitForText(summary, `Cart ${first.code} — ${inactive.totalItems} item`);
-      assert.match(await summary.textContent(), / — \$[\d,]+\.\d\d$/, 'its total');
+      const question = page.locator('dialog#asm-bind-conflict .asm-bind-conflict-question');
+      await waitForText(question, `Cart ${first.code} — ${inactive.totalItems} item`);
+      assert.match(await question.textContent(), / — \$[\d,]+\.\d\d\. Save it for later\?$/, 'its total');
+      await waitForText(page.locator('#asm-bind-conflict-title'), 'Save the inactive cart for later');
       await Promise.all([
         page.waitForEvent('load'),
-        page.locator('.asm-save-cart-confirm').click(),
+        page.locator('.asm-bind-confirm').click(),
       ]);
       await waitForText(page.locator('#other-cart-status'), 'Saved for later');
       await waitForText(page.locator('#saved-cart-info'), `Cart number ${first.code}, saved `);

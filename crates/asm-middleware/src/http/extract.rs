@@ -94,7 +94,7 @@ fn forwarded_node(node: &str) -> Option<std::net::IpAddr> {
     node.parse::<std::net::SocketAddr>().ok().map(|a| a.ip())
 }
 
-/// `axum::Json` with API errors; every string of the body is bounded
+/// `axum::Json` with API errors; the body must be an object, and every string of it is bounded
 /// ([`crate::http::bounds::check_json`]) before the handler sees it.
 pub struct Json<T>(pub T);
 
@@ -107,6 +107,15 @@ where
 
     async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Failure> {
         let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        // Every body of the API is an object (serde would read a struct from an array too).
+        if !value.is_object() {
+            return Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                asm_types::error_type::VALIDATION,
+                "The body must be a JSON object.",
+            )
+            .with_subject("body"));
+        }
         crate::http::bounds::check_json(&value)?;
         serde_path_to_error::deserialize(value)
             .map(Json)
