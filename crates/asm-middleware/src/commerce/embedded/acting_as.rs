@@ -146,20 +146,24 @@ pub fn load_cart(c: &Connection, code: &str) -> DomainResult<Option<Cart>> {
     }))
 }
 
+/// The status (`active`, `saved`, `ordered`) of the customer's cart `cart_id`; `NotFoundError`
+/// when it is not theirs.
+fn owned_cart_status(c: &Connection, user_id: &str, cart_id: &str) -> DomainResult<String> {
+    c.query_row(
+        "SELECT status FROM carts WHERE code = ?1 AND customer_id = ?2",
+        params![cart_id, user_id],
+        |r| r.get(0),
+    )
+    .optional()?
+    .ok_or_else(|| DomainError::not_found("Cart").with_subject("cartId"))
+}
+
 /// The customer's active cart `cart_id`, ready to change: 404 if it is not theirs, 400 if it
 /// is no longer active.
 fn writable_cart(c: &Connection, user_id: &str, cart_id: &str) -> DomainResult<()> {
-    let status: Option<String> = c
-        .query_row(
-            "SELECT status FROM carts WHERE code = ?1 AND customer_id = ?2",
-            params![cart_id, user_id],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match status.as_deref() {
-        None => Err(DomainError::not_found("Cart").with_subject("cartId")),
-        Some("active") => Ok(()),
-        Some(_) => Err(DomainError::invalid(
+    match owned_cart_status(c, user_id, cart_id)?.as_str() {
+        "active" => Ok(()),
+        _ => Err(DomainError::invalid(
             "cartId",
             "This cart is no longer active (saved or ordered); use the customer's active cart.",
         )),
@@ -449,23 +453,12 @@ pub fn restore_cart(
     cart_id: &str,
     now: i64,
 ) -> DomainResult<Change<Cart>> {
-    let status: Option<String> = c
-        .query_row(
-            "SELECT status FROM carts WHERE code = ?1 AND customer_id = ?2",
-            params![cart_id, user],
-            |r| r.get(0),
+    if owned_cart_status(c, user, cart_id)? != "saved" {
+        return Err(DomainError::refused(
+            asm_types::error_type::SAVED_CART,
+            "This cart is not a saved cart.",
         )
-        .optional()?;
-    match status.as_deref() {
-        None => return Err(DomainError::not_found("Cart").with_subject("cartId")),
-        Some("saved") => {}
-        Some(_) => {
-            return Err(DomainError::refused(
-                asm_types::error_type::SAVED_CART,
-                "This cart is not a saved cart.",
-            )
-            .with_subject("cartId"))
-        }
+        .with_subject("cartId"));
     }
     let current: Option<String> = c
         .query_row(
@@ -497,23 +490,12 @@ pub fn restore_cart(
 
 /// Deletes the customer's active or saved cart `cart_id` with its lines and vouchers.
 pub fn delete_cart(c: &Connection, user: &str, cart_id: &str) -> DomainResult<Change<()>> {
-    let status: Option<String> = c
-        .query_row(
-            "SELECT status FROM carts WHERE code = ?1 AND customer_id = ?2",
-            params![cart_id, user],
-            |r| r.get(0),
+    if owned_cart_status(c, user, cart_id)? == "ordered" {
+        return Err(DomainError::refused(
+            asm_types::error_type::SAVED_CART,
+            "This cart was ordered: it cannot be deleted.",
         )
-        .optional()?;
-    match status.as_deref() {
-        None => return Err(DomainError::not_found("Cart").with_subject("cartId")),
-        Some("ordered") => {
-            return Err(DomainError::refused(
-                asm_types::error_type::SAVED_CART,
-                "This cart was ordered: it cannot be deleted.",
-            )
-            .with_subject("cartId"))
-        }
-        Some(_) => {}
+        .with_subject("cartId"));
     }
     c.execute(
         "DELETE FROM cart_entries WHERE cart_code = ?1",
