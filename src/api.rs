@@ -110,8 +110,8 @@ impl ApiError {
 
     /// Builds the error for a non-2xx answer from its status and body text.
     pub fn from_status(status: u16, body: &str) -> Self {
-        match serde_json::from_str::<ErrorList>(body) {
-            Ok(list) if !list.errors.is_empty() => {
+        match crate::json::from_str::<ErrorList>(body) {
+            Some(list) if !list.errors.is_empty() => {
                 let first = &list.errors[0];
                 let fields = list
                     .errors
@@ -532,7 +532,7 @@ where
     T: DeserializeOwned,
 {
     let answer = send(timeout_ms, req, body, abort).await?;
-    let body = serde_json::from_str(&answer.text).map_err(|_| ApiError::Malformed)?;
+    let body = crate::json::from_str(&answer.text).ok_or(ApiError::Malformed)?;
     Ok(Reply {
         body,
         expires_at: answer.expires_at,
@@ -564,7 +564,10 @@ async fn send<B: serde::Serialize>(
 ) -> Result<Answer, ApiError> {
     let req = req.abort_signal(abort.0.as_ref().map(|c| c.signal()).as_ref());
     let req = match body {
-        Some(b) => req.json(b).map_err(|_| ApiError::Malformed)?,
+        Some(b) => req
+            .header("Content-Type", "application/json")
+            .body(crate::json::to_string(b).ok_or(ApiError::Malformed)?)
+            .map_err(|_| ApiError::Unreachable)?,
         None => req.build().map_err(|_| ApiError::Unreachable)?,
     };
     let timed_out = Rc::new(Cell::new(false));

@@ -118,12 +118,12 @@ impl DeepLink {
 
     /// The link as stored in sessionStorage.
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        crate::json::to_string(self).unwrap_or_default()
     }
 
     /// A link read back from sessionStorage (anything that is not a valid link is `None`).
     pub fn from_json(json: &str) -> Option<Self> {
-        let link: Self = serde_json::from_str(json).ok()?;
+        let link: Self = crate::json::from_str(json)?;
         let valid = |v: &Option<String>| v.as_deref().is_none_or(|v| clean(v).is_some());
         (clean(&link.customer_id).is_some()
             && valid(&link.cart_id)

@@ -9,6 +9,7 @@ pub mod customer360;
 pub mod customer_form;
 pub mod deeplink;
 pub mod host;
+pub mod json;
 pub mod latest;
 pub mod lazy;
 pub mod lists;

@@ -46,7 +46,7 @@ pub fn CustomerListTable(
                 <For
                     each=move || entries.get()
                     // The whole entry: a row changes when anything it shows does.
-                    key=|e| serde_json::to_string(e).unwrap_or_default()
+                    key=|e| crate::json::to_string(e).unwrap_or_default()
                     children=move |entry| view! { <CustomerListRow entry busy on_choose /> }
                 />
             </tbody>
