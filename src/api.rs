@@ -395,7 +395,11 @@ impl Api {
         let req = self
             .write(Request::post(&self.url(&path)))
             .query([("baseSite", self.base_site.as_str())]);
-        send_json(self.timeout_ms, req, Some(&body), &Abort::new()).await
+        let answer = send(self.timeout_ms, req, Some(&body), &Abort::new()).await?;
+        Ok(Reply {
+            body: crate::json::customer360(&answer.text).ok_or(ApiError::Malformed)?,
+            expires_at: answer.expires_at,
+        })
     }
 
     /// Applies a voucher (cart coupon or assigned customer coupon) to the emulated customer's

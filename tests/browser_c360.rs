@@ -330,6 +330,33 @@ async fn a_failed_request_says_so_in_the_tab_and_retry_loads_it() {
 }
 
 #[wasm_bindgen_test]
+async fn a_fragment_of_the_wrong_shape_is_not_understood_and_retry_loads_it() {
+    // Each fragment is read as the type its `type` names (src/json.rs): a profile whose phones
+    // are not a list, or a fragment type the overlay does not know, is not the contract.
+    for wrong in [
+        json!({ "phones": "none", "paymentCards": [] }),
+        json!({ "__status": { "status": 200, "body": { "fragments": [{ "type": "horoscope", "data": {} }] } } }),
+    ] {
+        let mut fragments = all_fragments();
+        if wrong.get("__status").is_some() {
+            fragments["__status"] = wrong["__status"].clone();
+        } else {
+            fragments["profile"] = wrong;
+        }
+        start(emulating_linda(fragments));
+        open_360().await;
+        select_tab("Profile");
+        until("not understood", || {
+            text(".asm-c360-panel .asm-error").contains("does not understand")
+        })
+        .await;
+        set_c360_route(&all_fragments().to_string());
+        click(".asm-c360-panel .asm-c360-retry");
+        until("profile", || text(".asm-c360-panel").contains("1 Main St")).await;
+    }
+}
+
+#[wasm_bindgen_test]
 async fn arrow_keys_home_and_end_move_between_tabs() {
     start(emulating_linda(all_fragments()));
     open_360().await;

@@ -134,6 +134,10 @@ pub fn build(dist: &Path) -> Step {
         // `--converge` runs -Oz again until the module stops shrinking: −0.8 % gzip on the main
         // module (docs/benchmarks.md, where the other flags compared are listed).
         let mut args = vec!["-Oz", "--converge"];
+        // For `twiggy` (issue 13 item 2): `ASM_WASM_NAMES=1` keeps the function names.
+        if std::env::var_os("ASM_WASM_NAMES").is_some() {
+            args.push("-g");
+        }
         args.extend_from_slice(WASM_OPT_FEATURES);
         args.extend_from_slice(&[file, "-o", file]);
         run_env("wasm-opt", &args, &[])?;
