@@ -11,12 +11,15 @@ const api = data.asmApi || new URL('../asm', import.meta.url).href;
 const site = data.baseSite || 'electronics';
 let loading;
 const start = () => loading ??= (async () => {
+  // The session is asked for now, beside the overlay's download; the overlay reads the answer.
+  const me = fetch(api + '/agents/me', { credentials: 'include', signal: AbortSignal.timeout?.(15e3) });
+  me.catch(() => {});
   if (!document.body) await new Promise((r) => addEventListener('DOMContentLoaded', r, { once: true }));
   try {
     // The glue fetches the wasm next to it.
     const overlay = await import('./asm-overlay.js');
     await overlay.default();
-    overlay.mount(api, site);
+    overlay.mount(api, site, me);
   } catch (err) {
     loading = null;
     console.error('asm-overlay failed to start', err);

@@ -253,6 +253,13 @@ impl Api {
     /// another request (`POST` [`SESSION_RENEW_PATH`]); one function for both keeps the
     /// first load small.
     pub async fn me(&self, renew: bool) -> Result<Reply<AgentSession>, ApiError> {
+        if let Some(started) = (!renew).then(|| STARTED.take()).flatten() {
+            let answer = answer_of(started).await?;
+            return Ok(Reply {
+                body: crate::json::from_str(&answer.text).ok_or(ApiError::Malformed)?,
+                expires_at: answer.expires_at,
+            });
+        }
         let req = if renew {
             self.write(Request::post(&self.url(SESSION_RENEW_PATH)))
         } else {
@@ -547,6 +554,40 @@ async fn send_empty(timeout_ms: u32, req: RequestBuilder, abort: &Abort) -> Resu
     send::<()>(timeout_ms, req, None, abort).await.map(|_| ())
 }
 
+thread_local! {
+    /// The loader's `fetch` of `GET /agents/me`, until the restore reads it (once).
+    static STARTED: std::cell::RefCell<Option<js_sys::Promise>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Keeps the loader's request for the session (started beside the overlay's download, with a
+/// [`TIMEOUT_MS`] abort signal of its own) for the first [`Api::me`].
+pub fn started_session_request(fetch: js_sys::Promise) {
+    STARTED.set(Some(fetch));
+}
+
+/// The answer to a request the loader started: read to its end, failures mapped as [`send`]
+/// maps them (the loader's signal ends it with a `TimeoutError`).
+async fn answer_of(fetch: js_sys::Promise) -> Result<Answer, ApiError> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    let read = async {
+        let res: web_sys::Response = JsFuture::from(fetch).await?.dyn_into()?;
+        let text = JsFuture::from(res.text()?).await?;
+        Ok::<_, wasm_bindgen::JsValue>((Response::from(res), text.as_string()))
+    };
+    match read.await {
+        Ok((res, Some(text))) => answered(&res, text),
+        Ok((_, None)) => Err(ApiError::Malformed),
+        Err(e) => {
+            let name = js_sys::Reflect::get(&e, &"name".into()).ok();
+            Err(match name.and_then(|n| n.as_string()).as_deref() {
+                Some("TimeoutError") => ApiError::Timeout,
+                _ => ApiError::Unreachable,
+            })
+        }
+    }
+}
+
 /// A successful answer read to its end.
 struct Answer {
     expires_at: Option<i64>,
@@ -595,11 +636,16 @@ async fn send<B: serde::Serialize>(
         Err(_) if abort.aborted() => return Err(ApiError::Aborted),
         Err(_) => return Err(ApiError::Unreachable),
     };
+    answered(&res, text)
+}
+
+/// A whole answer: non-2xx becomes [`ApiError::Status`].
+fn answered(res: &Response, text: String) -> Result<Answer, ApiError> {
     if !res.ok() {
         return Err(ApiError::from_status(res.status(), &text));
     }
     Ok(Answer {
-        expires_at: expiry_of(&res),
+        expires_at: expiry_of(res),
         text,
     })
 }

@@ -20,9 +20,17 @@ pub mod state;
 use wasm_bindgen::prelude::*;
 
 /// Mounts the overlay at the top of `<body>` (idempotent). `api_base` is the middleware's ASM
-/// API (absolute or relative URL, e.g. `/asm`); `base_site` the storefront's base site.
+/// API (absolute or relative URL, e.g. `/asm`); `base_site` the storefront's base site;
+/// `session`, when the loader gives it, the `fetch` of `GET {api_base}/agents/me` that it started
+/// beside the overlay's own download, which the restore reads instead of asking again.
 #[wasm_bindgen]
-pub fn mount(api_base: String, base_site: String) -> Result<(), JsValue> {
+pub fn mount(api_base: String, base_site: String, session: JsValue) -> Result<(), JsValue> {
+    let mounted = leptos::prelude::document()
+        .get_element_by_id(host::HOST_ID)
+        .is_some();
+    if let (false, Ok(session)) = (mounted, session.dyn_into::<js_sys::Promise>()) {
+        api::started_session_request(session);
+    }
     let config = api::Api::new(api_base, base_site);
     host::mount(config)
 }

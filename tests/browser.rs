@@ -5,6 +5,7 @@
 mod support;
 
 use asm_overlay::api::Api;
+use asm_overlay::host;
 use serde_json::{json, Value};
 use support::*;
 use wasm_bindgen::JsValue;
@@ -29,7 +30,8 @@ async fn mounts_in_a_shadow_root_with_its_own_stylesheet_and_announces_ready() {
     assert!(style.text_content().unwrap_or_default().contains(":host"));
     assert_eq!(events_named("asm:ready").len(), 1);
     // Mounting twice keeps one overlay.
-    asm_overlay::mount("/asm".into(), "electronics".into()).expect("mount again");
+    asm_overlay::mount("/asm".into(), "electronics".into(), JsValue::UNDEFINED)
+        .expect("mount again");
     let hosts = web_sys::window()
         .unwrap()
         .document()
@@ -37,6 +39,58 @@ async fn mounts_in_a_shadow_root_with_its_own_stylesheet_and_announces_ready() {
         .query_selector_all("asm-overlay")
         .unwrap();
     assert_eq!(hosts.length(), 1);
+}
+
+/// Mounts as the loader does, with `session` as the loader's early `GET /agents/me`.
+fn mount_with_started_session(session: &str) {
+    start(|| {});
+    host::unmount();
+    let promise = js_sys::Function::new_no_args(session)
+        .call0(&JsValue::NULL)
+        .expect("promise");
+    asm_overlay::mount("/asm".into(), "electronics".into(), promise).expect("mount");
+}
+
+#[wasm_bindgen_test]
+async fn the_loaders_session_request_is_the_restore_and_is_not_asked_again() {
+    let body = session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))).to_string();
+    mount_with_started_session(&format!(
+        "return Promise.resolve(new Response({body:?}, {{ status: 200, headers: {{ 'Content-Type': 'application/json' }} }}))"
+    ));
+    until("emulation restored", || {
+        text(".asm-emulation .asm-name") == "Linda Wolf"
+    })
+    .await;
+    assert!(
+        calls_to("/asm/agents/me").is_empty(),
+        "the restore read the loader's answer"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_late_or_failed_loader_session_request_is_explained_on_the_sign_in_form() {
+    for (session, says) in [
+        (
+            "return Promise.reject(new DOMException('late', 'TimeoutError'))",
+            "did not answer in time",
+        ),
+        (
+            "return Promise.reject(new TypeError('Failed to fetch'))",
+            "Cannot reach the ASM service",
+        ),
+        (
+            "return Promise.resolve(new Response('{\"agent\": 7}', { status: 200 }))",
+            "does not understand",
+        ),
+        (
+            "return Promise.resolve(new Response('<html>', { status: 502 }))",
+            "failed (502)",
+        ),
+    ] {
+        mount_with_started_session(session);
+        until(says, || text(".asm-sign-in .asm-notice").contains(says)).await;
+        assert!(find(".asm-sign-in input[name=username]").is_some());
+    }
 }
 
 #[wasm_bindgen_test]

@@ -54,19 +54,9 @@ pub fn Bar() -> impl IntoView {
         sso_error.set(Some(e.message().to_owned()));
         host::replace_search(&rest);
     }
-    // The customer search is fetched as soon as the browser is idle: while a restore waits for
-    // the server, or while the agent types the password.
-    crate::lazy::prefetch_when_idle(|| async {
-        let _ = preload_agent_desk().await;
-    });
-    let prefetched = StoredValue::new(false);
     Effect::new(move |_| {
         if signed_in() {
             sso_error.set(None);
-            if !prefetched.get_value() {
-                prefetched.set_value(true);
-                prefetch_chunks();
-            }
         }
     });
     let step = Memo::new(move |_| {
@@ -79,6 +69,30 @@ pub fn Bar() -> impl IntoView {
         } else {
             Step::FindCustomer
         }
+    });
+
+    // Chunks are fetched when the browser is idle once the bar shows the agent's step, never
+    // while a restore waits for the server: the browser is idle then, and starting ~50 chunks
+    // (cached or not) took ~15 ms of the page's main thread just before the emulation could show
+    // (docs/benchmarks.md). The customer search first (while the agent types the password),
+    // the rest once signed in.
+    let prefetched = StoredValue::new((false, false));
+    Effect::new(move |_| {
+        let now = step.get();
+        let (desk, rest) = prefetched.get_value();
+        if now == Step::Restoring {
+            return;
+        }
+        if !desk {
+            crate::lazy::prefetch_when_idle(|| async {
+                let _ = preload_agent_desk().await;
+            });
+        }
+        let signed = now != Step::SignIn;
+        if signed && !rest {
+            prefetch_chunks();
+        }
+        prefetched.set_value((true, rest || signed));
     });
 
     // The host page's `window.asmOverlay.open()` / `.close()` / `.refresh()`.

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { startServer } from './server.mjs';
-import { launchBrowser, newContext, ui, waitForEvent } from './helpers.mjs';
+import { AGENT, launchBrowser, newContext, signIn, ui, waitForEvent } from './helpers.mjs';
 
 // The glue and the wasm, by their content-hashed names (or Trunk's fixed ones, unhashed builds).
 const OVERLAY_FILE = /\/asm-overlay\/asm-overlay(-[0-9a-f]{16})?(\.js|_bg\.wasm)(\?|$)/;
@@ -127,6 +127,55 @@ describe('loader', () => {
       requests.clear();
       const resources = await loadSettled(page, `${server.url}/`);
       await assertNoOverlay(page, requests, resources, 'after closing');
+    } finally {
+      await context.close();
+    }
+  });
+  // A page of the storefront's origin with nothing but the loader (no demo-store script, which
+  // asks the server for the session on its own): every `/asm/agents/me` is the overlay's.
+  const bare = async (page) => {
+    await page.route((url) => url.pathname === '/bare-page', (route) => route.fulfill({
+      contentType: 'text/html',
+      body: '<!doctype html><html lang="en"><body><h1>Bare</h1><script type="module" src="/asm-overlay/asm-loader.js" data-asm-api="/asm"></script></body></html>',
+    }));
+  };
+  const isMe = (u) => new URL(u).pathname === '/asm/agents/me';
+  const isMainWasm = (u) => /\/asm-overlay\/asm-overlay(-[0-9a-f]{16})?_bg\.wasm$/.test(new URL(u).pathname);
+
+  it('asks for the session beside the overlay download, once, and the restore uses that answer', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await bare(page);
+      await page.goto(`${server.url}/bare-page?asm=true`);
+      await ui.signInForm(page).waitFor();
+      await signIn(page, AGENT);
+
+      const requests = recordRequests(page);
+      await page.goto(`${server.url}/bare-page`);
+      await ui.signOutButton(page).waitFor();
+      assert.equal(await ui.signInForm(page).count(), 0, 'restored signed in');
+      const me = requests.urls.filter(isMe);
+      assert.equal(me.length, 1, `one session request on a restore: ${requests.urls.join(' ')}`);
+      const wasm = requests.urls.findIndex(isMainWasm);
+      assert.ok(wasm >= 0, 'the overlay was loaded');
+      assert.ok(requests.urls.findIndex(isMe) < wasm, 'the session was asked for before the wasm');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('a failed early session request says so on the sign-in form, and signing in works', async () => {
+    const context = await newContext(browser);
+    try {
+      const page = await context.newPage();
+      await bare(page);
+      await page.route((url) => isMe(url.href), (route) => route.abort('connectionrefused'), { times: 1 });
+      await page.goto(`${server.url}/bare-page?asm=true`);
+      await ui.signInForm(page).waitFor();
+      await assert.doesNotReject(ui.notice(page).filter({ hasText: 'Cannot reach the ASM service' }).waitFor());
+      await signIn(page, AGENT);
+      await ui.signOutButton(page).waitFor();
     } finally {
       await context.close();
     }

@@ -154,7 +154,8 @@ pub fn finish(dist: &Path) -> Result<(String, String), String> {
     let loader_path = dist.join(LOADER);
     let loader =
         fs::read_to_string(&loader_path).map_err(|e| format!("{}: {e}", loader_path.display()))?;
-    let quoted = format!("'./{GLUE}'");
+    // esbuild's minified loader (split.rs) quotes with double quotes.
+    let quoted = format!("\"./{GLUE}\"");
     if !loader.contains(&quoted) {
         return Err(format!("{} does not name {quoted}", loader_path.display()));
     }
@@ -191,7 +192,7 @@ pub fn finish(dist: &Path) -> Result<(String, String), String> {
     write(
         &loader_path,
         loader
-            .replace(&quoted, &format!("'./{glue_name}'"))
+            .replace(&quoted, &format!("\"./{glue_name}\""))
             .as_bytes(),
     )?;
     let index = dist.join("index.html");
@@ -398,7 +399,7 @@ mod tests {
         .unwrap();
         fs::write(
             dir.join(LOADER),
-            "const o = await import('./asm-overlay.js');",
+            "const o=await import(\"./asm-overlay.js\");",
         )
         .unwrap();
         fs::write(
@@ -426,7 +427,7 @@ mod tests {
         let glue_text = fs::read_to_string(dist.join(&glue)).unwrap();
         assert!(glue_text.contains(&format!("'{wasm}'")), "{glue_text}");
         let loader = fs::read_to_string(dist.join(LOADER)).unwrap();
-        assert!(loader.contains(&format!("'./{glue}'")), "{loader}");
+        assert!(loader.contains(&format!("\"./{glue}\"")), "{loader}");
         let index = fs::read_to_string(dist.join("index.html")).unwrap();
         assert!(index.contains(&glue), "{index}");
         for name in [LOADER, glue.as_str(), wasm.as_str(), "index.html"] {
@@ -466,7 +467,7 @@ mod tests {
         let dist = fake_dist("no-name", b"\0asm");
         fs::write(dist.join(LOADER), "nothing here").unwrap();
         let err = finish(&dist).unwrap_err();
-        assert!(err.contains("does not name './asm-overlay.js'"), "{err}");
+        assert!(err.contains("does not name \"./asm-overlay.js\""), "{err}");
         assert!(
             dist.join(GLUE).exists() && dist.join(WASM).exists(),
             "nothing renamed"

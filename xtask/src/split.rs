@@ -10,7 +10,7 @@
 //!    into a hashed one);
 //! 3. `wasm-bindgen --target web --keep-lld-exports` makes the glue for the main module;
 //! 4. `wasm-opt -Oz --converge` (npm's binaryen) on the main module and on every chunk, esbuild (npm) on
-//!    the glue and the link module;
+//!    the glue, the link module and the loader;
 //! 5. the result, the loader and its types go into `dist/`, with Trunk's fixed names, for
 //!    [`crate::bundle::finish`].
 
@@ -161,7 +161,11 @@ pub fn build(dist: &Path) -> Step {
         };
         copy(chunk, name)?;
     }
-    copy(Path::new("loader/asm-loader.js"), "asm-loader.js")?;
+    // The loader minified too: it is what every storefront page loads (budget 1,200 B gzip).
+    minify(
+        Path::new("loader/asm-loader.js"),
+        &dist.join("asm-loader.js"),
+    )?;
     copy(Path::new("loader/asm-overlay.d.ts"), "asm-overlay.d.ts")?;
     let index = "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>asm-overlay bundle</title></head>\n<body>\n  <p>This is the asm-overlay bundle. Storefronts embed <code>asm-loader.js</code>; see the README.</p>\n</body>\n</html>\n";
     io(
