@@ -24,16 +24,18 @@ const WASM: &str = "asm-overlay_bg.wasm";
 /// Files that get precompressed variants.
 const COMPRESSED: &[&str] = &["js", "wasm", "ts", "html"];
 
-/// Gzipped loader budget, bytes (checked by `cargo xtask sizes`).
-pub const LOADER_BUDGET_GZ: usize = 1_200;
+/// Gzipped loader budget, bytes (checked by `cargo xtask sizes`): the loader minified by esbuild
+/// was 880 B on 2026-12-03 (1,174 B unminified), with the early session request.
+pub const LOADER_BUDGET_GZ: usize = 1_000;
 /// Gzipped first load (loader, glue, main wasm, link module) budget, bytes: what was measured
-/// when the budget was set (193,762 B on 2026-12-02: type-erased views, minified glue, the
-/// customer search in a chunk; 239,825 B before, 428,170 B unsplit) plus 3 %.
-pub const FIRST_LOAD_BUDGET_GZ: usize = 200_000;
-/// Gzipped budget of everything (first load and all 52 chunks), bytes: what was measured when
-/// the budget was set (482,081 B on 2026-12-02: chunks compress apart and repeat some code)
-/// plus 3 %.
-pub const TOTAL_BUDGET_GZ: usize = 497_000;
+/// when the budget was set (188,613 B on 2026-12-03: JSON through the browser's parser, the
+/// minified loader; 193,762 B on 2026-12-02, 239,825 B before the desk's chunk, 428,170 B
+/// unsplit) plus 3 %.
+pub const FIRST_LOAD_BUDGET_GZ: usize = 195_000;
+/// Gzipped budget of everything (first load and all chunks), bytes: what was measured when the
+/// budget was set (452,037 B on 2026-12-03: Customer 360° fragments read once each; chunks
+/// compress apart and repeat some code) plus 3 %.
+pub const TOTAL_BUDGET_GZ: usize = 466_000;
 /// Issue 13's targets, not yet met: the first load (until the sign-in form works), bytes.
 const FIRST_LOAD_TARGET_GZ: usize = 120_000;
 const FIRST_LOAD_TARGET_BR: usize = 100_000;

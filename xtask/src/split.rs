@@ -161,7 +161,7 @@ pub fn build(dist: &Path) -> Step {
         };
         copy(chunk, name)?;
     }
-    // The loader minified too: it is what every storefront page loads (budget 1,200 B gzip).
+    // The loader minified too: it is what every storefront page loads (budget 1,000 B gzip).
     minify(
         Path::new("loader/asm-loader.js"),
         &dist.join("asm-loader.js"),
