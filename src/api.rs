@@ -254,11 +254,7 @@ impl Api {
     /// first load small.
     pub async fn me(&self, renew: bool) -> Result<Reply<AgentSession>, ApiError> {
         if let Some(started) = (!renew).then(|| STARTED.take()).flatten() {
-            let answer = answer_of(started).await?;
-            return Ok(Reply {
-                body: crate::json::from_str(&answer.text).ok_or(ApiError::Malformed)?,
-                expires_at: answer.expires_at,
-            });
+            return answer_of(started).await?.reply(crate::json::from_str);
         }
         let req = if renew {
             self.write(Request::post(&self.url(SESSION_RENEW_PATH)))
@@ -402,11 +398,9 @@ impl Api {
         let req = self
             .write(Request::post(&self.url(&path)))
             .query([("baseSite", self.base_site.as_str())]);
-        let answer = send(self.timeout_ms, req, Some(&body), &Abort::new()).await?;
-        Ok(Reply {
-            body: crate::json::customer360(&answer.text).ok_or(ApiError::Malformed)?,
-            expires_at: answer.expires_at,
-        })
+        send(self.timeout_ms, req, Some(&body), &Abort::new())
+            .await?
+            .reply(crate::json::customer360)
     }
 
     /// Applies a voucher (cart coupon or assigned customer coupon) to the emulated customer's
@@ -542,12 +536,9 @@ where
     B: serde::Serialize,
     T: DeserializeOwned,
 {
-    let answer = send(timeout_ms, req, body, abort).await?;
-    let body = crate::json::from_str(&answer.text).ok_or(ApiError::Malformed)?;
-    Ok(Reply {
-        body,
-        expires_at: answer.expires_at,
-    })
+    send(timeout_ms, req, body, abort)
+        .await?
+        .reply(crate::json::from_str)
 }
 
 async fn send_empty(timeout_ms: u32, req: RequestBuilder, abort: &Abort) -> Result<(), ApiError> {
@@ -592,6 +583,16 @@ async fn answer_of(fetch: js_sys::Promise) -> Result<Answer, ApiError> {
 struct Answer {
     expires_at: Option<i64>,
     text: String,
+}
+
+impl Answer {
+    /// The body read by `decode` (not the contract: [`ApiError::Malformed`]), with the expiry.
+    fn reply<T>(self, decode: impl FnOnce(&str) -> Option<T>) -> Result<Reply<T>, ApiError> {
+        Ok(Reply {
+            body: decode(&self.text).ok_or(ApiError::Malformed)?,
+            expires_at: self.expires_at,
+        })
+    }
 }
 
 fn expiry_of(res: &Response) -> Option<i64> {

@@ -201,10 +201,9 @@ impl ActivitySort {
         match self.column {
             ActivityColumn::Type => type_label(a).cmp(type_label(b)),
             ActivityColumn::Id => a.id.cmp(&b.id),
-            ActivityColumn::Description => a
-                .description
-                .to_lowercase()
-                .cmp(&b.description.to_lowercase()),
+            ActivityColumn::Description => {
+                crate::text::lower(&a.description).cmp(&crate::text::lower(&b.description))
+            }
             ActivityColumn::Status => a.status.cmp(&b.status),
             ActivityColumn::Created => a.created.cmp(&b.created),
             ActivityColumn::Updated => a.updated.cmp(&b.updated),

@@ -16,6 +16,7 @@ pub mod lists;
 pub mod search;
 pub mod sso;
 pub mod state;
+pub mod text;
 
 use wasm_bindgen::prelude::*;
 

@@ -44,14 +44,16 @@ impl ListQuery {
 /// Up to two initials for the avatar: the first letter or digit of the first and of the last
 /// word of `name`, upper-cased; "?" when there is none.
 pub fn initials(name: &str) -> String {
-    let first_of = |word: &str| word.chars().find(|c| c.is_alphanumeric());
-    let words: Vec<char> = name.split_whitespace().filter_map(first_of).collect();
-    let picked: Vec<char> = match words.as_slice() {
+    let words: Vec<String> = name
+        .split_whitespace()
+        .filter_map(crate::text::first_letter_or_digit)
+        .collect();
+    let picked = match words.as_slice() {
         [] => return "?".to_owned(),
-        [one] => vec![*one],
-        [first, .., last] => vec![*first, *last],
+        [one] => one.clone(),
+        [first, .., last] => format!("{first}{last}"),
     };
-    picked.into_iter().flat_map(char::to_uppercase).collect()
+    crate::text::upper(&picked)
 }
 
 /// "1 customer", "12 customers", or "More than 1000 customers" when counting stopped early.
@@ -90,6 +92,9 @@ mod tests {
         assert_eq!(initials("Cher"), "C");
         assert_eq!(initials("  "), "?");
         assert_eq!(initials(""), "?");
+        assert_eq!(initials("élodie straße"), "ÉS");
+        assert_eq!(initials("ßilvia 42"), "SS4");
+        assert_eq!(initials("\u{301}--- ..."), "?");
         // Letters, not markup; characters, not bytes.
         assert_eq!(initials("<img src=x>Mallory <script>"), "IS");
         assert_eq!(initials("Zoë Ørsted"), "ZØ");

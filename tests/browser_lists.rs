@@ -646,6 +646,32 @@ async fn customer_names_are_rendered_as_text() {
     assert_eq!(text(&format!("{r} .asm-avatar")), "IB");
 }
 
+#[wasm_bindgen_test]
+async fn avatars_take_letters_and_digits_of_any_script_upper_cased() {
+    // The browser's Unicode tables (src/text.rs): accents, ß, Greek, digits, a lone mark.
+    start(|| {
+        signed_in_with_lists(json!({
+            "pickup|||0": page_route(vec![
+                entry("élodie straße", "C-FR", json!({})),
+                entry("ßilvia 42", "C-SS", json!({})),
+                entry("ωμέγα", "C-GR", json!({})),
+                entry("\u{301}--- ...", "C-NONE", json!({})),
+            ], 0, 4, 1, "byNameAsc"),
+        }))
+    });
+    open_with_rows().await;
+    choose_option("#asm-lists-list", "pickup");
+    until("rows", || find(&row("C-NONE")).is_some()).await;
+    for (id, avatar) in [
+        ("C-FR", "ÉS"),
+        ("C-SS", "SS4"),
+        ("C-GR", "Ω"),
+        ("C-NONE", "?"),
+    ] {
+        assert_eq!(text(&format!("{} .asm-avatar", row(id))), avatar, "{id}");
+    }
+}
+
 fn press_tab(selector: &str, shift: bool) {
     use web_sys::{KeyboardEvent, KeyboardEventInit};
     let init = KeyboardEventInit::new();

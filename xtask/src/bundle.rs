@@ -33,9 +33,10 @@ pub const LOADER_BUDGET_GZ: usize = 1_000;
 /// unsplit) plus 3 %.
 pub const FIRST_LOAD_BUDGET_GZ: usize = 195_000;
 /// Gzipped budget of everything (first load and all chunks), bytes: what was measured when the
-/// budget was set (452,037 B on 2026-12-03: Customer 360° fragments read once each; chunks
-/// compress apart and repeat some code) plus 3 %.
-pub const TOTAL_BUDGET_GZ: usize = 466_000;
+/// budget was set (434,759 B on 2026-12-03: Customer 360° fragments read once each, case and
+/// letters through the browser's Unicode tables; chunks compress apart and repeat some code)
+/// plus 3 %.
+pub const TOTAL_BUDGET_GZ: usize = 448_000;
 /// Issue 13's targets, not yet met: the first load (until the sign-in form works), bytes.
 const FIRST_LOAD_TARGET_GZ: usize = 120_000;
 const FIRST_LOAD_TARGET_BR: usize = 100_000;

@@ -205,14 +205,14 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                 let C360FragmentData::Promotions(p) = data else {
                     return ().into_any();
                 };
-                let needle = filter.get().trim().to_lowercase();
+                let needle = crate::text::lower(filter.get().trim());
                 let coupons: Vec<_> = p
                     .customer_coupons
                     .into_iter()
                     .filter(|c| {
                         needle.is_empty()
-                            || c.code.to_lowercase().contains(&needle)
-                            || c.name.to_lowercase().contains(&needle)
+                            || crate::text::lower(&c.code).contains(&needle)
+                            || crate::text::lower(&c.name).contains(&needle)
                     })
                     .collect();
                 view! {
