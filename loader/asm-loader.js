@@ -9,6 +9,11 @@ if (asm === 'false') store?.removeItem(KEY);
 const data = [...document.querySelectorAll('script[type=module]')].find((s) => s.src === import.meta.url)?.dataset || {};
 const api = data.asmApi || new URL('../asm', import.meta.url).href;
 const site = data.baseSite || 'electronics';
+// The overlay's language (en, de, ar); without it the overlay follows <html lang>, then the browser.
+// English is built in; the other catalogues are fetched when needed (`cargo xtask bundle` names them).
+const locale = data.locale || null;
+const catalogues = { de: './asm-locale-de.json', ar: './asm-locale-ar.json' };
+for (const tag in catalogues) catalogues[tag] = new URL(catalogues[tag], import.meta.url).href;
 let loading;
 const start = () => loading ??= (async () => {
   // The session is asked for now, beside the overlay's download; the overlay reads the answer.
@@ -19,7 +24,7 @@ const start = () => loading ??= (async () => {
     // The glue fetches the wasm next to it.
     const overlay = await import('./asm-overlay.js');
     await overlay.default();
-    overlay.mount(api, site, me);
+    overlay.mount(api, site, me, { locale, catalogues });
   } catch (err) {
     loading = null;
     console.error('asm-overlay failed to start', err);

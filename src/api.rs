@@ -1,7 +1,9 @@
 //! The one place that knows the middleware's URLs: typed requests, abort, timeouts and the
 //! mapping of every failure (dead middleware, timeout, 4xx/5xx, malformed answer) to [`ApiError`].
 
+use crate::i18n::{I18n, Msg};
 use crate::lists::ListQuery;
+use crate::locale::Locale;
 use asm_types::{
     error_type, AgentLoginRequest, AgentSession, AssistedSession, AssistedSessionRequest,
     BindCartRequest, CartList, CartSummary, Customer360Query, Customer360Request,
@@ -93,18 +95,38 @@ impl ApiError {
         self.kind() == Some(error_type::INVALID_TOKEN)
     }
 
-    /// A message for the agent.
+    /// A message for the agent in the locale shown: in English the server's own message
+    /// (it is often more precise, e.g. names the e-mail that is taken); in another locale the
+    /// overlay's text for the error's type, the server's message for a type it does not know.
     pub fn message(&self) -> String {
+        self.message_in(crate::i18n::current())
+    }
+
+    /// [`Self::message`] in the words of `i18n`.
+    pub fn message_in(&self, i18n: I18n) -> String {
         match self {
-            ApiError::Unreachable => {
-                "Cannot reach the ASM service. Check the connection and try again.".into()
+            ApiError::Unreachable => i18n.t(Msg::ErrorUnreachable),
+            ApiError::Timeout => i18n.t(Msg::ErrorTimeout),
+            ApiError::Aborted => i18n.t(Msg::ErrorAborted),
+            ApiError::Malformed => i18n.t(Msg::ErrorMalformed),
+            ApiError::Status {
+                status, kind: None, ..
+            } => {
+                let code = status.to_string();
+                if *status >= 500 {
+                    i18n.error_failed(&code)
+                } else {
+                    i18n.error_refused(&code)
+                }
             }
-            ApiError::Timeout => "The ASM service did not answer in time. Try again.".into(),
-            ApiError::Aborted => "The request was cancelled.".into(),
-            ApiError::Status { message, .. } => message.clone(),
-            ApiError::Malformed => {
-                "The ASM service sent an answer the overlay does not understand. Try again.".into()
-            }
+            ApiError::Status {
+                kind: Some(kind),
+                message,
+                ..
+            } => match (i18n.locale_untracked(), error_text(kind)) {
+                (Locale::En, _) | (_, None) => message.clone(),
+                (_, Some(m)) => i18n.t(m),
+            },
         }
     }
 
@@ -135,14 +157,53 @@ impl ApiError {
                 status,
                 kind: None,
                 fields: Vec::new(),
-                message: if status >= 500 {
-                    format!("The ASM service failed ({status}). Try again.")
-                } else {
-                    format!("The ASM service refused the request ({status}).")
-                },
+                message: String::new(),
             },
         }
     }
+}
+
+/// The overlay's own text for an error type of the contract (`asm_types::error_type`).
+fn error_text(kind: &str) -> Option<Msg> {
+    use asm_types::error_type as t;
+    Some(match kind {
+        t::INVALID_CREDENTIALS => Msg::ErrorTypeInvalidCredentials,
+        t::NOT_AN_AGENT => Msg::ErrorTypeNotAnAgent,
+        t::AGENT_SIGNED_IN => Msg::ErrorTypeAgentSignedIn,
+        t::INVALID_TOKEN => Msg::ErrorTypeInvalidToken,
+        t::CSRF => Msg::ErrorTypeCsrf,
+        t::FORBIDDEN => Msg::ErrorTypeForbidden,
+        t::VALIDATION => Msg::ErrorTypeValidation,
+        t::NOT_FOUND => Msg::ErrorTypeNotFound,
+        t::CUSTOMER_DISABLED => Msg::ErrorTypeCustomerDisabled,
+        t::NO_CONSENT => Msg::ErrorTypeNoConsent,
+        t::CANNOT_EMULATE_AGENT => Msg::ErrorTypeCannotEmulateAgent,
+        t::TOO_MANY_ATTEMPTS => Msg::ErrorTypeTooManyAttempts,
+        t::BUSY => Msg::ErrorTypeBusy,
+        t::DUPLICATE_EMAIL => Msg::ErrorTypeDuplicateEmail,
+        t::NOT_EMULATING => Msg::ErrorTypeNotEmulating,
+        t::VOUCHER_INVALID => Msg::ErrorTypeVoucherInvalid,
+        t::CART_NOT_ANONYMOUS => Msg::ErrorTypeCartNotAnonymous,
+        t::CART_CONFLICT => Msg::ErrorTypeCartConflict,
+        t::SAVED_CART => Msg::ErrorTypeSavedCart,
+        t::CANCELLATION_REFUSED => Msg::ErrorTypeCancellation,
+        t::RETURN_REFUSED => Msg::ErrorTypeReturn,
+        t::CANCEL_RETURN_REFUSED => Msg::ErrorTypeCancelReturn,
+        t::SIGN_IN_PROVIDER => Msg::ErrorTypeSignInProvider,
+        t::INTERNAL => Msg::ErrorTypeInternal,
+        t::UNAVAILABLE => Msg::ErrorTypeUnavailable,
+        _ => return None,
+    })
+}
+
+/// A file of the overlay's bundle (a locale's catalogue), read whole with the usual timeout;
+/// public, so sent without credentials.
+pub async fn bundle_file(url: &str) -> Result<String, ApiError> {
+    Ok(
+        send::<()>(TIMEOUT_MS, Request::get(url), None, &Abort::new())
+            .await?
+            .text,
+    )
 }
 
 /// Cancels an in-flight request (wraps an `AbortController`).
@@ -173,8 +234,8 @@ impl Default for Abort {
     }
 }
 
-/// Client of the ASM middleware.
-#[derive(Clone, Debug)]
+/// Client of the ASM middleware (the default: of nothing, every request fails).
+#[derive(Clone, Debug, Default)]
 pub struct Api {
     base: String,
     base_site: String,
@@ -662,16 +723,19 @@ mod tests {
             r#"{"errors":[{"type":"InvalidTokenError","message":"Sign in again."}]}"#,
         );
         assert!(e.session_ended());
-        assert_eq!(e.message(), "Sign in again.");
+        assert_eq!(e.message_in(I18n::new(Vec::new())), "Sign in again.");
     }
 
     #[test]
     fn html_error_page_is_still_a_clear_message() {
         let e = ApiError::from_status(502, "<html>Bad Gateway</html>");
         assert_eq!(e.kind(), None);
-        assert_eq!(e.message(), "The ASM service failed (502). Try again.");
+        assert_eq!(
+            e.message_in(I18n::new(Vec::new())),
+            "The ASM service failed (502). Try again."
+        );
         let e = ApiError::from_status(404, "");
-        assert!(e.message().contains("404"));
+        assert!(e.message_in(I18n::new(Vec::new())).contains("404"));
     }
 
     #[test]
@@ -683,7 +747,10 @@ mod tests {
                 {"type":"ValidationError","message":"Enter a valid email address.","subject":"emailAddress"},
                 {"type":"ValidationError","message":"baseSite is required."}]}"#,
         );
-        assert_eq!(e.message(), "The first name is required.");
+        assert_eq!(
+            e.message_in(I18n::new(Vec::new())),
+            "The first name is required."
+        );
         assert_eq!(e.status(), Some(400));
         assert_eq!(e.fields().len(), 2);
         assert_eq!(e.field("firstName"), Some("The first name is required."));
@@ -702,6 +769,40 @@ mod tests {
             .is_some_and(|m| m.contains("already exists")));
         assert!(ApiError::Unreachable.fields().is_empty());
         assert!(ApiError::from_status(502, "nope").fields().is_empty());
+    }
+
+    #[test]
+    fn another_locale_shows_the_overlays_text_for_a_known_type_and_the_servers_otherwise() {
+        let de = I18n::new(vec![(Locale::De, "de.json".into())]);
+        let catalogue =
+            crate::i18n::Catalogue::parse(include_str!(concat!(env!("OUT_DIR"), "/de.json")));
+        de.add(Locale::De, catalogue.expect("the built German catalogue"));
+        de.choose(Locale::De);
+        let known = ApiError::from_status(
+            401,
+            r#"{"errors":[{"type":"InvalidCredentialsError","message":"Wrong user name or password."}]}"#,
+        );
+        assert_eq!(
+            known.message_in(de),
+            "Agenten-ID, E-Mail oder Passwort ist falsch."
+        );
+        let unknown = ApiError::from_status(
+            400,
+            r#"{"errors":[{"type":"SomethingNewError","message":"Something new."}]}"#,
+        );
+        assert_eq!(unknown.message_in(de), "Something new.");
+        assert_eq!(
+            ApiError::from_status(503, "<html>").message_in(de),
+            "Fehler im ASM-Dienst (503). Versuchen Sie es erneut."
+        );
+        assert!(ApiError::Timeout
+            .message_in(de)
+            .starts_with("Der ASM-Dienst hat nicht"));
+        assert_eq!(
+            known.message_in(I18n::new(Vec::new())),
+            "Wrong user name or password.",
+            "English keeps the server's message"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use crate::api::Api;
 use crate::components::App;
+use crate::locale::Locale;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CustomEvent, CustomEventInit, HtmlElement, ShadowRootInit, ShadowRootMode};
@@ -95,8 +96,9 @@ pub mod event {
 }
 
 /// Creates `<asm-overlay id=asm-overlay-host>` at the top of `<body>`, attaches an open shadow
-/// root with the stylesheet and a `<div>` mount point, and mounts the app there. Idempotent.
-pub fn mount(api: Api) -> Result<(), JsValue> {
+/// root with the stylesheet and a `<div>` mount point, and mounts the app there, speaking
+/// `locale` (its catalogue fetched from `sources` first when it is not English). Idempotent.
+pub fn mount(api: Api, locale: Locale, sources: Vec<(Locale, String)>) -> Result<(), JsValue> {
     let document = document();
     if document.get_element_by_id(HOST_ID).is_some() {
         return Ok(());
@@ -114,7 +116,10 @@ pub fn mount(api: Api) -> Result<(), JsValue> {
     let root: HtmlElement = document.create_element("div")?.unchecked_into();
     root.set_class_name("asm-root");
     shadow.append_child(&root)?;
-    let handle = leptos::mount::mount_to(root, move || view! { <App api=api /> });
+    let handle = leptos::mount::mount_to(
+        root,
+        move || view! { <App api=api locale=locale sources=sources /> },
+    );
     MOUNTED.with(|m| *m.borrow_mut() = Some(Box::new(handle)));
     emit(event::READY, &[]);
     Ok(())

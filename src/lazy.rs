@@ -10,6 +10,7 @@
 //! its first poll. [`Lazy`] renders a split view: at once when its chunk is already there (or
 //! the build is not split), else "Loading…", and on a failed load a message with Retry.
 
+use crate::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::future::Future;
@@ -88,7 +89,7 @@ pub fn Lazy<L, F>(
     /// Gives the view (loading its chunk first when needed).
     load: L,
     /// What the message names when the chunk cannot be loaded, e.g. "Customer 360°".
-    what: &'static str,
+    what: Msg,
     /// Show nothing (instead of "Loading…") while the chunk loads.
     #[prop(optional)]
     quiet: bool,
@@ -98,6 +99,7 @@ where
     F: Future<Output = Loaded> + 'static,
 {
     let owner = Owner::current();
+    let i18n = use_i18n();
     let state = RwSignal::new(State::Loading);
     let slot = StoredValue::new_local(None::<AnyView>);
     let start = move || {
@@ -110,7 +112,7 @@ where
                 }
             }
             Err(e) => {
-                leptos::logging::error!("asm-overlay: {what}: {e}");
+                leptos::logging::error!("asm-overlay: {}: {e}", i18n.t(what));
                 let _ = state.try_set(State::Failed);
             }
         })
@@ -139,20 +141,21 @@ where
             .unwrap_or_else(|| ().into_any()),
         State::Loading if quiet => ().into_any(),
         State::Loading => {
-            view! { <p class="asm-muted asm-chunk-loading" role="status">"Loading…"</p> }.into_any()
+            view! { <p class="asm-muted asm-chunk-loading" role="status">{tr(Msg::Loading)}</p> }
+                .into_any()
         }
         State::Failed => {
             let retry = start.clone();
             view! {
                 <div class="asm-error asm-chunk-error" role="alert">
-                    <span>{format!("{what} could not be loaded. Check the connection and try again.")}</span>
+                    <span>{move || i18n.chunk_failed(&i18n.t(what))}</span>
                     " "
                     <button type="button" class="asm-button asm-retry" on:click=move |_| retry()>
-                        "Retry"
+                        {tr(Msg::Retry)}
                     </button>
                 </div>
             }
-                .into_any()
+            .into_any()
         }
     }
 }

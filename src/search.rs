@@ -1,5 +1,7 @@
 //! Customer search rules: when to search, and keyboard movement through the results.
 
+use crate::i18n::{I18n, Msg};
+
 /// Fewest characters before the overlay searches.
 pub const MIN_QUERY_CHARS: usize = 3;
 /// Most results shown.
@@ -26,28 +28,28 @@ pub fn order_code(typed: &str) -> Option<String> {
 
 /// What the agent is told when a search found nobody: for an order code, that no such order
 /// exists.
-pub fn no_match_message(query: &str) -> String {
+pub fn no_match_message(i18n: I18n, query: &str) -> String {
     match order_code(query) {
-        Some(code) => format!("No order {code} found."),
-        None => "No customer found.".to_owned(),
+        Some(code) => i18n.no_order_found(&code),
+        None => i18n.t(Msg::NoCustomerFound),
     }
 }
 
 /// The label of a search result found by a cart number: `Cart 00001234` or `Saved cart …`.
-pub fn found_cart_label(code: &str, status: Option<asm_types::CartStatus>) -> String {
+pub fn found_cart_label(i18n: I18n, code: &str, status: Option<asm_types::CartStatus>) -> String {
     match status {
-        Some(asm_types::CartStatus::Saved) => format!("Saved cart {code}"),
-        _ => format!("Cart {code}"),
+        Some(asm_types::CartStatus::Saved) => i18n.found_saved_cart(code),
+        _ => i18n.found_cart(code),
     }
 }
 
 /// Why a search result cannot be emulated, for the agent, from the server's error type.
-pub fn blocked_reason(kind: &str) -> &'static str {
-    match kind {
-        asm_types::error_type::CUSTOMER_DISABLED => "Account disabled: cannot be emulated",
-        asm_types::error_type::NO_CONSENT => "No consent to assisted service: cannot be emulated",
-        _ => "Cannot be emulated",
-    }
+pub fn blocked_reason(i18n: I18n, kind: &str) -> String {
+    i18n.t(match kind {
+        asm_types::error_type::CUSTOMER_DISABLED => Msg::BlockedDisabled,
+        asm_types::error_type::NO_CONSENT => Msg::BlockedNoConsent,
+        _ => Msg::BlockedOther,
+    })
 }
 
 /// Which cell of the result grid is highlighted: a row, moved by ArrowUp/ArrowDown with
@@ -150,15 +152,17 @@ mod tests {
 
     #[test]
     fn no_match_names_the_order() {
-        assert_eq!(no_match_message("30000099"), "No order 30000099 found.");
-        assert_eq!(no_match_message("zzzz"), "No customer found.");
+        let en = I18n::new(Vec::new());
+        assert_eq!(no_match_message(en, "30000099"), "No order 30000099 found.");
+        assert_eq!(no_match_message(en, "zzzz"), "No customer found.");
     }
 
     #[test]
     fn blocked_reasons_name_the_cause() {
-        assert!(blocked_reason("CustomerDisabledError").starts_with("Account disabled"));
-        assert!(blocked_reason("CustomerConsentError").starts_with("No consent"));
-        assert_eq!(blocked_reason("SomethingNew"), "Cannot be emulated");
+        let en = I18n::new(Vec::new());
+        assert!(blocked_reason(en, "CustomerDisabledError").starts_with("Account disabled"));
+        assert!(blocked_reason(en, "CustomerConsentError").starts_with("No consent"));
+        assert_eq!(blocked_reason(en, "SomethingNew"), "Cannot be emulated");
     }
 
     #[test]

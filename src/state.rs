@@ -4,20 +4,16 @@
 use crate::api::{Api, ApiError};
 use crate::clock::SessionClock;
 use crate::host::{self, event};
+use crate::i18n::{I18n, Msg};
 use asm_types::{Agent, AgentSession, AssistedSession};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Message shown when the session ran out.
-pub const TIMED_OUT: &str = "Your ASM session timed out and the agent was signed out.";
-/// Message shown when another tab of this browser signed the agent out.
-pub const SIGNED_OUT_ELSEWHERE: &str = "The agent signed out in another tab.";
-/// Message shown when the server says the session is gone.
-pub const SESSION_ENDED: &str = "Your ASM session has ended. Please sign in again.";
-
 /// The overlay's state, shared by every component through context.
 #[derive(Clone, Copy)]
 pub struct Asm {
+    /// The overlay's language.
+    pub i18n: I18n,
     /// The middleware client.
     pub api: StoredValue<Api>,
     /// True until the first `GET /agents/me` answered.
@@ -39,14 +35,8 @@ pub struct Asm {
     pub announcement: RwSignal<String>,
     /// Where focus goes once the view the agent's last step opened is there.
     pub focus: RwSignal<Option<Focus>>,
-}
-
-const ENDED_PREFIX: &str = "Emulation of ";
-const ENDED_SUFFIX: &str = " ended.";
-
-/// What the bar says once the emulation of `name` ended.
-pub fn ended_text(name: &str) -> String {
-    format!("{ENDED_PREFIX}{name}{ENDED_SUFFIX}")
+    /// The customer whose emulation the agent's last step ended (the desk confirms it).
+    pub ended: RwSignal<Option<String>>,
 }
 
 /// The first field of each view of the bar, for focus after a step that replaced the view the
@@ -62,8 +52,9 @@ pub enum Focus {
 }
 
 /// Creates the state and provides it to the components below.
-pub fn provide_asm(api: Api) -> Asm {
+pub fn provide_asm(api: Api, i18n: I18n) -> Asm {
     let asm = Asm {
+        i18n,
         api: StoredValue::new(api),
         restoring: RwSignal::new(true),
         agent: RwSignal::new(None),
@@ -74,6 +65,7 @@ pub fn provide_asm(api: Api) -> Asm {
         tabs: StoredValue::new_local(host::tab_channel()),
         announcement: RwSignal::new(String::new()),
         focus: RwSignal::new(None),
+        ended: RwSignal::new(None),
     };
     provide_context(asm);
     asm
@@ -85,18 +77,26 @@ pub fn use_asm() -> Asm {
 }
 
 impl Asm {
-    /// The last step's announcement when it was the end of an emulation (see
-    /// [`ended_text`]): the desk shows it as the visible confirmation.
+    /// "Emulation of … ended." when that was the agent's last step: the desk shows it as the
+    /// visible confirmation (in the locale shown).
     pub fn ended_note(&self) -> Option<String> {
-        self.announcement
-            .with(|a| (a.starts_with(ENDED_PREFIX) && a.ends_with(ENDED_SUFFIX)).then(|| a.clone()))
+        let i18n = self.i18n;
+        self.ended
+            .with(|e| e.as_deref().map(|name| i18n.emulation_ended(name)))
     }
 
     /// After a step of the agent here (not a restore, nor another tab's): `text` is announced
     /// and focus goes to `focus` once it is shown.
     pub fn stepped(&self, focus: Focus, text: String) {
+        self.ended.set(None);
         self.announcement.set(text);
         self.focus.set(Some(focus));
+    }
+
+    /// The agent ended the emulation of `name`: announced, and confirmed on the desk.
+    pub fn stepped_ended(&self, name: &str) {
+        self.stepped(Focus::Desk, self.i18n.emulation_ended(name));
+        self.ended.set(Some(name.to_owned()));
     }
 
     /// Focuses the element `node` gives (a tracked `NodeRef` read) once it is shown and focus
@@ -126,18 +126,23 @@ impl Asm {
         });
     }
 
-    /// The middleware client.
+    /// The middleware client (of an overlay already unmounted, when a task of it runs late:
+    /// a client of nothing, whose requests fail).
     pub fn api(&self) -> Api {
-        self.api.get_value()
+        self.api.try_get_value().unwrap_or_default()
     }
 
     /// Asks the server whether this tab's agent is still signed in (page load / reload).
     pub fn restore(self) {
         spawn_local(async move {
-            match self.api().me(false).await {
+            // Unmounted before the task ran: the loader's session answer is for the next one.
+            let Some(api) = self.api.try_get_value() else {
+                return;
+            };
+            match api.me(false).await {
                 Ok(reply) => self.signed_in(reply.body),
                 Err(e) if e.session_ended() => {}
-                Err(e) => self.notice.set(Some(e.message())),
+                Err(e) => self.notice.set(Some(e.message_in(self.i18n))),
             }
             self.restoring.set(false);
         });
@@ -189,7 +194,7 @@ impl Asm {
                 }
                 Err(e) if e.session_ended() => {
                     if self.agent.get_untracked().is_some() {
-                        self.signed_out(Some(SIGNED_OUT_ELSEWHERE));
+                        self.signed_out(Some(Msg::NoticeSignedOutElsewhere));
                     }
                 }
                 // The server is unreachable: keep what this tab shows; its own requests will say.
@@ -262,7 +267,7 @@ impl Asm {
                 self.reason.set(String::new());
                 self.stepped(
                     Focus::Emulation,
-                    format!("Emulating {}.", reply.body.customer_name),
+                    self.i18n.emulating(&reply.body.customer_name),
                 );
                 self.emulation_ended();
                 self.emulation_started(reply.body);
@@ -310,12 +315,12 @@ impl Asm {
     }
 
     /// The agent is signed out (by hand, by timeout or by the server); `notice` says why.
-    pub fn signed_out(&self, notice: Option<&str>) {
+    pub fn signed_out(&self, notice: Option<Msg>) {
         self.emulation_ended();
         let was_signed_in = self.agent.get_untracked().is_some();
         self.agent.set(None);
         self.clock.set(None);
-        self.notice.set(notice.map(str::to_owned));
+        self.notice.set(notice.map(|m| self.i18n.t(m)));
         if was_signed_in {
             host::emit(event::AGENT_SIGNED_OUT, &[]);
         }
@@ -324,7 +329,7 @@ impl Asm {
     /// Reacts to a failed request that means the session is gone; returns whether it did.
     pub fn session_lost(&self, error: &ApiError) -> bool {
         if error.session_ended() {
-            self.signed_out(Some(SESSION_ENDED));
+            self.signed_out(Some(Msg::NoticeSessionEnded));
             true
         } else {
             false
@@ -334,7 +339,7 @@ impl Asm {
     /// The session timer reached zero: sign out on the server too (best effort; the server
     /// has already expired the session on its own clock).
     pub fn expire(self) {
-        self.signed_out(Some(TIMED_OUT));
+        self.signed_out(Some(Msg::NoticeTimedOut));
         spawn_local(async move {
             let _ = self.api().sign_out().await;
             self.tell_other_tabs(host::tab_message::SIGNED_OUT);

@@ -30,8 +30,13 @@ async fn mounts_in_a_shadow_root_with_its_own_stylesheet_and_announces_ready() {
     assert!(style.text_content().unwrap_or_default().contains(":host"));
     assert_eq!(events_named("asm:ready").len(), 1);
     // Mounting twice keeps one overlay.
-    asm_overlay::mount("/asm".into(), "electronics".into(), JsValue::UNDEFINED)
-        .expect("mount again");
+    asm_overlay::mount(
+        "/asm".into(),
+        "electronics".into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .expect("mount again");
     let hosts = web_sys::window()
         .unwrap()
         .document()
@@ -48,7 +53,13 @@ fn mount_with_started_session(session: &str) {
     let promise = js_sys::Function::new_no_args(session)
         .call0(&JsValue::NULL)
         .expect("promise");
-    asm_overlay::mount("/asm".into(), "electronics".into(), promise).expect("mount");
+    asm_overlay::mount(
+        "/asm".into(),
+        "electronics".into(),
+        promise,
+        JsValue::UNDEFINED,
+    )
+    .expect("mount");
 }
 
 #[wasm_bindgen_test]

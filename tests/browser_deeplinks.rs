@@ -127,7 +127,13 @@ async fn a_link_survives_a_reload_before_sign_in() {
     assert_eq!(query(), "?asm=true");
     // Reload: a new overlay on the same tab, the address no longer has the link.
     asm_overlay::host::unmount();
-    asm_overlay::mount("/asm".into(), "electronics".into(), JsValue::UNDEFINED).expect("mount");
+    asm_overlay::mount(
+        "/asm".into(),
+        "electronics".into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .expect("mount");
     until("note again", || find(".asm-deep-link").is_some()).await;
     assert_eq!(
         text(".asm-deep-link-title"),
@@ -137,7 +143,13 @@ async fn a_link_survives_a_reload_before_sign_in() {
     click_button("Dismiss");
     until("gone", || find(".asm-deep-link").is_none()).await;
     asm_overlay::host::unmount();
-    asm_overlay::mount("/asm".into(), "electronics".into(), JsValue::UNDEFINED).expect("mount");
+    asm_overlay::mount(
+        "/asm".into(),
+        "electronics".into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .expect("mount");
     until("sign-in form", || find(".asm-sign-in").is_some()).await;
     settle().await;
     assert!(find(".asm-deep-link").is_none());
@@ -651,7 +663,13 @@ async fn an_inactive_cart_link_offers_the_cart_and_saves_it_for_later() {
     assert_eq!(nav[0].detail["target"], "cart");
     assert_eq!(nav[0].detail["id"], "00001234");
     asm_overlay::host::unmount();
-    asm_overlay::mount("/asm".into(), "electronics".into(), JsValue::UNDEFINED).expect("mount");
+    asm_overlay::mount(
+        "/asm".into(),
+        "electronics".into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .expect("mount");
     until("offer again", || find(".asm-save-inactive").is_some()).await;
 
     click("#asm-save-inactive-cart");

@@ -2,6 +2,8 @@
 
 use crate::api::Api;
 use crate::components::{provide_customer360, Bar};
+use crate::i18n::provide_i18n;
+use crate::locale::Locale;
 use crate::state::provide_asm;
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
@@ -9,8 +11,10 @@ use wasm_bindgen::prelude::*;
 /// The overlay. `restore` asks the server at once whether an agent is signed in in this browser;
 /// a word from another tab's overlay makes it ask again.
 #[component]
-pub fn App(api: Api) -> impl IntoView {
-    let asm = provide_asm(api);
+pub fn App(api: Api, locale: Locale, sources: Vec<(Locale, String)>) -> impl IntoView {
+    let i18n = provide_i18n(sources);
+    i18n.start(locale);
+    let asm = provide_asm(api, i18n);
     provide_customer360();
     asm.restore();
     asm.tabs.with_value(|channel| {
@@ -29,5 +33,13 @@ pub fn App(api: Api) -> impl IntoView {
             channel.close();
         }
     });
-    view! { <Bar /> }
+    // The locale's direction and language for everything inside (Arabic right to left); the
+    // bar waits for the first catalogue so that it never flashes another language.
+    view! {
+        <div class="asm-locale" dir=move || i18n.locale().dir() lang=move || i18n.locale().tag()>
+            <Show when=move || i18n.ready.get()>
+                <Bar />
+            </Show>
+        </div>
+    }
 }

@@ -2,11 +2,13 @@
 //! current step (sign in, find a customer, emulating).
 
 use crate::components::deep_link::{deep_link_view, provide_pending_link};
+use crate::components::LanguageMenu;
 use crate::components::{
     find_customer_view, preload_agent_desk, Customer360Dialog, EmulationPanel, SessionTimer,
     SignInForm,
 };
 use crate::host::{self, COLLAPSED_KEY};
+use crate::i18n::{tr, Msg};
 use crate::lazy::Lazy;
 use crate::state::{use_asm, Focus};
 use leptos::prelude::*;
@@ -130,21 +132,21 @@ pub fn Bar() -> impl IntoView {
         spawn_local(async move {
             match asm.api().sign_out().await {
                 Ok(()) => {
-                    asm.stepped(Focus::SignIn, "Signed out.".into());
+                    asm.stepped(Focus::SignIn, asm.i18n.t(Msg::SignedOut));
                     asm.signed_out(None);
                     asm.tell_other_tabs(host::tab_message::SIGNED_OUT);
                 }
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => error.set(Some(format!("Could not sign out: {}", e.message()))),
+                Err(e) => error.set(Some(asm.i18n.sign_out_failed(&e.message_in(asm.i18n)))),
             }
             signing_out.set(false);
         });
     };
 
     view! {
-        <section class="asm-bar" aria-label="Assisted Service Mode">
+        <section class="asm-bar" aria-label=tr(Msg::AsmTitle)>
             <header class="asm-header">
-                <span class="asm-title">"Assisted Service Mode"</span>
+                <span class="asm-title">{tr(Msg::AsmTitle)}</span>
                 <Show when=signed_in>
                     <span class="asm-agent">
                         {move || asm.agent.with(|a| a.as_ref().map(|a| a.name.clone()).unwrap_or_default())}
@@ -155,20 +157,21 @@ pub fn Bar() -> impl IntoView {
                         on:click=sign_out
                         disabled=move || signing_out.get()
                     >
-                        "Sign Out"
+                        {tr(Msg::SignOutButton)}
                     </button>
                 </Show>
+                <LanguageMenu />
                 <button
                     class="asm-button asm-toggle"
                     aria-expanded=move || (!collapsed.get()).to_string()
                     on:click=toggle
                 >
-                    {move || if collapsed.get() { "Show" } else { "Hide" }}
+                    {move || asm.i18n.t(if collapsed.get() { Msg::BarShow } else { Msg::BarHide })}
                 </button>
                 <Show when=move || !signed_in() && !asm.restoring.get()>
                     <button
                         class="asm-button asm-close"
-                        aria-label="Close Assisted Service Mode"
+                        aria-label=tr(Msg::CloseOverlay)
                         on:click=move |_| host::close()
                     >
                         "×"
@@ -186,18 +189,18 @@ pub fn Bar() -> impl IntoView {
             <Show when=move || !collapsed.get()>
                 <div class="asm-body">
                     <Show when=move || link.is_pending()>
-                        <Lazy load=deep_link_view what="The deep link" quiet=true />
+                        <Lazy load=deep_link_view what=Msg::PartDeepLink quiet=true />
                     </Show>
                     {move || match step.get() {
                         Step::Restoring => {
-                            view! { <p class="asm-muted" role="status">"Loading…"</p> }.into_any()
+                            view! { <p class="asm-muted" role="status">{tr(Msg::Loading)}</p> }.into_any()
                         }
                         Step::SignIn => view! { <SignInForm /> }.into_any(),
                         // A pending deep link is the customer to find.
                         Step::FindCustomer => {
                             view! {
                                 <Show when=move || !link.is_pending()>
-                                    <Lazy load=find_customer_view what="The customer search" />
+                                    <Lazy load=find_customer_view what=Msg::PartCustomerSearch />
                                 </Show>
                             }
                                 .into_any()

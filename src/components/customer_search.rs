@@ -9,6 +9,7 @@
 use crate::api::ApiError;
 use crate::components::{create_customer_view, switch_customer_view, use_customer360};
 use crate::host::{self, event, target};
+use crate::i18n::{tr, Msg};
 use crate::latest::Latest;
 use crate::lazy::Lazy;
 use crate::search::{
@@ -35,6 +36,7 @@ enum Retry {
 #[component]
 pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
     let asm = use_asm();
+    let i18n = asm.i18n;
     let customer360 = use_customer360();
     let typed = RwSignal::new(String::new());
     let results = RwSignal::new(None::<Vec<CustomerSearchEntry>>);
@@ -123,7 +125,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 }
                 Err(e) => {
                     retry_with.set(Some(Retry::Search));
-                    error.set(Some(e.message()));
+                    error.set(Some(e.message_in(i18n)));
                 }
             }
         });
@@ -200,7 +202,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 Err(e) if e.session_ended() => {}
                 Err(e) => {
                     retry_with.set(Some(Retry::Start(chosen)));
-                    error.set(Some(e.message()));
+                    error.set(Some(e.message_in(i18n)));
                 }
             }
             starting.set(false);
@@ -215,7 +217,9 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
         // The server would refuse; say why without asking it.
         if let Some(kind) = &customer.emulation_blocked {
             retry_with.set(None);
-            error.set(Some(format!("{}: {}", customer.name, blocked_reason(kind))));
+            error.set(Some(
+                i18n.blocked_named(&customer.name, &blocked_reason(i18n, kind)),
+            ));
             return;
         }
         let current = asm.emulation.get_untracked();
@@ -224,19 +228,13 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
             .is_some_and(|c| c.customer_id == customer.customer_id)
         {
             error.set(None);
-            note.set(Some(format!(
-                "You are already emulating {}.",
-                customer.name
-            )));
+            note.set(Some(i18n.already_emulating(&customer.name)));
             return;
         }
         let why = reason.get_untracked().trim().to_owned();
         if why.is_empty() {
             retry_with.set(None);
-            error.set(Some(format!(
-                "Enter the reason for emulating {} (a ticket ID or a short note), then press Enter.",
-                customer.name
-            )));
+            error.set(Some(i18n.reason_needed(&customer.name)));
             waiting.set(Some(customer));
             if let Some(input) = reason_input.get_untracked() {
                 let _ = input.focus();
@@ -273,9 +271,15 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 open.set(true);
                 highlight.update(|h| *h = h.prev(len));
             }
-            // In a highlighted row: between the customer and their Customer 360° button.
+            // In a highlighted row: between the customer and their Customer 360° button (the
+            // arrow that points at it: Arrow Left when the bar is right to left).
             key @ ("ArrowRight" | "ArrowLeft") if open.get_untracked() => {
-                if let Some(moved) = highlight.get_untracked().column(key == "ArrowRight") {
+                let forward = if i18n.locale_untracked().dir() == "rtl" {
+                    "ArrowLeft"
+                } else {
+                    "ArrowRight"
+                };
+                if let Some(moved) = highlight.get_untracked().column(key == forward) {
                     ev.prevent_default();
                     highlight.set(moved);
                 }
@@ -322,7 +326,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
     view! {
         <div class="asm-search">
             <label class="asm-label" for="asm-emulation-reason">
-                "Reason for emulation"
+                {tr(Msg::ReasonLabel)}
             </label>
             <input
                 id="asm-emulation-reason"
@@ -331,14 +335,14 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                 autocomplete="off"
                 maxlength="500"
                 required
-                placeholder="Ticket ID or short note"
+                placeholder=tr(Msg::ReasonPlaceholder)
                 node_ref=reason_input
                 prop:value=move || reason.get()
                 on:input=move |ev| reason.set(event_target_value(&ev))
                 on:keydown=on_reason_keydown
             />
             <label class="asm-label" for="asm-customer-search">
-                "Find a customer"
+                {tr(Msg::FindLabel)}
             </label>
             <div class="asm-search-field">
                 <input
@@ -346,7 +350,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     type="search"
                     role="combobox"
                     autocomplete="off"
-                    placeholder="Name, e-mail or customer ID"
+                    placeholder=tr(Msg::FindPlaceholder)
                     aria-autocomplete="list"
                     aria-controls="asm-search-results"
                     aria-haspopup="grid"
@@ -360,11 +364,11 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     on:keydown=on_keydown
                 />
                 <Show when=move || loading.get() || starting.get()>
-                    <span class="asm-spinner" role="status" aria-label="Loading"></span>
+                    <span class="asm-spinner" role="status" aria-label=tr(Msg::LoadingLabel)></span>
                 </Show>
             </div>
             <p id="asm-search-keys" class="asm-visually-hidden">
-                "Arrow Down and Up choose a customer, Enter emulates them; Arrow Right, then Enter, opens their Customer 360°."
+                {tr(Msg::SearchKeys)}
             </p>
             <Show when=move || error.get().is_some()>
                 <p class="asm-error" role="alert">
@@ -372,7 +376,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     <Show when=move || retry_with.with(Option::is_some)>
                         " "
                         <button type="button" class="asm-button asm-link" on:click=retry>
-                            "Retry"
+                            {tr(Msg::Retry)}
                         </button>
                     </Show>
                 </p>
@@ -383,7 +387,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
             <Show when=move || open.get() && no_match()>
                 <p class="asm-empty" role="status">
                     <span class="asm-empty-message">
-                        {move || no_match_message(&answered.get())}
+                        {move || no_match_message(i18n, &answered.get())}
                         {move || cart_note.get().map(|why| format!(" {why}"))}
                     </span>
                     // Nobody by that name: offer to create them (not for an unknown order).
@@ -394,12 +398,16 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                             class="asm-button asm-link asm-empty-create"
                             on:click=move |_| creating.set(true)
                         >
-                            "Create customer"
+                            {tr(Msg::CreateCustomer)}
                         </button>
                     </Show>
                 </p>
             </Show>
             <Show when=move || open.get() && !no_match() && results.with(Option::is_some)>
+                // How many were found, for screen readers (the grid itself is not announced).
+                <p class="asm-visually-hidden asm-result-count" role="status">
+                    {move || i18n.customers_found(results.with(|r| r.as_ref().map_or(0, Vec::len)))}
+                </p>
                 // A grid, not a listbox: each row has two actions (emulate, Customer 360°), and a
                 // button may not sit inside an option (axe: nested-interactive).
                 <ul
@@ -407,7 +415,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     class="asm-results"
                     class:asm-stale=move || loading.get()
                     role="grid"
-                    aria-label="Customers"
+                    aria-label=tr(Msg::CustomersLabel)
                 >
                     {move || {
                         results
@@ -421,7 +429,8 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                 let blocked = customer
                                     .emulation_blocked
                                     .as_deref()
-                                    .map(blocked_reason);
+                                    .map(|kind| blocked_reason(i18n, kind));
+                                let disabled = blocked.is_some().then_some("true");
                                 let is_active = move || highlight.get().row == Some(i);
                                 let on_customer = move || is_active() && !highlight.get().c360;
                                 let on_360 = move || is_active() && highlight.get().c360;
@@ -434,7 +443,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                         class="asm-result"
                                         class:asm-active=is_active
                                         aria-selected=move || is_active().to_string()
-                                        aria-disabled=blocked.map(|_| "true")
+                                        aria-disabled=disabled
                                         on:mousedown=move |ev| ev.prevent_default()
                                         on:click=move |_| choose(picked.clone())
                                     >
@@ -447,11 +456,11 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                             {customer
                                                 .order_id
                                                 .clone()
-                                                .map(|code| view! { <span class="asm-order">"Order " {code}</span> })}
+                                                .map(|code| view! { <span class="asm-order">{i18n.found_order(&code)}</span> })}
                                             {customer
                                                 .cart_id
                                                 .as_deref()
-                                                .map(|code| found_cart_label(code, customer.cart_status))
+                                                .map(|code| found_cart_label(i18n, code, customer.cart_status))
                                                 .map(|label| view! { <span class="asm-order asm-found-cart">{label}</span> })}
                                             <span class="asm-name">{name}</span>
                                             <span class="asm-email">{email}</span>
@@ -467,7 +476,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                                 type="button"
                                                 class="asm-button asm-link asm-result-360"
                                                 tabindex="-1"
-                                                aria-label=format!("Customer 360° of {}", view_name)
+                                                aria-label=i18n.customer360_of(&view_name)
                                                 on:click=move |ev| {
                                                     ev.stop_propagation();
                                                     customer360.show(&view_id, &view_name);
@@ -490,13 +499,13 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                     class="asm-button"
                     on:click=move |_| creating.set(true)
                 >
-                    "Create customer"
+                    {tr(Msg::CreateCustomer)}
                 </button>
             </div>
             <Show when=move || creating.get()>
                 <Lazy
                     load=move || create_customer_view(Callback::new(move |()| creating.set(false)))
-                    what="Create customer"
+                    what=Msg::PartCreateCustomer
                 />
             </Show>
             {move || {
@@ -513,7 +522,7 @@ pub fn CustomerSearch(#[prop(optional)] autofocus: bool) -> impl IntoView {
                                         Callback::new(move |()| confirm.set(None)),
                                     )
                                 }
-                                what="The switch dialog"
+                                what=Msg::PartSwitchDialog
                             />
                         }
                     })

@@ -3,8 +3,9 @@
 
 use crate::components::{bind_cart_view, switch_search_view, use_customer360};
 use crate::host::tab_message;
+use crate::i18n::{tr, Msg};
 use crate::lazy::Lazy;
-use crate::state::{ended_text, use_asm, Focus};
+use crate::state::{use_asm, Focus};
 use asm_types::error_type;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -35,7 +36,7 @@ pub fn EmulationPanel() -> impl IntoView {
     };
 
     let ended = move |name: &str| {
-        asm.stepped(Focus::Desk, ended_text(name));
+        asm.stepped_ended(name);
         asm.emulation_ended();
         asm.tell_other_tabs(tab_message::EMULATION_ENDED);
     };
@@ -57,7 +58,7 @@ pub fn EmulationPanel() -> impl IntoView {
                 // Already gone on the server: reflect it.
                 Err(e) if e.kind() == Some(error_type::NOT_FOUND) => ended(&session.customer_name),
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => error.set(Some(e.message_in(asm.i18n))),
             }
             ending.set(false);
         });
@@ -65,12 +66,12 @@ pub fn EmulationPanel() -> impl IntoView {
 
     view! {
         <div class="asm-emulation">
-            <div class="asm-customer" role="group" aria-label="Emulated customer" tabindex="-1" node_ref=customer>
+            <div class="asm-customer" role="group" aria-label=tr(Msg::EmulatedCustomer) tabindex="-1" node_ref=customer>
                 <span class="asm-name">{field(|s| s.customer_name.clone())}</span>
                 <span class="asm-email">{field(|s| s.customer_email.clone())}</span>
             </div>
             <p class="asm-notice" role="status">
-                "Customer emulation has started. Any actions you do will reflect the effects on the customer account."
+                {tr(Msg::EmulationNotice)}
             </p>
             <div class="asm-emulation-actions">
                 <button
@@ -80,7 +81,7 @@ pub fn EmulationPanel() -> impl IntoView {
                     aria-controls="asm-switch-search"
                     on:click=move |_| switching.update(|s| *s = !*s)
                 >
-                    {move || if switching.get() { "Cancel switch" } else { "Switch customer" }}
+                    {move || asm.i18n.t(if switching.get() { Msg::SwitchCancel } else { Msg::SwitchCustomer })}
                 </button>
                 <button
                     type="button"
@@ -91,7 +92,7 @@ pub fn EmulationPanel() -> impl IntoView {
                         }
                     }
                 >
-                    "Customer 360°"
+                    {tr(Msg::Customer360Button)}
                 </button>
                 <button
                     type="button"
@@ -99,7 +100,7 @@ pub fn EmulationPanel() -> impl IntoView {
                     on:click=end
                     disabled=move || ending.get()
                 >
-                    "End Session"
+                    {tr(Msg::EndSession)}
                 </button>
             </div>
             <Show when=move || error.get().is_some()>
@@ -107,10 +108,10 @@ pub fn EmulationPanel() -> impl IntoView {
             </Show>
             <Show when=move || switching.get()>
                 <div id="asm-switch-search" class="asm-switch-search">
-                    <Lazy load=switch_search_view what="The customer search" />
+                    <Lazy load=switch_search_view what=Msg::PartCustomerSearch />
                 </div>
             </Show>
-            <Lazy load=bind_cart_view what="Bind cart" quiet=true />
+            <Lazy load=bind_cart_view what=Msg::PartBindCart quiet=true />
         </div>
     }
 }

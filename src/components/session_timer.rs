@@ -4,6 +4,7 @@
 
 use crate::clock::{format_mm_ss, SessionClock};
 use crate::host;
+use crate::i18n::{tr, Msg};
 use crate::state::use_asm;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,10 +53,7 @@ pub fn SessionTimer() -> impl IntoView {
                     )));
                 }
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => error.set(Some(format!(
-                    "Could not extend the session: {}",
-                    e.message()
-                ))),
+                Err(e) => error.set(Some(asm.i18n.timer_failed(&e.message_in(asm.i18n)))),
             }
             renewing.set(false);
         });
@@ -70,12 +68,12 @@ pub fn SessionTimer() -> impl IntoView {
         <span
             class="asm-timer"
             class:asm-timer-warn=move || warning.get()
-            title="Time left in this ASM session"
+            title=tr(Msg::TimerTitle)
         >
             <span class="asm-timer-value">{left}</span>
             <Show when=move || warning.get()>
                 <span class="asm-timer-warning" role="alert">
-                    "Your ASM session ends in less than a minute."
+                    {tr(Msg::TimerWarning)}
                 </span>
             </Show>
             // One button, so focus stays on it when the warning ends.
@@ -85,12 +83,12 @@ pub fn SessionTimer() -> impl IntoView {
                 class:asm-link=move || !warning.get()
                 class:asm-primary=move || warning.get()
                 aria-label=move || {
-                    if warning.get() { "Extend the ASM session" } else { "Reset session timer" }
+                    asm.i18n.t(if warning.get() { Msg::TimerExtendLabel } else { Msg::TimerResetLabel })
                 }
                 disabled=move || renewing.get()
                 on:click=renew
             >
-                {move || if warning.get() { "Extend" } else { "Reset" }}
+                {move || asm.i18n.t(if warning.get() { Msg::TimerExtend } else { Msg::TimerReset })}
             </button>
             <Show when=move || error.get().is_some()>
                 <span class="asm-timer-error" role="alert">

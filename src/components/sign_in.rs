@@ -3,6 +3,7 @@
 //! identity provider (single sign-on), or both.
 
 use crate::host::tab_message;
+use crate::i18n::{tr, Msg};
 use crate::state::{use_asm, Focus};
 use asm_types::SignInOptions;
 use leptos::ev::SubmitEvent;
@@ -53,9 +54,7 @@ pub fn SignInForm() -> impl IntoView {
         }
         let (user, pass) = (username.get_untracked(), password.get_untracked());
         if user.trim().is_empty() || pass.is_empty() {
-            error.set(Some(
-                "Enter your agent ID or e-mail and your password.".into(),
-            ));
+            error.set(Some(asm.i18n.t(Msg::SignInMissing)));
             return;
         }
         pending.set(true);
@@ -69,11 +68,11 @@ pub fn SignInForm() -> impl IntoView {
                     } else {
                         Focus::Desk
                     };
-                    asm.stepped(focus, format!("Signed in as {}.", session.agent.name));
+                    asm.stepped(focus, asm.i18n.signed_in_as(&session.agent.name));
                     asm.signed_in(session);
                     asm.tell_other_tabs(tab_message::SIGNED_IN);
                 }
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => error.set(Some(e.message_in(asm.i18n))),
             }
             pending.set(false);
         });
@@ -94,16 +93,16 @@ pub fn SignInForm() -> impl IntoView {
                     {move || {
                         let label = sso().map(|o| o.label).unwrap_or_default();
                         if redirecting.get() {
-                            format!("Opening {label}…")
+                            asm.i18n.sso_opening(&label)
                         } else {
-                            format!("Sign in with {label}")
+                            asm.i18n.sso_sign_in(&label)
                         }
                     }}
                 </button>
             </Show>
             <Show when=password_offered>
                 <label class="asm-field">
-                    <span>"Agent ID or e-mail"</span>
+                    <span>{tr(Msg::UsernameLabel)}</span>
                     <input
                         name="username"
                         node_ref=username_input
@@ -114,7 +113,7 @@ pub fn SignInForm() -> impl IntoView {
                     />
                 </label>
                 <label class="asm-field">
-                    <span>"Password"</span>
+                    <span>{tr(Msg::PasswordLabel)}</span>
                     <input
                         name="password"
                         autocomplete="current-password"
@@ -130,10 +129,10 @@ pub fn SignInForm() -> impl IntoView {
                     aria-pressed=move || show_password.get().to_string()
                     on:click=move |_| show_password.update(|s| *s = !*s)
                 >
-                    {move || if show_password.get() { "Hide password" } else { "Show password" }}
+                    {move || asm.i18n.t(if show_password.get() { Msg::PasswordHide } else { Msg::PasswordShow })}
                 </button>
                 <button type="submit" class="asm-button asm-primary" disabled=move || pending.get()>
-                    {move || if pending.get() { "Signing in…" } else { "Sign In" }}
+                    {move || asm.i18n.t(if pending.get() { Msg::SigningIn } else { Msg::SignInButton })}
                 </button>
             </Show>
             <Show when=move || error.get().is_some()>

@@ -45,6 +45,26 @@ async function assertAccessible(page, state) {
 
 const dialog = (page, id) => page.locator(`dialog#${id}`);
 
+/** What the bar says in each locale besides English (locales/*.json). */
+const LOCALES = {
+  de: {
+    dir: 'ltr',
+    signIn: 'Anmelden',
+    wrongPassword: 'Agenten-ID, E-Mail oder Passwort ist falsch.',
+    find: 'Kunden suchen',
+    found: /^\d+ Kunden?$/,
+    endSession: 'Sitzung beenden',
+  },
+  ar: {
+    dir: 'rtl',
+    signIn: 'تسجيل الدخول',
+    wrongPassword: 'مُعرّف الوكيل أو البريد الإلكتروني أو كلمة المرور غير صحيح.',
+    find: 'البحث عن عميل',
+    found: /عميل/,
+    endSession: 'إنهاء الجلسة',
+  },
+};
+
 describe('accessibility (axe-core, WCAG 2.x A/AA) in every state of the overlay', () => {
   let server;
   let browser;
@@ -148,6 +168,61 @@ describe('accessibility (axe-core, WCAG 2.x A/AA) in every state of the overlay'
       await closeContext(context, server);
     }
   });
+
+  // German and Arabic (right to left): the bar's own views, from the sign-in form to the
+  // emulation, in the words of their catalogues.
+  for (const [tag, words] of Object.entries(LOCALES)) {
+    it(`has no violation in ${tag}, and the bar speaks it`, async () => {
+      const context = await newContext(browser, { bypassCSP: true });
+      await context.addInitScript((t) => sessionStorage.setItem('asm_locale', t), tag);
+      try {
+        const page = await context.newPage();
+        await openSignIn(page, server);
+        const root = page.locator('.asm-locale');
+        assert.equal(await root.getAttribute('lang'), tag);
+        assert.equal(await root.getAttribute('dir'), words.dir);
+        await waitForText(page.locator('.asm-sign-in button[type=submit]'), words.signIn);
+        await assertAccessible(page, `${tag}: sign-in form`);
+        if (words.dir === 'rtl') {
+          // Mirrored: the title at the right end of the header, the buttons to its left.
+          const title = await page.locator('.asm-title').boundingBox();
+          const hide = await page.locator('.asm-toggle').boundingBox();
+          assert.ok(title.x > hide.x, `title ${title.x} right of Hide ${hide.x}`);
+        }
+
+        await ui.username(page).fill(AGENT.username);
+        await ui.password(page).fill('wrong password');
+        await page.locator('.asm-sign-in button[type=submit]').click();
+        await waitForText(page.locator('.asm-sign-in .asm-error'), words.wrongPassword);
+        await assertAccessible(page, `${tag}: sign-in error`);
+
+        await ui.password(page).fill(AGENT.password);
+        await page.locator('.asm-sign-in button[type=submit]').click();
+        await ui.search(page).waitFor();
+        await waitForText(page.locator('label[for=asm-customer-search]'), words.find);
+        await ui.reason(page).fill('T-1');
+        await ui.search(page).fill('linda');
+        await ui.results(page).filter({ hasText: LINDA.email }).first().waitFor();
+        await ui.search(page).press('ArrowDown');
+        await page.locator('.asm-result.asm-active').waitFor();
+        await waitForText(page.locator('.asm-result-count'), words.found);
+        await assertAccessible(page, `${tag}: search results`);
+
+        await ui.search(page).press('Enter');
+        await ui.emulation(page).waitFor();
+        await waitForText(page.locator('.asm-emulation .asm-danger'), words.endSession);
+        await assertAccessible(page, `${tag}: emulating`);
+
+        // The choice is kept for the tab: the next page speaks it at once.
+        await page.reload();
+        await ui.emulation(page).waitFor();
+        await waitForText(page.locator('.asm-emulation .asm-danger'), words.endSession);
+        assert.equal(await page.locator('.asm-language-select').inputValue(), tag);
+      } finally {
+        await closeContext(context, server);
+      }
+    });
+  }
 
   it('has no violation while the session timer warns', async () => {
     const idle = await startServer({ idleTimeout: 70 });

@@ -69,7 +69,7 @@ describe('keyboard only', () => {
       assert.equal(await announced(page), '');
 
       // The bar comes first in the page's tab order: its header, then the form.
-      await tabs(page, 'Hide', 'Close Assisted Service Mode', '[name=username]');
+      await tabs(page, '[name=locale]', 'Hide', 'Close Assisted Service Mode', '[name=username]');
       await page.keyboard.type(AGENT.username);
       await tabs(page, '[name=password]');
       await page.keyboard.type(AGENT.password);

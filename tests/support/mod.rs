@@ -5,6 +5,7 @@
 
 use asm_overlay::api::Api;
 use asm_overlay::host::{self, HOST_ID};
+use asm_overlay::locale::Locale;
 use gloo_timers::future::TimeoutFuture;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -171,6 +172,11 @@ pub fn start(routes: impl FnOnce()) {
 
 /// [`start`] with the overlay on `api` (e.g. a shorter timeout).
 pub fn start_with(api: Api, routes: impl FnOnce()) {
+    start_in(api, Locale::En, Vec::new(), routes);
+}
+
+/// [`start_with`] in `locale`, with the other locales' catalogues at `sources` (route them).
+pub fn start_in(api: Api, locale: Locale, sources: Vec<(Locale, String)>, routes: impl FnOnce()) {
     // The previous test's overlay stops entirely (timers, listeners, tab channel).
     host::unmount();
     if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
@@ -180,7 +186,7 @@ pub fn start_with(api: Api, routes: impl FnOnce()) {
     route("GET /asm/agents/me", 401, invalid_token());
     route("POST /asm/agents/logout", 204, serde_json::Value::Null);
     routes();
-    host::mount(api).expect("mount");
+    host::mount(api, locale, sources).expect("mount");
 }
 
 fn gloo_utils_document() -> web_sys::Document {

@@ -22,7 +22,12 @@ pub const LOADER: &str = "asm-loader.js";
 const GLUE: &str = "asm-overlay.js";
 const WASM: &str = "asm-overlay_bg.wasm";
 /// Files that get precompressed variants.
-const COMPRESSED: &[&str] = &["js", "wasm", "ts", "html"];
+const COMPRESSED: &[&str] = &["js", "wasm", "ts", "html", "json"];
+
+/// The fixed name of a locale's catalogue in `dist` before [`finish`] (the loader names it so).
+pub fn catalogue_name(tag: &str) -> String {
+    format!("asm-locale-{tag}.json")
+}
 
 /// Gzipped loader budget, bytes (checked by `cargo xtask sizes`): the loader minified by esbuild
 /// was 880 B on 2026-12-03 (1,174 B unminified), with the early session request.
@@ -30,13 +35,19 @@ pub const LOADER_BUDGET_GZ: usize = 1_000;
 /// Gzipped first load (loader, glue, main wasm, link module) budget, bytes: what was measured
 /// when the budget was set (188,613 B on 2026-12-03: JSON through the browser's parser, the
 /// minified loader; 193,762 B on 2026-12-02, 239,825 B before the desk's chunk, 428,170 B
-/// unsplit) plus 3 %.
-pub const FIRST_LOAD_BUDGET_GZ: usize = 195_000;
+/// unsplit) plus 3 %. Raised on 2026-12-03 for the languages (issue 16): 202,312 B, of which
+/// 13,840 B are the i18n runtime, the English catalogue, the language menu and texts that follow
+/// the locale (docs/benchmarks.md).
+pub const FIRST_LOAD_BUDGET_GZ: usize = 208_000;
 /// Gzipped budget of everything (first load and all chunks), bytes: what was measured when the
 /// budget was set (434,759 B on 2026-12-03: Customer 360° fragments read once each, case and
 /// letters through the browser's Unicode tables; chunks compress apart and repeat some code)
-/// plus 3 %.
-pub const TOTAL_BUDGET_GZ: usize = 448_000;
+/// plus 3 %; 449,919 B with the languages (2026-12-03).
+pub const TOTAL_BUDGET_GZ: usize = 463_000;
+/// Gzipped budget of each locale's catalogue (fetched by that locale's agents only): the German
+/// and Arabic ones of the bar's own views were 1,473 and 1,590 B on 2026-12-03; the views of the
+/// chunks will about triple them.
+pub const CATALOGUE_BUDGET_GZ: usize = 6_000;
 /// Issue 13's targets, not yet met: the first load (until the sign-in form works), bytes.
 const FIRST_LOAD_TARGET_GZ: usize = 120_000;
 const FIRST_LOAD_TARGET_BR: usize = 100_000;
@@ -161,6 +172,30 @@ pub fn finish(dist: &Path) -> Result<(String, String), String> {
     let quoted = format!("\"./{GLUE}\"");
     if !loader.contains(&quoted) {
         return Err(format!("{} does not name {quoted}", loader_path.display()));
+    }
+    // Each locale's catalogue after its content; the loader names them for the overlay.
+    let mut loader = loader;
+    for path in files(dist)? {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        let Some(tag) = name
+            .strip_prefix("asm-locale-")
+            .and_then(|n| n.strip_suffix(".json"))
+            .filter(|t| !t.contains('-'))
+        else {
+            continue;
+        };
+        let bytes = read(&path)?;
+        let hashed = format!("asm-locale-{tag}-{}.json", hash_of(&[&bytes]));
+        let old = format!("\"./{name}\"");
+        if !loader.contains(&old) {
+            return Err(format!("{} does not name {old}", loader_path.display()));
+        }
+        loader = loader.replace(&old, &format!("\"./{hashed}\""));
+        fs::rename(&path, dist.join(&hashed)).map_err(|e| format!("{}: {e}", path.display()))?;
     }
     let mut glue = glue.replace(WASM, &wasm_name);
     let mut wasm = wasm;
@@ -331,6 +366,20 @@ pub fn sizes(dist: &Path) -> Step {
         first = add(first, m);
     }
     row("first load (loader, glue, wasm, link module)", first);
+    // A locale's catalogue is fetched on top of the first load, by the agents of that locale.
+    let mut catalogues = Vec::new();
+    for path in files(dist)? {
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name.starts_with("asm-locale-") && name.ends_with(".json") {
+            let m = measure(&path)?;
+            row(name, m);
+            row("  first load with it", add(first, m));
+            catalogues.push((name.to_owned(), m.1));
+        }
+    }
     let mut total = first;
     for name in &chunks {
         let m = measure(&dist.join(name))?;
@@ -362,6 +411,13 @@ pub fn sizes(dist: &Path) -> Step {
             "the first load is {} B gzipped, over its {FIRST_LOAD_BUDGET_GZ} B budget",
             first.1
         ));
+    }
+    for (name, gz) in &catalogues {
+        if *gz > CATALOGUE_BUDGET_GZ {
+            over.push(format!(
+                "{name} is {gz} B gzipped, over its {CATALOGUE_BUDGET_GZ} B budget"
+            ));
+        }
     }
     if total.1 > TOTAL_BUDGET_GZ {
         over.push(format!(
@@ -463,6 +519,28 @@ mod tests {
         assert_ne!(glue2, glue);
         let _ = fs::remove_dir_all(dist);
         let _ = fs::remove_dir_all(other);
+    }
+
+    #[test]
+    fn finish_names_catalogues_after_their_content_in_the_loader() {
+        let dist = fake_dist("catalogues", b"\0asm cat");
+        fs::write(
+            dist.join(LOADER),
+            "const c={de:\"./asm-locale-de.json\"};const o=await import(\"./asm-overlay.js\");",
+        )
+        .unwrap();
+        fs::write(dist.join(catalogue_name("de")), "[\"Anmelden\"]").unwrap();
+        finish(&dist).unwrap();
+        let hashed = format!("asm-locale-de-{}.json", hash_of(&[b"[\"Anmelden\"]"]));
+        assert!(dist.join(&hashed).exists(), "renamed after its content");
+        assert!(dist.join(format!("{hashed}.br")).exists(), "precompressed");
+        assert!(!dist.join(catalogue_name("de")).exists());
+        let loader = fs::read_to_string(dist.join(LOADER)).unwrap();
+        assert!(loader.contains(&format!("de:\"./{hashed}\"")), "{loader}");
+        // A catalogue the loader does not name would never be fetched.
+        let dist = fake_dist("catalogue-unnamed", b"\0asm cat");
+        fs::write(dist.join(catalogue_name("ar")), "[]").unwrap();
+        assert!(finish(&dist).unwrap_err().contains("asm-locale-ar.json"));
     }
 
     #[test]

@@ -167,6 +167,13 @@ pub fn build(dist: &Path) -> Step {
         &dist.join("asm-loader.js"),
     )?;
     copy(Path::new("loader/asm-overlay.d.ts"), "asm-overlay.d.ts")?;
+    // Every other locale's catalogue, as the overlay reads it (`asm-catalogues`; English is in
+    // the wasm); `bundle::finish` names them after their content.
+    let (_, catalogues) = asm_catalogues::compile_dir(Path::new("locales"))?;
+    for (tag, json) in catalogues {
+        let path = dist.join(crate::bundle::catalogue_name(&tag));
+        io(&path, fs::write(&path, json))?;
+    }
     let index = "<!doctype html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>asm-overlay bundle</title></head>\n<body>\n  <p>This is the asm-overlay bundle. Storefronts embed <code>asm-loader.js</code>; see the README.</p>\n</body>\n</html>\n";
     io(
         &dist.join("index.html"),

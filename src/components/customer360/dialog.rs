@@ -34,7 +34,7 @@ pub fn Customer360Dialog() -> impl IntoView {
                             let id = subject.customer_id.clone();
                             move || customer360_view(id.clone())
                         }
-                        what="Customer 360°"
+                        what=crate::i18n::Msg::PartCustomer360
                     />
                 </Dialog>
             }

@@ -22,12 +22,12 @@ pub fn CustomerListsButton() -> impl IntoView {
             "Customers"
         </button>
         <Show when=move || open.get()>
-            <Lazy load=move || customer_lists_view(open, creating) what="The customer lists" />
+            <Lazy load=move || customer_lists_view(open, creating) what=crate::i18n::Msg::PartCustomerLists />
         </Show>
         <Show when=move || creating.get()>
             <Lazy
                 load=move || create_customer_view(Callback::new(move |()| creating.set(false)))
-                what="Create customer"
+                what=crate::i18n::Msg::PartCreateCustomer
             />
         </Show>
     }

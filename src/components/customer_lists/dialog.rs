@@ -162,7 +162,11 @@ pub fn CustomerListsDialog(
         }
         // The server would refuse; say why without asking it.
         if let Some(kind) = &entry.emulation_blocked {
-            notice.set(Some(format!("{}: {}", entry.name, blocked_reason(kind))));
+            notice.set(Some(format!(
+                "{}: {}",
+                entry.name,
+                blocked_reason(crate::i18n::current(), kind)
+            )));
             return;
         }
         if reason.get_untracked().trim().is_empty() {

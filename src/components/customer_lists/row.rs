@@ -20,7 +20,10 @@ pub fn CustomerListRow(
     #[prop(into)]
     on_choose: Callback<(CustomerSearchEntry, RowAction)>,
 ) -> impl IntoView {
-    let blocked = entry.emulation_blocked.as_deref().map(blocked_reason);
+    let blocked = entry
+        .emulation_blocked
+        .as_deref()
+        .map(|kind| blocked_reason(crate::i18n::current(), kind));
     let is_blocked = blocked.is_some();
     let disabled = move || is_blocked || busy.get();
     let name = entry.name.clone();
@@ -69,7 +72,7 @@ pub fn CustomerListRow(
                     type="button"
                     class="asm-button asm-link asm-row-name"
                     disabled=disabled
-                    aria-describedby=blocked.map(|_| reason_id.clone())
+                    aria-describedby=blocked.as_ref().map(|_| reason_id.clone())
                     on:click=move |_| on_choose.run((entry.clone(), RowAction::Emulate))
                 >
                     <span class="asm-avatar" aria-hidden="true">{avatar}</span>

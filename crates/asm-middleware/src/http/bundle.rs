@@ -34,11 +34,13 @@ pub const SHORT: &str = "public, max-age=300";
 pub const HASH_LEN: usize = 16;
 
 /// Whether `name` (a file name or a path ending in one) is content-hashed:
-/// `<stem>-<16 lowercase hex>.js` or `<stem>-<16 lowercase hex>_bg.wasm`.
+/// `<stem>-<16 lowercase hex>.js`, `<stem>-<16 lowercase hex>_bg.wasm` or (a locale's
+/// catalogue) `<stem>-<16 lowercase hex>.json`.
 pub fn is_hashed(name: &str) -> bool {
     let name = name.rsplit('/').next().unwrap_or(name);
     let Some(stem) = name
         .strip_suffix("_bg.wasm")
+        .or_else(|| name.strip_suffix(".json"))
         .or_else(|| name.strip_suffix(".js"))
     else {
         return false;
@@ -109,6 +111,8 @@ mod tests {
             "/asm-overlay/asm-overlay-0123456789abcdef_bg.wasm"
         ));
         assert!(!is_hashed("asm-loader.js"));
+        assert!(is_hashed("asm-locale-de-0123456789abcdef.json"));
+        assert!(!is_hashed("asm-locale-de.json"));
         assert!(!is_hashed("asm-overlay.js"));
         assert!(!is_hashed("asm-overlay_bg.wasm"));
         assert!(!is_hashed("asm-overlay.d.ts"));
