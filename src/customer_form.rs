@@ -2,6 +2,7 @@
 //! the server (the server's own, so a form that passes them is not refused for its shape), and
 //! where the server's per-field errors belong.
 
+use crate::i18n::{I18n, Msg};
 use asm_types::CustomerCreateRequest;
 
 /// Longest first name, last name or e-mail the server accepts (characters).
@@ -32,12 +33,12 @@ impl Field {
     ];
 
     /// The field's label.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Msg {
         match self {
-            Field::FirstName => "First name",
-            Field::LastName => "Last name",
-            Field::Email => "E-mail",
-            Field::Reason => "Reason for emulation",
+            Field::FirstName => Msg::FieldFirstName,
+            Field::LastName => Msg::FieldLastName,
+            Field::Email => Msg::FieldEmail,
+            Field::Reason => Msg::ReasonLabel,
         }
     }
 
@@ -92,26 +93,24 @@ pub fn plausible_email(email: &str) -> bool {
 }
 
 /// What is wrong with `value` in `field`, or `None` when it may be sent.
-pub fn check(field: Field, value: &str) -> Option<String> {
-    let label = field.label();
+pub fn check(i18n: I18n, field: Field, value: &str) -> Option<String> {
+    let label = i18n.t(field.label());
     if value.chars().count() > field.max_chars() {
-        return Some(format!(
-            "{label} must be at most {} characters long.",
-            field.max_chars()
-        ));
+        let max = crate::i18n::number(i18n.locale_untracked(), field.max_chars() as f64);
+        return Some(i18n.field_too_long(&label, &max));
     }
     let value = value.trim();
     if value.is_empty() {
         return Some(match field {
-            Field::Reason => "Enter the reason for emulating (a ticket ID or a short note).".into(),
-            _ => format!("{label} is required."),
+            Field::Reason => i18n.t(Msg::FieldReasonNeeded),
+            _ => i18n.field_required(&label),
         });
     }
     if value.chars().any(char::is_control) {
-        return Some(format!("{label} must not contain control characters."));
+        return Some(i18n.field_control(&label));
     }
     if field == Field::Email && !plausible_email(value) {
-        return Some("Enter a valid e-mail address, e.g. name@example.com.".into());
+        return Some(i18n.t(Msg::FieldEmailInvalid));
     }
     None
 }
@@ -141,10 +140,10 @@ impl Form {
     }
 
     /// Every field's problem, in the form's order (empty: the form may be sent).
-    pub fn problems(&self) -> Vec<(Field, String)> {
+    pub fn problems(&self, i18n: I18n) -> Vec<(Field, String)> {
         Field::ALL
             .into_iter()
-            .filter_map(|f| check(f, self.value(f)).map(|m| (f, m)))
+            .filter_map(|f| check(i18n, f, self.value(f)).map(|m| (f, m)))
             .collect()
     }
 
@@ -162,6 +161,10 @@ impl Form {
 mod tests {
     use super::*;
 
+    fn en() -> I18n {
+        I18n::new(Vec::new())
+    }
+
     fn filled() -> Form {
         Form {
             first_name: "Max".into(),
@@ -174,10 +177,10 @@ mod tests {
     #[test]
     fn a_complete_form_has_no_problem_and_is_sent_trimmed() {
         let mut form = filled();
-        assert!(form.problems().is_empty());
+        assert!(form.problems(en()).is_empty());
         form.first_name = "  Max ".into();
         form.email = " max@example.com ".into();
-        assert!(form.problems().is_empty());
+        assert!(form.problems(en()).is_empty());
         let req = form.request();
         assert_eq!(req.first_name, "Max");
         assert_eq!(req.email_address, "max@example.com");
@@ -185,34 +188,34 @@ mod tests {
 
     #[test]
     fn every_field_is_required() {
-        let problems = Form::default().problems();
+        let problems = Form::default().problems(en());
         let fields: Vec<Field> = problems.iter().map(|p| p.0).collect();
         assert_eq!(fields, Field::ALL.to_vec());
         assert_eq!(problems[0].1, "First name is required.");
         assert_eq!(
-            check(Field::LastName, "   "),
+            check(en(), Field::LastName, "   "),
             Some("Last name is required.".into())
         );
-        assert!(check(Field::Reason, "").is_some_and(|m| m.contains("reason")));
+        assert!(check(en(), Field::Reason, "").is_some_and(|m| m.contains("reason")));
     }
 
     #[test]
     fn lengths_are_the_servers() {
-        assert_eq!(check(Field::FirstName, &"a".repeat(100)), None);
-        assert!(check(Field::FirstName, &"a".repeat(101)).is_some_and(|m| m.contains("100")));
+        assert_eq!(check(en(), Field::FirstName, &"a".repeat(100)), None);
+        assert!(check(en(), Field::FirstName, &"a".repeat(101)).is_some_and(|m| m.contains("100")));
         // Characters, not bytes.
-        assert_eq!(check(Field::LastName, &"ö".repeat(100)), None);
-        assert_eq!(check(Field::Reason, &"r".repeat(500)), None);
-        assert!(check(Field::Reason, &"r".repeat(501)).is_some());
+        assert_eq!(check(en(), Field::LastName, &"ö".repeat(100)), None);
+        assert_eq!(check(en(), Field::Reason, &"r".repeat(500)), None);
+        assert!(check(en(), Field::Reason, &"r".repeat(501)).is_some());
         let long_email = format!("{}@example.com", "a".repeat(90));
-        assert!(check(Field::Email, &long_email).is_some());
+        assert!(check(en(), Field::Email, &long_email).is_some());
     }
 
     #[test]
     fn emails_must_be_plausible() {
         for ok in ["max@example.com", "a.b+c@mail.example.org", "ö@bücher.de"] {
             assert!(plausible_email(ok), "{ok}");
-            assert_eq!(check(Field::Email, ok), None, "{ok}");
+            assert_eq!(check(en(), Field::Email, ok), None, "{ok}");
         }
         for bad in [
             "max",
@@ -228,7 +231,7 @@ mod tests {
         ] {
             assert!(!plausible_email(bad), "{bad}");
             assert!(
-                check(Field::Email, bad).is_some_and(|m| m.contains("valid e-mail")),
+                check(en(), Field::Email, bad).is_some_and(|m| m.contains("valid e-mail")),
                 "{bad}"
             );
         }
@@ -236,7 +239,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_refused() {
-        assert!(check(Field::FirstName, "Max\u{0}").is_some_and(|m| m.contains("control")));
+        assert!(check(en(), Field::FirstName, "Max\u{0}").is_some_and(|m| m.contains("control")));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Customer lists rules: what a list page asks the server, and the labels the dialog shows
 //! (initials avatar, count, page).
 
+use crate::i18n::I18n;
+
 /// Customers per page of a list.
 pub const PAGE_SIZE: u32 = 10;
 
@@ -57,18 +59,21 @@ pub fn initials(name: &str) -> String {
 }
 
 /// "1 customer", "12 customers", or "More than 1000 customers" when counting stopped early.
-pub fn count_label(total: u64, lower_bound: bool) -> String {
-    match (total, lower_bound) {
-        (n, true) => format!("More than {n} customers"),
-        (1, false) => "1 customer".to_owned(),
-        (n, false) => format!("{n} customers"),
+pub fn count_label(i18n: I18n, total: u64, lower_bound: bool) -> String {
+    let n = usize::try_from(total).unwrap_or(usize::MAX);
+    if lower_bound {
+        i18n.lists_more_than(n)
+    } else {
+        i18n.customers_found(n)
     }
 }
 
 /// "Page 2 of 5" for the zero-based `current` page of `total_pages` (an empty list is one page).
-pub fn page_label(current: u32, total_pages: u32) -> String {
+pub fn page_label(i18n: I18n, current: u32, total_pages: u32) -> String {
     let total = total_pages.max(1);
-    format!("Page {} of {total}", current.saturating_add(1).min(total))
+    let locale = i18n.locale_untracked();
+    let page = crate::i18n::number(locale, f64::from(current.saturating_add(1).min(total)));
+    i18n.page_of(&page, &crate::i18n::number(locale, f64::from(total)))
 }
 
 /// Whether there is a page before the zero-based `current` one.
@@ -84,6 +89,10 @@ pub fn has_next(current: u32, total_pages: u32) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> I18n {
+        crate::i18n::I18n::new(Vec::new())
+    }
 
     #[test]
     fn initials_take_the_first_and_last_word() {
@@ -103,19 +112,19 @@ mod tests {
 
     #[test]
     fn counts_say_when_they_are_a_lower_bound() {
-        assert_eq!(count_label(0, false), "0 customers");
-        assert_eq!(count_label(1, false), "1 customer");
-        assert_eq!(count_label(13, false), "13 customers");
-        assert_eq!(count_label(1000, true), "More than 1000 customers");
+        assert_eq!(count_label(en(), 0, false), "0 customers");
+        assert_eq!(count_label(en(), 1, false), "1 customer");
+        assert_eq!(count_label(en(), 13, false), "13 customers");
+        assert_eq!(count_label(en(), 1000, true), "More than 1000 customers");
     }
 
     #[test]
     fn page_labels_are_one_based_and_never_zero_of_zero() {
-        assert_eq!(page_label(0, 3), "Page 1 of 3");
-        assert_eq!(page_label(2, 3), "Page 3 of 3");
-        assert_eq!(page_label(0, 0), "Page 1 of 1");
+        assert_eq!(page_label(en(), 0, 3), "Page 1 of 3");
+        assert_eq!(page_label(en(), 2, 3), "Page 3 of 3");
+        assert_eq!(page_label(en(), 0, 0), "Page 1 of 1");
         // A page past the end (the list shrank) does not claim to be beyond the total.
-        assert_eq!(page_label(7, 3), "Page 3 of 3");
+        assert_eq!(page_label(en(), 7, 3), "Page 3 of 3");
     }
 
     #[test]

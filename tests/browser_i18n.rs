@@ -283,3 +283,53 @@ async fn the_loader_tag_then_the_pages_language_then_the_tabs_choice_decide() {
         "nothing else to choose"
     );
 }
+
+fn cart(code: &str, items: u32) -> serde_json::Value {
+    json!({ "code": code, "totalItems": items, "total": "$10.00", "modified": "2026-11-22T10:00:00Z", "entries": [] })
+}
+
+#[wasm_bindgen_test]
+async fn binding_a_cart_asks_and_answers_in_the_agents_words_with_its_plural_forms() {
+    start_in(api(), Locale::Ar, sources(), || {
+        route(&format!("GET {AR}"), 200, arabic());
+        route(
+            "GET /asm/agents/me",
+            200,
+            session(600_000, Some(emulation("C-LINDA", "Linda Wolf"))),
+        );
+        route(
+            "POST /asm/bind-cart",
+            409,
+            json!({ "errors": [{ "type": "CartConflictError", "message": "conflict", "subject": "00001234" }] }),
+        );
+        route(
+            "GET /asm/customers/C-LINDA/carts",
+            200,
+            json!({ "carts": [cart("00001234", 2)], "savedCarts": [] }),
+        );
+    });
+    until("field", || find("#asm-cart-number").is_some()).await;
+    assert_eq!(text("label[for=asm-cart-number]"), "رقم السلة");
+    submit_form(".asm-bind-cart");
+    until("the empty number", || {
+        find(".asm-bind-cart-error").is_some()
+    })
+    .await;
+    assert_eq!(
+        text(".asm-bind-cart-error"),
+        "أدخل رقم سلة التسوق الذي يقرؤه العميل."
+    );
+    type_into("#asm-cart-number", "90000003");
+    submit_form(".asm-bind-cart");
+    until("dialog", || {
+        find("dialog#asm-bind-conflict[open]").is_some()
+    })
+    .await;
+    assert_eq!(text("#asm-bind-conflict-title"), "استبدال سلة العميل؟");
+    assert_eq!(
+        text(".asm-bind-conflict-question"),
+        "سلة Linda Wolf الحالية تحتوي على منتجين. هل تستبدلها بالسلة 90000003؟ تُحفظ السلة الحالية كسلة محفوظة.",
+        "the dual form"
+    );
+    assert_eq!(text(".asm-bind-confirm"), "استبدال");
+}

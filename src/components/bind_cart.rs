@@ -9,6 +9,7 @@ use crate::bind::{bind_error, check_cart_number, conflict_question, current_item
 use crate::components::deep_link::use_pending_link;
 use crate::components::Dialog;
 use crate::host::{self, event, target};
+use crate::i18n::{tr, Msg};
 use crate::state::use_asm;
 use asm_types::error_type;
 use leptos::ev::SubmitEvent;
@@ -22,10 +23,10 @@ struct Question {
     cart: String,
     /// Replace the customer's current cart by the bound one, or save an inactive cart.
     save: bool,
-    title: &'static str,
+    title: Msg,
     text: String,
     /// The confirming button's label, and whether it may be pressed.
-    confirm: &'static str,
+    confirm: Msg,
     ready: bool,
 }
 
@@ -47,6 +48,7 @@ pub fn BindCart() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     let done = RwSignal::new(None::<String>);
     let conflict = RwSignal::new(None::<Question>);
+    let i18n = asm.i18n;
     let pending_link = use_pending_link();
     // The deep link's inactive cart, offered while its customer is emulated (the pending link
     // forgets it when that emulation ends).
@@ -72,10 +74,7 @@ pub fn BindCart() -> impl IntoView {
                         }
                     });
                     let who = name.unwrap_or_else(|| customer_id.clone());
-                    done.set(Some(format!(
-                        "Cart {} is now {who}'s cart.",
-                        reply.body.code
-                    )));
+                    done.set(Some(i18n.bind_done(&reply.body.code, &who)));
                     typed.set(String::new());
                     host::emit(
                         event::CART_BOUND,
@@ -98,19 +97,19 @@ pub fn BindCart() -> impl IntoView {
                         .emulation
                         .with_untracked(|e| e.as_ref().map(|e| e.customer_name.clone()))
                         .unwrap_or_else(|| customer_id.clone());
-                    let text = conflict_question(&name, items, &cart);
+                    let text = conflict_question(i18n, &name, items, &cart);
                     conflict.set(Some(Question {
                         customer_id,
                         cart,
                         save: false,
-                        title: "Replace the customer's cart?",
+                        title: Msg::ReplaceTitle,
                         text,
-                        confirm: "Replace",
+                        confirm: Msg::ReplaceConfirm,
                         ready: true,
                     }));
                 }
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => error.set(Some(bind_error(&e, &cart))),
+                Err(e) => error.set(Some(bind_error(i18n, &e, &cart))),
             }
             pending.set(false);
         });
@@ -125,6 +124,7 @@ pub fn BindCart() -> impl IntoView {
             return;
         };
         match check_cart_number(
+            i18n,
             &typed.get_untracked(),
             session.cart_id.as_deref(),
             &session.customer_name,
@@ -148,19 +148,19 @@ pub fn BindCart() -> impl IntoView {
                 Ok(reply) => {
                     asm.touch(reply.expires_at);
                     let found = reply.body.carts.into_iter().find(|x| x.code == c.cart_id);
-                    let (text, ready) = save_question(&c.cart_id, found.as_ref());
+                    let (text, ready) = save_question(i18n, &c.cart_id, found.as_ref());
                     conflict.set(Some(Question {
                         customer_id: c.customer_id,
                         cart: c.cart_id,
                         save: true,
-                        title: "Save the inactive cart for later",
+                        title: Msg::SaveTitle,
                         text,
-                        confirm: "Save for Later",
+                        confirm: Msg::SaveConfirm,
                         ready,
                     }));
                 }
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => error.set(Some(e.message_in(i18n))),
             }
             pending.set(false);
         });
@@ -171,7 +171,7 @@ pub fn BindCart() -> impl IntoView {
             match asm.api().save_cart(&customer_id, &cart).await {
                 Ok(()) => {
                     pending_link.forget_cart_to_save();
-                    done.set(Some(format!("Cart {cart} is saved for later.")));
+                    done.set(Some(i18n.save_done(&cart)));
                     host::emit(
                         event::NAVIGATE,
                         &[
@@ -182,7 +182,7 @@ pub fn BindCart() -> impl IntoView {
                     );
                 }
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => error.set(Some(e.message_in(i18n))),
             }
             pending.set(false);
         });
@@ -207,21 +207,22 @@ pub fn BindCart() -> impl IntoView {
                     .map(|c| {
                         view! {
                             <p class="asm-save-inactive">
-                                {format!("The link names the inactive cart {}. ", c.cart_id)}
+                                {i18n.save_offer(&c.cart_id)}
+                                " "
                                 <button
                                     type="button"
                                     id="asm-save-inactive-cart"
                                     class="asm-button"
                                     on:click=ask_save
                                 >
-                                    "Save inactive cart"
+                                    {tr(Msg::SaveInactiveButton)}
                                 </button>
                             </p>
                         }
                     })
             }}
             <label class="asm-label" for="asm-cart-number">
-                "Cart number"
+                {tr(Msg::CartNumberLabel)}
             </label>
             <div class="asm-bind-cart-field">
                 <input
@@ -231,7 +232,7 @@ pub fn BindCart() -> impl IntoView {
                     inputmode="numeric"
                     autocomplete="off"
                     maxlength="64"
-                    placeholder="e.g. 90000003"
+                    placeholder=tr(Msg::CartNumberPlaceholder)
                     aria-invalid=move || error.with(Option::is_some).to_string()
                     aria-describedby="asm-bind-cart-message"
                     prop:value=move || typed.get()
@@ -245,7 +246,7 @@ pub fn BindCart() -> impl IntoView {
                     // when the conflict dialog closes.
                     aria-disabled=move || pending.get().to_string()
                 >
-                    {move || if pending.get() { "Binding…" } else { "Bind cart" }}
+                    {move || i18n.t(if pending.get() { Msg::Binding } else { Msg::BindButton })}
                 </button>
             </div>
             <div id="asm-bind-cart-message">
@@ -265,7 +266,7 @@ pub fn BindCart() -> impl IntoView {
             <Dialog
                 id="asm-bind-conflict"
                 title=Signal::derive(move || {
-                    conflict.with(|c| c.as_ref().map(|c| c.title).unwrap_or_default().to_owned())
+                    conflict.with(|c| c.as_ref().map(|c| i18n.t(c.title)).unwrap_or_default())
                 })
                 class="asm-dialog-small"
                 on_close=move |_| cancel()
@@ -275,7 +276,7 @@ pub fn BindCart() -> impl IntoView {
                 </p>
                 <div class="asm-dialog-actions">
                     <button type="button" class="asm-button" on:click=move |_| cancel()>
-                        "Cancel"
+                        {tr(Msg::Cancel)}
                     </button>
                     <button
                         type="button"
@@ -286,7 +287,7 @@ pub fn BindCart() -> impl IntoView {
                         }
                         on:click=replace
                     >
-                        {move || conflict.with(|c| c.as_ref().map(|c| c.confirm))}
+                        {move || conflict.with(|c| c.as_ref().map(|c| i18n.t(c.confirm)))}
                     </button>
                 </div>
             </Dialog>

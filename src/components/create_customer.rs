@@ -6,6 +6,7 @@
 use crate::components::Dialog;
 use crate::customer_form::{check, Field, Form};
 use crate::host::{self, event, HOST_ID};
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::state::{use_asm, Asm};
 use asm_types::CustomerSearchEntry;
 use leptos::ev::SubmitEvent;
@@ -66,7 +67,7 @@ pub fn CreateCustomerDialog(
         top_error.set(None);
         if let Some(customer) = created.get_untracked() {
             // Created already: only the emulation is left to start.
-            if let Some(problem) = check(Field::Reason, &asm.reason.get_untracked()) {
+            if let Some(problem) = check(asm.i18n, Field::Reason, &asm.reason.get_untracked()) {
                 problems.set(vec![(Field::Reason, problem)]);
                 focus_field(Field::Reason);
                 return;
@@ -79,7 +80,7 @@ pub fn CreateCustomerDialog(
             return;
         }
         let form = form();
-        let found = form.problems();
+        let found = form.problems(asm.i18n);
         if let Some((first, _)) = found.first() {
             focus_field(*first);
             problems.set(found);
@@ -114,7 +115,7 @@ pub fn CreateCustomerDialog(
                         }
                     }
                     if per_field.is_empty() {
-                        top_error.set(Some(e.message()));
+                        top_error.set(Some(e.message_in(asm.i18n)));
                     } else {
                         if !other.is_empty() {
                             top_error.set(Some(other.join(" ")));
@@ -133,8 +134,8 @@ pub fn CreateCustomerDialog(
     let locked = Signal::derive(move || created.with(Option::is_some));
     let title = Signal::derive(move || {
         created.with(|c| match c {
-            Some(c) => format!("Customer {} created", c.name),
-            None => "Create customer".to_owned(),
+            Some(c) => asm.i18n.create_done_title(&c.name),
+            None => asm.i18n.t(Msg::CreateCustomer),
         })
     });
 
@@ -151,9 +152,7 @@ pub fn CreateCustomerDialog(
                         .map(|current| {
                             view! {
                                 <p class="asm-notice asm-create-switch">
-                                    {format!(
-                                        "Creating a customer ends the session with {current} and emulates the new customer.",
-                                    )}
+                                    {asm.i18n.create_switch_notice(&current)}
                                 </p>
                             }
                         })
@@ -168,15 +167,15 @@ pub fn CreateCustomerDialog(
                         class="asm-button asm-primary"
                         disabled=move || sending.get()
                     >
-                        {move || match (sending.get(), created.with(Option::is_some)) {
-                            (true, false) => "Creating…",
-                            (true, true) => "Starting…",
-                            (false, false) => "Create and emulate",
-                            (false, true) => "Start emulation",
-                        }}
+                        {move || asm.i18n.t(match (sending.get(), created.with(Option::is_some)) {
+                            (true, false) => Msg::Creating,
+                            (true, true) => Msg::Starting,
+                            (false, false) => Msg::CreateAndEmulate,
+                            (false, true) => Msg::StartEmulation,
+                        })}
                     </button>
                     <button type="button" class="asm-button" on:click=move |_| on_close.run(())>
-                        {move || if created.with(Option::is_some) { "Close" } else { "Cancel" }}
+                        {move || asm.i18n.t(if created.with(Option::is_some) { Msg::Close } else { Msg::Cancel })}
                     </button>
                 </div>
             </form>
@@ -198,11 +197,10 @@ async fn start(
             let _ = on_close.try_run(());
         }
         Err(e) if e.session_ended() => {}
-        Err(e) => top_error.set(Some(format!(
-            "{} was created, but the emulation did not start: {} Press \"Start emulation\" to try again, or find them by search.",
-            customer.name,
-            e.message()
-        ))),
+        Err(e) => top_error.set(Some(
+            asm.i18n
+                .create_not_started(&e.message_in(asm.i18n), &customer.name),
+        )),
     }
 }
 
@@ -233,6 +231,7 @@ fn text_field(
             }
         });
     };
+    let i18n = use_i18n();
     let described_by = {
         let error_id = error_id.clone();
         move || problem().map(|_| error_id.clone())
@@ -240,7 +239,7 @@ fn text_field(
     view! {
         <div class="asm-form-field">
             <label class="asm-label" for=id>
-                {field.label()}
+                {tr(field.label())}
             </label>
             <input
                 id=id
@@ -257,7 +256,7 @@ fn text_field(
                 on:input=move |ev| {
                     let typed = event_target_value(&ev);
                     if problem().is_some() {
-                        set_problem(check(field, &typed));
+                        set_problem(check(i18n, field, &typed));
                     }
                     value.set(typed);
                 }
@@ -265,7 +264,7 @@ fn text_field(
                     // A blur may arrive as the dialog goes away: then there is nothing to check.
                     if locked.try_get_untracked() == Some(false) {
                         if let Some(typed) = value.try_get_untracked() {
-                            set_problem(check(field, &typed));
+                            set_problem(check(i18n, field, &typed));
                         }
                     }
                 }

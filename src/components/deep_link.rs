@@ -7,6 +7,7 @@
 use crate::api::ApiError;
 use crate::deeplink::{CartToSave, DeepLink, SAVE_KEY, STORAGE_KEY};
 use crate::host::{self, event, target};
+use crate::i18n::{tr, I18n, Msg};
 use crate::state::{use_asm, Asm};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -127,9 +128,7 @@ impl PendingLink {
         }
         if asm.reason.get_untracked().trim().is_empty() {
             self.failure.set(Some(LinkFailure {
-                message:
-                    "Enter the reason for emulating (a ticket ID or a short note), then Start."
-                        .into(),
+                message: asm.i18n.t(Msg::LinkReasonNeeded),
                 refused: false,
             }));
             return;
@@ -151,11 +150,9 @@ impl PendingLink {
                         host::store(STORAGE_KEY, None);
                     }
                     self.failure.set(Some(LinkFailure {
-                        message: format!(
-                            "Cannot open the link for customer {}: {}",
-                            link.customer_id,
-                            e.message()
-                        ),
+                        message: asm
+                            .i18n
+                            .link_failed(&link.customer_id, &e.message_in(asm.i18n)),
                         refused,
                     }));
                 }
@@ -180,14 +177,14 @@ fn navigate(link: &DeepLink) {
 }
 
 /// "customer C-1", "customer C-1, order 5001", …
-fn describe(link: &DeepLink) -> String {
-    let what = match link.target() {
-        Some((target::ORDER, id)) => format!(", order {id}"),
-        Some((target::CART, id)) => format!(", cart {id}"),
-        Some((target::TICKET, id)) => format!(", ticket {id}"),
-        _ => String::new(),
-    };
-    format!("customer {}{what}", link.customer_id)
+fn describe(i18n: I18n, link: &DeepLink) -> String {
+    let customer = &link.customer_id;
+    match link.target() {
+        Some((target::ORDER, id)) => i18n.link_customer_order(customer, id),
+        Some((target::CART, id)) => i18n.link_customer_cart(customer, id),
+        Some((target::TICKET, id)) => i18n.link_customer_ticket(customer, id),
+        _ => i18n.link_customer(customer),
+    }
 }
 
 crate::split_fn!(
@@ -254,9 +251,11 @@ pub fn DeepLinkPanel() -> impl IntoView {
             .with(|f| f.as_ref().is_some_and(|f| f.refused))
     };
     let title = move || {
-        pending
-            .link
-            .with(|l| l.as_ref().map(describe).unwrap_or_default())
+        pending.link.with(|l| {
+            l.as_ref()
+                .map(|l| describe(asm.i18n, l))
+                .unwrap_or_default()
+        })
     };
 
     view! {
@@ -265,9 +264,9 @@ pub fn DeepLinkPanel() -> impl IntoView {
                 <p id="asm-deep-link-title" class="asm-deep-link-title">
                     {move || {
                         if signed_in() {
-                            format!("Link: open {}", title())
+                            asm.i18n.link_title_now(&title())
                         } else {
-                            format!("After you sign in: open {}", title())
+                            asm.i18n.link_title_later(&title())
                         }
                     }}
                 </p>
@@ -275,15 +274,12 @@ pub fn DeepLinkPanel() -> impl IntoView {
                     <Show when=move || other().is_some()>
                         <p class="asm-deep-link-switch">
                             {move || {
-                                format!(
-                                    "You are emulating {}. Starting this link ends that session.",
-                                    other().unwrap_or_default(),
-                                )
+                                asm.i18n.link_switch_warning(&other().unwrap_or_default())
                             }}
                         </p>
                     </Show>
                     <label class="asm-label" for="asm-link-reason">
-                        "Reason for emulation"
+                        {tr(Msg::ReasonLabel)}
                     </label>
                     <input
                         id="asm-link-reason"
@@ -292,7 +288,7 @@ pub fn DeepLinkPanel() -> impl IntoView {
                         autocomplete="off"
                         maxlength="500"
                         required
-                        placeholder="Ticket ID or short note"
+                        placeholder=tr(Msg::ReasonPlaceholder)
                         prop:value=move || asm.reason.get()
                         on:input=move |ev| asm.reason.set(event_target_value(&ev))
                         on:keydown=on_keydown
@@ -304,13 +300,13 @@ pub fn DeepLinkPanel() -> impl IntoView {
                         on:click=start
                     >
                         {move || {
-                            if pending.starting.get() {
-                                "Starting…"
+                            asm.i18n.t(if pending.starting.get() {
+                                Msg::Starting
                             } else if other().is_some() {
-                                "Switch customer"
+                                Msg::SwitchCustomer
                             } else {
-                                "Start"
-                            }
+                                Msg::Start
+                            })
                         }}
                     </button>
                 </Show>
@@ -319,7 +315,7 @@ pub fn DeepLinkPanel() -> impl IntoView {
                     class="asm-button asm-deep-link-dismiss"
                     on:click=move |_| pending.clear()
                 >
-                    "Dismiss"
+                    {tr(Msg::Dismiss)}
                 </button>
                 <Show when=move || pending.failure.with(Option::is_some)>
                     <p class="asm-error asm-deep-link-error" role="alert">

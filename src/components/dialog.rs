@@ -117,7 +117,7 @@ pub fn Dialog(
                 <button
                     type="button"
                     class="asm-button asm-dialog-close"
-                    aria-label="Close dialog"
+                    aria-label=crate::i18n::tr(crate::i18n::Msg::CloseDialog)
                     on:click=move |_| dismiss()
                 >
                     "×"

@@ -2,6 +2,7 @@
 //! starts the new emulation (the server ends the first), Cancel changes nothing.
 
 use crate::components::Dialog;
+use crate::i18n::{tr, use_i18n, Msg};
 use leptos::prelude::*;
 
 crate::split_fn!(
@@ -32,16 +33,16 @@ pub fn SwitchCustomerDialog(
     #[prop(into)]
     on_cancel: Callback<()>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
         <Dialog
             id="asm-switch-dialog"
-            title="Switch customer"
+            title=Signal::derive(tr(Msg::SwitchCustomer))
             on_close=on_cancel
             class="asm-dialog-small"
         >
             <p class="asm-switch-question">
-                "End the session with " <strong>{from}</strong> " and start one with "
-                <strong>{to}</strong> "?"
+                {move || i18n.switch_question(&from, &to)}
             </p>
             <div class="asm-dialog-actions">
                 <button
@@ -50,10 +51,10 @@ pub fn SwitchCustomerDialog(
                     autofocus
                     on:click=move |_| on_confirm.run(())
                 >
-                    "Switch"
+                    {tr(Msg::SwitchConfirm)}
                 </button>
                 <button type="button" class="asm-button" on:click=move |_| on_cancel.run(())>
-                    "Cancel"
+                    {tr(Msg::Cancel)}
                 </button>
             </div>
         </Dialog>

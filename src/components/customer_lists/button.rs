@@ -3,6 +3,7 @@
 
 use super::CustomerListsDialog;
 use crate::components::create_customer_view;
+use crate::i18n::{tr, Msg};
 use crate::lazy::{Lazy, SplitLoaderError};
 use leptos::prelude::*;
 
@@ -19,7 +20,7 @@ pub fn CustomerListsButton() -> impl IntoView {
             aria-haspopup="dialog"
             on:click=move |_| open.set(true)
         >
-            "Customers"
+            {tr(Msg::CustomersLabel)}
         </button>
         <Show when=move || open.get()>
             <Lazy load=move || customer_lists_view(open, creating) what=crate::i18n::Msg::PartCustomerLists />

@@ -6,6 +6,7 @@
 use super::{CustomerListTable, ListPager, RowAction};
 use crate::api::ApiError;
 use crate::host::{self, event, target};
+use crate::i18n::{tr, Msg};
 use crate::latest::Latest;
 use crate::lists::{count_label, ListQuery};
 use crate::search::{blocked_reason, DEBOUNCE_MS};
@@ -24,6 +25,7 @@ pub fn CustomerListsDialog(
     creating: RwSignal<bool>,
 ) -> impl IntoView {
     let asm = use_asm();
+    let i18n = asm.i18n;
     let reason = asm.reason;
     let lists = RwSignal::new(None::<Vec<CustomerListSummary>>);
     // The page asked for last (what the controls show) and the answer shown.
@@ -63,7 +65,7 @@ pub fn CustomerListsDialog(
                 }
                 Err(ApiError::Aborted) => {}
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => error.set(Some(e.message_in(i18n))),
             }
         });
     };
@@ -93,7 +95,7 @@ pub fn CustomerListsDialog(
                 }
                 Err(ApiError::Aborted) => {}
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => error.set(Some(e.message())),
+                Err(e) => error.set(Some(e.message_in(i18n))),
             }
         });
     };
@@ -162,18 +164,13 @@ pub fn CustomerListsDialog(
         }
         // The server would refuse; say why without asking it.
         if let Some(kind) = &entry.emulation_blocked {
-            notice.set(Some(format!(
-                "{}: {}",
-                entry.name,
-                blocked_reason(crate::i18n::current(), kind)
-            )));
+            notice.set(Some(
+                i18n.blocked_named(&entry.name, &blocked_reason(i18n, kind)),
+            ));
             return;
         }
         if reason.get_untracked().trim().is_empty() {
-            notice.set(Some(format!(
-                "Enter the reason for emulating {} (a ticket ID or a short note), then press Enter.",
-                entry.name
-            )));
+            notice.set(Some(i18n.reason_needed(&entry.name)));
             waiting.set(Some((entry, action)));
             if let Some(input) = reason_input.get_untracked() {
                 let _ = input.focus();
@@ -216,7 +213,7 @@ pub fn CustomerListsDialog(
                     }
                 }
                 Err(e) if e.session_ended() => {}
-                Err(e) => notice.set(Some(e.message())),
+                Err(e) => notice.set(Some(e.message_in(i18n))),
             }
             starting.set(false);
         });
@@ -237,7 +234,7 @@ pub fn CustomerListsDialog(
             l.as_ref()
                 .and_then(|l| l.iter().find(|l| l.id == id))
                 .map(|l| l.name.clone())
-                .unwrap_or_else(|| "Customers".to_owned())
+                .unwrap_or_else(|| i18n.t(Msg::CustomersLabel))
         })
     });
     let entries = Signal::derive(move || {
@@ -252,6 +249,7 @@ pub fn CustomerListsDialog(
         answer.with(|a| {
             a.as_ref().map(|a| {
                 count_label(
+                    i18n,
                     a.pagination.total_results,
                     a.pagination.total_is_lower_bound,
                 )
@@ -264,13 +262,13 @@ pub fn CustomerListsDialog(
     view! {
         <crate::components::Dialog
             id="asm-customer-lists"
-            title="Customers"
+            title=Signal::derive(tr(Msg::CustomersLabel))
             on_close=move |()| close()
             class="asm-dialog-lists"
         >
             <div class="asm-lists-controls">
                 <div class="asm-field">
-                    <label class="asm-label" for="asm-lists-list">"Customer list"</label>
+                    <label class="asm-label" for="asm-lists-list">{tr(Msg::ListsListLabel)}</label>
                     <select
                         id="asm-lists-list"
                         class="asm-select"
@@ -296,7 +294,7 @@ pub fn CustomerListsDialog(
                     </select>
                 </div>
                 <div class="asm-field">
-                    <label class="asm-label" for="asm-lists-sort">"Sort by"</label>
+                    <label class="asm-label" for="asm-lists-sort">{tr(Msg::ListsSortLabel)}</label>
                     <select id="asm-lists-sort" class="asm-select" on:change=on_sort>
                         {move || {
                             answer
@@ -315,26 +313,26 @@ pub fn CustomerListsDialog(
                     </select>
                 </div>
                 <div class="asm-field asm-lists-search">
-                    <label class="asm-label" for="asm-lists-search">"Search in this list"</label>
+                    <label class="asm-label" for="asm-lists-search">{tr(Msg::ListsSearchLabel)}</label>
                     <input
                         id="asm-lists-search"
                         type="search"
                         autocomplete="off"
-                        placeholder="Name, e-mail or customer ID"
+                        placeholder=tr(Msg::FindPlaceholder)
                         prop:value=move || typed.get()
                         on:input=on_search
                     />
                 </div>
             </div>
             <div class="asm-field asm-lists-reason">
-                <label class="asm-label" for="asm-lists-reason">"Reason for emulation"</label>
+                <label class="asm-label" for="asm-lists-reason">{tr(Msg::ReasonLabel)}</label>
                 <input
                     id="asm-lists-reason"
                     type="text"
                     autocomplete="off"
                     maxlength="500"
                     required
-                    placeholder="Ticket ID or short note"
+                    placeholder=tr(Msg::ReasonPlaceholder)
                     node_ref=reason_input
                     prop:value=move || reason.get()
                     on:input=move |ev| reason.set(event_target_value(&ev))
@@ -352,17 +350,17 @@ pub fn CustomerListsDialog(
                         creating.set(true);
                     }
                 >
-                    "Create customer"
+                    {tr(Msg::CreateCustomer)}
                 </button>
                 <Show when=move || loading.get() || starting.get()>
-                    <span class="asm-spinner" role="status" aria-label="Loading"></span>
+                    <span class="asm-spinner" role="status" aria-label=tr(Msg::LoadingLabel)></span>
                 </Show>
             </div>
             <Show when=move || error.get().is_some()>
                 <p class="asm-error asm-lists-error" role="alert">
                     {move || error.get().unwrap_or_default()} " "
                     <button type="button" class="asm-button asm-link" on:click=retry>
-                        "Retry"
+                        {tr(Msg::Retry)}
                     </button>
                 </p>
             </Show>
@@ -372,16 +370,12 @@ pub fn CustomerListsDialog(
                 </p>
             </Show>
             <Show when=move || lists.with(|l| l.as_ref().is_some_and(Vec::is_empty))>
-                <p class="asm-empty">"No customer lists are available."</p>
+                <p class="asm-empty">{tr(Msg::ListsNone)}</p>
             </Show>
             <Show when=empty>
                 <p class="asm-empty asm-lists-empty" class:asm-stale=move || loading.get()>
                     {move || {
-                        if searched() {
-                            "No customers in this list match the search"
-                        } else {
-                            "No customers in this list"
-                        }
+                        i18n.t(if searched() { Msg::ListsNoMatch } else { Msg::ListsEmpty })
                     }}
                 </p>
             </Show>

@@ -1,5 +1,6 @@
 //! Previous / "Page x of y" / Next under a customer list.
 
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::lists::{has_next, has_previous, page_label};
 use leptos::prelude::*;
 
@@ -16,8 +17,9 @@ pub fn ListPager(
     #[prop(into)]
     on_page: Callback<u32>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     view! {
-        <nav class="asm-pager" aria-label="Pages">
+        <nav class="asm-pager" aria-label=tr(Msg::PagesLabel)>
             <button
                 type="button"
                 class="asm-button asm-pager-prev"
@@ -29,10 +31,10 @@ pub fn ListPager(
                     }
                 }
             >
-                "Previous"
+                {tr(Msg::Previous)}
             </button>
             <span class="asm-pager-label">
-                {move || page_label(current.get(), total_pages.get())}
+                {move || page_label(i18n, current.get(), total_pages.get())}
             </span>
             <button
                 type="button"
@@ -45,7 +47,7 @@ pub fn ListPager(
                     }
                 }
             >
-                "Next"
+                {tr(Msg::Next)}
             </button>
         </nav>
     }

@@ -3,6 +3,7 @@
 
 use super::RowAction;
 use crate::components::use_customer360;
+use crate::i18n::{tr, use_i18n, Msg};
 use crate::lists::initials;
 use crate::search::blocked_reason;
 use asm_types::CustomerSearchEntry;
@@ -20,10 +21,11 @@ pub fn CustomerListRow(
     #[prop(into)]
     on_choose: Callback<(CustomerSearchEntry, RowAction)>,
 ) -> impl IntoView {
+    let i18n = use_i18n();
     let blocked = entry
         .emulation_blocked
         .as_deref()
-        .map(|kind| blocked_reason(crate::i18n::current(), kind));
+        .map(|kind| blocked_reason(i18n, kind));
     let is_blocked = blocked.is_some();
     let disabled = move || is_blocked || busy.get();
     let name = entry.name.clone();
@@ -31,7 +33,7 @@ pub fn CustomerListRow(
     let reason_id = format!("asm-row-blocked-{}", entry.customer_id);
     let cart = entry.last_cart_id.clone().map(|code| {
         let entry = entry.clone();
-        let label = format!("Cart {code}: emulate {} and open it", entry.name);
+        let label = i18n.row_cart_label(&code, &entry.name);
         view! {
             <button
                 type="button"
@@ -40,13 +42,13 @@ pub fn CustomerListRow(
                 disabled=disabled
                 on:click=move |_| on_choose.run((entry.clone(), RowAction::Cart(code.clone())))
             >
-                "Cart"
+                {tr(Msg::ColCart)}
             </button>
         }
     });
     let orders = entry.has_order.then(|| {
         let entry = entry.clone();
-        let label = format!("Orders: emulate {} and open their orders", entry.name);
+        let label = i18n.row_orders_label(&entry.name);
         view! {
             <button
                 type="button"
@@ -55,12 +57,12 @@ pub fn CustomerListRow(
                 disabled=disabled
                 on:click=move |_| on_choose.run((entry.clone(), RowAction::Orders))
             >
-                "Orders"
+                {tr(Msg::ColOrders)}
             </button>
         }
     });
     let customer360 = use_customer360();
-    let view_label = format!("Customer 360° of {}", entry.name);
+    let view_label = i18n.customer360_of(&entry.name);
     let (view_id, view_name) = (entry.customer_id.clone(), entry.name.clone());
     let email = entry.uid.clone();
     let phone = entry.phone.clone();

@@ -2,6 +2,7 @@
 //! cart and orders shortcuts.
 
 use super::{CustomerListRow, RowAction};
+use crate::i18n::{tr, Msg};
 use asm_types::CustomerSearchEntry;
 use leptos::prelude::*;
 
@@ -34,11 +35,11 @@ pub fn CustomerListTable(
         >
             <thead>
                 <tr>
-                    <th scope="col">"Customer"</th>
-                    <th scope="col">"E-mail"</th>
-                    <th scope="col">"Phone"</th>
-                    <th scope="col">"Cart"</th>
-                    <th scope="col">"Orders"</th>
+                    <th scope="col">{tr(Msg::ColCustomer)}</th>
+                    <th scope="col">{tr(Msg::FieldEmail)}</th>
+                    <th scope="col">{tr(Msg::ColPhone)}</th>
+                    <th scope="col">{tr(Msg::ColCart)}</th>
+                    <th scope="col">{tr(Msg::ColOrders)}</th>
                     <th scope="col">"360°"</th>
                 </tr>
             </thead>
