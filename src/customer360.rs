@@ -1,5 +1,5 @@
 //! Customer 360° view rules: its tabs and which fragments each loads, keyboard movement between
-//! tabs, and sorting/paging of the activity table. Formatting for the browser's locale is in
+//! tabs, and sorting/paging of the activity table. Formatting in the overlay's locale is in
 //! [`format`] (it needs the browser's `Intl`).
 
 use asm_types::{C360ActivityEntry, C360Voucher, Customer360FragmentType as Fragment, VoucherKind};
@@ -303,12 +303,13 @@ impl Expiry {
     }
 }
 
-/// Formatting for the browser's locale (wasm only: it calls the browser's `Intl`).
+/// Formatting in the overlay's locale, with the browser's region when it speaks that language
+/// (wasm only: it calls the browser's `Intl`).
 pub mod format {
     use asm_types::C360Money;
     use wasm_bindgen::JsValue;
 
-    /// Money in the browser's locale, e.g. `1.234,50 $` in German; the server's own
+    /// Money in the overlay's locale, e.g. `1.234,50 $` in German; the server's own
     /// formatting when the browser cannot format the currency.
     pub fn money(m: &C360Money) -> String {
         // `Intl.NumberFormat` throws on a currency that is not a 3-letter code: keep the text.
@@ -318,7 +319,7 @@ pub mod format {
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
         let _ = js_sys::Reflect::set(&options, &"currency".into(), &m.currency.as_str().into());
-        let f = js_sys::Intl::NumberFormat::new(&js_sys::Array::new(), &options);
+        let f = js_sys::Intl::NumberFormat::new(&crate::i18n::intl_locales(), &options);
         let value = JsValue::from_f64(m.cents as f64 / 100.0);
         f.format()
             .call1(&f, &value)
@@ -340,7 +341,7 @@ pub mod format {
         )
     }
 
-    /// A date (RFC 3339) in the browser's locale, e.g. `26 Nov 2026`; the text itself when it
+    /// A date (RFC 3339) in the overlay's locale, e.g. `26 Nov 2026`; the text itself when it
     /// is not a date.
     pub fn date(rfc3339: &str) -> String {
         let d = js_sys::Date::new(&JsValue::from_str(rfc3339));
@@ -349,7 +350,7 @@ pub mod format {
         }
         let options = js_sys::Object::new();
         let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-        let f = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &options);
+        let f = js_sys::Intl::DateTimeFormat::new(&crate::i18n::intl_locales(), &options);
         f.format()
             .call1(&f, &d)
             .ok()

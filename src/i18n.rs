@@ -113,6 +113,17 @@ fn plural_category(_: Locale, n: usize) -> String {
     if n == 1 { "one" } else { "other" }.to_owned()
 }
 
+/// The locales to hand `Intl` for the locale shown: the browser's own tag when it is of that
+/// language (`de-AT` formats dates the Austrian way), else the locale's tag.
+#[cfg(target_arch = "wasm32")]
+pub fn intl_locales() -> js_sys::Array {
+    let locale = current().locale_untracked();
+    let browser = web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .filter(|l| Locale::parse(l) == Some(locale));
+    js_sys::Array::of1(&browser.as_deref().unwrap_or(locale.tag()).into())
+}
+
 /// `n` written the way `locale` writes numbers (`1.234` in German, Arabic digits in Arabic).
 #[cfg(target_arch = "wasm32")]
 pub fn number(locale: Locale, n: f64) -> String {

@@ -975,3 +975,33 @@ async fn coupons_without_percentages_or_dates_show_what_the_backend_says() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn money_and_dates_follow_the_agents_language() {
+    use asm_overlay::api::Api;
+    use asm_overlay::locale::Locale;
+    let de = "/bundle/asm-locale-de.json";
+    let catalogue: Value = serde_json::from_str(include_str!(concat!(env!("OUT_DIR"), "/de.json")))
+        .expect("catalogue");
+    let routes = emulating_linda(all_fragments());
+    start_in(
+        Api::new("/asm".into(), "electronics".into()),
+        Locale::De,
+        vec![(Locale::De, de.into())],
+        move || {
+            route(&format!("GET {de}"), 200, catalogue);
+            routes();
+        },
+    );
+    until("emulation panel", || find(".asm-emulation").is_some()).await;
+    click_button("Kunde 360°");
+    until("dialog", || find("dialog#asm-c360[open]").is_some()).await;
+    until("header", || text(".asm-c360-name") == "Linda Wolf").await;
+    let cart = text(".asm-c360-active-cart");
+    assert!(cart.contains("450,00"), "German money: {cart}");
+    let order = text(".asm-c360-latest-order");
+    assert!(
+        order.contains("123,45") && order.contains("2026"),
+        "German money and date: {order}"
+    );
+}
