@@ -2,6 +2,7 @@
 //! tabs, and sorting/paging of the activity table. Formatting in the overlay's locale is in
 //! [`format`] (it needs the browser's `Intl`).
 
+use crate::i18n::{I18n, Msg};
 use asm_types::{C360ActivityEntry, C360Voucher, Customer360FragmentType as Fragment, VoucherKind};
 use std::cmp::Ordering;
 
@@ -39,14 +40,14 @@ impl Tab {
     ];
 
     /// The tab's label.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Msg {
         match self {
-            Tab::Overview => "Overview",
-            Tab::Profile => "Profile",
-            Tab::Activity => "Activity",
-            Tab::Feedback => "Feedback",
-            Tab::Stores => "Store locations",
-            Tab::Promotions => "Promotions",
+            Tab::Overview => Msg::TabOverview,
+            Tab::Profile => Msg::TabProfile,
+            Tab::Activity => Msg::TabActivity,
+            Tab::Feedback => Msg::TabFeedback,
+            Tab::Stores => Msg::TabStores,
+            Tab::Promotions => Msg::TabPromotions,
         }
     }
 
@@ -126,7 +127,19 @@ impl ActivityColumn {
     ];
 
     /// Column header.
-    pub fn label(self) -> &'static str {
+    pub fn label(self) -> Msg {
+        match self {
+            ActivityColumn::Type => Msg::ColType,
+            ActivityColumn::Id => Msg::ColId,
+            ActivityColumn::Description => Msg::ColDescription,
+            ActivityColumn::Status => Msg::ColStatus,
+            ActivityColumn::Created => Msg::ColCreated,
+            ActivityColumn::Updated => Msg::ColUpdated,
+        }
+    }
+
+    /// The column's name in element ids (the same in every locale).
+    pub fn id(self) -> &'static str {
         match self {
             ActivityColumn::Type => "Type",
             ActivityColumn::Id => "ID",
@@ -211,7 +224,18 @@ impl ActivitySort {
     }
 }
 
-/// The label of an activity entry's type.
+/// The label of an activity entry's type, shown.
+pub fn type_msg(e: &C360ActivityEntry) -> Msg {
+    use asm_types::C360ActivityType as T;
+    match e.kind {
+        T::Cart => Msg::ColCart,
+        T::SavedCart => Msg::KindSavedCart,
+        T::Order => Msg::KindOrder,
+        T::Ticket => Msg::KindTicket,
+    }
+}
+
+/// An activity entry's type in English: the order of the Type column in every locale.
 pub fn type_label(e: &C360ActivityEntry) -> &'static str {
     use asm_types::C360ActivityType as T;
     match e.kind {
@@ -255,8 +279,9 @@ impl Paging {
     }
 
     /// "Page 2 of 5".
-    pub fn label(self) -> String {
-        format!("Page {} of {}", self.clamped().page + 1, self.pages())
+    pub fn label(self, i18n: I18n) -> String {
+        let n = |n: usize| crate::i18n::number(i18n.locale_untracked(), n as f64);
+        i18n.page_of(&n(self.clamped().page + 1), &n(self.pages()))
     }
 }
 
@@ -293,12 +318,12 @@ impl Expiry {
     }
 
     /// "Expired", "Expires today", "Expires tomorrow", "Expires in 5 days".
-    pub fn text(self) -> String {
+    pub fn text(self, i18n: I18n) -> String {
         match self {
-            Self::Expired => "Expired".into(),
-            Self::In(0) => "Expires today".into(),
-            Self::In(1) => "Expires tomorrow".into(),
-            Self::In(n) => format!("Expires in {n} days"),
+            Self::Expired => i18n.t(Msg::Expired),
+            Self::In(0) => i18n.t(Msg::ExpiresToday),
+            Self::In(1) => i18n.t(Msg::ExpiresTomorrow),
+            Self::In(n) => i18n.expires_in_days(n as usize),
         }
     }
 }
@@ -361,12 +386,12 @@ pub mod format {
 
 /// What a cart coupon gives, as the Promotions tab says it: "10% off", "Gift: Lens Cleaning
 /// Kit", "Free shipping", else the backend's description (`None` when there is none).
-pub fn voucher_gives(v: &C360Voucher) -> Option<String> {
+pub fn voucher_gives(i18n: I18n, v: &C360Voucher) -> Option<String> {
     match (v.kind, v.percent, v.gift_product_name.as_deref()) {
-        (VoucherKind::GiftProduct, _, Some(gift)) => Some(format!("Gift: {gift}")),
-        (VoucherKind::GiftProduct, _, None) => Some("A gift product".to_owned()),
-        (VoucherKind::FreeShipping, _, _) => Some("Free shipping".to_owned()),
-        (VoucherKind::Discount, Some(p), _) => Some(format!("{p}% off")),
+        (VoucherKind::GiftProduct, _, Some(gift)) => Some(i18n.gift_named(gift)),
+        (VoucherKind::GiftProduct, _, None) => Some(i18n.t(Msg::GiftProduct)),
+        (VoucherKind::FreeShipping, _, _) => Some(i18n.t(Msg::FreeShipping)),
+        (VoucherKind::Discount, Some(p), _) => Some(i18n.percent_off(&p.to_string())),
         (VoucherKind::Discount, None, _) => {
             let d = v.description.trim();
             (!d.is_empty()).then(|| d.to_owned())
@@ -374,12 +399,13 @@ pub fn voucher_gives(v: &C360Voucher) -> Option<String> {
     }
 }
 
-/// The validity the Promotions tab shows for a session-only coupon.
-pub const SESSION_ONLY: &str = "Only during this support session";
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn en() -> I18n {
+        I18n::new(Vec::new())
+    }
     use asm_types::C360ActivityType;
 
     fn voucher(kind: VoucherKind, percent: Option<u32>, gift: Option<&str>) -> C360Voucher {
@@ -398,24 +424,28 @@ mod tests {
     #[test]
     fn a_coupon_says_what_it_gives() {
         assert_eq!(
-            voucher_gives(&voucher(VoucherKind::Discount, Some(10), None)).as_deref(),
+            voucher_gives(en(), &voucher(VoucherKind::Discount, Some(10), None)).as_deref(),
             Some("10% off")
         );
         assert_eq!(
-            voucher_gives(&voucher(VoucherKind::Discount, None, None)).as_deref(),
+            voucher_gives(en(), &voucher(VoucherKind::Discount, None, None)).as_deref(),
             Some("the backend's words")
         );
         assert_eq!(
-            voucher_gives(&voucher(VoucherKind::GiftProduct, None, Some("Tripod"))).as_deref(),
+            voucher_gives(
+                en(),
+                &voucher(VoucherKind::GiftProduct, None, Some("Tripod"))
+            )
+            .as_deref(),
             Some("Gift: Tripod")
         );
         assert_eq!(
-            voucher_gives(&voucher(VoucherKind::FreeShipping, None, None)).as_deref(),
+            voucher_gives(en(), &voucher(VoucherKind::FreeShipping, None, None)).as_deref(),
             Some("Free shipping")
         );
         let mut silent = voucher(VoucherKind::Discount, None, None);
         silent.description = "  ".into();
-        assert_eq!(voucher_gives(&silent), None);
+        assert_eq!(voucher_gives(en(), &silent), None);
     }
 
     fn entry(kind: C360ActivityType, id: &str, status: &str, updated: &str) -> C360ActivityEntry {
@@ -463,10 +493,10 @@ mod tests {
 
     #[test]
     fn expiry_notices_read_as_sentences() {
-        assert_eq!(Expiry::Expired.text(), "Expired");
-        assert_eq!(Expiry::In(0).text(), "Expires today");
-        assert_eq!(Expiry::In(1).text(), "Expires tomorrow");
-        assert_eq!(Expiry::In(5).text(), "Expires in 5 days");
+        assert_eq!(Expiry::Expired.text(en()), "Expired");
+        assert_eq!(Expiry::In(0).text(en()), "Expires today");
+        assert_eq!(Expiry::In(1).text(en()), "Expires tomorrow");
+        assert_eq!(Expiry::In(5).text(en()), "Expires in 5 days");
     }
 
     #[test]
@@ -539,7 +569,7 @@ mod tests {
         assert_eq!(p.pages(), 3);
         assert_eq!(p.range(), 0..10);
         assert_eq!(Paging { page: 2, ..p }.range(), 20..25);
-        assert_eq!(Paging { page: 7, ..p }.label(), "Page 3 of 3");
+        assert_eq!(Paging { page: 7, ..p }.label(en()), "Page 3 of 3");
         let empty = Paging {
             page: 0,
             total: 0,
@@ -547,6 +577,6 @@ mod tests {
         };
         assert_eq!(empty.pages(), 1);
         assert_eq!(empty.range(), 0..0);
-        assert_eq!(empty.label(), "Page 1 of 1");
+        assert_eq!(empty.label(en()), "Page 1 of 1");
     }
 }

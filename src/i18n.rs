@@ -124,6 +124,12 @@ pub fn intl_locales() -> js_sys::Array {
     js_sys::Array::of1(&browser.as_deref().unwrap_or(locale.tag()).into())
 }
 
+/// The locales to hand `Intl` (natively: none).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn intl_locales() -> js_sys::Array {
+    js_sys::Array::new()
+}
+
 /// `n` written the way `locale` writes numbers (`1.234` in German, Arabic digits in Arabic).
 #[cfg(target_arch = "wasm32")]
 pub fn number(locale: Locale, n: f64) -> String {

@@ -977,7 +977,7 @@ async fn coupons_without_percentages_or_dates_show_what_the_backend_says() {
 }
 
 #[wasm_bindgen_test]
-async fn money_and_dates_follow_the_agents_language() {
+async fn texts_money_and_dates_follow_the_agents_language() {
     use asm_overlay::api::Api;
     use asm_overlay::locale::Locale;
     let de = "/bundle/asm-locale-de.json";
@@ -1004,4 +1004,12 @@ async fn money_and_dates_follow_the_agents_language() {
         order.contains("123,45") && order.contains("2026"),
         "German money and date: {order}"
     );
+    assert_eq!(text("#asm-c360-tab-overview"), "Übersicht");
+    assert_eq!(text("#asm-c360-tab-stores"), "Filialen");
+    assert_eq!(text("#asm-c360-title"), "Kunde 360° – Linda Wolf");
+    until("the overview tab", || {
+        text(".asm-c360-panel").contains("Warenkorb 00000999")
+    })
+    .await;
+    assert!(text(".asm-c360-panel").contains("Aktiver Warenkorb"));
 }

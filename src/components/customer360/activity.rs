@@ -6,10 +6,9 @@
 use super::fragments::{Fragments, Section};
 use super::open_in_storefront::{emulating, OpenInStorefront};
 use crate::customer360::format::date;
-use crate::customer360::{
-    type_label, ActivityColumn, ActivitySort, Paging, Tab, ACTIVITY_PAGE_SIZE,
-};
+use crate::customer360::{type_msg, ActivityColumn, ActivitySort, Paging, Tab, ACTIVITY_PAGE_SIZE};
 use crate::host::target;
+use crate::i18n::{current as i18n, Msg};
 use asm_types::{
     C360ActivityEntry, C360ActivityType, C360FragmentData, Customer360FragmentType as Fragment,
 };
@@ -25,7 +24,7 @@ pub fn ActivityTab(customer_id: String) -> impl IntoView {
     let customer = StoredValue::new(customer_id);
     view! {
         <Section
-            title="Activity"
+            title=Msg::TabActivity
             fragments
             kind=Fragment::Activity
             render=move |data| {
@@ -33,11 +32,14 @@ pub fn ActivityTab(customer_id: String) -> impl IntoView {
                     return ().into_any();
                 };
                 if a.entries.is_empty() {
-                    return view! { <p class="asm-empty">"No activity."</p> }.into_any();
+                    return view! { <p class="asm-empty">{i18n().t(Msg::NoActivity)}</p> }.into_any();
                 }
                 let total = a.entries.len();
                 let more = (a.total_count as usize > total)
-                    .then(|| format!("The {} most recent of {} entries.", total, a.total_count));
+                    .then(|| {
+                        let n = |n: f64| crate::i18n::number(i18n().locale_untracked(), n);
+                        i18n().activity_more(&n(total as f64), &n(a.total_count as f64))
+                    });
                 let entries = StoredValue::new(a.entries);
                 let paging = move || Paging { page: page.get(), total, size: ACTIVITY_PAGE_SIZE }.clamped();
                 let rows = move || {
@@ -61,19 +63,19 @@ pub fn ActivityTab(customer_id: String) -> impl IntoView {
                                                 <button
                                                     type="button"
                                                     class="asm-button asm-link asm-sort"
-                                                    id=format!("asm-c360-sort-{}", col.label())
+                                                    id=format!("asm-c360-sort-{}", col.id())
                                                     on:click=move |_| {
                                                         sort.update(|x| *x = x.clicked(col));
                                                         page.set(0);
                                                     }
                                                 >
-                                                    {col.label()}
+                                                    {i18n().t(col.label())}
                                                 </button>
                                             </th>
                                         }
                                     })
                                     .collect_view()}
-                                <th scope="col"><span class="asm-visually-hidden">"Open"</span></th>
+                                <th scope="col"><span class="asm-visually-hidden">{i18n().t(Msg::Open)}</span></th>
                             </tr>
                         </thead>
                         <tbody>{rows}</tbody>
@@ -86,9 +88,9 @@ pub fn ActivityTab(customer_id: String) -> impl IntoView {
                             disabled=move || paging().page == 0
                             on:click=move |_| page.update(|p| *p = p.saturating_sub(1))
                         >
-                            "Previous"
+                            {i18n().t(Msg::Previous)}
                         </button>
-                        <span class="asm-page-label" aria-live="polite">{move || paging().label()}</span>
+                        <span class="asm-page-label" aria-live="polite">{move || paging().label(i18n())}</span>
                         <button
                             type="button"
                             class="asm-button"
@@ -96,7 +98,7 @@ pub fn ActivityTab(customer_id: String) -> impl IntoView {
                             disabled=move || { let p = paging(); p.page + 1 >= p.pages() }
                             on:click=move |_| page.set(paging().page + 1)
                         >
-                            "Next"
+                            {i18n().t(Msg::Next)}
                         </button>
                     </div>
                     {more.map(|m| view! { <p class="asm-muted">{m}</p> })}
@@ -114,11 +116,11 @@ fn row(e: C360ActivityEntry, customer_id: String, emulated: Signal<bool>) -> imp
         C360ActivityType::Order => target::ORDER,
         C360ActivityType::Ticket => target::TICKET,
     };
-    let label = format!("Open {} {}", type_label(&e), e.id);
+    let label = i18n().open_kind_id(&e.id, &i18n().t(type_msg(&e)));
     let id = e.id.clone();
     view! {
         <tr>
-            <td>{type_label(&e)}</td>
+            <td>{i18n().t(type_msg(&e))}</td>
             <td>{e.id}</td>
             <td>{e.description}</td>
             <td>{e.status}</td>

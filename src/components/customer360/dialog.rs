@@ -10,6 +10,7 @@ use super::stores::StoresTab;
 use super::use_customer360;
 use crate::components::Dialog;
 use crate::customer360::Tab;
+use crate::i18n::{current as i18n, Msg};
 use crate::lazy::{Lazy, SplitLoaderError};
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
@@ -21,7 +22,7 @@ pub fn Customer360Dialog() -> impl IntoView {
     let open = use_customer360();
     move || {
         open.0.get().map(|subject| {
-            let title = format!("Customer 360° – {}", subject.name);
+            let title = i18n().c360_title(&subject.name);
             view! {
                 <Dialog
                     id="asm-c360"
@@ -78,7 +79,7 @@ fn Customer360(customer_id: String) -> impl IntoView {
         <div
             class="asm-c360-tabs"
             role="tablist"
-            aria-label="Customer 360° sections"
+            aria-label=i18n().t(Msg::C360Sections)
             node_ref=tablist
             on:keydown=on_keydown
         >
@@ -97,7 +98,7 @@ fn Customer360(customer_id: String) -> impl IntoView {
                             tabindex=move || if is() { "0" } else { "-1" }
                             on:click=move |_| selected.set(tab)
                         >
-                            {tab.label()}
+                            {i18n().t(tab.label())}
                         </button>
                     }
                 })

@@ -7,6 +7,7 @@ use super::open_in_storefront::{emulating, OpenInStorefront};
 use crate::customer360::format::date;
 use crate::customer360::Tab;
 use crate::host::target;
+use crate::i18n::{current as i18n, Msg};
 use asm_types::{C360FragmentData, C360Review, C360Ticket, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
 
@@ -18,7 +19,7 @@ pub fn FeedbackTab(customer_id: String) -> impl IntoView {
     let customer = StoredValue::new(customer_id);
     view! {
         <Section
-            title="Support tickets and reviews"
+            title=Msg::TicketsAndReviews
             fragments
             kind=Fragment::Feedback
             render=move |data| {
@@ -26,21 +27,21 @@ pub fn FeedbackTab(customer_id: String) -> impl IntoView {
                     return ().into_any();
                 };
                 view! {
-                    <h4>{format!("Support tickets ({})", f.ticket_count)}</h4>
+                    <h4>{i18n().tickets_count(&f.ticket_count.to_string())}</h4>
                     {if f.tickets.is_empty() {
-                        view! { <p class="asm-empty">"No support tickets."</p> }.into_any()
+                        view! { <p class="asm-empty">{i18n().t(Msg::NoTickets)}</p> }.into_any()
                     } else {
                         view! {
                             <table class="asm-table asm-c360-tickets">
                                 <thead>
                                     <tr>
-                                        <th scope="col">"ID"</th>
-                                        <th scope="col">"Subject"</th>
-                                        <th scope="col">"Category"</th>
-                                        <th scope="col">"Status"</th>
-                                        <th scope="col">"Created"</th>
-                                        <th scope="col">"Updated"</th>
-                                        <th scope="col"><span class="asm-visually-hidden">"Open"</span></th>
+                                        <th scope="col">{i18n().t(Msg::ColId)}</th>
+                                        <th scope="col">{i18n().t(Msg::ColSubject)}</th>
+                                        <th scope="col">{i18n().t(Msg::ColCategory)}</th>
+                                        <th scope="col">{i18n().t(Msg::ColStatus)}</th>
+                                        <th scope="col">{i18n().t(Msg::ColCreated)}</th>
+                                        <th scope="col">{i18n().t(Msg::ColUpdated)}</th>
+                                        <th scope="col"><span class="asm-visually-hidden">{i18n().t(Msg::Open)}</span></th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -54,9 +55,9 @@ pub fn FeedbackTab(customer_id: String) -> impl IntoView {
                         }
                             .into_any()
                     }}
-                    <h4>{format!("Product reviews ({})", f.review_count)}</h4>
+                    <h4>{i18n().reviews_count(&f.review_count.to_string())}</h4>
                     {if f.reviews.is_empty() {
-                        view! { <p class="asm-empty">"No product reviews."</p> }.into_any()
+                        view! { <p class="asm-empty">{i18n().t(Msg::NoReviews)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="asm-c360-list asm-c360-reviews">
@@ -84,7 +85,7 @@ fn agent_mark(added_by_agent: bool) -> Option<impl IntoView> {
 
 /// One ticket of the table.
 fn ticket_row(t: C360Ticket, customer_id: String, emulated: Signal<bool>) -> impl IntoView {
-    let label = format!("Open ticket {}", t.id);
+    let label = i18n().open_ticket_id(&t.id);
     let id = t.id.clone();
     view! {
         <tr>
@@ -104,8 +105,8 @@ fn ticket_row(t: C360Ticket, customer_id: String, emulated: Signal<bool>) -> imp
 /// One review of the list.
 fn review_item(r: C360Review, customer_id: String, emulated: Signal<bool>) -> impl IntoView {
     let stars = r.rating.min(5) as usize;
-    let stars_label = format!("{stars} of 5 stars");
-    let label = format!("Open {}", r.product_name);
+    let stars_label = i18n().stars(stars);
+    let label = i18n().open_named(&r.product_name);
     view! {
         <li>
             <span class="asm-name">{r.product_name}</span>

@@ -3,6 +3,7 @@
 //! kept for the open view ([`provide_c360_cache`]): coming back to a tab shows it without asking
 //! again; a reload (Retry, or after an action changed the customer) forgets the other tabs' data.
 
+use crate::i18n::{current as i18n, Msg};
 use crate::state::use_asm;
 use asm_types::{C360FragmentData, Customer360Fragment, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
@@ -120,7 +121,7 @@ impl Fragments {
                 }
                 Err(e) => {
                     if !asm.session_lost(&e) {
-                        self.state.set(Load::Failed(e.message()));
+                        self.state.set(Load::Failed(e.message_in(i18n())));
                     }
                 }
             }
@@ -140,7 +141,7 @@ impl Fragments {
                         Customer360Fragment::Data(d) => Ok(d.clone()),
                         Customer360Fragment::Failed(e) => Err(e.error.message.clone()),
                     })
-                    .unwrap_or_else(|| Err("The ASM service did not send this part.".into())),
+                    .unwrap_or_else(|| Err(i18n().t(Msg::PartMissing))),
             ),
         })
     }
@@ -151,7 +152,7 @@ impl Fragments {
 #[component]
 pub fn Section<F, V>(
     /// Section title.
-    title: &'static str,
+    title: Msg,
     /// The tab's fragments.
     fragments: Fragments,
     /// The fragment this section shows.
@@ -165,9 +166,9 @@ where
 {
     view! {
         <section class="asm-c360-section" aria-busy=move || fragments.busy.get().to_string()>
-            <h3 class="asm-c360-heading">{title}</h3>
+            <h3 class="asm-c360-heading">{i18n().t(title)}</h3>
             {move || match fragments.get(kind) {
-                None => view! { <p class="asm-muted" role="status">"Loading…"</p> }.into_any(),
+                None => view! { <p class="asm-muted" role="status">{i18n().t(Msg::Loading)}</p> }.into_any(),
                 Some(Ok(data)) => render(data).into_any(),
                 Some(Err(message)) => {
                     view! {
@@ -178,7 +179,7 @@ where
                                 class="asm-button asm-link asm-c360-retry"
                                 on:click=move |_| fragments.load()
                             >
-                                "Retry"
+                                {i18n().t(Msg::Retry)}
                             </button>
                         </p>
                     }

@@ -3,6 +3,7 @@
 
 use super::fragments::{Fragments, Section};
 use crate::customer360::format::{date, money};
+use crate::i18n::{current as i18n, Msg};
 use asm_types::{C360FragmentData, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
 
@@ -13,12 +14,12 @@ pub fn Header(customer_id: String) -> impl IntoView {
     view! {
         <div class="asm-c360-header">
             <Section
-                title="Customer"
+                title=Msg::ColCustomer
                 fragments
                 kind=Fragment::Overview
                 render=|data| {
                     let C360FragmentData::Overview(o) = data else {
-                        return view! { <p class="asm-muted">"No overview."</p> }.into_any();
+                        return view! { <p class="asm-muted">{i18n().t(Msg::NoOverview)}</p> }.into_any();
                     };
                     let town = if o.country.is_empty() {
                         o.town.clone()
@@ -28,32 +29,26 @@ pub fn Header(customer_id: String) -> impl IntoView {
                     let cart = o
                         .active_cart
                         .map(|c| {
-                            format!(
-                                "{} · {} item{} · {}",
-                                c.code,
-                                c.total_items,
-                                if c.total_items == 1 { "" } else { "s" },
-                                money(&c.total),
-                            )
+                            i18n().header_cart(c.total_items as usize, &c.code, &money(&c.total))
                         })
-                        .unwrap_or_else(|| "None".into());
+                        .unwrap_or_else(|| i18n().t(Msg::None));
                     let order = o
                         .latest_order
                         .map(|x| format!("{} · {} · {}", x.code, money(&x.total), date(&x.placed)))
-                        .unwrap_or_else(|| "None".into());
+                        .unwrap_or_else(|| i18n().t(Msg::None));
                     let ticket = o
                         .latest_open_ticket
                         .map(|t| format!("{} · {} · {}", t.id, t.subject, t.status))
-                        .unwrap_or_else(|| "None".into());
+                        .unwrap_or_else(|| i18n().t(Msg::None));
                     view! {
                         <dl class="asm-c360-facts">
-                            <div><dt>"Name"</dt><dd class="asm-c360-name">{o.name}</dd></div>
-                            <div><dt>"E-mail"</dt><dd class="asm-c360-email">{o.email}</dd></div>
-                            <div><dt>"Town"</dt><dd>{town}</dd></div>
-                            <div><dt>"Signed up"</dt><dd>{date(&o.signed_up_date)}</dd></div>
-                            <div><dt>"Active cart"</dt><dd class="asm-c360-active-cart">{cart}</dd></div>
-                            <div><dt>"Latest order"</dt><dd class="asm-c360-latest-order">{order}</dd></div>
-                            <div><dt>"Open ticket"</dt><dd class="asm-c360-open-ticket">{ticket}</dd></div>
+                            <div><dt>{i18n().t(Msg::ColName)}</dt><dd class="asm-c360-name">{o.name}</dd></div>
+                            <div><dt>{i18n().t(Msg::FieldEmail)}</dt><dd class="asm-c360-email">{o.email}</dd></div>
+                            <div><dt>{i18n().t(Msg::ColTown)}</dt><dd>{town}</dd></div>
+                            <div><dt>{i18n().t(Msg::SignedUp)}</dt><dd>{date(&o.signed_up_date)}</dd></div>
+                            <div><dt>{i18n().t(Msg::ActiveCart)}</dt><dd class="asm-c360-active-cart">{cart}</dd></div>
+                            <div><dt>{i18n().t(Msg::LatestOrder)}</dt><dd class="asm-c360-latest-order">{order}</dd></div>
+                            <div><dt>{i18n().t(Msg::OpenTicket)}</dt><dd class="asm-c360-open-ticket">{ticket}</dd></div>
                         </dl>
                     }
                         .into_any()

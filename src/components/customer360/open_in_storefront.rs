@@ -5,6 +5,7 @@
 
 use super::use_customer360;
 use crate::host::{self, event};
+use crate::i18n::{current as i18n, Msg};
 use crate::state::use_asm;
 use leptos::prelude::*;
 
@@ -53,11 +54,11 @@ pub fn OpenInStorefront(
             aria-label=label
             disabled=move || !emulated.get()
             title=move || {
-                (!emulated.get()).then_some("Emulate this customer to open it in the storefront")
+                (!emulated.get()).then(|| i18n().t(Msg::OpenNeedsEmulation))
             }
             on:click=on_click
         >
-            "Open"
+            {i18n().t(Msg::Open)}
         </button>
     }
 }

@@ -7,6 +7,7 @@ use super::open_in_storefront::{emulating, OpenInStorefront};
 use crate::customer360::format::{date, money};
 use crate::customer360::Tab;
 use crate::host::target;
+use crate::i18n::{current as i18n, Msg};
 use asm_types::{C360Cart, C360FragmentData, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
 
@@ -18,19 +19,19 @@ pub fn OverviewTab(customer_id: String) -> impl IntoView {
     let customer = StoredValue::new(customer_id);
     view! {
         <Section
-            title="Active cart"
+            title=Msg::ActiveCart
             fragments
             kind=Fragment::Cart
-            render=move |d| cart(d, "No active cart.", customer.get_value(), emulated)
+            render=move |d| cart(d, Msg::NoActiveCart, customer.get_value(), emulated)
         />
         <Section
-            title="Last saved cart"
+            title=Msg::LastSavedCart
             fragments
             kind=Fragment::SavedCart
-            render=move |d| cart(d, "No saved cart.", customer.get_value(), emulated)
+            render=move |d| cart(d, Msg::NoSavedCart, customer.get_value(), emulated)
         />
         <Section
-            title="Product interests"
+            title=Msg::ProductInterests
             fragments
             kind=Fragment::ProductInterests
             render=move |data| {
@@ -38,7 +39,7 @@ pub fn OverviewTab(customer_id: String) -> impl IntoView {
                     return ().into_any();
                 };
                 if p.entries.is_empty() {
-                    return view! { <p class="asm-empty">"No product interests."</p> }.into_any();
+                    return view! { <p class="asm-empty">{i18n().t(Msg::NoInterests)}</p> }.into_any();
                 }
                 view! {
                     <ul class="asm-c360-list asm-c360-interests">
@@ -46,7 +47,7 @@ pub fn OverviewTab(customer_id: String) -> impl IntoView {
                             .entries
                             .into_iter()
                             .map(|i| {
-                                let label = format!("Open {}", i.product_name);
+                                let label = i18n().open_named(&i.product_name);
                                 view! {
                                     <li>
                                         <span class="asm-name">{i.product_name}</span>
@@ -71,34 +72,29 @@ pub fn OverviewTab(customer_id: String) -> impl IntoView {
     }
 }
 
-fn cart(
-    data: C360FragmentData,
-    none: &'static str,
-    customer_id: String,
-    emulated: Signal<bool>,
-) -> AnyView {
+fn cart(data: C360FragmentData, none: Msg, customer_id: String, emulated: Signal<bool>) -> AnyView {
     let cart: Option<C360Cart> = match data {
         C360FragmentData::Cart(c) | C360FragmentData::SavedCart(c) => c.cart,
         _ => None,
     };
     let Some(c) = cart else {
-        return view! { <p class="asm-empty">{none}</p> }.into_any();
+        return view! { <p class="asm-empty">{i18n().t(none)}</p> }.into_any();
     };
-    let label = format!("Open cart {}", c.code);
+    let label = i18n().open_cart_code(&c.code);
     let id = c.code.clone();
     view! {
         <p class="asm-c360-cart-summary">
-            "Cart " {c.code.clone()} " · " {c.total_items} " items · " {money(&c.subtotal)}
+            {i18n().overview_cart(c.total_items as usize, &c.code, &money(&c.subtotal))}
             " · updated " {date(&c.modified)} " "
             <OpenInStorefront customer_id emulated target=target::CART id label />
         </p>
         <table class="asm-table">
             <thead>
                 <tr>
-                    <th scope="col">"Product"</th>
-                    <th scope="col">"Qty"</th>
-                    <th scope="col">"Price"</th>
-                    <th scope="col">"Total"</th>
+                    <th scope="col">{i18n().t(Msg::ColProduct)}</th>
+                    <th scope="col">{i18n().t(Msg::ColQty)}</th>
+                    <th scope="col">{i18n().t(Msg::ColPrice)}</th>
+                    <th scope="col">{i18n().t(Msg::ColTotal)}</th>
                 </tr>
             </thead>
             <tbody>

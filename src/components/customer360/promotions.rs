@@ -5,8 +5,9 @@
 
 use super::fragments::{Fragments, Section};
 use crate::customer360::format::{date, expiry, money};
-use crate::customer360::{voucher_gives, Expiry, Tab, SESSION_ONLY};
+use crate::customer360::{voucher_gives, Expiry, Tab};
 use crate::host::{self, event};
+use crate::i18n::{current as i18n, Msg};
 use crate::state::use_asm;
 use asm_types::{C360CouponStatus, C360FragmentData, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
@@ -50,22 +51,22 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
             let (result, done, what) = match &action {
                 Action::Apply(cart, code) => (
                     api.apply_voucher(&customer_id, cart, code).await,
-                    format!("Coupon {code} applied to cart {cart}."),
+                    i18n().coupon_applied(cart, code),
                     "cart",
                 ),
                 Action::Remove(cart, code) => (
                     api.remove_voucher(&customer_id, cart, code).await,
-                    format!("Coupon {code} removed from cart {cart}."),
+                    i18n().coupon_removed(cart, code),
                     "cart",
                 ),
                 Action::Assign(code) => (
                     api.assign_coupon(&customer_id, code, true).await,
-                    format!("Coupon {code} assigned to the customer."),
+                    i18n().coupon_assigned(code),
                     "coupons",
                 ),
                 Action::Unassign(code) => (
                     api.assign_coupon(&customer_id, code, false).await,
-                    format!("Coupon {code} unassigned."),
+                    i18n().coupon_unassigned(code),
                     "coupons",
                 ),
             };
@@ -80,7 +81,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                     fragments.load();
                 }
                 Err(e) if asm.session_lost(&e) => {}
-                Err(e) => message.set(Some((true, e.message()))),
+                Err(e) => message.set(Some((true, e.message_in(i18n())))),
             }
         });
     };
@@ -89,7 +90,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
     view! {
         <Show when=move || !emulated.get()>
             <p class="asm-notice" role="note">
-                "Start emulating this customer to apply coupons or assign them."
+                {i18n().t(Msg::CouponsNeedEmulation)}
             </p>
         </Show>
         {move || {
@@ -104,7 +105,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                 })
         }}
         <Section
-            title="Cart coupons and promotions"
+            title=Msg::CouponsAndPromotions
             fragments
             kind=Fragment::Promotions
             render=move |data| {
@@ -115,11 +116,11 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                 let subtotal = p
                     .cart_subtotal
                     .as_ref()
-                    .map(|m| format!("Active cart {} · subtotal {}", cart.clone().unwrap_or_default(), money(m)))
-                    .unwrap_or_else(|| "The customer has no active cart.".into());
+                    .map(|m| i18n().active_cart_subtotal(&cart.clone().unwrap_or_default(), &money(m)))
+                    .unwrap_or_else(|| i18n().t(Msg::NoActiveCartCustomer));
                 view! {
                     <p class="asm-c360-cart-summary">{subtotal}</p>
-                    <h4>"Cart coupons"</h4>
+                    <h4>{i18n().t(Msg::CartCoupons)}</h4>
                     <ul class="asm-c360-list asm-c360-vouchers">
                         {p
                             .cart_vouchers
@@ -128,22 +129,27 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                 let code = v.code.clone();
                                 let cart = cart.clone();
                                 let applied = v.applied;
-                                let label = if applied { "Remove" } else { "Apply" };
+                                let action = i18n().t(if applied { Msg::Remove } else { Msg::Apply });
+                                let label = if applied {
+                                    i18n().remove_coupon(&v.code)
+                                } else {
+                                    i18n().apply_coupon(&v.code)
+                                };
                                 let no_cart = cart.is_none();
                                 view! {
                                     <li data-code=v.code.clone() class:asm-applied=applied>
                                         <span class="asm-name">{v.code.clone()}</span>
                                         " · " {v.name.clone()}
-                                        {voucher_gives(&v).map(|g| format!(" · {g}"))}
-                                        {applied.then_some(" · applied")}
+                                        {voucher_gives(i18n(), &v).map(|g| format!(" · {g}"))}
+                                        {applied.then(|| format!(" · {}", i18n().t(Msg::CouponAppliedNote)))}
                                         {v.session_only.then(|| view! {
-                                            " " <span class="asm-muted asm-c360-session-only">{SESSION_ONLY}</span>
+                                            " " <span class="asm-muted asm-c360-session-only">{i18n().t(Msg::SessionOnly)}</span>
                                         })}
                                         " "
                                         <button
                                             type="button"
                                             class="asm-button asm-c360-voucher-action"
-                                            aria-label=format!("{label} coupon {}", v.code)
+                                            aria-label=label
                                             disabled=move || disabled() || no_cart
                                             on:click={
                                                 let cart = cart.clone();
@@ -158,14 +164,14 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                                 }
                                             }
                                         >
-                                            {label}
+                                            {action}
                                         </button>
                                     </li>
                                 }
                             })
                             .collect_view()}
                     </ul>
-                    <h4>"Promotions"</h4>
+                    <h4>{i18n().t(Msg::TabPromotions)}</h4>
                     <ul class="asm-c360-list asm-c360-promotions">
                         {p
                             .promotions
@@ -176,7 +182,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                     <li data-code=code class:asm-applied=x.applied>
                                         <span class="asm-name">{x.code}</span>
                                         " · " {x.description}
-                                        {x.threshold.as_ref().map(|t| format!(" · from {}", money(t)))}
+                                        {x.threshold.as_ref().map(|t| format!(" · {}", i18n().from_amount(&money(t))))}
                                         {if x.applied { " · applied" } else { " · not applied" }}
                                     </li>
                                 }
@@ -187,18 +193,18 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                     .into_any()
             }
         />
-        <label class="asm-label" for="asm-c360-coupon-filter">"Search customer coupons"</label>
+        <label class="asm-label" for="asm-c360-coupon-filter">{i18n().t(Msg::SearchCoupons)}</label>
         <input
             id="asm-c360-coupon-filter"
             class="asm-input"
             type="search"
             autocomplete="off"
-            placeholder="Code or name"
+            placeholder=i18n().t(Msg::CodeOrName)
             prop:value=move || filter.get_untracked()
             on:input=move |ev| filter.set(event_target_value(&ev))
         />
         <Section
-            title="Customer coupons"
+            title=Msg::CustomerCoupons
             fragments
             kind=Fragment::Promotions
             render=move |data| {
@@ -217,7 +223,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                     .collect();
                 view! {
                     {if coupons.is_empty() {
-                        view! { <p class="asm-empty">"No customer coupons."</p> }.into_any()
+                        view! { <p class="asm-empty">{i18n().t(Msg::NoCustomerCoupons)}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="asm-c360-list asm-c360-coupons">
@@ -226,19 +232,25 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                     .map(|c| {
                                         let assigned = c.status == C360CouponStatus::Assigned;
                                         let code = c.code.clone();
-                                        let label = if assigned { "Unassign" } else { "Assign" };
+                                        let action =
+                                            i18n().t(if assigned { Msg::Unassign } else { Msg::Assign });
+                                        let label = if assigned {
+                                            i18n().unassign_coupon(&c.code)
+                                        } else {
+                                            i18n().assign_coupon(&c.code)
+                                        };
                                         view! {
                                             <li data-code=c.code.clone() class:asm-applied=assigned>
                                                 <span class="asm-name">{c.code.clone()}</span>
                                                 " · " {c.name} {off(c.percent, &c.description)}
-                                                {c.ends.as_deref().map(|e| format!(" · until {}", date(e)))}
-                                                {if assigned { " · assigned" } else { " · available" }}
+                                                {c.ends.as_deref().map(|e| format!(" · {}", i18n().until_date(&date(e))))}
+                                                {format!(" · {}", i18n().t(if assigned { Msg::CouponAssignedNote } else { Msg::CouponAvailableNote }))}
                                                 {c.ends.as_deref().and_then(expiry).map(|x| {
                                                     let expired = x == Expiry::Expired;
                                                     view! {
                                                         " · "
                                                         <span class="asm-c360-expiry" class:asm-expired=expired>
-                                                            {x.text()}
+                                                            {x.text(i18n())}
                                                         </span>
                                                     }
                                                 })}
@@ -246,7 +258,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                                 <button
                                                     type="button"
                                                     class="asm-button asm-c360-coupon-action"
-                                                    aria-label=format!("{label} coupon {}", c.code)
+                                                    aria-label=label
                                                     disabled=disabled
                                                     on:click=move |_| {
                                                         act(if assigned {
@@ -256,7 +268,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
                                                         })
                                                     }
                                                 >
-                                                    {label}
+                                                    {action}
                                                 </button>
                                             </li>
                                         }
@@ -277,7 +289,7 @@ pub fn PromotionsTab(customer_id: String) -> impl IntoView {
 /// Customer 360° has no percentages); nothing when neither is known.
 fn off(percent: Option<u32>, description: &str) -> Option<String> {
     match percent {
-        Some(p) => Some(format!(" · {p}% off")),
+        Some(p) => Some(format!(" · {}", i18n().percent_off(&p.to_string()))),
         None if !description.trim().is_empty() => Some(format!(" · {}", description.trim())),
         None => None,
     }

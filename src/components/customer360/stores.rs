@@ -2,6 +2,7 @@
 
 use super::fragments::{Fragments, Section};
 use crate::customer360::Tab;
+use crate::i18n::{current as i18n, Msg};
 use asm_types::{C360FragmentData, Customer360FragmentType as Fragment};
 use leptos::prelude::*;
 
@@ -11,7 +12,7 @@ pub fn StoresTab(customer_id: String) -> impl IntoView {
     let fragments = Fragments::new(customer_id, Tab::Stores.queries());
     view! {
         <Section
-            title="Stores near the customer"
+            title=Msg::StoresNear
             fragments
             kind=Fragment::StoreLocations
             render=|data| {
@@ -19,18 +20,18 @@ pub fn StoresTab(customer_id: String) -> impl IntoView {
                     return ().into_any();
                 };
                 if s.stores.is_empty() {
-                    return view! { <p class="asm-empty">"No stores near the customer."</p> }.into_any();
+                    return view! { <p class="asm-empty">{i18n().t(Msg::NoStores)}</p> }.into_any();
                 }
                 view! {
                     <p class="asm-muted">
-                        {format!("Near {}, {} ({} stores in the country)", s.town, s.country, s.total_count)}
+                        {i18n().stores_near_count(s.total_count as usize, &s.country, &s.town)}
                     </p>
                     <table class="asm-table asm-c360-stores">
                         <thead>
                             <tr>
-                                <th scope="col">"Store"</th>
-                                <th scope="col">"Address"</th>
-                                <th scope="col">"Opening hours"</th>
+                                <th scope="col">{i18n().t(Msg::ColStore)}</th>
+                                <th scope="col">{i18n().t(Msg::ColAddress)}</th>
+                                <th scope="col">{i18n().t(Msg::OpeningHours)}</th>
                             </tr>
                         </thead>
                         <tbody>
