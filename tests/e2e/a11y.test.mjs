@@ -54,6 +54,7 @@ const LOCALES = {
     find: 'Kunden suchen',
     found: /^\d+ Kunden?$/,
     endSession: 'Sitzung beenden',
+    tabs: ['Übersicht', 'Profil', 'Aktivität', 'Feedback', 'Filialen', 'Aktionen'],
   },
   ar: {
     dir: 'rtl',
@@ -62,6 +63,7 @@ const LOCALES = {
     find: 'البحث عن عميل',
     found: /عميل/,
     endSession: 'إنهاء الجلسة',
+    tabs: ['نظرة عامة', 'الملف الشخصي', 'النشاط', 'الملاحظات', 'المتاجر', 'العروض'],
   },
 };
 
@@ -212,6 +214,21 @@ describe('accessibility (axe-core, WCAG 2.x A/AA) in every state of the overlay'
         await ui.emulation(page).waitFor();
         await waitForText(page.locator('.asm-emulation .asm-danger'), words.endSession);
         await assertAccessible(page, `${tag}: emulating`);
+
+        // Customer 360°, every tab, in the locale's words.
+        await page.locator('.asm-c360-open-button').click();
+        const c360 = dialog(page, 'asm-c360');
+        await c360.waitFor();
+        await waitForText(page.locator('.asm-c360-name'), LINDA.name);
+        const tabs = await c360.getByRole('tab').allTextContents();
+        assert.deepEqual(tabs, words.tabs);
+        for (const name of tabs) {
+          await c360.getByRole('tab', { name, exact: true }).click();
+          await page.locator('#asm-c360-panel .asm-c360-section[aria-busy=false]').first().waitFor();
+          await assertAccessible(page, `${tag}: Customer 360°: ${name}`);
+        }
+        await page.keyboard.press('Escape');
+        await c360.waitFor({ state: 'detached' });
 
         // The choice is kept for the tab: the next page speaks it at once.
         await page.reload();

@@ -47,20 +47,50 @@ async function tabs(page, ...order) {
   }
 }
 
+/** What the bar says in each locale (locales/*.json), for the walk below. */
+const WORDS = {
+  en: {
+    hide: 'Hide', close: 'Close Assisted Service Mode', showPassword: 'Show password', signIn: 'Sign In',
+    signedIn: (n) => `Signed in as ${n}.`, emulatedCustomer: 'Emulated customer', emulating: (n) => `Emulating ${n}.`,
+    switchCustomer: 'Switch customer', c360: 'Customer 360°', closeDialog: 'Close dialog',
+    tabs: ['Overview', 'Profile', 'Activity', 'Feedback', 'Store locations', 'Promotions'], nextTab: 'ArrowRight',
+    endSession: 'End Session', replace: 'Replace', bound: (c, n) => `Cart ${c} is now ${n}'s cart.`,
+    ended: (n) => `Emulation of ${n} ended.`, signOut: 'Sign Out', signedOut: 'Signed out.',
+  },
+  de: {
+    hide: 'Ausblenden', close: 'Assisted Service Mode schließen', showPassword: 'Passwort anzeigen', signIn: 'Anmelden',
+    signedIn: (n) => `Angemeldet als ${n}.`, emulatedCustomer: 'Emulierter Kunde', emulating: (n) => `${n} wird emuliert.`,
+    switchCustomer: 'Kunden wechseln', c360: 'Kunde 360°', closeDialog: 'Dialog schließen',
+    tabs: ['Übersicht', 'Profil', 'Aktivität', 'Feedback', 'Filialen', 'Aktionen'], nextTab: 'ArrowRight',
+    endSession: 'Sitzung beenden', replace: 'Ersetzen', bound: (c, n) => `Warenkorb ${c} gehört jetzt ${n}.`,
+    ended: (n) => `Emulation von ${n} beendet.`, signOut: 'Abmelden', signedOut: 'Abgemeldet.',
+  },
+  // Right to left: Arrow Left is the next tab.
+  ar: {
+    hide: 'إخفاء', close: 'إغلاق وضع الخدمة المساعدة', showPassword: 'إظهار كلمة المرور', signIn: 'تسجيل الدخول',
+    signedIn: (n) => `تم تسجيل الدخول باسم ${n}.`, emulatedCustomer: 'العميل الذي تتم محاكاته', emulating: (n) => `تتم محاكاة ${n}.`,
+    switchCustomer: 'تبديل العميل', c360: 'العميل 360°', closeDialog: 'إغلاق النافذة',
+    tabs: ['نظرة عامة', 'الملف الشخصي', 'النشاط', 'الملاحظات', 'المتاجر', 'العروض'], nextTab: 'ArrowLeft',
+    endSession: 'إنهاء الجلسة', replace: 'استبدال', bound: (c, n) => `السلة ${c} أصبحت الآن سلة ${n}.`,
+    ended: (n) => `انتهت محاكاة ${n}.`, signOut: 'تسجيل الخروج', signedOut: 'تم تسجيل الخروج.',
+  },
+};
+
 describe('keyboard only', () => {
-  let server;
   let browser;
 
   before(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
+    browser = await launchBrowser();
   });
   after(async () => {
     await browser?.close();
-    await server?.stop();
   });
 
-  it('signs in, emulates, walks Customer 360°, binds a cart, ends and signs out without a mouse', async () => {
+  for (const [tag, w] of Object.entries(WORDS)) it(`signs in, emulates, walks Customer 360°, binds a cart, ends and signs out without a mouse (${tag})`, async () => {
+    // A store of its own: the walk binds the shopper's cart, which can happen once per store.
+    const server = await startServer();
     const context = await newContext(browser);
+    if (tag !== 'en') await context.addInitScript((t) => sessionStorage.setItem('asm_locale', t), tag);
     try {
       const page = await context.newPage();
       await page.goto(`${server.url}/?asm=true`);
@@ -69,13 +99,13 @@ describe('keyboard only', () => {
       assert.equal(await announced(page), '');
 
       // The bar comes first in the page's tab order: its header, then the form.
-      await tabs(page, '[name=locale]', 'Hide', 'Close Assisted Service Mode', '[name=username]');
+      await tabs(page, '[name=locale]', w.hide, w.close, '[name=username]');
       await page.keyboard.type(AGENT.username);
       await tabs(page, '[name=password]');
       await page.keyboard.type(AGENT.password);
-      await tabs(page, 'Show password', 'Sign In');
+      await tabs(page, w.showPassword, w.signIn);
       await press(page, 'Enter', '#asm-emulation-reason');
-      await waitForText(page.locator('.asm-announcer'), `Signed in as ${AGENT.name}.`);
+      await waitForText(page.locator('.asm-announcer'), w.signedIn(AGENT.name));
 
       // The reason, then the search; Arrow Down highlights, Enter emulates.
       await page.keyboard.type(REASON);
@@ -85,24 +115,24 @@ describe('keyboard only', () => {
       await page.locator('#asm-search-results:not(.asm-stale)').waitFor();
       await page.keyboard.press('ArrowDown');
       await page.locator('.asm-result.asm-active').filter({ hasText: LINDA.name }).waitFor();
-      await press(page, 'Enter', 'Emulated customer');
-      await waitForText(page.locator('.asm-announcer'), `Emulating ${LINDA.name}.`);
+      await press(page, 'Enter', w.emulatedCustomer);
+      await waitForText(page.locator('.asm-announcer'), w.emulating(LINDA.name));
       await waitForText(ui.emulation(page).locator('.asm-name'), LINDA.name);
 
       // From the customer: Switch customer, Customer 360°; Enter opens the view on its first tab.
-      await tabs(page, 'Switch customer', 'Customer 360°');
+      await tabs(page, w.switchCustomer, w.c360);
       await page.keyboard.press('Enter');
       const dialog = page.locator('dialog#asm-c360');
       await dialog.waitFor();
       await waitForText(dialog.locator('.asm-c360-name'), LINDA.name);
       const tab = (name) => dialog.getByRole('tab', { name, exact: true });
-      await until(async () => (await tab('Overview').getAttribute('aria-selected')) === 'true' || 'Overview not selected');
+      await until(async () => (await tab(w.tabs[0]).getAttribute('aria-selected')) === 'true' || 'first tab not selected');
       // Arrow Right walks every tab; each shows its panel without an error.
       // The dialog's first control has focus; Tab reaches the selected tab.
-      assert.equal(await focused(page), 'Close dialog');
-      await tabs(page, `#${await tab('Overview').getAttribute('id')}`);
-      for (const name of ['Profile', 'Activity', 'Feedback', 'Store locations', 'Promotions']) {
-        await page.keyboard.press('ArrowRight');
+      assert.equal(await focused(page), w.closeDialog);
+      await tabs(page, `#${await tab(w.tabs[0]).getAttribute('id')}`);
+      for (const name of w.tabs.slice(1)) {
+        await page.keyboard.press(w.nextTab);
         await until(async () => (await tab(name).getAttribute('aria-selected')) === 'true' || `${name} not selected`);
         assert.equal(await focused(page), `#${await tab(name).getAttribute('id')}`, `focus on the ${name} tab`);
         const loading = page.locator('#asm-c360-panel .asm-muted[role=status]');
@@ -110,46 +140,47 @@ describe('keyboard only', () => {
         assert.equal(await page.locator('#asm-c360-panel .asm-error').count(), 0, `${name}: no error`);
       }
       // Escape closes it; focus is back on its button.
-      await press(page, 'Escape', 'Customer 360°');
+      await press(page, 'Escape', w.c360);
       await dialog.waitFor({ state: 'detached' });
 
       // Bind the shopper's cart: Tab past End Session to the cart number, Enter asks first.
-      await tabs(page, 'End Session', '#asm-cart-number');
+      await tabs(page, w.endSession, '#asm-cart-number');
       await page.keyboard.type(SHOP.anonymousCart);
       await page.keyboard.press('Enter');
       const question = page.locator('dialog#asm-bind-conflict');
       await question.waitFor();
       await until(async () => {
         const at = await focused(page);
-        if (at === 'Replace') return true;
+        if (at === w.replace) return true;
         await page.keyboard.press('Tab');
         return `focus on ${at}`;
       });
       await page.keyboard.press('Enter');
-      await waitForText(page.locator('.asm-bind-cart-done[role=status]'), `Cart ${SHOP.anonymousCart} is now ${LINDA.name}'s cart.`);
+      await waitForText(page.locator('.asm-bind-cart-done[role=status]'), w.bound(SHOP.anonymousCart, LINDA.name));
 
       // End Session (Shift+Tab back to it), then the reason field again.
       await until(async () => {
         const at = await focused(page);
-        if (at === 'End Session') return true;
+        if (at === w.endSession) return true;
         await page.keyboard.press('Shift+Tab');
         return `focus on ${at}`;
       });
       await press(page, 'Enter', '#asm-emulation-reason');
-      await waitForText(page.locator('.asm-announcer'), `Emulation of ${LINDA.name} ended.`);
+      await waitForText(page.locator('.asm-announcer'), w.ended(LINDA.name));
 
       // Sign Out: Shift+Tab up to the header.
       await until(async () => {
         const at = await focused(page);
-        if (at === 'Sign Out') return true;
+        if (at === w.signOut) return true;
         await page.keyboard.press('Shift+Tab');
         return `focus on ${at}`;
       });
       await press(page, 'Enter', '[name=username]');
-      await waitForText(page.locator('.asm-announcer'), 'Signed out.');
+      await waitForText(page.locator('.asm-announcer'), w.signedOut);
       await ui.signInForm(page).waitFor();
     } finally {
       await closeContext(context, server);
+      await server.stop();
     }
   });
 });

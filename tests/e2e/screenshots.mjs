@@ -9,14 +9,15 @@
 //   search.png        signed in, results for "ann" (best matches first), the first highlighted
 //   emulation.png     emulating Linda Wolf: the bar, the store's banner and her cart
 //   customer360.png   Customer 360° on Linda's Promotions tab (coupons, an expiry notice)
+//   search-ar.png     the search of search.png in Arabic: the bar right to left
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
-import { LINDA, launchBrowser, openSignIn, searchCustomers, signIn, ui, waitForText } from './helpers.mjs';
+import { AGENT, LINDA, launchBrowser, openSignIn, searchCustomers, signIn, ui, waitForText } from './helpers.mjs';
 
 /** The pictures, in the order they are taken. */
-export const SHOTS = ['bar.png', 'search.png', 'emulation.png', 'customer360.png'];
+export const SHOTS = ['bar.png', 'search.png', 'emulation.png', 'customer360.png', 'search-ar.png'];
 /** Their size in CSS pixels (device scale 1). */
 export const VIEWPORT = { width: 1280, height: 800 };
 
@@ -53,6 +54,27 @@ export async function takeScreenshots({ server, browser, dir }) {
     await shot(page, 'customer360.png');
   } finally {
     await context.close();
+  }
+  // The same search in Arabic (the agent's choice for the tab), in a browser of its own.
+  const arabic = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 1, locale: 'en-US', timezoneId: 'UTC' });
+  arabic.setDefaultTimeout(15_000);
+  await arabic.addInitScript(() => sessionStorage.setItem('asm_locale', 'ar'));
+  try {
+    const page = await arabic.newPage();
+    await openSignIn(page, server);
+    await ui.username(page).fill(AGENT.username);
+    await ui.password(page).fill(AGENT.password);
+    await page.locator('.asm-sign-in button[type=submit]').click();
+    // The agent's emulation of Linda (above) is still on: end it to show the search.
+    await page.locator('#asm-customer-search, .asm-emulation .asm-danger').first().waitFor();
+    if (await ui.emulation(page).count()) await page.locator('.asm-emulation .asm-danger').click();
+    await ui.search(page).waitFor();
+    await searchCustomers(page, 'ann');
+    await ui.search(page).press('ArrowDown');
+    await page.locator('.asm-result.asm-active').waitFor();
+    await shot(page, 'search-ar.png');
+  } finally {
+    await arabic.close();
   }
   return SHOTS.map((name) => path.join(dir, name));
 }

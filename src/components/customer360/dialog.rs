@@ -59,7 +59,14 @@ fn Customer360(customer_id: String) -> impl IntoView {
     let selected = RwSignal::new(Tab::Overview);
     let tablist = NodeRef::<leptos::html::Div>::new();
     let on_keydown = move |ev: KeyboardEvent| {
-        if let Some(to) = selected.get_untracked().moved_by(&ev.key()) {
+        // Right to left the tabs run the other way: Arrow Left is the next one.
+        let key = ev.key();
+        let key = match (i18n().locale_untracked().dir(), key.as_str()) {
+            ("rtl", "ArrowLeft") => "ArrowRight".to_owned(),
+            ("rtl", "ArrowRight") => "ArrowLeft".to_owned(),
+            _ => key,
+        };
+        if let Some(to) = selected.get_untracked().moved_by(&key) {
             ev.prevent_default();
             selected.set(to);
             // Roving focus: the newly selected tab takes focus.
