@@ -3,6 +3,8 @@
 //! logic, tested natively; the component does the navigation and the address-bar clean-up.
 
 use crate::deeplink::decode;
+use crate::i18n::{I18n, Msg};
+use crate::locale::Locale;
 use asm_types::{SsoError, SSO_ERROR_PARAM, SSO_RETURN_PARAM};
 
 /// The page to come back to: `page` without any old `asmSsoError` and with `asm=true` when it
@@ -40,6 +42,22 @@ pub fn start_url(start_url: &str, page: &str) -> String {
         "{start_url}{sep}{SSO_RETURN_PARAM}={}",
         encode_component(&return_to(page))
     )
+}
+
+/// What to tell the agent of a failed single sign-on, in the locale shown (English: the
+/// contract's own text).
+pub fn error_text(i18n: I18n, error: SsoError) -> String {
+    let m = match (i18n.locale_untracked(), error) {
+        (Locale::En, e) => return e.message().to_owned(),
+        (_, SsoError::Cancelled) => Msg::SsoCancelled,
+        (_, SsoError::ProviderError) => Msg::SsoProviderError,
+        (_, SsoError::ProviderUnavailable) => Msg::SsoProviderUnavailable,
+        (_, SsoError::Expired) => Msg::SsoExpired,
+        (_, SsoError::StateMismatch) => Msg::SsoStateMismatch,
+        (_, SsoError::NotAnAgent) => Msg::SsoNotAnAgent,
+        (_, SsoError::Failed) => Msg::SsoFailed,
+    };
+    i18n.t(m)
 }
 
 /// The failed sign-in the page's query string reports (an unknown code reads as `Failed`), and
@@ -123,5 +141,20 @@ mod tests {
         );
         assert_eq!(take_error("?asm=true"), None);
         assert_eq!(take_error(""), None);
+    }
+
+    #[test]
+    fn errors_are_told_in_the_locale_shown() {
+        let en = crate::i18n::I18n::new(Vec::new());
+        let de = crate::i18n::I18n::new(vec![(Locale::De, "de.json".into())]);
+        let catalogue =
+            crate::i18n::Catalogue::parse(include_str!(concat!(env!("OUT_DIR"), "/de.json")));
+        de.add(Locale::De, catalogue.expect("the built German catalogue"));
+        de.choose(Locale::De);
+        for e in SsoError::ALL {
+            assert_eq!(error_text(en, e), e.message());
+            assert_ne!(error_text(de, e), e.message(), "{e:?} in German");
+        }
+        assert!(error_text(de, SsoError::NotAnAgent).contains("Kundenservice-Agenten"));
     }
 }

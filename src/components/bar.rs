@@ -53,7 +53,7 @@ pub fn Bar() -> impl IntoView {
     // take it out of the address bar (a reload must not show it again).
     let sso_error = RwSignal::new(None::<String>);
     if let Some((e, rest)) = crate::sso::take_error(&host::location_search()) {
-        sso_error.set(Some(e.message().to_owned()));
+        sso_error.set(Some(crate::sso::error_text(asm.i18n, e)));
         host::replace_search(&rest);
     }
     Effect::new(move |_| {
