@@ -126,14 +126,7 @@ async fn a_link_survives_a_reload_before_sign_in() {
     until("note", || find(".asm-deep-link").is_some()).await;
     assert_eq!(query(), "?asm=true");
     // Reload: a new overlay on the same tab, the address no longer has the link.
-    asm_overlay::host::unmount();
-    asm_overlay::mount(
-        "/asm".into(),
-        "electronics".into(),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    )
-    .expect("mount");
+    remount();
     until("note again", || find(".asm-deep-link").is_some()).await;
     assert_eq!(
         text(".asm-deep-link-title"),
@@ -142,14 +135,7 @@ async fn a_link_survives_a_reload_before_sign_in() {
     // Dismiss forgets it for good.
     click_button("Dismiss");
     until("gone", || find(".asm-deep-link").is_none()).await;
-    asm_overlay::host::unmount();
-    asm_overlay::mount(
-        "/asm".into(),
-        "electronics".into(),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    )
-    .expect("mount");
+    remount();
     until("sign-in form", || find(".asm-sign-in").is_some()).await;
     settle().await;
     assert!(find(".asm-deep-link").is_none());
@@ -662,14 +648,7 @@ async fn an_inactive_cart_link_offers_the_cart_and_saves_it_for_later() {
     assert_eq!(nav.len(), 1);
     assert_eq!(nav[0].detail["target"], "cart");
     assert_eq!(nav[0].detail["id"], "00001234");
-    asm_overlay::host::unmount();
-    asm_overlay::mount(
-        "/asm".into(),
-        "electronics".into(),
-        JsValue::UNDEFINED,
-        JsValue::UNDEFINED,
-    )
-    .expect("mount");
+    remount();
     until("offer again", || find(".asm-save-inactive").is_some()).await;
 
     click("#asm-save-inactive-cart");
@@ -764,4 +743,16 @@ async fn an_empty_or_vanished_inactive_cart_cannot_be_saved_and_a_refusal_is_sho
         "This cart is saved for later already."
     );
     assert!(find(".asm-save-inactive").is_some(), "still offered");
+}
+
+/// A reload: a new overlay on the same tab, mounted as the loader does.
+fn remount() {
+    asm_overlay::host::unmount();
+    asm_overlay::mount(
+        "/asm".into(),
+        "electronics".into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .expect("mount");
 }
