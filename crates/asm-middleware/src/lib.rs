@@ -54,9 +54,23 @@ impl Clock {
     }
 }
 
-/// Shared state of every request.
+/// Shared state of every request: one `Arc`, so each of the clones axum makes for a request
+/// (every `State` extractor and state-taking middleware) is one reference count, not one for each
+/// part (those clones were 3.6 % of `GET /agents/me`'s CPU time).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+#[derive(Clone)]
+pub struct Shared {
     /// Agent sessions, emulations, throttle counters and the audit log.
     pub sessions: Arc<dyn SessionStore>,
     /// The shop behind the middleware.
@@ -116,7 +130,7 @@ impl AppState {
             config::SapAuthKind::Password => None,
         };
         let sap = Arc::new(sap);
-        Ok(Self {
+        Ok(Self(Arc::new(Shared {
             commerce: sap.clone(),
             guest_carts: sap,
             customer_accounts: None,
@@ -132,7 +146,7 @@ impl AppState {
             clock,
             busy: Default::default(),
             metrics,
-        })
+        })))
     }
 
     /// The SAP adapter of the configuration.
@@ -210,7 +224,7 @@ impl AppState {
         clock: Clock,
     ) -> Self {
         let shop = Arc::new(shop);
-        Self {
+        Self(Arc::new(Shared {
             commerce: shop.clone(),
             guest_carts: shop.clone(),
             customer_accounts: Some(shop.clone()),
@@ -226,7 +240,7 @@ impl AppState {
             clock,
             busy: Default::default(),
             metrics: Arc::new(metrics::Metrics::new()),
-        }
+        }))
     }
 
     /// Sets the sign-in provider the configuration names (`--oidc-issuer` …), checking its
@@ -256,7 +270,7 @@ impl AppState {
         }
         let provider =
             identity::oidc::OidcProvider::new(settings)?.with_metrics(self.metrics.clone());
-        self.sign_in = Some(Arc::new(provider));
+        Arc::make_mut(&mut self.0).sign_in = Some(Arc::new(provider));
         Ok(self)
     }
 

@@ -53,6 +53,15 @@ impl From<rusqlite::Error> for DomainError {
     }
 }
 
+impl From<crate::db::PoolFailure> for DomainError {
+    fn from(e: crate::db::PoolFailure) -> Self {
+        match e {
+            crate::db::PoolFailure::Unavailable(m) => DomainError::Unavailable(m),
+            crate::db::PoolFailure::Internal(m) => DomainError::Internal(m),
+        }
+    }
+}
+
 impl From<r2d2::Error> for DomainError {
     fn from(e: r2d2::Error) -> Self {
         DomainError::Unavailable(e.to_string())
@@ -145,13 +154,7 @@ impl EmbeddedShop {
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> DomainResult<T> + Send + 'static,
     {
-        let pool = self.pool.clone();
-        tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            f(&mut conn)
-        })
-        .await
-        .map_err(DomainError::internal)?
+        self.pool.run(f).await
     }
 
     /// Runs the write `f` with [`write_in_transaction`] on the blocking pool, with the audit
