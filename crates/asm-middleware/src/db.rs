@@ -72,12 +72,16 @@ impl Pool {
     }
 }
 
+/// How long a statement waits for another connection's write lock before answering busy.
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// A pool of connections to the database file (created if needed), with WAL and foreign keys.
 pub fn pool(path: &Path) -> Result<Pool, String> {
     let manager = SqliteConnectionManager::file(path).with_init(|c| {
+        c.busy_timeout(BUSY_TIMEOUT)?;
         c.execute_batch(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; \
+             PRAGMA foreign_keys = ON; \
              PRAGMA journal_size_limit = 67108864; PRAGMA mmap_size = 1073741824; \
              PRAGMA cache_size = -16384;",
         )

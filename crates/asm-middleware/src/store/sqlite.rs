@@ -132,18 +132,27 @@ impl SqliteStore {
     }
 
     /// A short indexed read (a lookup by key): on the calling task when a connection is free at
-    /// once, else like [`Self::run`]. A read in WAL mode waits for no writer and such a lookup
-    /// takes microseconds, while handing it to a blocking thread and back cost more CPU than
-    /// the read: the context switches were about a third of `GET /agents/me`'s CPU time.
+    /// once, else like [`Self::run`]. Such a lookup takes microseconds, while handing it to a
+    /// blocking thread and back cost more CPU than the read (the context switches were about
+    /// half of `GET /agents/me`'s CPU time). A read in WAL mode waits for no writer; the rare
+    /// moment it would (the WAL being reset), it would sleep in SQLite's busy handler, so on
+    /// the task it runs without one, and a busy answer runs it again the usual way.
     async fn read<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: FnOnce(&mut Connection) -> StoreResult<T> + Send + 'static,
+        F: FnOnce(&mut Connection) -> StoreResult<T> + Clone + Send + 'static,
     {
-        match self.pool.try_get() {
-            Some(mut conn) => f(&mut conn),
-            None => self.run(f).await,
+        if let Some(mut conn) = self.pool.try_get() {
+            if conn.busy_timeout(std::time::Duration::ZERO).is_ok() {
+                let answer = (f.clone())(&mut conn);
+                // Setting a timeout cannot fail (`sqlite3_busy_timeout` only stores it).
+                let _ = conn.busy_timeout(crate::db::BUSY_TIMEOUT);
+                if !matches!(answer, Err(StoreError::Unavailable(_))) {
+                    return answer;
+                }
+            }
         }
+        self.run(f).await
     }
 
     async fn run<T, F>(&self, f: F) -> StoreResult<T>
@@ -945,5 +954,47 @@ impl SessionStore for SqliteStore {
             )?)
         })
         .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_read_that_finds_the_database_busy_on_the_task_runs_again_on_the_blocking_pool() {
+        let dir = tempfile::tempdir().expect("dir");
+        let store = SqliteStore::open(&dir.path().join("store.sqlite")).expect("store");
+        let tries = Arc::new(AtomicUsize::new(0));
+        let threads = Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (t, th) = (tries.clone(), threads.clone());
+        let answer = store
+            .read(move |c| {
+                th.lock()
+                    .expect("threads")
+                    .push(std::thread::current().id());
+                // The busy timeout is off on the task, back on the blocking pool.
+                let timeout: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0))?;
+                if t.fetch_add(1, Ordering::SeqCst) == 0 {
+                    assert_eq!(timeout, 0, "no busy handler on the task");
+                    return Err(StoreError::Unavailable("database is locked".into()));
+                }
+                assert_eq!(timeout, 5_000);
+                Ok(timeout)
+            })
+            .await
+            .expect("the second try answers");
+        assert_eq!(answer, 5_000);
+        assert_eq!(tries.load(Ordering::SeqCst), 2);
+        let threads = threads.lock().expect("threads");
+        assert_ne!(threads[0], threads[1], "the retry ran on another thread");
+        // The connection used on the task has its busy timeout back.
+        let conn = store.pool.get().expect("conn");
+        let timeout: i64 = conn
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .expect("timeout");
+        assert_eq!(timeout, 5_000);
     }
 }
