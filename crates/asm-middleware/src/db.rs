@@ -42,11 +42,10 @@ impl Pool {
         self.connections.try_get()
     }
 
-    /// Runs `f` with a connection on the blocking thread pool. The request waits in a fair
-    /// queue for its turn first, so at most one blocking thread per connection exists: before,
-    /// every request took a blocking thread at once and they raced for the connections (a
-    /// returned connection went to whichever thread woke first, not the one waiting longest),
-    /// which made the slowest searches under load several times the median.
+    /// Runs `f` with a connection on the blocking thread pool. The request first waits for its
+    /// turn in a fair queue, so there is at most one blocking thread per connection. Without it,
+    /// every request took a blocking thread at once and they raced for the connections: a
+    /// returned connection went to whichever thread woke first, not the one waiting longest.
     pub async fn run<T, E, F>(&self, f: F) -> Result<T, E>
     where
         T: Send + 'static,
