@@ -1307,9 +1307,9 @@ fn load(server: &Server, dir: &Path, secs: u64, at_1m: bool, rows: &mut Vec<Row>
         ),
         ("me", 15000.0, None, "`GET /asm/agents/me`"),
     ] {
-        // A fresh process on a freshly copied store first maps the index pages it walks: the
-        // first requests of a cold start are slower (up to 0.6 s seen) and would be most of the
-        // p99 of a short run. A warm-up run, printed and not judged, measures the steady state.
+        // A fresh process on a freshly copied store first maps the index pages it walks, so its
+        // first requests may be slower. A warm-up run, printed and not judged, keeps a cold start
+        // out of the measured figures; on 2026-12-04 the two agreed (docs/benchmarks.md).
         let warm_secs = WARM_UP_SECONDS.min(secs);
         let w = wrk(server, dir, &lua, &cookie_file, mode, warm_secs)?;
         println!(

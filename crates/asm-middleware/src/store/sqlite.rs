@@ -134,7 +134,7 @@ impl SqliteStore {
     /// A short indexed read (a lookup by key): on the calling task when a connection is free at
     /// once, else like [`Self::run`]. Such a lookup takes microseconds, while handing it to a
     /// blocking thread and back cost more CPU than the read (the context switches were about
-    /// half of `GET /agents/me`'s CPU time). A read in WAL mode waits for no writer; the rare
+    /// a third of `GET /agents/me`'s CPU time). A read in WAL mode waits for no writer; the rare
     /// moment it would (the WAL being reset), it would sleep in SQLite's busy handler, so on
     /// the task it runs without one, and a busy answer runs it again the usual way.
     async fn read<T, F>(&self, f: F) -> StoreResult<T>

@@ -62,12 +62,6 @@ impl From<crate::db::PoolFailure> for DomainError {
     }
 }
 
-impl From<r2d2::Error> for DomainError {
-    fn from(e: r2d2::Error) -> Self {
-        DomainError::Unavailable(e.to_string())
-    }
-}
-
 /// The embedded shop on its connection pool.
 #[derive(Clone)]
 pub struct EmbeddedShop {
