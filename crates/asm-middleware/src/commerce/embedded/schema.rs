@@ -488,6 +488,15 @@ CREATE TABLE consents (
 );
 CREATE INDEX consents_customer ON consents(customer_id, template, version);
 "#,
+    // How many customers each trigram of the search index is in (`search::narrowest_window`
+    // leaves a very common trigram at a query's end out of the index walk): filled here and
+    // after every renumbering (`search::rekey_all`).
+    r#"
+CREATE TABLE search_trigrams (term TEXT PRIMARY KEY, docs INTEGER NOT NULL) WITHOUT ROWID;
+CREATE VIRTUAL TABLE temp.customers_fts_terms USING fts5vocab(main, customers_fts, row);
+INSERT INTO search_trigrams (term, docs) SELECT term, doc FROM temp.customers_fts_terms;
+DROP TABLE temp.customers_fts_terms;
+"#,
 ];
 
 /// Opens (creating if needed) the database file, turns on WAL and foreign keys, and migrates.
