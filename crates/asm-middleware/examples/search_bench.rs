@@ -5,6 +5,9 @@
 //! (defaults: 10000 customers, 200 rounds of every request, a temporary database). Give a `db`
 //! path to keep the seeded store between runs (seeding 1,000,000 customers takes minutes).
 //! Prints p50/p99/max per request and overall, and sequential throughput.
+//!
+//! `SEARCH_BENCH_QUERIES=anna,c000123` searches only those queries, and nothing else (for a
+//! profile of the search alone, e.g. under `valgrind --tool=callgrind`).
 
 use asm_middleware::config::Config;
 use asm_middleware::{app, AppState, Clock};
@@ -151,8 +154,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "{:<56} {:>9} {:>9} {:>9} {:>9}",
         "request", "results", "p50 ms", "p99 ms", "max ms"
     );
+    let only = std::env::var("SEARCH_BENCH_QUERIES").ok();
+    let chosen: Vec<&str> = match &only {
+        Some(list) => list.split(',').filter(|q| !q.is_empty()).collect(),
+        None => SEARCHES.to_vec(),
+    };
     let mut searches = Vec::new();
-    for q in SEARCHES {
+    for q in chosen {
         let total = |v: &serde_json::Value| {
             let plus = if v["pagination"]["totalIsLowerBound"] == true {
                 "+"
@@ -177,6 +185,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
     }
     overall("search, all", searches);
+    if only.is_some() {
+        return Ok(());
+    }
 
     let mut hostile = Vec::new();
     for q in queries(HOSTILE_SEARCHES) {

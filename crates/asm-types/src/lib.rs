@@ -337,7 +337,8 @@ pub struct Pagination {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sort: Option<String>,
     /// True when counting stopped early: the query matches at least `totalResults` results
-    /// (a customer search counts up to 1,000 matches; narrow the query to see an exact count).
+    /// (a customer search counts up to 1,000 matches, and with no `sort` — best matches
+    /// first — only one past the page; narrow the query or sort by name to see an exact count).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub total_is_lower_bound: bool,
 }
