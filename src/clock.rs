@@ -36,7 +36,11 @@ impl SessionClock {
 
     /// Milliseconds left at local time `local_now` (never negative).
     pub fn remaining_ms(&self, local_now: f64) -> f64 {
-        (self.expires_at - (local_now + self.skew)).clamp(0.0, self.max_ms)
+        // Not `f64::clamp`: its assertion writes both bounds with `{:?}`, which kept core's
+        // float formatting in the first load (docs/benchmarks.md, "Overlay payload").
+        (self.expires_at - (local_now + self.skew))
+            .min(self.max_ms)
+            .max(0.0)
     }
 
     /// Whether the agent should be warned at `local_now`: at most [`WARN_MS`] left, not over.

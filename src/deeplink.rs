@@ -206,7 +206,20 @@ fn clean(value: &str) -> Option<String> {
 }
 
 /// Decodes `application/x-www-form-urlencoded` text (`+` is a space, `%XX` a byte); malformed
+/// escapes are kept as they are, invalid UTF-8 is replaced. In the browser by its own
+/// `URLSearchParams` (the same rules), which keeps a decoder out of the first load
+/// (docs/benchmarks.md, "Overlay payload"); `s` is one key or value (no `&`).
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn decode(s: &str) -> String {
+    web_sys::UrlSearchParams::new_with_str(&format!("x={s}"))
+        .ok()
+        .and_then(|params| params.get("x"))
+        .unwrap_or_else(|| s.to_owned())
+}
+
+/// Decodes `application/x-www-form-urlencoded` text (`+` is a space, `%XX` a byte); malformed
 /// escapes are kept as they are, invalid UTF-8 is replaced.
+#[cfg(not(target_arch = "wasm32"))]
 pub(crate) fn decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());

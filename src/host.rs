@@ -10,8 +10,9 @@ use web_sys::{CustomEvent, CustomEventInit, HtmlElement, ShadowRootInit, ShadowR
 
 /// Id of the overlay's host element.
 pub const HOST_ID: &str = "asm-overlay-host";
-/// The overlay's stylesheet, injected into the shadow root.
-pub const STYLE: &str = include_str!("../style/overlay.css");
+/// The overlay's stylesheet (`style/overlay.css`, minified by `build.rs`), injected into the
+/// shadow root.
+pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/overlay.css"));
 /// sessionStorage key: ASM was turned on in this tab (read by the loader too).
 pub const ENABLED_KEY: &str = "asm_enabled";
 /// sessionStorage key: the bar is collapsed.

@@ -139,7 +139,15 @@ pub fn number(locale: Locale, n: f64) -> String {
         .call1(&wasm_bindgen::JsValue::NULL, &n.into())
         .ok()
         .and_then(|s| s.as_string())
-        .unwrap_or_else(|| n.to_string())
+        // The browser's `Number.prototype.toString`, not Rust's float formatting (kept out of
+        // the wasm; docs/benchmarks.md, "Overlay payload").
+        .or_else(|| {
+            js_sys::Number::from(n)
+                .to_string_with_radix(10)
+                .ok()
+                .map(String::from)
+        })
+        .unwrap_or_default()
 }
 
 /// `n` written the way `locale` writes numbers (natively: plain digits).

@@ -28,6 +28,18 @@ async fn mounts_in_a_shadow_root_with_its_own_stylesheet_and_announces_ready() {
     until("sign-in form", || find(".asm-sign-in").is_some()).await;
     let style = find("style").expect("style inside the shadow root");
     assert!(style.text_content().unwrap_or_default().contains(":host"));
+    // build.rs minifies the stylesheet: the browser reads the same rules from it as from the
+    // source.
+    let shipped = css_rules(host::STYLE);
+    assert!(shipped.len() > 100, "{} rules", shipped.len());
+    let source = css_rules(include_str!("../style/overlay.css"));
+    let differ: Vec<_> = shipped
+        .iter()
+        .zip(&source)
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert!(differ.is_empty(), "{differ:?}");
+    assert_eq!(shipped.len(), source.len());
     assert_eq!(events_named("asm:ready").len(), 1);
     // Mounting twice keeps one overlay.
     asm_overlay::mount(
@@ -44,6 +56,27 @@ async fn mounts_in_a_shadow_root_with_its_own_stylesheet_and_announces_ready() {
         .query_selector_all("asm-overlay")
         .unwrap();
     assert_eq!(hosts.length(), 1);
+}
+
+/// The rules the browser reads from the stylesheet `css`, as it writes them back.
+fn css_rules(css: &str) -> Vec<String> {
+    let document = web_sys::window().unwrap().document().unwrap();
+    let style = document.create_element("style").unwrap();
+    style.set_text_content(Some(css));
+    document.body().unwrap().append_child(&style).unwrap();
+    let sheet = js_sys::Reflect::get(&style, &"sheet".into()).unwrap();
+    let rules = js_sys::Reflect::get(&sheet, &"cssRules".into()).unwrap();
+    let texts = js_sys::Array::from(&rules)
+        .iter()
+        .map(|rule| {
+            js_sys::Reflect::get(&rule, &"cssText".into())
+                .unwrap()
+                .as_string()
+                .unwrap()
+        })
+        .collect();
+    style.remove();
+    texts
 }
 
 /// Mounts as the loader does, with `session` as the loader's early `GET /agents/me`.

@@ -271,6 +271,26 @@ async fn a_link_to_the_customer_already_emulated_just_opens_the_target() {
 }
 
 #[wasm_bindgen_test]
+fn the_address_is_decoded_by_the_browsers_rules() {
+    let link = asm_overlay::deeplink::DeepLink::parse(
+        "?asm=true&customerId=%20linda.wolf%40example.com+&customerId=C-OTHER&ticketId=T%2D1\
+         &cartId=a%C3%A9&orderId=%zz%4",
+    )
+    .expect("a link");
+    assert_eq!(link.customer_id, "linda.wolf@example.com");
+    assert_eq!(link.ticket_id.as_deref(), Some("T-1"));
+    assert_eq!(link.cart_id.as_deref(), Some("a\u{e9}"));
+    // Kept as written ("%zz%4"), which is no id.
+    assert_eq!(link.order_id, None);
+    let link =
+        asm_overlay::deeplink::DeepLink::parse("?asm=true&customerId=C-1&orderId=C%FF&cartId=%41b")
+            .expect("a link");
+    // Invalid UTF-8 becomes U+FFFD, which is no id either.
+    assert_eq!(link.order_id, None);
+    assert_eq!(link.cart_id.as_deref(), Some("Ab"));
+}
+
+#[wasm_bindgen_test]
 async fn junk_in_the_address_is_no_link() {
     start_with_link("?asm=true&customerId=%3Cimg%20src%3Dx%3E", || {
         route("GET /asm/agents/me", 200, session(600_000, None));
