@@ -133,7 +133,7 @@ impl SqliteStore {
 
     /// A short indexed read (a lookup by key): on the calling task when a connection is free at
     /// once, else like [`Self::run`]. Such a lookup takes microseconds, while handing it to a
-    /// blocking thread and back cost more CPU than the read (the context switches were about
+    /// database thread and back cost more CPU than the read (the context switches were about
     /// a third of `GET /agents/me`'s CPU time). A read in WAL mode waits for no writer; the rare
     /// moment it would (the WAL being reset), it would sleep in SQLite's busy handler, so on
     /// the task it runs without one, and a busy answer runs it again the usual way.
@@ -964,7 +964,7 @@ mod tests {
     use std::sync::Arc;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_read_that_finds_the_database_busy_on_the_task_runs_again_on_the_blocking_pool() {
+    async fn a_read_that_finds_the_database_busy_on_the_task_runs_again_on_a_database_thread() {
         let dir = tempfile::tempdir().expect("dir");
         let store = SqliteStore::open(&dir.path().join("store.sqlite")).expect("store");
         let tries = Arc::new(AtomicUsize::new(0));
@@ -975,7 +975,7 @@ mod tests {
                 th.lock()
                     .expect("threads")
                     .push(std::thread::current().id());
-                // The busy timeout is off on the task, back on the blocking pool.
+                // The busy timeout is off on the task, back on a database thread.
                 let timeout: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0))?;
                 if t.fetch_add(1, Ordering::SeqCst) == 0 {
                     assert_eq!(timeout, 0, "no busy handler on the task");

@@ -142,7 +142,7 @@ impl EmbeddedShop {
         }
     }
 
-    /// Runs `f` with a pooled connection on the blocking thread pool.
+    /// Runs `f` with a pooled connection on a database thread ([`crate::db::Pool::run`]).
     pub async fn run<T, F>(&self, f: F) -> DomainResult<T>
     where
         T: Send + 'static,
@@ -151,10 +151,10 @@ impl EmbeddedShop {
         self.pool.run(f).await
     }
 
-    /// Runs the write `f` with [`write_in_transaction`] on the blocking pool, with the audit
+    /// Runs the write `f` with [`write_in_transaction`] on a database thread, with the audit
     /// record `audited` offered to this write when the shop records audit. The record is taken
     /// here, in the request's task: the task-local that carries it is not visible on the
-    /// blocking thread.
+    /// database thread.
     async fn write<T, F>(&self, f: F) -> DomainResult<T>
     where
         T: AuditDetail + Send + 'static,
@@ -169,7 +169,7 @@ impl EmbeddedShop {
     }
 }
 
-/// Owned copies of borrowed arguments, for the closures sent to the blocking pool.
+/// Owned copies of borrowed arguments, for the closures sent to the database threads.
 fn own(s: &str) -> String {
     s.to_owned()
 }
