@@ -304,13 +304,11 @@ fn relevant(
     let matches = matching_keys(c, query, walk, false)?;
     let count = if matches.len() < walk {
         Count::exact(matches.len() as i64)
-    } else if walk > COUNT_CAP {
-        Count::capped(matches.len(), COUNT_CAP)
     } else {
-        Count::at_least(matches.len())
+        Count::at_least(matches.len().min(COUNT_CAP))
     };
     // Every better match is in `seen` now: the rest in name order, skipping those. At most
-    // `keys.len()` of the first `COUNT_CAP + 1` matches are taken, so enough are left.
+    // `keys.len()` of the walked matches are taken already, so enough are left.
     for key in &matches {
         if keys.len() >= want {
             break;
